@@ -1,0 +1,99 @@
+# qgdc — one Makefile. `make` builds ./qgdc; `make DEBUG=1` builds
+# build/debug/qgdc with AddressSanitizer, UBSan and the IR verifier.
+# `make test` runs the unit tests and the golden/error tests.
+
+DEBUG ?= 0
+ifeq ($(DEBUG),1)
+  BUILD := build/debug
+  OPT   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -DQGDC_DEBUG=1
+  LDOPT := -fsanitize=address,undefined
+  QGDC  := $(BUILD)/qgdc
+else
+  BUILD := build/release
+  OPT   := -O2 -g
+  LDOPT :=
+  QGDC  := ./qgdc
+endif
+
+CC      ?= cc
+PKGS    := gmp lapacke gsl
+WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS_COMMON := -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) -MMD -MP \
+                 -Isrc -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+CFLAGS  := $(CFLAGS_COMMON) $(WARN) -Werror=implicit-function-declaration
+GENFLAGS := $(CFLAGS_COMMON) -Wno-unused-function -Wno-sign-compare -Wno-implicit-fallthrough
+LDLIBS  := $(LDOPT) -lgsl -llapacke -lopenblas -lgmp -lz -lm
+
+SRC_DIRS := src/support src/frontend src/ir src/passes src/codegen src/sim src/driver
+LIB_SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
+LIB_SRCS := $(filter-out src/driver/main.c,$(LIB_SRCS))
+GEN_SRCS := $(BUILD)/gen/qgd_parser.c $(BUILD)/gen/qgd_lexer.c
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(GEN_SRCS:.c=.o)
+MAIN_OBJ := $(BUILD)/src/driver/main.o
+
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
+UNIT_BIN  := $(BUILD)/unit_tests
+
+.PHONY: all test unit golden fuzz bench clean
+all: $(QGDC)
+
+$(BUILD)/qgdc: $(MAIN_OBJ) $(LIB_OBJS)
+	$(CC) -o $@ $^ $(LDLIBS)
+
+ifneq ($(DEBUG),1)
+./qgdc: $(BUILD)/qgdc
+	cp $< $@
+endif
+
+$(BUILD)/gen/qgd_parser.c $(BUILD)/gen/qgd_parser.h: src/frontend/qgd_parser.y
+	@mkdir -p $(BUILD)/gen
+	bison -Wall -Werror --defines=$(BUILD)/gen/qgd_parser.h -o $(BUILD)/gen/qgd_parser.c $<
+
+$(BUILD)/gen/qgd_lexer.c $(BUILD)/gen/qgd_lexer.h: src/frontend/qgd_lexer.l
+	@mkdir -p $(BUILD)/gen
+	flex --header-file=$(BUILD)/gen/qgd_lexer.h -o $(BUILD)/gen/qgd_lexer.c $<
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c $(BUILD)/gen/qgd_parser.h $(BUILD)/gen/qgd_lexer.h
+	$(CC) $(GENFLAGS) -c -o $@ $<
+
+# Everything in src/ may include the generated headers.
+$(BUILD)/src/%.o: src/%.c | $(BUILD)/gen/qgd_parser.h $(BUILD)/gen/qgd_lexer.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%.o: tests/%.c | $(BUILD)/gen/qgd_parser.h $(BUILD)/gen/qgd_lexer.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(UNIT_BIN): $(UNIT_OBJS) $(LIB_OBJS)
+	$(CC) -o $@ $^ -lcunit $(LDLIBS)
+
+unit: $(UNIT_BIN)
+	cd tests && ../$(UNIT_BIN)
+
+golden: $(QGDC)
+	sh tests/run_golden.sh $(QGDC)
+
+test: $(UNIT_BIN) $(QGDC)
+	@sh tests/run_all.sh $(UNIT_BIN) $(QGDC)
+
+# libFuzzer harness for the .qgd front end; FUZZ_SECONDS bounds the run.
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD := build/fuzz
+FUZZ_SRCS := $(filter-out src/driver/%,$(LIB_SRCS))
+fuzz:
+	@mkdir -p $(FUZZ_BUILD)/gen $(FUZZ_BUILD)/corpus
+	bison --defines=$(FUZZ_BUILD)/gen/qgd_parser.h -o $(FUZZ_BUILD)/gen/qgd_parser.c src/frontend/qgd_parser.y
+	flex --header-file=$(FUZZ_BUILD)/gen/qgd_lexer.h -o $(FUZZ_BUILD)/gen/qgd_lexer.c src/frontend/qgd_lexer.l
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -DQGDC_FUZZ=1 -g -O1 -fsanitize=fuzzer,address,undefined \
+	  -Isrc -I$(FUZZ_BUILD)/gen -w -o $(FUZZ_BUILD)/qgd_fuzz tests/fuzz/qgd_fuzz.c $(FUZZ_SRCS) \
+	  $(FUZZ_BUILD)/gen/qgd_parser.c $(FUZZ_BUILD)/gen/qgd_lexer.c $(LDLIBS)
+	cp examples/*.qgd tests/golden/*.qgd tests/errors/*.qgd tests/fuzz/regressions/* $(FUZZ_BUILD)/corpus/ 2>/dev/null || true
+	$(FUZZ_BUILD)/qgd_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+	  -dict=tests/fuzz/qgd.dict -artifact_prefix=$(FUZZ_BUILD)/ $(FUZZ_BUILD)/corpus
+
+clean:
+	rm -rf build qgdc
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,32 @@
+/* lex_state.h — state shared by the lexer and the parser: position, the
+ * arena for token text, and the stack of open brackets. */
+#ifndef QGDC_LEX_STATE_H
+#define QGDC_LEX_STATE_H
+
+#include "frontend/ast.h"
+
+typedef struct QgdLoc {
+    int first_line, first_column, last_line, last_column;
+} QgdLoc;
+
+typedef struct OpenBracket {
+    char ch;
+    QgdLoc loc;
+} OpenBracket;
+
+typedef struct LexState {
+    const SrcFile *src;
+    Arena *arena;
+    int line, col; /* position of the next character */
+    int errors;
+    OpenBracket *open;
+    int nopen, capopen;
+    char pending_close; /* closing token seen, not yet applied */
+} LexState;
+
+void lex_advance(LexState *s, QgdLoc *loc, const char *text, int len);
+Loc lex_loc(const LexState *s, const QgdLoc *loc);
+void lex_open(LexState *s, char ch, const QgdLoc *loc);
+void lex_close(LexState *s, char ch);
+
+#endif

@@ -1,0 +1,1369 @@
+/* sema.c — from syntax tree to problem IR (see sema.h, docs/language.md).
+ *
+ * Evaluation is by polynomial expansion: every expression evaluates to a
+ * Poly over the parameters; a constant is a Poly of degree 0. Expressions
+ * that must be constant (sizes, indices, ranges, options) say so, and a
+ * parameter there is an error. The first error inside an expression stops
+ * its evaluation, so a loop over a range reports one error, not thousands. */
+#include "frontend/sema.h"
+#include "frontend/data.h"
+#include "frontend/poly.h"
+
+#include <errno.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+
+SemaLimits sema_limits = {400000000ull};
+
+typedef enum SymKind { SYM_CONST, SYM_INDEX, SYM_PARAM } SymKind;
+
+typedef struct Sym {
+    UT_hash_handle hh;
+    const char *name;
+    SymKind kind;
+    Array val;      /* SYM_CONST */
+    long long ival; /* SYM_INDEX */
+    uint32_t n;     /* SYM_PARAM */
+    Loc loc;
+    bool global;
+    bool is_setting; /* defined by a setting (eta, T) */
+} Sym;
+
+typedef struct Sema {
+    Sym *syms;
+    const char *base_dir;
+    uint64_t steps;
+    bool out_of_steps;
+} Sema;
+
+/* ---- symbols ---- */
+
+static Sym *lookup(Sema *s, const char *name)
+{
+    Sym *y;
+    HASH_FIND_STR(s->syms, name, y);
+    return y;
+}
+
+static const char *sym_what(const Sym *y)
+{
+    switch (y->kind) {
+    case SYM_CONST: return y->is_setting ? "setting" : "constant";
+    case SYM_INDEX: return "index variable";
+    case SYM_PARAM: return "parameter vector";
+    }
+    ICE("bad symbol kind");
+}
+
+/* Defines a symbol; reports a clash with any visible name. */
+static Sym *define(Sema *s, const char *name, Loc loc, SymKind kind)
+{
+    Sym *old = lookup(s, name);
+    if (old) {
+        diag_error(loc, "'%s' is already defined", name);
+        diag_note(old->loc, "'%s' was defined here as a %s", name, sym_what(old));
+        return NULL;
+    }
+    Sym *y = xcalloc(1, sizeof *y);
+    y->name = name;
+    y->kind = kind;
+    y->loc = loc;
+    HASH_ADD_KEYPTR(hh, s->syms, y->name, strlen(y->name), y);
+    return y;
+}
+
+static void undefine(Sema *s, Sym *y)
+{
+    HASH_DEL(s->syms, y);
+    array_free(&y->val);
+    free(y);
+}
+
+/* Drops the symbols of one problem, keeping the globals. */
+static void drop_locals(Sema *s)
+{
+    Sym *y, *tmp;
+    HASH_ITER(hh, s->syms, y, tmp) {
+        if (!y->global)
+            undefine(s, y);
+    }
+}
+
+static void drop_all(Sema *s)
+{
+    Sym *y, *tmp;
+    HASH_ITER(hh, s->syms, y, tmp) {
+        undefine(s, y);
+    }
+}
+
+/* Edit distance, for "did you mean" hints. */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return 99;
+    size_t d[65][65];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            size_t c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < c)
+                c = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < c)
+                c = d[i][j - 1] + 1;
+            d[i][j] = c;
+        }
+    return d[la][lb];
+}
+
+static const char *closest(const char *name, const char *const *cands, int n)
+{
+    const char *best = NULL;
+    size_t bd = 3;
+    for (int i = 0; i < n; i++) {
+        size_t d = edit_distance(name, cands[i]);
+        if (d < bd && d < strlen(name)) {
+            bd = d;
+            best = cands[i];
+        }
+    }
+    return best;
+}
+
+static void unknown_name(Sema *s, const char *name, Loc loc)
+{
+    const char *cands[256];
+    int n = 0;
+    for (Sym *y = s->syms; y && n < 256; y = y->hh.next)
+        cands[n++] = y->name;
+    const char *hint = closest(name, cands, n);
+    if (hint)
+        diag_error(loc, "unknown name '%s'; did you mean '%s'?", name, hint);
+    else
+        diag_error(loc, "unknown name '%s'", name);
+}
+
+/* ---- expression evaluation ---- */
+
+typedef struct EvalCtx {
+    Sema *s;
+    bool const_only; /* parameters not allowed */
+    const char *why; /* what the constant is for, in errors */
+} EvalCtx;
+
+static Poly *eval(EvalCtx *c, const Expr *e);
+
+static bool step(EvalCtx *c, const Expr *e)
+{
+    if (++c->s->steps <= sema_limits.max_steps)
+        return true;
+    if (!c->s->out_of_steps)
+        diag_error(e->loc, "this file needs more than %llu evaluation steps; qgdc stops here "
+                           "(a range or a product is far larger than intended?)",
+                   (unsigned long long)sema_limits.max_steps);
+    c->s->out_of_steps = true;
+    return false;
+}
+
+static bool check_finite(double v, Loc loc)
+{
+    if (isfinite(v))
+        return true;
+    diag_error(loc, "the value here is %s", isnan(v) ? "not a number (NaN)" : "infinite");
+    return false;
+}
+
+static Poly *poly_status_error(PolyStatus st, Loc loc)
+{
+    if (st == POLY_TOO_MANY_TERMS)
+        diag_error(loc, "expanding this expression gives more than %zu terms", poly_limits.max_terms);
+    else if (st == POLY_DEGREE_TOO_HIGH)
+        diag_error(loc, "expanding this expression gives a polynomial of degree above %u, the most qgdc accepts",
+                   poly_limits.max_degree);
+    return NULL;
+}
+
+/* Evaluates a constant scalar. */
+static bool eval_num(Sema *s, const Expr *e, const char *why, double *out)
+{
+    EvalCtx c = {s, true, why};
+    Poly *p = eval(&c, e);
+    if (!p)
+        return false;
+    bool ok = poly_is_const(p, out);
+    poly_free(p);
+    if (!ok)
+        ICE("constant evaluation gave a polynomial");
+    return true;
+}
+
+/* Evaluates a constant whole number in [lo, hi]. */
+static bool eval_int(Sema *s, const Expr *e, const char *why, long long lo, long long hi, long long *out)
+{
+    double v;
+    if (!eval_num(s, e, why, &v))
+        return false;
+    char buf[40];
+    if (v != floor(v)) {
+        diag_error(e->loc, "%s must be a whole number, not %s", why, fmt_double(v, buf, sizeof buf));
+        return false;
+    }
+    if (v < (double)lo || v > (double)hi) {
+        if (v < (double)lo)
+            diag_error(e->loc, "%s must be at least %lld, not %s", why, lo, fmt_double(v, buf, sizeof buf));
+        else
+            diag_error(e->loc, "%s must be at most %lld, not %s", why, hi, fmt_double(v, buf, sizeof buf));
+        return false;
+    }
+    *out = (long long)v;
+    return true;
+}
+
+/* Binds an index variable over lo..hi; the caller loops. */
+typedef struct Range {
+    long long lo, hi;
+    Sym *var;
+} Range;
+
+static bool range_begin(Sema *s, const char *var, Loc var_loc, const Expr *lo, const Expr *hi, Range *r)
+{
+    if (!eval_int(s, lo, "the start of a range", LLONG_MIN / 4, LLONG_MAX / 4, &r->lo) ||
+        !eval_int(s, hi, "the end of a range", LLONG_MIN / 4, LLONG_MAX / 4, &r->hi))
+        return false;
+    if (r->hi >= r->lo && (unsigned long long)(r->hi - r->lo) >= sema_limits.max_steps) {
+        diag_error(lo->loc, "the range %lld..%lld has more elements than qgdc will evaluate (%llu)", r->lo, r->hi,
+                   (unsigned long long)sema_limits.max_steps);
+        return false;
+    }
+    r->var = define(s, var, var_loc, SYM_INDEX);
+    return r->var != NULL;
+}
+
+static void range_end(Sema *s, Range *r)
+{
+    if (r->var)
+        undefine(s, r->var);
+    r->var = NULL;
+}
+
+static bool eval_index(EvalCtx *c, const Expr *e, size_t size, const char *name, size_t *out)
+{
+    long long v;
+    if (!eval_int(c->s, e, "an index", LLONG_MIN / 4, LLONG_MAX / 4, &v))
+        return false;
+    if (v < 0 || (unsigned long long)v >= size) {
+        diag_error(e->loc, "index %lld is out of range for '%s' (valid: 0..%zu)", v, name, size - 1);
+        return false;
+    }
+    *out = (size_t)v;
+    return true;
+}
+
+static Poly *eval_ident(EvalCtx *c, const Expr *e)
+{
+    Sym *y = lookup(c->s, e->name);
+    if (!y) {
+        unknown_name(c->s, e->name, e->loc);
+        return NULL;
+    }
+    switch (y->kind) {
+    case SYM_INDEX: return poly_const((double)y->ival);
+    case SYM_CONST:
+        if (y->val.rank == 0)
+            return poly_const(y->val.v[0]);
+        diag_error(e->loc, "'%s' is an array; index it, as in %s[%s]", e->name, e->name, y->val.rank == 1 ? "i" : "i, j");
+        return NULL;
+    case SYM_PARAM:
+        diag_error(e->loc, "'%s' is the parameter vector; index it, as in %s[i]", e->name, e->name);
+        return NULL;
+    }
+    ICE("bad symbol kind");
+}
+
+static Poly *eval_indexed(EvalCtx *c, const Expr *e)
+{
+    Sym *y = lookup(c->s, e->name);
+    if (!y) {
+        unknown_name(c->s, e->name, e->name_loc);
+        return NULL;
+    }
+    if (y->kind == SYM_PARAM) {
+        if (c->const_only) {
+            diag_error(e->loc, "%s must be a constant, but this is the parameter '%s'", c->why, e->name);
+            return NULL;
+        }
+        if (e->args.n != 1) {
+            diag_error(e->loc, "'%s' has one index, not %d", e->name, e->args.n);
+            return NULL;
+        }
+        size_t i;
+        if (!eval_index(c, e->args.v[0], y->n, e->name, &i))
+            return NULL;
+        return poly_var((uint32_t)i);
+    }
+    if (y->kind != SYM_CONST || y->val.rank == 0) {
+        diag_error(e->loc, "'%s' is a %s, not an array; it cannot be indexed", e->name,
+                   y->kind == SYM_INDEX ? "index variable" : "scalar");
+        return NULL;
+    }
+    if (e->args.n != y->val.rank) {
+        diag_error(e->loc, "'%s' has %d ind%s, not %d", e->name, y->val.rank, y->val.rank == 1 ? "ex" : "ices", e->args.n);
+        return NULL;
+    }
+    size_t idx[2];
+    for (int k = 0; k < e->args.n; k++)
+        if (!eval_index(c, e->args.v[k], y->val.dim[k], e->name, &idx[k]))
+            return NULL;
+    return poly_const(array_get(&y->val, idx));
+}
+
+typedef struct MathFn {
+    const char *name;
+    double (*f1)(double);
+    double (*f2)(double, double);
+} MathFn;
+
+static const MathFn math_fns[] = {
+    {"sqrt", sqrt, NULL}, {"exp", exp, NULL},   {"log", log, NULL},     {"sin", sin, NULL},
+    {"cos", cos, NULL},   {"tan", tan, NULL},   {"tanh", tanh, NULL},   {"abs", fabs, NULL},
+    {"floor", floor, NULL}, {"ceil", ceil, NULL}, {"min", NULL, fmin}, {"max", NULL, fmax},
+};
+
+static Poly *eval_call(EvalCtx *c, const Expr *e)
+{
+    const MathFn *fn = NULL;
+    for (size_t i = 0; i < sizeof math_fns / sizeof *math_fns; i++)
+        if (strcmp(math_fns[i].name, e->name) == 0)
+            fn = &math_fns[i];
+    if (!fn) {
+        if (!strcmp(e->name, "csv") || !strcmp(e->name, "mtx"))
+            diag_error(e->loc, "'%s(...)' reads a data file; it can only be the value of a 'const', 'param' or 'noise'", e->name);
+        else if (!strcmp(e->name, "gaussian"))
+            diag_error(e->loc, "'gaussian(...)' can only be the value of 'noise'");
+        else {
+            const char *names[sizeof math_fns / sizeof *math_fns];
+            for (size_t i = 0; i < sizeof math_fns / sizeof *math_fns; i++)
+                names[i] = math_fns[i].name;
+            const char *hint = closest(e->name, names, (int)(sizeof math_fns / sizeof *math_fns));
+            if (hint)
+                diag_error(e->name_loc, "unknown function '%s'; did you mean '%s'?", e->name, hint);
+            else
+                diag_error(e->name_loc, "unknown function '%s'", e->name);
+        }
+        return NULL;
+    }
+    int want = fn->f1 ? 1 : 2;
+    if (e->args.n != want) {
+        diag_error(e->loc, "'%s' takes %d argument%s, not %d", e->name, want, want == 1 ? "" : "s", e->args.n);
+        return NULL;
+    }
+    double x[2];
+    for (int k = 0; k < want; k++) {
+        const Expr *a = e->args.v[k];
+        if (a->kind == E_NAMED) {
+            diag_error(a->loc, "'%s' takes no named arguments", e->name);
+            return NULL;
+        }
+        Poly *p = eval(c, a);
+        if (!p)
+            return NULL;
+        bool is_const = poly_is_const(p, &x[k]);
+        poly_free(p);
+        if (!is_const) {
+            diag_error(a->loc, "'%s' of an expression in the parameters is not a polynomial; "
+                               "only constants may be passed to functions", e->name);
+            return NULL;
+        }
+    }
+    double v = fn->f1 ? fn->f1(x[0]) : fn->f2(x[0], x[1]);
+    if (!check_finite(v, e->loc))
+        return NULL;
+    return poly_const(v);
+}
+
+static Poly *eval_binary(EvalCtx *c, const Expr *e)
+{
+    Poly *a = eval(c, e->a);
+    if (!a)
+        return NULL;
+    Poly *b = eval(c, e->b);
+    if (!b) {
+        poly_free(a);
+        return NULL;
+    }
+    Poly *r = NULL;
+    PolyStatus st = POLY_OK;
+    double ca, cb;
+    bool a_const = poly_is_const(a, &ca), b_const = poly_is_const(b, &cb);
+    switch (e->op) {
+    case '+':
+    case '-':
+        st = poly_add_scaled(a, b, e->op == '+' ? 1.0 : -1.0);
+        r = a;
+        a = NULL;
+        break;
+    case '*': st = poly_mul(a, b, &r); break;
+    case '/':
+        if (!b_const) {
+            diag_error(e->b->loc, "division by an expression in the parameters is not a polynomial");
+            break;
+        }
+        if (cb == 0.0) {
+            diag_error(e->loc, "division by zero");
+            break;
+        }
+        poly_scale(a, 1.0 / cb);
+        r = a;
+        a = NULL;
+        break;
+    case '^': {
+        char buf[40];
+        if (!b_const) {
+            diag_error(e->b->loc, "an exponent must be a constant, not an expression in the parameters");
+            break;
+        }
+        if (a_const) {
+            r = poly_const(pow(ca, cb));
+            break;
+        }
+        if (cb != floor(cb) || cb < 0) {
+            diag_error(e->b->loc, "a power of the parameters must have a whole exponent of at least 0, not %s",
+                       fmt_double(cb, buf, sizeof buf));
+            break;
+        }
+        if (cb > poly_limits.max_degree) {
+            diag_error(e->b->loc, "exponent %s is above the largest degree qgdc accepts (%u)", fmt_double(cb, buf, sizeof buf),
+                       poly_limits.max_degree);
+            break;
+        }
+        st = poly_pow(a, (unsigned long)cb, &r);
+        break;
+    }
+    default: ICE("bad operator %d", e->op);
+    }
+    poly_free(a);
+    poly_free(b);
+    if (st != POLY_OK) {
+        poly_free(r);
+        return poly_status_error(st, e->loc);
+    }
+    return r;
+}
+
+static Poly *eval_sum(EvalCtx *c, const Expr *e)
+{
+    Range r;
+    if (!range_begin(c->s, e->name, e->name_loc, e->a, e->b, &r))
+        return NULL;
+    bool is_sum = e->kind == E_SUM;
+    Poly *acc = poly_const(is_sum ? 0.0 : 1.0);
+    for (long long i = r.lo; i <= r.hi && acc; i++) {
+        r.var->ival = i;
+        Poly *t = eval(c, e->body);
+        if (!t) {
+            poly_free(acc);
+            acc = NULL;
+            break;
+        }
+        PolyStatus st;
+        if (is_sum) {
+            st = poly_add_scaled(acc, t, 1.0);
+        } else {
+            Poly *next;
+            st = poly_mul(acc, t, &next);
+            poly_free(acc);
+            acc = next;
+        }
+        poly_free(t);
+        if (st != POLY_OK) {
+            poly_free(acc);
+            acc = poly_status_error(st, e->loc);
+        }
+    }
+    range_end(c->s, &r);
+    return acc;
+}
+
+static Poly *eval(EvalCtx *c, const Expr *e)
+{
+    if (!step(c, e))
+        return NULL;
+    Poly *p = NULL;
+    switch (e->kind) {
+    case E_NUM: return poly_const(e->num);
+    case E_STRING:
+        diag_error(e->loc, "a string is not a number");
+        return NULL;
+    case E_IDENT: p = eval_ident(c, e); break;
+    case E_INDEX: p = eval_indexed(c, e); break;
+    case E_CALL: p = eval_call(c, e); break;
+    case E_NAMED:
+        diag_error(e->loc, "a named argument is not allowed here");
+        return NULL;
+    case E_NEG:
+        p = eval(c, e->a);
+        if (p)
+            poly_scale(p, -1.0);
+        break;
+    case E_BINARY: p = eval_binary(c, e); break;
+    case E_SUM:
+    case E_PROD: p = eval_sum(c, e); break;
+    case E_LIST:
+    case E_COMPREH:
+        diag_error(e->loc, "a list is not allowed here; a single value is needed");
+        return NULL;
+    }
+    if (!p)
+        return NULL;
+    for (Term *t = p->terms; t; t = t->hh.next)
+        if (!check_finite(t->coef, e->loc)) {
+            poly_free(p);
+            return NULL;
+        }
+    return p;
+}
+
+/* ---- arrays: lists, comprehensions, data files ---- */
+
+static bool alloc_check(size_t count, Loc loc, const char *what)
+{
+    size_t bytes;
+    if (!size_mul(count, sizeof(double), &bytes) || bytes > mem_budget()) {
+        char b1[32], b2[32];
+        diag_error(loc, "%s would need %s of memory; the limit is %s", what,
+                   mem_human((double)count * 8.0, b1, sizeof b1), mem_human((double)mem_budget(), b2, sizeof b2));
+        return false;
+    }
+    return true;
+}
+
+static bool eval_value(Sema *s, const Expr *e, Array *out);
+
+/* Joins element values (all scalars, or all vectors of one length). */
+static bool join(Array *elems, size_t n, Loc loc, Array *out)
+{
+    memset(out, 0, sizeof *out);
+    if (n == 0) {
+        diag_error(loc, "an empty list has no values");
+        return false;
+    }
+    int rank = elems[0].rank;
+    size_t len = rank == 1 ? elems[0].dim[0] : 1;
+    if (rank > 1 || elems[0].v == NULL) {
+        diag_error(loc, "lists may hold numbers or lists of numbers, not matrices");
+        return false;
+    }
+    for (size_t k = 1; k < n; k++)
+        if (elems[k].rank != rank || (rank == 1 && elems[k].dim[0] != len)) {
+            diag_error(loc, "the rows of this list differ in length (%zu and %zu)", len,
+                       elems[k].rank == 1 ? elems[k].dim[0] : (size_t)1);
+            return false;
+        }
+    if (!alloc_check(n * len, loc, "this list"))
+        return false;
+    out->rank = rank + 1;
+    out->dim[0] = n;
+    out->dim[1] = rank == 1 ? len : 0;
+    out->v = xmalloc(n * len * sizeof(double));
+    for (size_t k = 0; k < n; k++)
+        memcpy(out->v + k * len, elems[k].v, len * sizeof(double));
+    return true;
+}
+
+static bool eval_list(Sema *s, const Expr *e, Array *out)
+{
+    size_t n = (size_t)e->args.n;
+    Array *el = xcalloc(n ? n : 1, sizeof *el);
+    bool ok = true;
+    for (size_t k = 0; k < n && ok; k++)
+        ok = eval_value(s, e->args.v[k], &el[k]);
+    if (ok)
+        ok = join(el, n, e->loc, out);
+    for (size_t k = 0; k < n; k++)
+        array_free(&el[k]);
+    free(el);
+    return ok;
+}
+
+static bool eval_comprehension(Sema *s, const Expr *e, Array *out)
+{
+    Range r;
+    if (!range_begin(s, e->name, e->name_loc, e->a, e->b, &r))
+        return false;
+    size_t n = r.hi >= r.lo ? (size_t)(r.hi - r.lo + 1) : 0;
+    bool ok = alloc_check(n, e->loc, "this list");
+    Array *el = ok ? xcalloc(n ? n : 1, sizeof *el) : NULL;
+    size_t done = 0;
+    for (; ok && done < n; done++) {
+        r.var->ival = r.lo + (long long)done;
+        ok = eval_value(s, e->body, &el[done]);
+        if (!ok)
+            done++;
+    }
+    range_end(s, &r);
+    if (ok)
+        ok = join(el, n, e->loc, out);
+    for (size_t k = 0; k < done; k++)
+        array_free(&el[k]);
+    free(el);
+    return ok;
+}
+
+static bool eval_file(Sema *s, const Expr *e, Array *out)
+{
+    if (e->args.n != 1 || e->args.v[0]->kind != E_STRING) {
+        diag_error(e->loc, "'%s' takes one argument, the file name in double quotes", e->name);
+        return false;
+    }
+    const char *path = e->args.v[0]->name;
+    if (!strcmp(e->name, "csv"))
+        return data_load_csv(path, s->base_dir, e->args.v[0]->loc, out);
+    return data_load_mtx(path, s->base_dir, e->args.v[0]->loc, out);
+}
+
+/* A value: a scalar expression, a list, a comprehension or a data file. */
+static bool eval_value(Sema *s, const Expr *e, Array *out)
+{
+    memset(out, 0, sizeof *out);
+    if (e->kind == E_LIST)
+        return eval_list(s, e, out);
+    if (e->kind == E_COMPREH)
+        return eval_comprehension(s, e, out);
+    if (e->kind == E_CALL && (!strcmp(e->name, "csv") || !strcmp(e->name, "mtx")))
+        return eval_file(s, e, out);
+    double v;
+    if (!eval_num(s, e, "a constant", &v))
+        return false;
+    out->rank = 0;
+    out->v = xmalloc(sizeof(double));
+    out->v[0] = v;
+    return true;
+}
+
+static void shape_text(const Array *a, char *buf, size_t len)
+{
+    if (a->rank == 0)
+        snprintf(buf, len, "a single value");
+    else if (a->rank == 1)
+        snprintf(buf, len, "%zu values", a->dim[0]);
+    else
+        snprintf(buf, len, "a %zu x %zu matrix", a->dim[0], a->dim[1]);
+}
+
+/* Evaluates declared sizes. */
+static bool eval_dims(Sema *s, const ExprList *dims, size_t *out)
+{
+    if (dims->n > 2) {
+        diag_error(dims->v[2]->loc, "arrays have at most 2 dimensions");
+        return false;
+    }
+    for (int k = 0; k < dims->n; k++) {
+        long long v;
+        if (!eval_int(s, dims->v[k], "a size", 1, UINT32_MAX, &v))
+            return false;
+        out[k] = (size_t)v;
+    }
+    return true;
+}
+
+/* Gives a value the declared shape: a scalar fills the whole array; any
+ * other value must have exactly that shape (a CSV column or row is a
+ * vector). */
+static bool conform(Array *a, const ExprList *dims, const size_t *d, const char *name, Loc loc)
+{
+    int rank = dims->n;
+    if (rank == 0)
+        return true;
+    if (a->rank == 0) {
+        size_t total = d[0] * (rank == 2 ? d[1] : 1);
+        if (!alloc_check(total, loc, "this array"))
+            return false;
+        double x = a->v[0];
+        free(a->v);
+        a->v = xmalloc(total * sizeof(double));
+        for (size_t k = 0; k < total; k++)
+            a->v[k] = x;
+        a->rank = rank;
+        a->dim[0] = d[0];
+        a->dim[1] = rank == 2 ? d[1] : 0;
+        return true;
+    }
+    if (a->rank != rank || a->dim[0] != d[0] || (rank == 2 && a->dim[1] != d[1])) {
+        char has[64];
+        shape_text(a, has, sizeof has);
+        if (rank == 1)
+            diag_error(loc, "'%s' is declared with %zu values but its value has %s", name, d[0], has);
+        else
+            diag_error(loc, "'%s' is declared as a %zu x %zu matrix but its value has %s", name, d[0], d[1], has);
+        return false;
+    }
+    return true;
+}
+
+static bool do_const(Sema *s, const Stmt *st, bool global)
+{
+    size_t d[2];
+    if (!eval_dims(s, &st->dims, d))
+        return false;
+    Array a;
+    if (!eval_value(s, st->value, &a))
+        return false;
+    if (!conform(&a, &st->dims, d, st->name, st->value->loc)) {
+        array_free(&a);
+        return false;
+    }
+    Sym *y = define(s, st->name, st->name_loc, SYM_CONST);
+    if (!y) {
+        array_free(&a);
+        return false;
+    }
+    y->val = a;
+    y->global = global;
+    return true;
+}
+
+/* ---- gd problems ---- */
+
+typedef struct GdBuild {
+    const Problem *pr;
+    GdProblem *p;
+    const Stmt *param, *eta, *T, *loss, *noise;
+    Poly *loss_poly;
+    Poly **update;        /* [n] */
+    const Stmt **update_at; /* [n] */
+    bool have_updates;
+    bool failed;
+} GdBuild;
+
+static const char *const gd_settings[] = {"eta", "T", "loss", "noise"};
+
+static bool setting_seen(const Stmt *prev, const Stmt *st)
+{
+    if (!prev)
+        return false;
+    diag_error(st->name_loc, "'%s' is set twice", st->name);
+    diag_note(prev->name_loc, "first set here");
+    return true;
+}
+
+static void do_options(Sema *s, const Stmt *st, Options *o, bool *failed)
+{
+    for (int k = 0; k < st->body.n; k++) {
+        const Stmt *os = st->body.v[k];
+        int id = options_lookup(os->name);
+        if (id < 0) {
+            const char *names[OPTION_COUNT];
+            for (int i = 0; i < OPTION_COUNT; i++)
+                names[i] = options_name((OptionId)i);
+            const char *hint = closest(os->name, names, OPTION_COUNT);
+            if (hint)
+                diag_error(os->name_loc, "unknown option '%s'; did you mean '%s'?", os->name, hint);
+            else
+                diag_error(os->name_loc, "unknown option '%s' (see 'qgdc check --help' for the list)", os->name);
+            *failed = true;
+            continue;
+        }
+        if (o->set[id]) {
+            diag_error(os->name_loc, "option '%s' is set twice", os->name);
+            diag_note(o->loc[id], "first set here");
+            *failed = true;
+            continue;
+        }
+        const Expr *v = os->value;
+        long long iv = 0;
+        double dv = 0;
+        const char *word = (v->kind == E_IDENT || v->kind == E_STRING) ? v->name : NULL;
+        bool ok = true;
+        switch ((OptionId)id) {
+        case OPTION_carleman_order: ok = eval_int(s, v, "carleman_order", 1, 64, &iv); o->carleman_order = iv; break;
+        case OPTION_clock_bits: ok = eval_int(s, v, "clock_bits", 1, 64, &iv); o->clock_bits = iv; break;
+        case OPTION_idle_blocks: ok = eval_int(s, v, "idle_blocks", 0, 1LL << 31, &iv); o->idle_blocks = iv; break;
+        case OPTION_shots: ok = eval_int(s, v, "shots", 1, 1000000000000000LL, &iv); o->shots = iv; break;
+        case OPTION_seed: ok = eval_int(s, v, "seed", 0, (1LL << 53), &iv); o->seed = iv; break;
+        case OPTION_kappa0:
+            ok = eval_num(s, v, "kappa0", &dv);
+            if (ok && !(dv > 1)) {
+                char buf[40];
+                diag_error(v->loc, "kappa0 must be greater than 1, not %s", fmt_double(dv, buf, sizeof buf));
+                ok = false;
+            }
+            o->kappa0 = dv;
+            break;
+        case OPTION_precision:
+            ok = eval_num(s, v, "precision", &dv);
+            if (ok && !(dv > 0 && dv < 1)) {
+                char buf[40];
+                diag_error(v->loc, "precision must lie strictly between 0 and 1, not %s", fmt_double(dv, buf, sizeof buf));
+                ok = false;
+            }
+            o->precision = dv;
+            break;
+        case OPTION_carleman_form:
+        case OPTION_gate_set:
+        case OPTION_block_encoding: {
+            static const char *const vals[][2] = {
+                [OPTION_carleman_form] = {"exact", "paper"},
+                [OPTION_gate_set] = {"clifford_t", "native"},
+                [OPTION_block_encoding] = {"pauli", "structured"},
+            };
+            int which = -1;
+            for (int i = 0; i < 2; i++)
+                if (word && !strcmp(word, vals[id][i]))
+                    which = i;
+            if (which < 0) {
+                diag_error(v->loc, "option '%s' must be '%s' or '%s'", os->name, vals[id][0], vals[id][1]);
+                ok = false;
+            } else if (id == OPTION_carleman_form) {
+                o->carleman_form = which ? FORM_PAPER : FORM_EXACT;
+            } else if (id == OPTION_gate_set) {
+                o->gate_set = which ? GATES_NATIVE : GATES_CLIFFORD_T;
+            } else {
+                o->block_encoding = which ? BE_STRUCTURED : BE_PAULI;
+            }
+            break;
+        }
+        case OPTION_COUNT: ICE("bad option");
+        }
+        if (!ok) {
+            *failed = true;
+            continue;
+        }
+        o->set[id] = true;
+        o->loc[id] = os->name_loc;
+    }
+}
+
+static Sym *define_setting(Sema *s, const Stmt *st, double v)
+{
+    Sym *y = define(s, st->name, st->name_loc, SYM_CONST);
+    if (y) {
+        y->is_setting = true;
+        y->val.rank = 0;
+        y->val.v = xmalloc(sizeof(double));
+        y->val.v[0] = v;
+    }
+    return y;
+}
+
+static void gd_stmt(Sema *s, GdBuild *b, const Stmt *st, bool in_for);
+
+static void gd_for(Sema *s, GdBuild *b, const Stmt *st)
+{
+    Range r;
+    if (!range_begin(s, st->name, st->name_loc, st->lo, st->hi, &r)) {
+        b->failed = true;
+        return;
+    }
+    for (long long i = r.lo; i <= r.hi && !b->failed; i++) {
+        r.var->ival = i;
+        for (int k = 0; k < st->body.n && !b->failed; k++)
+            gd_stmt(s, b, st->body.v[k], true);
+    }
+    range_end(s, &r);
+}
+
+static void gd_update(Sema *s, GdBuild *b, const Stmt *st)
+{
+    Sym *y = lookup(s, st->name);
+    if (!y || y->kind != SYM_PARAM) {
+        if (!y && !b->param)
+            diag_error(st->name_loc, "'update %s[...]' comes before the parameters are declared with 'param'", st->name);
+        else
+            diag_error(st->name_loc, "'update' applies to the parameter vector%s%s, not to '%s'",
+                       b->param ? " " : "", b->param ? b->param->name : "", st->name);
+        b->failed = true;
+        return;
+    }
+    if (b->loss) {
+        diag_error(st->loc, "a problem has either a 'loss' or 'update' rules, not both");
+        diag_note(b->loss->name_loc, "the loss is given here");
+        b->failed = true;
+        return;
+    }
+    if (st->dims.n != 1) {
+        diag_error(st->name_loc, "'update' takes one index, as in update %s[i] = ...", st->name);
+        b->failed = true;
+        return;
+    }
+    EvalCtx c = {s, false, NULL};
+    size_t i;
+    if (!eval_index(&c, st->dims.v[0], y->n, y->name, &i)) {
+        b->failed = true;
+        return;
+    }
+    if (b->update[i]) {
+        diag_error(st->loc, "%s[%zu] is updated twice", y->name, i);
+        diag_note(b->update_at[i]->loc, "first updated here");
+        b->failed = true;
+        return;
+    }
+    Poly *p = eval(&c, st->value);
+    if (!p) {
+        b->failed = true;
+        return;
+    }
+    b->update[i] = p;
+    b->update_at[i] = st;
+    b->have_updates = true;
+}
+
+static void gd_param(Sema *s, GdBuild *b, const Stmt *st)
+{
+    if (b->param) {
+        diag_error(st->loc, "a gd problem has one parameter vector; '%s' is the second", st->name);
+        diag_note(b->param->loc, "the first is declared here");
+        b->failed = true;
+        return;
+    }
+    if (st->dims.n != 1) {
+        diag_error(st->name_loc, "'param' declares a vector: give one size, as in param %s[n] = ...", st->name);
+        b->failed = true;
+        return;
+    }
+    size_t d[2];
+    Array a;
+    if (!eval_dims(s, &st->dims, d) || !eval_value(s, st->value, &a)) {
+        b->failed = true;
+        return;
+    }
+    if (!conform(&a, &st->dims, d, st->name, st->value->loc)) {
+        array_free(&a);
+        b->failed = true;
+        return;
+    }
+    Sym *y = define(s, st->name, st->name_loc, SYM_PARAM);
+    if (!y) {
+        array_free(&a);
+        b->failed = true;
+        return;
+    }
+    y->n = (uint32_t)d[0];
+    b->param = st;
+    b->p->n = (uint32_t)d[0];
+    b->p->param = xstrdup(st->name);
+    b->p->u_in = a.v; /* take ownership */
+    b->update = xcalloc(d[0], sizeof *b->update);
+    b->update_at = xcalloc(d[0], sizeof *b->update_at);
+}
+
+static void gd_set(Sema *s, GdBuild *b, const Stmt *st)
+{
+    if (!strcmp(st->name, "eta")) {
+        if (setting_seen(b->eta, st))
+            goto fail;
+        double v;
+        if (!eval_num(s, st->value, "eta", &v))
+            goto fail;
+        if (!(v > 0)) {
+            char buf[40];
+            diag_error(st->value->loc, "the learning rate eta must be positive, not %s", fmt_double(v, buf, sizeof buf));
+            goto fail;
+        }
+        b->eta = st;
+        b->p->eta = v;
+        b->p->has_eta = true;
+        if (!define_setting(s, st, v))
+            goto fail;
+    } else if (!strcmp(st->name, "T")) {
+        if (setting_seen(b->T, st))
+            goto fail;
+        long long v;
+        if (!eval_int(s, st->value, "the number of steps T", 1, 1LL << 40, &v))
+            goto fail;
+        b->T = st;
+        b->p->T = (uint64_t)v;
+        if (!define_setting(s, st, (double)v))
+            goto fail;
+    } else if (!strcmp(st->name, "loss")) {
+        if (setting_seen(b->loss, st))
+            goto fail;
+        if (b->have_updates) {
+            diag_error(st->loc, "a problem has either a 'loss' or 'update' rules, not both");
+            goto fail;
+        }
+        b->loss = st;
+        EvalCtx c = {s, false, NULL};
+        b->loss_poly = eval(&c, st->value);
+        if (!b->loss_poly)
+            goto fail;
+    } else if (!strcmp(st->name, "noise")) {
+        if (setting_seen(b->noise, st))
+            goto fail;
+        b->noise = st; /* evaluated at the end, when n and T are known */
+    } else {
+        const char *hint = closest(st->name, gd_settings, 4);
+        if (hint)
+            diag_error(st->name_loc, "unknown setting '%s' in a gd problem; did you mean '%s'?", st->name, hint);
+        else
+            diag_error(st->name_loc, "unknown setting '%s' in a gd problem (settings: eta, T, loss, noise; "
+                                     "use 'const' for a named value)", st->name);
+        goto fail;
+    }
+    return;
+fail:
+    b->failed = true;
+}
+
+static void gd_stmt(Sema *s, GdBuild *b, const Stmt *st, bool in_for)
+{
+    if (in_for && st->kind != S_UPDATE && st->kind != S_FOR) {
+        diag_error(st->loc, "only 'update' and 'for' may appear inside a 'for' block");
+        b->failed = true;
+        return;
+    }
+    switch (st->kind) {
+    case S_CONST:
+        if (!do_const(s, st, false))
+            b->failed = true;
+        break;
+    case S_PARAM: gd_param(s, b, st); break;
+    case S_SET: gd_set(s, b, st); break;
+    case S_UPDATE: gd_update(s, b, st); break;
+    case S_FOR: gd_for(s, b, st); break;
+    case S_OPTIONS: do_options(s, st, &b->p->opt, &b->failed); break;
+    }
+}
+
+/* Entries of the F tensors, collected before sorting into Tensors. */
+typedef struct EntryList {
+    size_t n, cap;
+    uint32_t *row;
+    uint32_t *col; /* order indices each */
+    double *val;
+} EntryList;
+
+static void entry_add(EntryList *l, unsigned order, uint32_t row, const uint32_t *idx, double v)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 16;
+        l->row = xrealloc(l->row, l->cap * sizeof *l->row);
+        l->col = xrealloc(l->col, l->cap * (order ? order : 1) * sizeof *l->col);
+        l->val = xrealloc(l->val, l->cap * sizeof *l->val);
+    }
+    l->row[l->n] = row;
+    if (order)
+        memcpy(l->col + l->n * order, idx, order * sizeof *idx);
+    l->val[l->n] = v;
+    l->n++;
+}
+
+static unsigned sort_order;
+static const EntryList *sort_list;
+
+static int cmp_entry(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    const EntryList *l = sort_list;
+    if (l->row[i] != l->row[j])
+        return l->row[i] < l->row[j] ? -1 : 1;
+    for (unsigned k = 0; k < sort_order; k++) {
+        uint32_t x = l->col[i * sort_order + k], y = l->col[j * sort_order + k];
+        if (x != y)
+            return x < y ? -1 : 1;
+    }
+    return 0;
+}
+
+/* Sorts entries by (row, multi-index), drops exact zeros, and stores them. */
+static void entries_to_tensor(EntryList *l, unsigned order, Tensor *t)
+{
+    size_t *perm = xmalloc((l->n ? l->n : 1) * sizeof *perm);
+    for (size_t k = 0; k < l->n; k++)
+        perm[k] = k;
+    sort_order = order;
+    sort_list = l;
+    qsort(perm, l->n, sizeof *perm, cmp_entry);
+    t->order = order;
+    t->nnz = 0;
+    t->row = xmalloc((l->n ? l->n : 1) * sizeof *t->row);
+    t->col = xmalloc((l->n ? l->n : 1) * (order ? order : 1) * sizeof *t->col);
+    t->val = xmalloc((l->n ? l->n : 1) * sizeof *t->val);
+    for (size_t k = 0; k < l->n; k++) {
+        size_t e = perm[k];
+        if (l->val[e] == 0.0)
+            continue;
+        if (t->nnz > 0 && cmp_entry(&perm[k - 1], &e) == 0 && t->val[t->nnz - 1] != 0.0)
+            ICE("duplicate tensor entry");
+        t->row[t->nnz] = l->row[e];
+        if (order)
+            memcpy(t->col + t->nnz * order, l->col + e * order, order * sizeof *t->col);
+        t->val[t->nnz] = l->val[e];
+        t->nnz++;
+    }
+    free(perm);
+    free(l->row);
+    free(l->col);
+    free(l->val);
+    memset(l, 0, sizeof *l);
+}
+
+/* Builds F_0..F_q from the loss (u ← u − η∇L) or the update map. */
+static void build_tensors(GdBuild *b)
+{
+    GdProblem *p = b->p;
+    EntryList lists[QGD_POLY_MAX_DEGREE + 1];
+    memset(lists, 0, sizeof lists);
+    unsigned maxdeg = 0;
+    uint32_t idx[QGD_POLY_MAX_DEGREE];
+    p->from_loss = b->loss != NULL;
+    if (b->loss) {
+        /* ∂/∂u_k of c·u_{j1}⋯u_{jd} is c·m·(the monomial with one u_k removed),
+         * m the multiplicity of k; each (term, k) gives a distinct entry. */
+        for (const Term *t = b->loss_poly->terms; t; t = t->hh.next) {
+            unsigned d = t->key[0];
+            if (d == 0 || t->coef == 0.0)
+                continue;
+            for (unsigned i = 1; i <= d;) {
+                uint32_t k = t->key[i];
+                unsigned m = 0;
+                while (i + m <= d && t->key[i + m] == k)
+                    m++;
+                unsigned pos = 0;
+                for (unsigned j = 1; j <= d; j++)
+                    if (j != i)
+                        idx[pos++] = t->key[j];
+                entry_add(&lists[d - 1], d - 1, k, idx, -p->eta * t->coef * m);
+                if (d - 1 > maxdeg)
+                    maxdeg = d - 1;
+                i += m;
+            }
+        }
+    } else {
+        for (uint32_t k = 0; k < p->n; k++) {
+            bool diag_seen = false;
+            for (const Term *t = b->update[k]->terms; t; t = t->hh.next) {
+                unsigned d = t->key[0];
+                double v = t->coef;
+                if (d == 1 && t->key[1] == k) {
+                    v -= 1.0; /* F_1 = (linear part) − I */
+                    diag_seen = true;
+                }
+                if (v == 0.0)
+                    continue;
+                entry_add(&lists[d], d, k, t->key + 1, v);
+                if (d > maxdeg)
+                    maxdeg = d;
+            }
+            if (!diag_seen) {
+                entry_add(&lists[1], 1, k, &k, -1.0);
+                if (maxdeg < 1)
+                    maxdeg = 1;
+            }
+        }
+    }
+    p->q = maxdeg < 1 ? 1 : maxdeg;
+    p->F = xcalloc(p->q + 1, sizeof *p->F);
+    for (unsigned l = 0; l <= p->q; l++)
+        entries_to_tensor(&lists[l], l, &p->F[l]);
+    /* a top order that cancelled to nothing does not count */
+    while (p->q > 1 && p->F[p->q].nnz == 0) {
+        free(p->F[p->q].row);
+        free(p->F[p->q].col);
+        free(p->F[p->q].val);
+        p->q--;
+    }
+}
+
+static bool build_noise(Sema *s, GdBuild *b)
+{
+    GdProblem *p = b->p;
+    const Expr *v = b->noise->value;
+    size_t total;
+    if (!size_mul((size_t)p->T, p->n, &total) || !alloc_check(total, v->loc, "the noise for every step"))
+        return false;
+    if (v->kind == E_CALL && !strcmp(v->name, "gaussian")) {
+        const Expr *sigma = NULL, *seed = NULL;
+        for (int k = 0; k < v->args.n; k++) {
+            const Expr *a = v->args.v[k];
+            if (a->kind != E_NAMED) {
+                diag_error(a->loc, "gaussian() takes named arguments: gaussian(sigma = ..., seed = ...)");
+                return false;
+            }
+            const Expr **slot = !strcmp(a->name, "sigma") ? &sigma : !strcmp(a->name, "seed") ? &seed : NULL;
+            if (!slot) {
+                diag_error(a->name_loc, "gaussian() has no argument '%s' (it takes sigma and seed)", a->name);
+                return false;
+            }
+            if (*slot) {
+                diag_error(a->name_loc, "argument '%s' is given twice", a->name);
+                return false;
+            }
+            *slot = a->a;
+        }
+        if (!sigma) {
+            diag_error(v->loc, "gaussian() needs sigma, the standard deviation of the noise per step");
+            return false;
+        }
+        double sg;
+        long long sd = 1;
+        if (!eval_num(s, sigma, "sigma", &sg) || (seed && !eval_int(s, seed, "the seed", 0, (long long)UINT32_MAX, &sd)))
+            return false;
+        if (!(sg >= 0)) {
+            char buf[40];
+            diag_error(sigma->loc, "sigma must be at least 0, not %s", fmt_double(sg, buf, sizeof buf));
+            return false;
+        }
+        p->noise = NOISE_GAUSSIAN;
+        p->sigma = sg;
+        p->noise_seed = (uint64_t)sd;
+        p->xi = xmalloc((total ? total : 1) * sizeof *p->xi);
+        gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+        gsl_rng_set(r, (unsigned long)sd);
+        for (size_t k = 0; k < total; k++)
+            p->xi[k] = gsl_ran_gaussian_ziggurat(r, sg);
+        gsl_rng_free(r);
+        return true;
+    }
+    Array a;
+    if (!eval_value(s, v, &a))
+        return false;
+    bool shape_ok = (a.rank == 2 && a.dim[0] == p->T && a.dim[1] == p->n) ||
+                    (a.rank == 1 && p->T == 1 && a.dim[0] == p->n) || (a.rank == 1 && p->n == 1 && a.dim[0] == p->T);
+    if (!shape_ok || a.v == NULL) {
+        char has[64];
+        shape_text(&a, has, sizeof has);
+        diag_error(v->loc, "explicit noise must be a T x n matrix (%llu x %u), one row per step; this value has %s",
+                   (unsigned long long)p->T, p->n, has);
+        array_free(&a);
+        return false;
+    }
+    p->noise = NOISE_EXPLICIT;
+    p->xi = a.v;
+    a.v = NULL;
+    array_free(&a);
+    return true;
+}
+
+static GdProblem *gd_build(Sema *s, const Problem *pr)
+{
+    GdProblem *p = xcalloc(1, sizeof *p);
+    p->name = xstrdup(pr->name);
+    p->loc = pr->loc;
+    options_init(&p->opt);
+    GdBuild b = {0};
+    b.pr = pr;
+    b.p = p;
+    for (int k = 0; k < pr->body.n; k++)
+        gd_stmt(s, &b, pr->body.v[k], false);
+    if (!b.failed) {
+        if (!b.param) {
+            diag_error(pr->name_loc, "gd problem '%s' declares no parameters (add 'param u[n] = <initial values>;')", pr->name);
+            b.failed = true;
+        }
+        if (!b.T) {
+            diag_error(pr->name_loc, "gd problem '%s' does not set the number of steps (add 'T = <steps>;')", pr->name);
+            b.failed = true;
+        }
+        if (b.param && !b.loss && !b.have_updates) {
+            diag_error(pr->name_loc, "gd problem '%s' has neither a 'loss' nor 'update' rules", pr->name);
+            b.failed = true;
+        }
+        if (b.loss && !b.eta) {
+            diag_error(b.loss->name_loc, "a loss needs a learning rate: add 'eta = <rate>;'");
+            b.failed = true;
+        }
+    }
+    if (!b.failed && b.have_updates) {
+        for (uint32_t k = 0; k < p->n; k++)
+            if (!b.update[k]) {
+                diag_error(pr->name_loc, "gd problem '%s' has no update for %s[%u]; every component needs one "
+                                         "(write 'update %s[%u] = %s[%u];' to keep it fixed)",
+                           pr->name, p->param, k, p->param, k, p->param, k);
+                b.failed = true;
+                break;
+            }
+    }
+    if (!b.failed && b.noise && !build_noise(s, &b))
+        b.failed = true;
+    if (!b.failed)
+        build_tensors(&b);
+    poly_free(b.loss_poly);
+    if (b.update)
+        for (uint32_t k = 0; k < p->n; k++)
+            poly_free(b.update[k]);
+    free(b.update);
+    free(b.update_at);
+    if (b.failed) {
+        gd_problem_free(p);
+        return NULL;
+    }
+    if (!gd_verify(p))
+        ICE("problem IR of '%s' failed verification", p->name);
+    return p;
+}
+
+bool sema_build(const ParseResult *pr, const char *base_dir, ProblemSet *out)
+{
+    memset(out, 0, sizeof *out);
+    if (pr->nerrors)
+        return false;
+    int before = diag_error_count();
+    Sema s = {0};
+    s.base_dir = base_dir;
+    const Program *prog = &pr->prog;
+    for (int k = 0; k < prog->globals.n; k++)
+        do_const(&s, prog->globals.v[k], true);
+    for (int k = 0; k < prog->nproblems && !s.out_of_steps; k++) {
+        const Problem *p = prog->problems[k];
+        for (int j = 0; j < k; j++)
+            if (!strcmp(prog->problems[j]->name, p->name)) {
+                diag_error(p->name_loc, "a problem named '%s' is already defined", p->name);
+                diag_note(prog->problems[j]->name_loc, "the first is here");
+            }
+        if (p->kind != P_GD) {
+            diag_error(p->loc, "'%s' problems are not supported yet; this version compiles 'gd' problems only",
+                       ast_problem_kind_name(p->kind));
+            continue;
+        }
+        if (diag_error_count() > before) /* globals failed: problems would cascade */
+            break;
+        GdProblem *g = gd_build(&s, p);
+        drop_locals(&s);
+        if (g) {
+            out->gd = xrealloc(out->gd, (size_t)(out->ngd + 1) * sizeof *out->gd);
+            out->gd[out->ngd++] = g;
+        }
+    }
+    drop_all(&s);
+    if (diag_error_count() > before) {
+        problem_set_free(out);
+        return false;
+    }
+    return true;
+}
+
+bool frontend_load(const char *path, ProblemSet *out, SrcFile **src_out)
+{
+    memset(out, 0, sizeof *out);
+    *src_out = NULL;
+    SrcFile *src = srcfile_load(path);
+    if (!src) {
+        diag_plain("cannot read '%s': %s", path, strerror(errno));
+        return false;
+    }
+    *src_out = src;
+    if (src->len > (size_t)INT_MAX / 2) {
+        diag_plain("'%s' is too large to be a .qgd file (%zu bytes)", path, src->len);
+        return false;
+    }
+    ParseResult *pr = parse_qgd(src);
+    char *dir = xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = 0;
+    else
+        strcpy(dir, ".");
+    bool ok = pr->nerrors == 0 && sema_build(pr, dir, out);
+    free(dir);
+    parse_result_free(pr);
+    return ok;
+}

@@ -1,0 +1,397 @@
+/* problem.c — the problem IR: options table, tensor helpers, the map
+ * itself, the verifier and the text and JSON forms (see problem.h). */
+#include "ir/problem.h"
+#include "support/json.h"
+#include "support/util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- options ---- */
+
+static const char *const option_names[] = {
+#define X(name, type, member) #name,
+    QGD_OPTIONS(X)
+#undef X
+};
+
+static const char *const option_domains[] = {
+    [OPTION_carleman_order] = "Carleman truncation order N, 1..64 (default 2)",
+    [OPTION_carleman_form] = "exact | paper (default exact)",
+    [OPTION_kappa0] = "condition-number cut-off, > 1 (default 2(T+1))",
+    [OPTION_clock_bits] = "phase-estimation clock qubits, 1..64 (default: from precision)",
+    [OPTION_idle_blocks] = "idle time blocks P after T, >= 0 (default 0)",
+    [OPTION_precision] = "target precision epsilon, 0 < eps < 1 (default 0.01)",
+    [OPTION_shots] = "read-out shots, >= 1 (default 10000)",
+    [OPTION_seed] = "sampling seed, >= 0 (default 1)",
+    [OPTION_gate_set] = "clifford_t | native (default clifford_t)",
+    [OPTION_block_encoding] = "pauli | structured (default pauli)",
+};
+
+void options_init(Options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->carleman_order = 2;
+    o->carleman_form = FORM_EXACT;
+    o->kappa0 = 0; /* 0: 2(T+1), decided by the pass that needs it */
+    o->clock_bits = 0; /* 0: chosen from the precision */
+    o->idle_blocks = 0;
+    o->precision = 0.01;
+    o->shots = 10000;
+    o->seed = 1;
+    o->gate_set = GATES_CLIFFORD_T;
+    o->block_encoding = BE_PAULI;
+}
+
+int options_lookup(const char *name)
+{
+    for (int i = 0; i < OPTION_COUNT; i++)
+        if (!strcmp(option_names[i], name))
+            return i;
+    return -1;
+}
+
+const char *options_name(OptionId id) { return option_names[id]; }
+const char *options_domain(OptionId id) { return option_domains[id]; }
+
+static const char *form_name(CarlemanForm f) { return f == FORM_PAPER ? "paper" : "exact"; }
+static const char *gates_name(GateSet g) { return g == GATES_NATIVE ? "native" : "clifford_t"; }
+static const char *be_name(BlockEncoding b) { return b == BE_STRUCTURED ? "structured" : "pauli"; }
+
+/* Value of option id as text ("auto" for a default decided later). */
+static const char *option_text(const Options *o, OptionId id, char *buf, size_t len)
+{
+    switch (id) {
+    case OPTION_carleman_order: snprintf(buf, len, "%lld", o->carleman_order); break;
+    case OPTION_carleman_form: snprintf(buf, len, "%s", form_name(o->carleman_form)); break;
+    case OPTION_kappa0:
+        if (o->kappa0 > 0)
+            fmt_double(o->kappa0, buf, len);
+        else
+            snprintf(buf, len, "auto");
+        break;
+    case OPTION_clock_bits:
+        if (o->clock_bits > 0)
+            snprintf(buf, len, "%lld", o->clock_bits);
+        else
+            snprintf(buf, len, "auto");
+        break;
+    case OPTION_idle_blocks: snprintf(buf, len, "%lld", o->idle_blocks); break;
+    case OPTION_precision: fmt_double(o->precision, buf, len); break;
+    case OPTION_shots: snprintf(buf, len, "%lld", o->shots); break;
+    case OPTION_seed: snprintf(buf, len, "%lld", o->seed); break;
+    case OPTION_gate_set: snprintf(buf, len, "%s", gates_name(o->gate_set)); break;
+    case OPTION_block_encoding: snprintf(buf, len, "%s", be_name(o->block_encoding)); break;
+    case OPTION_COUNT: ICE("bad option");
+    }
+    return buf;
+}
+
+/* ---- tensors and the map ---- */
+
+void tensor_cols(mpz_t out, uint32_t n, unsigned order) { mpz_ui_pow_ui(out, n, order); }
+
+void tensor_entry_col(mpz_t out, const Tensor *t, size_t k, uint32_t n)
+{
+    mpz_set_ui(out, 0);
+    for (unsigned i = 0; i < t->order; i++) {
+        mpz_mul_ui(out, out, n);
+        mpz_add_ui(out, out, t->col[k * t->order + i]);
+    }
+}
+
+void tensor_apply(const Tensor *t, const double *u, double *acc)
+{
+    for (size_t k = 0; k < t->nnz; k++) {
+        double m = t->val[k];
+        for (unsigned i = 0; i < t->order; i++)
+            m *= u[t->col[k * t->order + i]];
+        acc[t->row[k]] += m;
+    }
+}
+
+void gd_step(const GdProblem *p, uint64_t t, const double *u, double *out)
+{
+    memcpy(out, u, p->n * sizeof *out);
+    for (unsigned l = 0; l <= p->q; l++)
+        tensor_apply(&p->F[l], u, out);
+    if (p->xi && t < p->T)
+        for (uint32_t i = 0; i < p->n; i++)
+            out[i] += p->xi[t * p->n + i];
+}
+
+static void tensor_free(Tensor *t)
+{
+    free(t->row);
+    free(t->col);
+    free(t->val);
+}
+
+void gd_problem_free(GdProblem *p)
+{
+    if (!p)
+        return;
+    if (p->F)
+        for (unsigned l = 0; l <= p->q; l++)
+            tensor_free(&p->F[l]);
+    free(p->F);
+    free(p->name);
+    free(p->param);
+    free(p->u_in);
+    free(p->xi);
+    free(p);
+}
+
+void problem_set_free(ProblemSet *ps)
+{
+    for (int i = 0; i < ps->ngd; i++)
+        gd_problem_free(ps->gd[i]);
+    free(ps->gd);
+    ps->gd = NULL;
+    ps->ngd = 0;
+}
+
+/* ---- verifier ---- */
+
+#define VERIFY(cond, ...)                                                     \
+    do {                                                                      \
+        if (!(cond)) {                                                        \
+            fprintf(stderr, "qgdc: IR verifier: problem '%s': ", p->name);  \
+            fprintf(stderr, __VA_ARGS__);                                     \
+            fputc('\n', stderr);                                              \
+            return false;                                                     \
+        }                                                                     \
+    } while (0)
+
+bool gd_verify(const GdProblem *p)
+{
+    VERIFY(p->n >= 1 && p->u_in, "no parameters");
+    VERIFY(p->q >= 1 && p->q <= QGD_MAX_DEGREE && p->F, "degree %u out of range", p->q);
+    VERIFY(p->T >= 1, "T = 0");
+    VERIFY(!p->has_eta || (p->eta > 0 && isfinite(p->eta)), "bad eta");
+    VERIFY((p->noise == NOISE_NONE) == (p->xi == NULL), "noise kind and values disagree");
+    for (uint32_t i = 0; i < p->n; i++)
+        VERIFY(isfinite(p->u_in[i]), "u_in[%u] not finite", i);
+    for (unsigned l = 0; l <= p->q; l++) {
+        const Tensor *t = &p->F[l];
+        VERIFY(t->order == l, "F_%u has order %u", l, t->order);
+        for (size_t k = 0; k < t->nnz; k++) {
+            VERIFY(t->row[k] < p->n, "F_%u entry %zu row out of range", l, k);
+            VERIFY(isfinite(t->val[k]) && t->val[k] != 0.0, "F_%u entry %zu value %g", l, k, t->val[k]);
+            for (unsigned i = 0; i < l; i++) {
+                VERIFY(t->col[k * l + i] < p->n, "F_%u entry %zu index out of range", l, k);
+                VERIFY(i == 0 || t->col[k * l + i - 1] <= t->col[k * l + i], "F_%u entry %zu multi-index unsorted", l, k);
+            }
+            if (k > 0) { /* strictly increasing (row, multi-index) */
+                int c = t->row[k - 1] < t->row[k] ? -1 : t->row[k - 1] > t->row[k];
+                for (unsigned i = 0; i < l && c == 0; i++) {
+                    uint32_t a = t->col[(k - 1) * l + i], b = t->col[k * l + i];
+                    c = a < b ? -1 : a > b;
+                }
+                VERIFY(c < 0, "F_%u entries %zu and %zu out of order", l, k - 1, k);
+            }
+        }
+    }
+    VERIFY(p->q == 1 || p->F[p->q].nnz > 0, "top-degree tensor F_%u is empty", p->q);
+    if (p->xi) {
+        for (size_t k = 0; k < (size_t)p->T * p->n; k++)
+            VERIFY(isfinite(p->xi[k]), "noise value %zu not finite", k);
+    }
+    return true;
+}
+
+/* ---- text dump ---- */
+
+static void dump_vector(FILE *out, const double *v, size_t n)
+{
+    char buf[40];
+    fputc('[', out);
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "%s%s", i ? ", " : "", fmt_double(v[i], buf, sizeof buf));
+    fputc(']', out);
+}
+
+void gd_dump(const GdProblem *p, FILE *out)
+{
+    char buf[40];
+    mpz_t cols, col;
+    mpz_inits(cols, col, NULL);
+    fprintf(out, "problem %s: gd\n", p->name);
+    fprintf(out, "  params   %s[%u]\n", p->param, p->n);
+    fprintf(out, "  degree   q = %u\n", p->q);
+    fprintf(out, "  source   %s\n", p->from_loss ? "loss (u <- u - eta grad L)" : "update map");
+    if (p->has_eta)
+        fprintf(out, "  eta      %s\n", fmt_double(p->eta, buf, sizeof buf));
+    fprintf(out, "  T        %llu\n", (unsigned long long)p->T);
+    fputs("  u_in     ", out);
+    dump_vector(out, p->u_in, p->n);
+    fputc('\n', out);
+    switch (p->noise) {
+    case NOISE_NONE: fputs("  noise    none\n", out); break;
+    case NOISE_GAUSSIAN:
+        fprintf(out, "  noise    gaussian sigma = %s seed = %llu\n", fmt_double(p->sigma, buf, sizeof buf),
+                (unsigned long long)p->noise_seed);
+        break;
+    case NOISE_EXPLICIT: fputs("  noise    explicit\n", out); break;
+    }
+    if (p->noise != NOISE_NONE)
+        for (uint64_t t = 0; t < p->T; t++) {
+            fprintf(out, "    xi(%llu) ", (unsigned long long)t);
+            dump_vector(out, p->xi + t * p->n, p->n);
+            fputc('\n', out);
+        }
+    for (unsigned l = 0; l <= p->q; l++) {
+        const Tensor *t = &p->F[l];
+        tensor_cols(cols, p->n, l);
+        fprintf(out, "  F_%u      %u x ", l, p->n);
+        mpz_out_str(out, 10, cols);
+        fprintf(out, ", %zu nonzero%s\n", t->nnz, t->nnz == 1 ? "" : "s");
+        for (size_t k = 0; k < t->nnz; k++) {
+            fprintf(out, "    %u <- (", t->row[k]);
+            for (unsigned i = 0; i < l; i++)
+                fprintf(out, "%s%u", i ? "," : "", t->col[k * l + i]);
+            fprintf(out, ")  %s\n", fmt_double(t->val[k], buf, sizeof buf));
+        }
+    }
+    fputs("  options\n", out);
+    for (int i = 0; i < OPTION_COUNT; i++)
+        fprintf(out, "    %-15s %s%s\n", option_names[i], option_text(&p->opt, (OptionId)i, buf, sizeof buf),
+                p->opt.set[i] ? "" : "  (default)");
+    mpz_clears(cols, col, NULL);
+}
+
+void problem_set_dump(const ProblemSet *ps, FILE *out)
+{
+    for (int i = 0; i < ps->ngd; i++) {
+        if (i)
+            fputc('\n', out);
+        gd_dump(ps->gd[i], out);
+    }
+}
+
+/* ---- JSON ---- */
+
+static void json_vector(JsonWriter *w, const double *v, size_t n)
+{
+    json_array_compact(w);
+    for (size_t i = 0; i < n; i++)
+        json_double(w, v[i]);
+    json_end(w);
+}
+
+static void gd_json(const GdProblem *p, JsonWriter *w)
+{
+    char buf[40];
+    mpz_t cols;
+    mpz_init(cols);
+    json_object(w);
+    json_key(w, "name");
+    json_string(w, p->name);
+    json_key(w, "kind");
+    json_string(w, "gd");
+    json_key(w, "param");
+    json_string(w, p->param);
+    json_key(w, "n");
+    json_uint(w, p->n);
+    json_key(w, "q");
+    json_uint(w, p->q);
+    json_key(w, "source");
+    json_string(w, p->from_loss ? "loss" : "update");
+    json_key(w, "eta");
+    if (p->has_eta)
+        json_double(w, p->eta);
+    else
+        json_null(w);
+    json_key(w, "T");
+    json_uint(w, p->T);
+    json_key(w, "u_in");
+    json_vector(w, p->u_in, p->n);
+    json_key(w, "noise");
+    json_object(w);
+    json_key(w, "kind");
+    json_string(w, p->noise == NOISE_NONE ? "none" : p->noise == NOISE_GAUSSIAN ? "gaussian" : "explicit");
+    if (p->noise == NOISE_GAUSSIAN) {
+        json_key(w, "sigma");
+        json_double(w, p->sigma);
+        json_key(w, "seed");
+        json_uint(w, p->noise_seed);
+    }
+    if (p->noise != NOISE_NONE) {
+        json_key(w, "xi");
+        json_array(w);
+        for (uint64_t t = 0; t < p->T; t++)
+            json_vector(w, p->xi + t * p->n, p->n);
+        json_end(w);
+    }
+    json_end(w);
+    json_key(w, "F");
+    json_array(w);
+    for (unsigned l = 0; l <= p->q; l++) {
+        const Tensor *t = &p->F[l];
+        tensor_cols(cols, p->n, l);
+        json_object(w);
+        json_key(w, "order");
+        json_uint(w, l);
+        json_key(w, "rows");
+        json_uint(w, p->n);
+        json_key(w, "cols");
+        json_mpz(w, cols);
+        json_key(w, "nnz");
+        json_uint(w, t->nnz);
+        json_key(w, "entries");
+        json_array(w);
+        for (size_t k = 0; k < t->nnz; k++) {
+            json_array_compact(w);
+            json_uint(w, t->row[k]);
+            json_array_compact(w);
+            for (unsigned i = 0; i < l; i++)
+                json_uint(w, t->col[k * l + i]);
+            json_end(w);
+            json_double(w, t->val[k]);
+            json_end(w);
+        }
+        json_end(w);
+        json_end(w);
+    }
+    json_end(w);
+    json_key(w, "options");
+    json_object(w);
+    for (int i = 0; i < OPTION_COUNT; i++) {
+        json_key(w, option_names[i]);
+        const char *txt = option_text(&p->opt, (OptionId)i, buf, sizeof buf);
+        switch ((OptionId)i) {
+        case OPTION_carleman_form:
+        case OPTION_gate_set:
+        case OPTION_block_encoding: json_string(w, txt); break;
+        case OPTION_kappa0:
+        case OPTION_clock_bits:
+            if (!strcmp(txt, "auto"))
+                json_null(w);
+            else if (i == OPTION_kappa0)
+                json_double(w, p->opt.kappa0);
+            else
+                json_int(w, p->opt.clock_bits);
+            break;
+        case OPTION_precision: json_double(w, p->opt.precision); break;
+        default: json_int(w, strtoll(txt, NULL, 10)); break;
+        }
+    }
+    json_end(w);
+    json_end(w);
+    mpz_clear(cols);
+}
+
+void problem_set_json(const ProblemSet *ps, FILE *out)
+{
+    JsonWriter w;
+    json_init(&w, out);
+    json_object(&w);
+    json_key(&w, "problems");
+    json_array(&w);
+    for (int i = 0; i < ps->ngd; i++)
+        gd_json(ps->gd[i], &w);
+    json_end(&w);
+    json_end(&w);
+    json_finish(&w);
+}

@@ -1,0 +1,122 @@
+/* problem.h — the problem IR, first of qgdc's three IRs (docs/ir.md).
+ *
+ * A gradient-descent problem is the polynomial map
+ *     u(t+1) = u(t) + F_0(t) + F_1 u(t) + F_2 u(t)^⊗2 + … + F_q u(t)^⊗q
+ * on n parameters, with F_ℓ an n × n^ℓ tensor stored sparsely. Each entry
+ * is (row i, multi-index (j_1 ≤ … ≤ j_ℓ), value) and stands for the term
+ * value · u_{j_1} ⋯ u_{j_ℓ} in component i: the whole coefficient of a
+ * monomial sits on its sorted multi-index, so F_ℓ u^⊗ℓ is exact without
+ * symmetrisation. The column of an entry in the n × n^ℓ matrix is
+ * Σ_k j_k n^(ℓ−k) (a GMP integer: it exceeds 64 bits for large n and ℓ).
+ * F_0(t) = F_0 + ξ(t) where ξ(t) is the per-step noise (explicit or seeded
+ * Gaussian), materialised for t = 0..T−1. */
+#ifndef QGDC_PROBLEM_H
+#define QGDC_PROBLEM_H
+
+#include <gmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "support/diag.h"
+
+#define QGD_MAX_DEGREE 64 /* largest polynomial degree accepted */
+
+typedef struct Tensor {
+    unsigned order; /* ℓ */
+    size_t nnz;
+    uint32_t *row;  /* [nnz] */
+    uint32_t *col;  /* [nnz * order]: sorted multi-indices, entry k at col[k*order] */
+    double *val;    /* [nnz] */
+} Tensor;
+
+typedef enum NoiseKind { NOISE_NONE, NOISE_GAUSSIAN, NOISE_EXPLICIT } NoiseKind;
+
+typedef enum CarlemanForm { FORM_EXACT, FORM_PAPER } CarlemanForm;
+typedef enum GateSet { GATES_CLIFFORD_T, GATES_NATIVE } GateSet;
+typedef enum BlockEncoding { BE_PAULI, BE_STRUCTURED } BlockEncoding;
+
+/* Compile options: one line each here, one table in problem.c that parses,
+ * validates and prints them. X(name, type, member) */
+#define QGD_OPTIONS(X)                                                        \
+    X(carleman_order, OPT_INT, carleman_order)   /* N ≥ 1 */                  \
+    X(carleman_form, OPT_FORM, carleman_form)    /* exact | paper */          \
+    X(kappa0, OPT_REAL, kappa0)                  /* > 1; default 2(T+1) */    \
+    X(clock_bits, OPT_INT, clock_bits)           /* 1..64 */                  \
+    X(idle_blocks, OPT_INT, idle_blocks)         /* P ≥ 0 */                  \
+    X(precision, OPT_REAL, precision)            /* ε in (0, 1) */            \
+    X(shots, OPT_INT, shots)                     /* ≥ 1 */                    \
+    X(seed, OPT_INT, seed)                       /* sampling seed ≥ 0 */      \
+    X(gate_set, OPT_GATES, gate_set)             /* clifford_t | native */    \
+    X(block_encoding, OPT_BE, block_encoding)    /* pauli | structured */
+
+typedef enum OptionId {
+#define X(name, type, member) OPTION_##name,
+    QGD_OPTIONS(X)
+#undef X
+    OPTION_COUNT
+} OptionId;
+
+typedef struct Options {
+    long long carleman_order, clock_bits, idle_blocks, shots, seed;
+    double kappa0, precision;
+    CarlemanForm carleman_form;
+    GateSet gate_set;
+    BlockEncoding block_encoding;
+    bool set[OPTION_COUNT]; /* given by the user (else the default holds) */
+    Loc loc[OPTION_COUNT];
+} Options;
+
+void options_init(Options *o);
+/* Looks an option up by name; -1 when unknown. */
+int options_lookup(const char *name);
+const char *options_name(OptionId id);
+/* "N ≥ 1" style description of the accepted values. */
+const char *options_domain(OptionId id);
+
+typedef struct GdProblem {
+    char *name;
+    Loc loc;         /* the problem's keyword */
+    char *param;     /* name of the parameter vector, e.g. "u" */
+    uint32_t n;      /* number of parameters */
+    unsigned q;      /* degree: largest ℓ with F_ℓ ≠ 0 (at least 1) */
+    bool from_loss;  /* built as u − η∇L (else an explicit update map) */
+    bool has_eta;
+    double eta;
+    uint64_t T;      /* steps */
+    double *u_in;    /* [n] */
+    Tensor *F;       /* [q + 1]; F[ℓ].order == ℓ */
+    NoiseKind noise;
+    double sigma;    /* NOISE_GAUSSIAN */
+    uint64_t noise_seed;
+    double *xi;      /* [T * n], ξ(t) at xi[t*n]; NULL for NOISE_NONE */
+    Options opt;
+} GdProblem;
+
+typedef struct ProblemSet {
+    GdProblem **gd;
+    int ngd;
+} ProblemSet;
+
+void problem_set_free(ProblemSet *ps);
+void gd_problem_free(GdProblem *p);
+
+/* Number of columns n^ℓ of F_ℓ. */
+void tensor_cols(mpz_t out, uint32_t n, unsigned order);
+/* Column index Σ_k j_k n^(ℓ−k) of entry k. */
+void tensor_entry_col(mpz_t out, const Tensor *t, size_t k, uint32_t n);
+/* Evaluates component sums of F_ℓ u^⊗ℓ into acc[n] (acc += F_ℓ u^⊗ℓ). */
+void tensor_apply(const Tensor *t, const double *u, double *acc);
+/* One step of the map: out = u + Σ_ℓ F_ℓ u^⊗ℓ + ξ(t). */
+void gd_step(const GdProblem *p, uint64_t t, const double *u, double *out);
+
+/* Consistency checks of a built problem (sorted, in range, finite). An
+ * inconsistency is a compiler bug: reports it and returns false. */
+bool gd_verify(const GdProblem *p);
+
+/* Stable, diffable text form (qgdc check --dump-ir) and JSON. */
+void gd_dump(const GdProblem *p, FILE *out);
+void problem_set_dump(const ProblemSet *ps, FILE *out);
+void problem_set_json(const ProblemSet *ps, FILE *out);
+
+#endif
