@@ -18,11 +18,11 @@ endif
 CC      ?= cc
 PKGS    := gmp lapacke gsl
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-CFLAGS_COMMON := -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) -MMD -MP \
+CFLAGS_COMMON := -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) -fopenmp -MMD -MP \
                  -Isrc -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 CFLAGS  := $(CFLAGS_COMMON) $(WARN) -Werror=implicit-function-declaration
 GENFLAGS := $(CFLAGS_COMMON) -Wno-unused-function -Wno-sign-compare -Wno-implicit-fallthrough
-LDLIBS  := $(LDOPT) -lgsl -llapacke -lopenblas -lgmp -lz -lm
+LDLIBS  := $(LDOPT) -fopenmp -lgsl -llapacke -lopenblas -lgmp -lz -lm
 
 SRC_DIRS := src/support src/frontend src/ir src/passes src/codegen src/sim src/driver
 LIB_SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
@@ -64,7 +64,14 @@ $(BUILD)/src/%.o: src/%.c | $(BUILD)/gen/qgd_parser.h $(BUILD)/gen/qgd_lexer.h
 
 $(BUILD)/tests/%.o: tests/%.c | $(BUILD)/gen/qgd_parser.h $(BUILD)/gen/qgd_lexer.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) -Itests/unit -c -o $@ $<
+
+# The suites: every `void suite_NAME(void)` defined in tests/unit/*.c.
+$(BUILD)/gen/unit_suites.h: $(UNIT_SRCS)
+	@mkdir -p $(dir $@)
+	sed -n 's/^void \(suite_[A-Za-z0-9_]*\)(void)$$/SUITE(\1)/p' $(UNIT_SRCS) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/tests/unit/unit_main.o: $(BUILD)/gen/unit_suites.h
 
 $(UNIT_BIN): $(UNIT_OBJS) $(LIB_OBJS)
 	$(CC) -o $@ $^ -lcunit $(LDLIBS)

@@ -22,6 +22,7 @@ typedef struct LexState {
     OpenBracket *open;
     int nopen, capopen;
     char pending_close; /* closing token seen, not yet applied */
+    QgdLoc last_tok, prev_tok; /* the latest token and the one before it */
 } LexState;
 
 void lex_advance(LexState *s, QgdLoc *loc, const char *text, int len);

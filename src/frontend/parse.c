@@ -34,6 +34,10 @@ void lex_advance(LexState *s, QgdLoc *loc, const char *text, int len)
         loc->last_line = loc->first_line;
         loc->last_column = loc->first_column;
     }
+    if (len > 0 && !strchr(" \t\r\n#", text[0])) {
+        s->prev_tok = s->last_tok;
+        s->last_tok = *loc;
+    }
 }
 
 Loc lex_loc(const LexState *s, const QgdLoc *l)

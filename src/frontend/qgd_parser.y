@@ -272,7 +272,20 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner)
             sb_puts(&b, names[i]);
         }
     }
-    diag_error(L(*yypcontext_location(ctx)), "%s", b.s);
+    /* A ';' missing at the end of a line: point at the line, not at the
+     * start of the next statement. */
+    LexState *lx = &PS(scanner)->lex;
+    bool semi = false;
+    for (int i = 0; i < n; i++)
+        semi = semi || strcmp(yysymbol_name(expected[i]), "';'") == 0;
+    const QGD_LTYPE *at = yypcontext_location(ctx);
+    if (semi && tok != YYSYMBOL_YYEOF && lx->prev_tok.last_line > 0 && at->first_line > lx->prev_tok.last_line) {
+        QgdLoc end = {lx->prev_tok.last_line, lx->prev_tok.last_column + 1, lx->prev_tok.last_line,
+                      lx->prev_tok.last_column + 1};
+        diag_error(lex_loc(lx, &end), "expected ';' at the end of the statement");
+    } else {
+        diag_error(L(*at), "%s", b.s);
+    }
     sb_free(&b);
     /* Point at the innermost open bracket when the error is the end of the
      * file, a closing bracket of another kind, or a place where that

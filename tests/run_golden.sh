@@ -1,0 +1,73 @@
+#!/bin/sh
+# Golden tests: run qgdc on input files and compare with the expected output
+# stored beside them.
+#   tests/golden/NAME.qgd   expected IR dump in NAME.ir (and NAME.json if present)
+#   tests/errors/NAME.qgd   expected diagnostics (stderr) in NAME.err, exit 1
+#   tests/cli.sh            command-line behaviour (help, exit codes, -o)
+#   examples/*.qgd          must check without error
+# UPDATE=1 rewrites the expected files from the current output (review the
+# diff before committing). Prints [ok]/[FAIL] per case and a summary line.
+set -u
+QGDC=${1:-./qgdc}
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { pass=$((pass + 1)); echo "[ok]   $1"; }
+bad() {
+    fail=$((fail + 1)); echo "[FAIL] $1"
+    [ -n "${2:-}" ] && [ -f "$2" ] && sed 's/^/       /' "$2" | head -40
+}
+
+# compare NAME EXPECTED ACTUAL
+compare() {
+    if [ "${UPDATE:-0}" = 1 ]; then
+        cp "$3" "$2"; ok "$1 (updated)"; return
+    fi
+    if [ ! -f "$2" ]; then
+        bad "$1: no expected file $2"; return
+    fi
+    if diff -u "$2" "$3" > "$tmp/diff"; then ok "$1"; else bad "$1" "$tmp/diff"; fi
+}
+
+for f in tests/golden/*.qgd; do
+    [ -e "$f" ] || continue
+    base=${f%.qgd}
+    if "$QGDC" check --dump-ir "$f" > "$tmp/out" 2> "$tmp/err"; then
+        compare "$f (ir)" "$base.ir" "$tmp/out"
+    else
+        bad "$f: check failed" "$tmp/err"
+    fi
+    if [ -f "$base.json" ] || { [ "${UPDATE:-0}" = 1 ] && [ -f "$base.json" ]; }; then
+        "$QGDC" check --json "$f" > "$tmp/out" 2>&1
+        compare "$f (json)" "$base.json" "$tmp/out"
+    fi
+done
+
+for f in tests/errors/*.qgd; do
+    [ -e "$f" ] || continue
+    base=${f%.qgd}
+    "$QGDC" check "$f" > "$tmp/out" 2> "$tmp/err"
+    rc=$?
+    if [ $rc -ne 1 ]; then
+        bad "$f: exit status $rc, expected 1" "$tmp/err"
+        continue
+    fi
+    if [ -s "$tmp/out" ]; then
+        bad "$f: wrote to stdout on error" "$tmp/out"
+        continue
+    fi
+    compare "$f" "$base.err" "$tmp/err"
+done
+
+for f in examples/*.qgd; do
+    if "$QGDC" check "$f" > "$tmp/out" 2> "$tmp/err"; then ok "$f"; else bad "$f" "$tmp/err"; fi
+done
+
+if [ -f tests/cli.sh ]; then
+    . tests/cli.sh
+fi
+
+echo "golden: $pass passed, $fail failed"
+[ $fail -eq 0 ]

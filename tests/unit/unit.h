@@ -1,0 +1,36 @@
+/* unit.h — helpers shared by the CUnit tests. */
+#ifndef QGDC_UNIT_H
+#define QGDC_UNIT_H
+
+#include <CUnit/CUnit.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "frontend/sema.h"
+#include "ir/problem.h"
+
+/* Adds a suite with the given tests; NULL-terminated pairs of name, fn. */
+#define UNIT_SUITE(suite_name, ...)                                           \
+    do {                                                                      \
+        CU_pSuite s_ = CU_add_suite(suite_name, NULL, NULL);                  \
+        struct { const char *n; CU_TestFunc f; } t_[] = {__VA_ARGS__};        \
+        for (size_t i_ = 0; i_ < sizeof t_ / sizeof *t_; i_++)                \
+            CU_add_test(s_, t_[i_].n, t_[i_].f);                              \
+    } while (0)
+
+/* |a − b| ≤ tol·max(1, |b|), with a message that shows both. */
+#define ASSERT_CLOSE(a, b, tol)                                               \
+    do {                                                                      \
+        double a_ = (a), b_ = (b);                                            \
+        double lim_ = (tol) * (fabs(b_) > 1 ? fabs(b_) : 1);                  \
+        if (!(fabs(a_ - b_) <= lim_))                                         \
+            fprintf(stderr, "\n  %s:%d: %s = %.17g, expected %.17g\n",        \
+                    __FILE__, __LINE__, #a, a_, b_);                          \
+        CU_ASSERT(fabs(a_ - b_) <= lim_);                                     \
+    } while (0)
+
+/* Compiles a .qgd text held in a string; diagnostics go to *diag_out
+ * (a malloc'd string, may be NULL). Returns the number of errors. */
+int unit_compile(const char *text, ProblemSet *out, char **diag_out);
+
+#endif
