@@ -2,12 +2,14 @@
  * pipeline is written out once, in the order the passes run:
  *
  *     source ─► parse_qgd ─► sema_build ─► problem IR        (qgdc check)
+ *     problem IR ─► pass_carleman ─► pass_unroll ─► references (qgdc analyze)
  *
  * Later passes (Carleman, unroll, block encoding, …) extend this list. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "driver/commands.h"
 #include "frontend/sema.h"
 #include "ir/problem.h"
 #include "support/diag.h"
@@ -25,6 +27,7 @@ static void usage_main(FILE *out)
           "\n"
           "commands:\n"
           "  check      validate a .qgd file and print its problem IR\n"
+          "  analyze    Carleman truncation error, dissipation, conditioning, verdict\n"
           "\n"
           "  qgdc <command> --help   help on one command\n"
           "  qgdc --version          print the version\n"
@@ -59,7 +62,7 @@ static void usage_check(FILE *out)
 
 typedef enum OutFormat { OUT_SUMMARY, OUT_DUMP, OUT_JSON } OutFormat;
 
-static int cmd_check(int argc, char **argv)
+int cmd_check(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"dump-ir", no_argument, NULL, 'd'},
@@ -136,6 +139,7 @@ typedef struct Command {
 
 static const Command commands[] = {
     {"check", cmd_check},
+    {"analyze", cmd_analyze},
 };
 
 int main(int argc, char **argv)

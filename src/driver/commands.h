@@ -1,0 +1,8 @@
+/* commands.h — the subcommands of qgdc, one function each. */
+#ifndef QGDC_COMMANDS_H
+#define QGDC_COMMANDS_H
+
+int cmd_check(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
+
+#endif
