@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+size_t analyze_eig_dense_max = 2500;
+
 const char *verdict_text(Verdict v)
 {
     switch (v) {
@@ -58,27 +60,99 @@ static void study(const GdProblem *p, int N, CarlemanForm form, const double *u_
     ts->ok = true;
 }
 
+/* Without a constant term (F_0 = 0, no noise) C is block upper triangular
+ * over the levels: block (j ← k) needs k ≥ j. Its eigenvalues are those of
+ * the diagonal blocks: G_1^⊗j (exact form: products of j eigenvalues of
+ * I + F_1) or I + F_1 ⊕ … ⊕ F_1 (paper form: 1 + sums of j eigenvalues of
+ * F_1). Only the n × n matrix F_1 is factored, so this reaches Δ far above
+ * the dense limit. */
+#define ANALYZE_STRUCT_MAX 20000000u
+
+static bool structured_eigs(Analysis *a, size_t d)
+{
+    const GdProblem *p = a->p;
+    if (p->F[0].nnz != 0 || p->noise != NOISE_NONE || p->n > 4000 || d > ANALYZE_STRUCT_MAX)
+        return false;
+    size_t n = p->n;
+    double *f1 = xcalloc(n * n, sizeof *f1), *lr = xmalloc(n * sizeof *lr), *li = xmalloc(n * sizeof *li);
+    const Tensor *t = &p->F[1];
+    for (size_t k = 0; k < t->nnz; k++)
+        f1[t->row[k] * n + t->col[k]] += t->val[k];
+    lapack_int info = LAPACKE_dgeev(LAPACK_ROW_MAJOR, 'N', 'N', (lapack_int)n, f1, (lapack_int)n, lr, li, NULL, 1, NULL, 1);
+    free(f1);
+    if (info != 0) {
+        free(lr);
+        free(li);
+        return false;
+    }
+    a->eig_re = xmalloc(d * sizeof(double));
+    a->eig_im = xmalloc(d * sizeof(double));
+    size_t k = 0;
+    size_t *idx = xcalloc((size_t)a->N, sizeof *idx);
+    for (int j = 1; j <= a->N; j++) {
+        memset(idx, 0, (size_t)j * sizeof *idx);
+        for (;;) { /* every ordered j-tuple of eigenvalue indices */
+            double re, im;
+            if (a->form == FORM_EXACT) {
+                re = 1, im = 0;
+                for (int m = 0; m < j; m++) {
+                    double xr = 1 + lr[idx[m]], xi = li[idx[m]];
+                    double nr = re * xr - im * xi;
+                    im = re * xi + im * xr;
+                    re = nr;
+                }
+            } else {
+                re = 1, im = 0;
+                for (int m = 0; m < j; m++) {
+                    re += lr[idx[m]];
+                    im += li[idx[m]];
+                }
+            }
+            a->eig_re[k] = re;
+            a->eig_im[k] = im;
+            k++;
+            int m = j - 1;
+            while (m >= 0 && ++idx[m] == n)
+                idx[m--] = 0;
+            if (m < 0)
+                break;
+        }
+    }
+    free(idx);
+    free(lr);
+    free(li);
+    if (k != d)
+        ICE("structured spectrum has %zu eigenvalues, expected %zu", k, d);
+    a->eig_method = "structured (block triangular: eigenvalues of F_1)";
+    return true;
+}
+
 static void spectrum(Analysis *a, const Carleman *cm)
 {
     size_t d = cm->C.rows;
-    if (d > ANALYZE_EIG_MAX) {
-        StrBuf b = {0};
-        sb_printf(&b, "Delta = %zu is above %d, the largest the dense eigenvalue method takes", d, ANALYZE_EIG_MAX);
-        a->why_no_eig = b.s;
-        return;
-    }
-    double *dense = xcalloc(d * d, sizeof *dense);
-    sp_to_dense(&cm->C, dense);
-    a->eig_re = xmalloc(d * sizeof(double));
-    a->eig_im = xmalloc(d * sizeof(double));
-    lapack_int info = LAPACKE_dgeev(LAPACK_ROW_MAJOR, 'N', 'N', (lapack_int)d, dense, (lapack_int)d, a->eig_re,
-                                    a->eig_im, NULL, 1, NULL, 1);
-    free(dense);
-    if (info != 0) {
-        StrBuf b = {0};
-        sb_printf(&b, "LAPACK dgeev did not converge (info %d)", (int)info);
-        a->why_no_eig = b.s;
-        return;
+    if (d > analyze_eig_dense_max) {
+        if (!structured_eigs(a, d)) {
+            StrBuf b = {0};
+            sb_printf(&b, "Delta = %zu is above %zu, the largest the dense eigenvalue method takes "
+                          "(and C is not block triangular: F_0 or noise present)", d, analyze_eig_dense_max);
+            a->why_no_eig = b.s;
+            return;
+        }
+    } else {
+        double *dense = xcalloc(d * d, sizeof *dense);
+        sp_to_dense(&cm->C, dense);
+        a->eig_re = xmalloc(d * sizeof(double));
+        a->eig_im = xmalloc(d * sizeof(double));
+        lapack_int info = LAPACKE_dgeev(LAPACK_ROW_MAJOR, 'N', 'N', (lapack_int)d, dense, (lapack_int)d, a->eig_re,
+                                        a->eig_im, NULL, 1, NULL, 1);
+        free(dense);
+        if (info != 0) {
+            StrBuf b = {0};
+            sb_printf(&b, "LAPACK dgeev did not converge (info %d)", (int)info);
+            a->why_no_eig = b.s;
+            return;
+        }
+        a->eig_method = "dense (LAPACK dgeev on C)";
     }
     a->eig_ok = true;
     a->neig = d;
@@ -259,6 +333,7 @@ void analysis_print(const Analysis *a, FILE *out)
             mx = fmax(mx, m);
             mn = fmin(mn, m);
         }
+        fprintf(out, "    %-26s %s\n", "method", a->eig_method);
         fprintf(out, "    %-26s %zu of %zu\n", "dissipative Delta+ |mu|<1", a->n_plus, a->neig);
         fprintf(out, "    %-26s %zu (of which %zu with |mu| = 1)\n", "Delta- = Delta - Delta+", a->n_minus, a->n_unit);
         fprintf(out, "    %-26s %.3f .. %.6f\n", "|mu| range", mn, mx);
@@ -362,6 +437,8 @@ void analysis_json(const Analysis *a, JsonWriter *w)
     json_key(w, "spectrum");
     json_object(w);
     if (a->eig_ok) {
+        json_key(w, "method");
+        json_string(w, a->eig_method);
         json_key(w, "dissipative");
         json_uint(w, a->n_plus);
         json_key(w, "divergent");

@@ -6,7 +6,8 @@
  *   - the true iteration u(t) and the Carleman iteration u_C(t) for every
  *     order 1..N_max, with max_i |u_C(t) − u(t)| per t;
  *   - the eigenvalues μ = 1 + a of the N-th order Carleman matrix C (dense
- *     LAPACK dgeev, Δ ≤ ANALYZE_EIG_MAX), the counts Δ+ (|μ| < 1) and
+ *     LAPACK dgeev for Δ ≤ analyze_eig_dense_max; beyond that, when C is
+ *     block triangular, from the eigenvalues of F_1), the counts Δ+ (|μ| < 1) and
  *     Δ− = Δ − Δ+, the fidelity estimate Δ+/Δ of eq. II.93 and the error
  *     proxy of eq. 7 over these eigenvalues;
  *   - for the unrolled system M (when 2·dim ≤ REF_DENSE_MAX): ‖M‖₂, κ(M)
@@ -26,7 +27,9 @@
 #include "ir/problem.h"
 #include "support/json.h"
 
-#define ANALYZE_EIG_MAX 2500
+/* Largest Δ for the dense eigenvalue method (tests lower it to exercise
+ * the structured method). */
+extern size_t analyze_eig_dense_max;
 
 typedef struct AnalyzeOptions {
     int N;              /* 0: the problem's carleman_order */
@@ -62,6 +65,7 @@ typedef struct Analysis {
     bool eig_ok;
     char *why_no_eig;
     size_t neig;
+    const char *eig_method; /* static text */
     double *eig_re, *eig_im;
     size_t n_plus, n_minus, n_unit; /* |μ| < 1, Δ − Δ+, |μ| = 1 (within 1e-12) */
     double fidelity_estimate;
