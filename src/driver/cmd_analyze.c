@@ -40,7 +40,8 @@ static void usage(FILE *out)
           "  --kappa0 K       filter cut-off for the unrolled system (default 2(T+1))\n"
           "  --cut C          error proxy: drop modes with |a| < C (default 0 here, 0.4 with --spectrum)\n"
           "  --json           JSON for scripts (with the true and Carleman trajectories)\n"
-          "  --plot DIR       write SVG plots into DIR (error vs t, eigenvalues, proxy)\n"
+          "  --plot DIR       write SVG plots into DIR (error vs t, eigenvalues, proxy;\n"
+          "                   with several problems also compare_error.svg)\n"
           "  -o, --output F   write the report to F (atomically)\n"
           "  -h, --help       this help\n"
           "\n"
@@ -165,7 +166,7 @@ static int run_spectrum(const char *path, const SpectrumArgs *sa, bool json, con
         StrBuf p = {0};
         sb_printf(&p, "%s/spectrum_proxy.svg", plot_dir);
         Plot pl = {"error proxy from the Hessian spectrum (eq. 7-8)", "step t", "E(t)", false, true, &se, 1,
-                   sa->threshold, "threshold"};
+                   sa->threshold, "threshold", 0, 0};
         ok = plot_lines_svg(p.s, &pl);
         if (ok)
             fprintf(stderr, "wrote %s\n", p.s);
@@ -324,6 +325,10 @@ int cmd_analyze(int argc, char **argv)
                 diag_plain("cannot write plots into '%s'", plot_dir);
                 rc = 1;
             }
+        if (plot_dir && rc == 0 && done > 1 && !analysis_compare_plot(an, done, plot_dir, stderr)) {
+            diag_plain("cannot write plots into '%s'", plot_dir);
+            rc = 1;
+        }
     }
     for (int i = 0; i < done; i++)
         analysis_free(&an[i]);

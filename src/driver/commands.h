@@ -4,5 +4,6 @@
 
 int cmd_check(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_generate(int argc, char **argv);
 
 #endif

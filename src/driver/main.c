@@ -28,6 +28,7 @@ static void usage_main(FILE *out)
           "commands:\n"
           "  check      validate a .qgd file and print its problem IR\n"
           "  analyze    Carleman truncation error, dissipation, conditioning, verdict\n"
+          "  generate   write random quadratic test problems (paper's Fig. 4 setup)\n"
           "\n"
           "  qgdc <command> --help   help on one command\n"
           "  qgdc --version          print the version\n"
@@ -140,6 +141,7 @@ typedef struct Command {
 static const Command commands[] = {
     {"check", cmd_check},
     {"analyze", cmd_analyze},
+    {"generate", cmd_generate},
 };
 
 int main(int argc, char **argv)

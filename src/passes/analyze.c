@@ -54,8 +54,12 @@ static void study(const GdProblem *p, int N, CarlemanForm form, const double *u_
     ts->err = xmalloc((size_t)(p->T + 1) * sizeof *ts->err);
     ts->max_err = 0;
     for (uint64_t t = 0; t <= p->T; t++) {
-        ts->err[t] = ref_max_abs_diff(ts->u + t * p->n, u_true + t * p->n, p->n);
-        ts->max_err = fmax(ts->max_err, ts->err[t]);
+        /* a NaN or infinite difference (a trajectory that overflowed) is an
+         * infinite error, never a small one */
+        double e = ref_max_abs_diff(ts->u + t * p->n, u_true + t * p->n, p->n);
+        ts->err[t] = isfinite(e) ? e : INFINITY;
+        if (!(ts->err[t] <= ts->max_err))
+            ts->max_err = ts->err[t];
     }
     ts->ok = true;
 }
@@ -203,16 +207,23 @@ static void unrolled(Analysis *a, const Carleman *cm)
     LinSystem s;
     char *err = NULL;
     memset(&s, 0, sizeof s);
-    if (!unroll_build(cm, (uint64_t)a->p->opt.idle_blocks, &s, &err)) {
-        a->why_no_unrolled = take(&err);
-        return;
-    }
-    a->dim = s.dim_sz;
-    if (2 * s.dim_sz > REF_DENSE_MAX) {
+    lin_system_shape(&s, a->p->n, a->N, a->p->T, (uint64_t)a->p->opt.idle_blocks);
+    bool small = s.fits && 2 * s.dim_sz <= REF_DENSE_MAX;
+    a->dim = s.fits ? s.dim_sz : 0;
+    if (!small) {
         StrBuf b = {0};
-        sb_printf(&b, "the unrolled system has %zu rows; the dense SVD takes at most %d", s.dim_sz, REF_DENSE_MAX / 2);
+        sb_puts(&b, "the unrolled system has ");
+        char *txt = mpz_get_str(NULL, 10, s.dim);
+        sb_printf(&b, "%s rows; the dense SVD takes at most %d", txt, REF_DENSE_MAX / 2);
+        free(txt);
         a->why_no_unrolled = b.s;
         lin_system_free(&s);
+        return;
+    }
+    lin_system_free(&s);
+    memset(&s, 0, sizeof s);
+    if (!unroll_build(cm, (uint64_t)a->p->opt.idle_blocks, &s, &err)) {
+        a->why_no_unrolled = take(&err);
         return;
     }
     RefFiltered f;
@@ -254,6 +265,10 @@ bool analyze_problem(const GdProblem *p, const AnalyzeOptions *o, Analysis *a, c
     }
     a->u_true = xmalloc(len * sizeof *a->u_true);
     ref_true_iteration(p, a->u_true);
+    a->true_diverges_at = -1;
+    for (size_t k = 0; k < len && a->true_diverges_at < 0; k++)
+        if (!isfinite(a->u_true[k]) || fabs(a->u_true[k]) > 1e100)
+            a->true_diverges_at = (long long)(k / p->n);
     a->trunc = xcalloc((size_t)a->N_max, sizeof *a->trunc);
     for (int N = 1; N <= a->N_max; N++)
         study(p, N, a->form, a->u_true, &a->trunc[N - 1]);
@@ -316,6 +331,8 @@ void analysis_print(const Analysis *a, FILE *out)
         fprintf(out, "  %-28s %zu\n", "nonzeros of C", a->nnz_C);
     else
         fprintf(out, "  %-28s not built: %s\n", "Carleman matrix C", a->why_not_built);
+    if (a->true_diverges_at >= 0)
+        fprintf(out, "  %-28s diverges (|u| > 1e100) at t = %lld\n", "true iteration", a->true_diverges_at);
     fputs("\n  truncation error  max_t max_i |u_Carleman(t) - u(t)|\n", out);
     fputs("      N   max error     error at T\n", out);
     for (int k = 0; k < a->N_max; k++) {
@@ -369,6 +386,8 @@ void analysis_print(const Analysis *a, FILE *out)
     } else if (a->verdict == VERDICT_NOT) {
         fputs("; divergent modes dominate and the truncation error grows with t", out);
     }
+    if (a->true_diverges_at >= 0)
+        fprintf(out, "; the true iteration itself diverges at t = %lld", a->true_diverges_at);
     fputc('\n', out);
 }
 
@@ -409,6 +428,11 @@ void analysis_json(const Analysis *a, JsonWriter *w)
     json_key(w, "nnz_C");
     if (a->built)
         json_uint(w, a->nnz_C);
+    else
+        json_null(w);
+    json_key(w, "true_diverges_at");
+    if (a->true_diverges_at >= 0)
+        json_int(w, a->true_diverges_at);
     else
         json_null(w);
     json_key(w, "u_true");
@@ -524,7 +548,8 @@ bool analysis_plots(const Analysis *a, const char *dir, FILE *log)
         }
     sb_printf(&path, "%s/%s_error.svg", dir, p->name);
     sb_printf(&title, "%s: Carleman truncation error (%s form)", p->name, form_text(a->form));
-    Plot pl = {title.s, "step t", "max_i |u_C(t) - u(t)|", false, true, se, ns, NAN, NULL};
+    /* clipped to [1e-13, 1e3]: rounding noise below, blow-up above */
+        Plot pl = {title.s, "step t", "max_i |u_C(t) - u(t)|", false, true, se, ns, NAN, NULL, 1e-13, 1e3};
     if (ns > 0) {
         ok = plot_lines_svg(path.s, &pl) && ok;
         if (log)
@@ -549,7 +574,7 @@ bool analysis_plots(const Analysis *a, const char *dir, FILE *log)
         sb_printf(&path, "%s/%s_proxy.svg", dir, p->name);
         sb_printf(&title, "%s: error proxy (eq. 7)", p->name);
         PlotSeries ps = {"proxy", ts, a->proxy, T1, false};
-        Plot pp = {title.s, "step t", "error proxy", false, true, &ps, 1, 1.0, "1 (start value)"};
+        Plot pp = {title.s, "step t", "error proxy", false, true, &ps, 1, 1.0, "1 (start value)", 0, 0};
         ok = plot_lines_svg(path.s, &pp) && ok;
         if (log)
             fprintf(log, "wrote %s\n", path.s);
@@ -557,5 +582,48 @@ bool analysis_plots(const Analysis *a, const char *dir, FILE *log)
     sb_free(&path);
     sb_free(&title);
     free(ts);
+    return ok;
+}
+
+bool analysis_compare_plot(const Analysis *a, int count, const char *dir, FILE *log)
+{
+    PlotSeries *se = xcalloc((size_t)count, sizeof *se);
+    double **ts = xcalloc((size_t)count, sizeof *ts);
+    char (*labels)[80] = xcalloc((size_t)count, sizeof *labels);
+    int ns = 0, N = 0;
+    for (int i = 0; i < count; i++) {
+        const TruncStudy *best = NULL;
+        for (int k = 0; k < a[i].N_max; k++)
+            if (a[i].trunc[k].ok && a[i].trunc[k].N == a[i].N)
+                best = &a[i].trunc[k];
+        if (!best)
+            continue;
+        size_t T1 = (size_t)a[i].p->T + 1;
+        ts[ns] = xmalloc(T1 * sizeof **ts);
+        for (size_t t = 0; t < T1; t++)
+            ts[ns][t] = (double)t;
+        snprintf(labels[ns], sizeof labels[ns], "%s", a[i].p->name);
+        se[ns] = (PlotSeries){labels[ns], ts[ns], best->err, T1, false};
+        N = best->N;
+        ns++;
+    }
+    bool ok = true;
+    if (ns > 0) {
+        StrBuf path = {0}, title = {0};
+        sb_printf(&path, "%s/compare_error.svg", dir);
+        sb_printf(&title, "Carleman truncation error by problem (order N = %d)", N);
+        /* clipped to [1e-13, 1e3]: rounding noise below, blow-up above */
+        Plot pl = {title.s, "step t", "max_i |u_C(t) - u(t)|", false, true, se, ns, NAN, NULL, 1e-13, 1e3};
+        ok = plot_lines_svg(path.s, &pl);
+        if (ok && log)
+            fprintf(log, "wrote %s\n", path.s);
+        sb_free(&path);
+        sb_free(&title);
+    }
+    for (int i = 0; i < ns; i++)
+        free(ts[i]);
+    free(ts);
+    free(se);
+    free(labels);
     return ok;
 }

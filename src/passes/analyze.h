@@ -59,6 +59,7 @@ typedef struct Analysis {
     bool built;          /* C of order N was built */
     char *why_not_built;
     double *u_true;      /* [(T+1)·n] */
+    long long true_diverges_at; /* first t with a non-finite or |u| > 1e100 value, or −1 */
     TruncStudy *trunc;   /* [N_max] */
     int N_max;
     /* spectrum of C */
@@ -89,5 +90,7 @@ const char *verdict_text(Verdict v);
 void analysis_print(const Analysis *a, FILE *out);
 void analysis_json(const Analysis *a, JsonWriter *w);
 bool analysis_plots(const Analysis *a, const char *dir, FILE *log);
+/* One chart of the order-N error of several problems side by side. */
+bool analysis_compare_plot(const Analysis *a, int count, const char *dir, FILE *log);
 
 #endif

@@ -213,7 +213,12 @@ void ref_unrolled_u(const LinSystem *s, const double *x, uint64_t t, double *u)
 double ref_max_abs_diff(const double *a, const double *b, size_t n)
 {
     double m = 0;
-    for (size_t i = 0; i < n; i++)
-        m = fmax(m, fabs(a[i] - b[i]));
+    for (size_t i = 0; i < n; i++) {
+        double d = fabs(a[i] - b[i]);
+        if (isnan(d))
+            return NAN; /* a diverged value: never let it read as agreement */
+        if (d > m)
+            m = d;
+    }
     return m;
 }

@@ -19,6 +19,11 @@ typedef struct Axis {
 } Axis;
 
 static bool usable(double v, bool log) { return isfinite(v) && (!log || v > 0); }
+
+static bool in_range(const Plot *p, double y)
+{
+    return !(p->ymax > p->ymin) || (y >= p->ymin && y <= p->ymax);
+}
 static double tr(double v, bool log) { return log ? log10(v) : v; }
 
 static void axis_fit(Axis *a)
@@ -115,7 +120,7 @@ bool plot_lines_svg(const char *path, const Plot *p)
     for (int s = 0; s < p->nseries; s++)
         for (size_t i = 0; i < p->series[s].n; i++) {
             double x = p->series[s].x[i], y = p->series[s].y[i];
-            if (!usable(x, ax.log) || !usable(y, ay.log))
+            if (!usable(x, ax.log) || !usable(y, ay.log) || !in_range(p, y))
                 continue;
             ax.lo = fmin(ax.lo, tr(x, ax.log));
             ax.hi = fmax(ax.hi, tr(x, ax.log));
@@ -150,12 +155,12 @@ bool plot_lines_svg(const char *path, const Plot *p)
         const char *col = palette[s % 10];
         if (se->points) {
             for (size_t i = 0; i < se->n; i++)
-                if (usable(se->x[i], ax.log) && usable(se->y[i], ay.log))
+                if (usable(se->x[i], ax.log) && usable(se->y[i], ay.log) && in_range(p, se->y[i]))
                     fprintf(f, "<circle cx='%.1f' cy='%.1f' r='3' fill='%s'/>\n", px(&ax, se->x[i]), py(&ay, se->y[i]), col);
         } else {
             bool open = false;
             for (size_t i = 0; i < se->n; i++) {
-                if (!usable(se->x[i], ax.log) || !usable(se->y[i], ay.log)) {
+                if (!usable(se->x[i], ax.log) || !usable(se->y[i], ay.log) || !in_range(p, se->y[i])) {
                     if (open)
                         fprintf(f, "' fill='none' stroke='%s' stroke-width='1.8'/>\n", col);
                     open = false;

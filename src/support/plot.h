@@ -21,6 +21,7 @@ typedef struct Plot {
     int nseries;
     double hline;             /* a dashed horizontal reference line; NaN for none */
     const char *hline_label;
+    double ymin, ymax;        /* y values outside [ymin, ymax] are gaps (0, 0: no clipping) */
 } Plot;
 
 /* Writes a line chart; false (errno set) when the file cannot be written. */
