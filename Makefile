@@ -85,6 +85,18 @@ golden: $(QGDC)
 test: $(UNIT_BIN) $(QGDC)
 	@sh tests/run_all.sh $(UNIT_BIN) $(QGDC)
 
+# Benchmarks: every bench/NAME.c is a program linked with the library;
+# `make bench` builds and runs them all (results go in docs/bench.md).
+BENCH_SRCS := $(wildcard bench/*.c)
+BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
+
+$(BUILD)/bench/%: bench/%.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
+
+bench: $(BENCH_BINS)
+	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; echo; done
+
 # libFuzzer harness for the .qgd front end; FUZZ_SECONDS bounds the run.
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD := build/fuzz
