@@ -334,11 +334,20 @@ void analysis_print(const Analysis *a, FILE *out)
     if (a->true_diverges_at >= 0)
         fprintf(out, "  %-28s diverges (|u| > 1e100) at t = %lld\n", "true iteration", a->true_diverges_at);
     fputs("\n  truncation error  max_t max_i |u_Carleman(t) - u(t)|\n", out);
-    fputs("      N   max error     error at T\n", out);
+    fputs("      N   max error     error at T    first t with error > 0.01\n", out);
     for (int k = 0; k < a->N_max; k++) {
         const TruncStudy *ts = &a->trunc[k];
+        long long first = -1;
+        for (uint64_t t = 0; ts->ok && t <= p->T && first < 0; t++)
+            if (!(ts->err[t] <= 0.01))
+                first = (long long)t;
+        char when[32];
+        if (first >= 0)
+            snprintf(when, sizeof when, "%lld", first);
+        else
+            snprintf(when, sizeof when, "never (T = %llu)", (unsigned long long)p->T);
         if (ts->ok)
-            fprintf(out, "    %3d   %-12.3e  %-12.3e\n", ts->N, ts->max_err, ts->err[p->T]);
+            fprintf(out, "    %3d   %-12.3e  %-12.3e  %s\n", ts->N, ts->max_err, ts->err[p->T], when);
         else
             fprintf(out, "    %3d   not computed: %s\n", ts->N, ts->why);
     }
