@@ -46,3 +46,33 @@ if command -v python3 > /dev/null 2>&1; then
         fi
     done
 fi
+
+# analyze and generate
+expect_rc "analyze --help" 0 "$QGDC" analyze --help
+expect_rc "generate --help" 0 "$QGDC" generate --help
+expect_rc "analyze quad_cubic" 0 "$QGDC" analyze --max-order 3 examples/quad_cubic.qgd
+if grep -q "verdict: fully dissipative" "$tmp/cli_out"; then ok "cli: analyze verdict"; else bad "cli: analyze verdict" "$tmp/cli_out"; fi
+expect_rc "analyze --plot" 0 "$QGDC" analyze --plot "$tmp/plots" examples/update_map.qgd
+for f in coupled_map_error coupled_map_eigenvalues coupled_map_proxy; do
+    if grep -q "<svg" "$tmp/plots/$f.svg" 2> /dev/null; then ok "cli: plot $f.svg"; else bad "cli: plot $f.svg"; fi
+done
+expect_rc "analyze --spectrum" 0 "$QGDC" analyze --spectrum examples/spectrum_hist.txt --tmax 50
+if grep -q "E(t) first exceeds 1 at t = 21" "$tmp/cli_out"; then ok "cli: spectrum re-upload interval"; else bad "cli: spectrum re-upload interval" "$tmp/cli_out"; fi
+printf '1\nabc\n' > "$tmp/bad_spectrum.txt"
+expect_rc "analyze --spectrum bad file" 1 "$QGDC" analyze --spectrum "$tmp/bad_spectrum.txt"
+if grep -q "bad_spectrum.txt:2:1: error: expected a number" "$tmp/cli_err"; then ok "cli: spectrum error located"; else bad "cli: spectrum error located" "$tmp/cli_err"; fi
+expect_rc "analyze bad --form" 2 "$QGDC" analyze --form nope examples/quad_cubic.qgd
+expect_rc "analyze bad --kappa0" 2 "$QGDC" analyze --kappa0 1 examples/quad_cubic.qgd
+expect_rc "generate" 0 "$QGDC" generate --n 3 --fractions 1,0.5 --steps 5 --order 2 -o "$tmp/gen.qgd"
+expect_rc "generated file checks" 0 "$QGDC" check "$tmp/gen.qgd"
+if [ "$(grep -c '^gd ' "$tmp/gen.qgd")" = 2 ]; then ok "cli: generate writes one problem per fraction"; else bad "cli: generate writes one problem per fraction"; fi
+expect_rc "generate bad fraction" 2 "$QGDC" generate --fractions 1.5
+if command -v python3 > /dev/null 2>&1; then
+    if "$QGDC" analyze --json examples/quad_cubic.qgd | python3 -c '
+import json, sys
+p = json.load(sys.stdin)["problems"][0]
+assert p["verdict"] == "fully dissipative"
+assert len(p["u_true"]) == p["T"] + 1
+assert p["truncation"][-1]["max_error"] < 2e-4
+' 2> "$tmp/cli_err"; then ok "cli: analyze json"; else bad "cli: analyze json" "$tmp/cli_err"; fi
+fi
