@@ -76,3 +76,8 @@ assert len(p["u_true"]) == p["T"] + 1
 assert p["truncation"][-1]["max_error"] < 2e-4
 ' 2> "$tmp/cli_err"; then ok "cli: analyze json"; else bad "cli: analyze json" "$tmp/cli_err"; fi
 fi
+for f in examples/*.qgd; do
+    expect_rc "analyze $f" 0 "$QGDC" analyze "$f"
+done
+expect_rc "analyze double_well" 0 "$QGDC" analyze examples/double_well.qgd
+if grep -q "verdict: not dissipative" "$tmp/cli_out"; then ok "cli: double well is not dissipative"; else bad "cli: double well is not dissipative" "$tmp/cli_out"; fi
