@@ -379,7 +379,15 @@ bool data_parse_mtx(const SrcFile *f, Array *out)
         out->v = v;
         return true;
     }
-    size_t cap = sym ? 2 * nnz : nnz;
+    /* rows * cols < 2^64 (each side < 2^32) */
+    if (nnz > (unsigned long long)rows * cols) {
+        diag_error(sizeloc, "the size line declares %llu entries, more than the %llu places of a %llu x %llu matrix", nnz,
+                   (unsigned long long)rows * cols, rows, cols);
+        return false;
+    }
+    size_t cap;
+    if (!size_mul((size_t)nnz, sym ? 2 : 1, &cap))
+        cap = SIZE_MAX;
     if (!check_alloc(cap, sizeof(Coo), sizeloc, "this sparse matrix"))
         return false;
     Coo *e = xmalloc((cap ? cap : 1) * sizeof *e);

@@ -229,7 +229,10 @@ expr: NUMBER            { $$ = ast_expr(A, E_NUM, L(@$)); $$->num = $1; }
 
 static void qgd_error(QGD_LTYPE *loc, yyscan_t scanner, const char *msg)
 {
-    diag_error(L(*loc), "%s", msg);
+    if (!strcmp(msg, "memory exhausted")) /* the parser stack is full (YYMAXDEPTH) */
+        diag_error(L(*loc), "the text is nested too deeply here (brackets, operators or blocks) for qgdc to parse");
+    else
+        diag_error(L(*loc), "%s", msg);
 }
 
 static bool is_closer(const char *name)

@@ -31,6 +31,7 @@ typedef struct Sym {
     uint32_t n;     /* SYM_PARAM */
     Loc loc;
     bool global;
+    size_t bytes;   /* of val, counted in Sema.held */
     bool is_setting; /* defined by a setting (eta, T) */
 } Sym;
 
@@ -38,6 +39,7 @@ typedef struct Sema {
     Sym *syms;
     const char *base_dir;
     uint64_t steps;
+    size_t held; /* bytes of the arrays kept: constants, initial values, noise */
     bool out_of_steps;
 } Sema;
 
@@ -79,6 +81,7 @@ static Sym *define(Sema *s, const char *name, Loc loc, SymKind kind)
 
 static void undefine(Sema *s, Sym *y)
 {
+    s->held -= y->bytes;
     HASH_DEL(s->syms, y);
     array_free(&y->val);
     free(y);
@@ -162,17 +165,25 @@ typedef struct EvalCtx {
 
 static Poly *eval(EvalCtx *c, const Expr *e);
 
-static bool step(EvalCtx *c, const Expr *e)
+/* Counts n units of work against the limit of the file: one evaluation
+ * step per expression evaluated, and one per pair of terms multiplied or
+ * term scaled while a polynomial is expanded, so that the limit bounds the
+ * time a file can take, whatever the shape of its expressions. */
+static bool charge(EvalCtx *c, const Expr *e, uint64_t n)
 {
-    if (++c->s->steps <= sema_limits.max_steps)
+    Sema *s = c->s;
+    s->steps = n > UINT64_MAX - s->steps ? UINT64_MAX : s->steps + n;
+    if (s->steps <= sema_limits.max_steps)
         return true;
-    if (!c->s->out_of_steps)
+    if (!s->out_of_steps)
         diag_error(e->loc, "this file needs more than %llu evaluation steps; qgdc stops here "
                            "(a range or a product is far larger than intended?)",
                    (unsigned long long)sema_limits.max_steps);
-    c->s->out_of_steps = true;
+    s->out_of_steps = true;
     return false;
 }
+
+static bool step(EvalCtx *c, const Expr *e) { return charge(c, e, 1); }
 
 static bool check_finite(double v, Loc loc)
 {
@@ -390,30 +401,56 @@ static Poly *eval_call(EvalCtx *c, const Expr *e)
     return poly_const(v);
 }
 
-static Poly *eval_binary(EvalCtx *c, const Expr *e)
+static bool poly_finite(const Poly *p, Loc loc)
 {
-    Poly *a = eval(c, e->a);
-    if (!a)
-        return NULL;
-    Poly *b = eval(c, e->b);
-    if (!b) {
-        poly_free(a);
-        return NULL;
+    for (const Term *t = p->terms; t; t = t->hh.next)
+        if (!check_finite(t->coef, loc))
+            return false;
+    return true;
+}
+
+/* After a ±= b only the terms of b can have changed: checking those keeps a
+ * long sum linear in its length. */
+static bool sum_finite(const Poly *a, const Poly *b, Loc loc)
+{
+    for (const Term *t = b->terms; t; t = t->hh.next) {
+        Term *r;
+        HASH_FIND(hh, a->terms, t->key, (t->key[0] + 1) * sizeof(uint32_t), r);
+        if (r && !check_finite(r->coef, loc))
+            return false;
     }
+    return true;
+}
+
+/* *out = a·b, the work charged first; POLY_OK with *out NULL when that is
+ * beyond the limit (reported). */
+static PolyStatus mul_charged(EvalCtx *c, const Expr *e, const Poly *a, const Poly *b, Poly **out)
+{
+    *out = NULL;
+    if (!charge(c, e, (uint64_t)poly_nterms(a) * poly_nterms(b)))
+        return POLY_OK;
+    return poly_mul(a, b, out);
+}
+
+/* a op b for the E_BINARY node e, both operands evaluated and finite; frees
+ * them. The result is finite (else NULL, after an error). */
+static Poly *apply_binary(EvalCtx *c, const Expr *e, Poly *a, Poly *b)
+{
     Poly *r = NULL;
     PolyStatus st = POLY_OK;
     double ca, cb;
-    bool a_const = poly_is_const(a, &ca), b_const = poly_is_const(b, &cb);
     switch (e->op) {
     case '+':
     case '-':
         st = poly_add_scaled(a, b, e->op == '+' ? 1.0 : -1.0);
+        if (st == POLY_OK && !sum_finite(a, b, e->loc))
+            break;
         r = a;
         a = NULL;
         break;
-    case '*': st = poly_mul(a, b, &r); break;
+    case '*': st = mul_charged(c, e, a, b, &r); break;
     case '/':
-        if (!b_const) {
+        if (!poly_is_const(b, &cb)) {
             diag_error(e->b->loc, "division by an expression in the parameters is not a polynomial");
             break;
         }
@@ -421,17 +458,19 @@ static Poly *eval_binary(EvalCtx *c, const Expr *e)
             diag_error(e->loc, "division by zero");
             break;
         }
+        if (!charge(c, e, poly_nterms(a)))
+            break;
         poly_scale(a, 1.0 / cb);
         r = a;
         a = NULL;
         break;
     case '^': {
         char buf[40];
-        if (!b_const) {
+        if (!poly_is_const(b, &cb)) {
             diag_error(e->b->loc, "an exponent must be a constant, not an expression in the parameters");
             break;
         }
-        if (a_const) {
+        if (poly_is_const(a, &ca)) {
             r = poly_const(pow(ca, cb));
             break;
         }
@@ -445,7 +484,16 @@ static Poly *eval_binary(EvalCtx *c, const Expr *e)
                        poly_limits.max_degree);
             break;
         }
-        st = poly_pow(a, (unsigned long)cb, &r);
+        /* a^k by repeated multiplication (as poly_pow), each one charged */
+        r = poly_const(1.0);
+        for (unsigned long k = (unsigned long)cb; k > 0 && r; k--) {
+            Poly *next;
+            st = mul_charged(c, e, r, a, &next);
+            poly_free(r);
+            r = next;
+            if (st != POLY_OK)
+                break;
+        }
         break;
     }
     default: ICE("bad operator %d", e->op);
@@ -456,7 +504,44 @@ static Poly *eval_binary(EvalCtx *c, const Expr *e)
         poly_free(r);
         return poly_status_error(st, e->loc);
     }
+    if (r && e->op != '+' && e->op != '-' && !poly_finite(r, e->loc)) {
+        poly_free(r);
+        return NULL;
+    }
     return r;
+}
+
+/* A chain such as a + b + c + ... (any left-associative operators) is a
+ * left-deep tree as deep as the chain is long: machine-written losses have
+ * thousands of terms. Its left spine is walked with a loop, not recursion,
+ * so that the length of a chain is never limited by the stack. The order of
+ * evaluation, the steps counted and the errors are those of the recursion. */
+static Poly *eval_binary(EvalCtx *c, const Expr *e)
+{
+    size_t n = 1;
+    const Expr *x = e->a;
+    for (; x->kind == E_BINARY; x = x->a) {
+        if (!step(c, x)) /* eval() counted e itself */
+            return NULL;
+        n++;
+    }
+    const Expr **spine = xmalloc(n * sizeof *spine);
+    x = e;
+    for (size_t k = 0; k < n; k++, x = x->a)
+        spine[k] = x;
+    Poly *acc = eval(c, spine[n - 1]->a);
+    for (size_t k = n; k-- > 0 && acc;) {
+        const Expr *node = spine[k];
+        Poly *b = eval(c, node->b);
+        if (!b) {
+            poly_free(acc);
+            acc = NULL;
+            break;
+        }
+        acc = apply_binary(c, node, acc, b);
+    }
+    free(spine);
+    return acc;
 }
 
 static Poly *eval_sum(EvalCtx *c, const Expr *e)
@@ -479,7 +564,7 @@ static Poly *eval_sum(EvalCtx *c, const Expr *e)
             st = poly_add_scaled(acc, t, 1.0);
         } else {
             Poly *next;
-            st = poly_mul(acc, t, &next);
+            st = mul_charged(c, e, acc, t, &next);
             poly_free(acc);
             acc = next;
         }
@@ -511,6 +596,10 @@ static Poly *eval(EvalCtx *c, const Expr *e)
         return NULL;
     case E_NEG:
         p = eval(c, e->a);
+        if (p && !charge(c, e, poly_nterms(p))) {
+            poly_free(p);
+            return NULL;
+        }
         if (p)
             poly_scale(p, -1.0);
         break;
@@ -524,32 +613,61 @@ static Poly *eval(EvalCtx *c, const Expr *e)
     }
     if (!p)
         return NULL;
-    for (Term *t = p->terms; t; t = t->hh.next)
-        if (!check_finite(t->coef, e->loc)) {
-            poly_free(p);
-            return NULL;
-        }
+    if (e->kind != E_BINARY && !poly_finite(p, e->loc)) { /* apply_binary checked its result */
+        poly_free(p);
+        return NULL;
+    }
     return p;
 }
 
 /* ---- arrays: lists, comprehensions, data files ---- */
 
-static bool alloc_check(size_t count, Loc loc, const char *what)
+/* The memory budget covers all the arrays a file keeps at once, not each
+ * one alone: `bytes` more must fit beside those held already. */
+static bool mem_fits(Sema *s, size_t bytes, double shown, Loc loc, const char *what)
+{
+    size_t budget = mem_budget();
+    if (s->held <= budget && bytes <= budget - s->held)
+        return true;
+    char b1[32], b2[32], b3[32];
+    if (s->held)
+        diag_error(loc, "%s would need %s of memory; the limit is %s and this file's other arrays hold %s", what,
+                   mem_human(shown, b1, sizeof b1), mem_human((double)budget, b2, sizeof b2),
+                   mem_human((double)s->held, b3, sizeof b3));
+    else
+        diag_error(loc, "%s would need %s of memory; the limit is %s", what, mem_human(shown, b1, sizeof b1),
+                   mem_human((double)budget, b2, sizeof b2));
+    return false;
+}
+
+/* Room for `count` doubles about to be allocated. */
+static bool alloc_check(Sema *s, size_t count, Loc loc, const char *what)
 {
     size_t bytes;
-    if (!size_mul(count, sizeof(double), &bytes) || bytes > mem_budget()) {
-        char b1[32], b2[32];
-        diag_error(loc, "%s would need %s of memory; the limit is %s", what,
-                   mem_human((double)count * 8.0, b1, sizeof b1), mem_human((double)mem_budget(), b2, sizeof b2));
+    if (!size_mul(count, sizeof(double), &bytes))
+        bytes = SIZE_MAX;
+    return mem_fits(s, bytes, (double)count * 8.0, loc, what);
+}
+
+static size_t array_bytes(const Array *a)
+{
+    return a->v ? array_size(a) * sizeof(double) : a->nnz * (sizeof(double) + 2 * sizeof(uint32_t));
+}
+
+/* Counts an array the file keeps (a constant, the initial values, the
+ * noise) in the memory in use. */
+static bool hold(Sema *s, size_t bytes, Loc loc, const char *what)
+{
+    if (!mem_fits(s, bytes, (double)bytes, loc, what))
         return false;
-    }
+    s->held += bytes;
     return true;
 }
 
 static bool eval_value(Sema *s, const Expr *e, Array *out);
 
 /* Joins element values (all scalars, or all vectors of one length). */
-static bool join(Array *elems, size_t n, Loc loc, Array *out)
+static bool join(Sema *s, Array *elems, size_t n, Loc loc, Array *out)
 {
     memset(out, 0, sizeof *out);
     if (n == 0) {
@@ -568,7 +686,7 @@ static bool join(Array *elems, size_t n, Loc loc, Array *out)
                        elems[k].rank == 1 ? elems[k].dim[0] : (size_t)1);
             return false;
         }
-    if (!alloc_check(n * len, loc, "this list"))
+    if (!alloc_check(s, n * len, loc, "this list"))
         return false;
     out->rank = rank + 1;
     out->dim[0] = n;
@@ -587,7 +705,7 @@ static bool eval_list(Sema *s, const Expr *e, Array *out)
     for (size_t k = 0; k < n && ok; k++)
         ok = eval_value(s, e->args.v[k], &el[k]);
     if (ok)
-        ok = join(el, n, e->loc, out);
+        ok = join(s, el, n, e->loc, out);
     for (size_t k = 0; k < n; k++)
         array_free(&el[k]);
     free(el);
@@ -600,18 +718,20 @@ static bool eval_comprehension(Sema *s, const Expr *e, Array *out)
     if (!range_begin(s, e->name, e->name_loc, e->a, e->b, &r))
         return false;
     size_t n = r.hi >= r.lo ? (size_t)(r.hi - r.lo + 1) : 0;
-    bool ok = alloc_check(n, e->loc, "this list");
+    /* each element is evaluated into an Array of its own (a scalar in a
+     * block of its own) before they are joined: count that, in doubles */
+    size_t per = (sizeof(Array) + 4 * sizeof(double)) / sizeof(double), count;
+    bool ok = alloc_check(s, size_mul(n, per, &count) ? count : SIZE_MAX, e->loc, "this list");
     Array *el = ok ? xcalloc(n ? n : 1, sizeof *el) : NULL;
-    size_t done = 0;
-    for (; ok && done < n; done++) {
+    size_t done = 0; /* elements evaluated (a failed one is left empty) */
+    while (ok && done < n) {
         r.var->ival = r.lo + (long long)done;
         ok = eval_value(s, e->body, &el[done]);
-        if (!ok)
-            done++;
+        done++;
     }
     range_end(s, &r);
     if (ok)
-        ok = join(el, n, e->loc, out);
+        ok = join(s, el, n, e->loc, out);
     for (size_t k = 0; k < done; k++)
         array_free(&el[k]);
     free(el);
@@ -678,14 +798,14 @@ static bool eval_dims(Sema *s, const ExprList *dims, size_t *out)
 /* Gives a value the declared shape: a scalar fills the whole array; any
  * other value must have exactly that shape (a CSV column or row is a
  * vector). */
-static bool conform(Array *a, const ExprList *dims, const size_t *d, const char *name, Loc loc)
+static bool conform(Sema *s, Array *a, const ExprList *dims, const size_t *d, const char *name, Loc loc)
 {
     int rank = dims->n;
     if (rank == 0)
         return true;
     if (a->rank == 0) {
         size_t total = d[0] * (rank == 2 ? d[1] : 1);
-        if (!alloc_check(total, loc, "this array"))
+        if (!alloc_check(s, total, loc, "this array"))
             return false;
         double x = a->v[0];
         free(a->v);
@@ -717,16 +837,19 @@ static bool do_const(Sema *s, const Stmt *st, bool global)
     Array a;
     if (!eval_value(s, st->value, &a))
         return false;
-    if (!conform(&a, &st->dims, d, st->name, st->value->loc)) {
+    if (!conform(s, &a, &st->dims, d, st->name, st->value->loc) ||
+        !hold(s, array_bytes(&a), st->value->loc, "this value")) {
         array_free(&a);
         return false;
     }
     Sym *y = define(s, st->name, st->name_loc, SYM_CONST);
     if (!y) {
+        s->held -= array_bytes(&a);
         array_free(&a);
         return false;
     }
     y->val = a;
+    y->bytes = array_bytes(&a);
     y->global = global;
     return true;
 }
@@ -935,13 +1058,15 @@ static void gd_param(Sema *s, GdBuild *b, const Stmt *st)
         b->failed = true;
         return;
     }
-    if (!conform(&a, &st->dims, d, st->name, st->value->loc)) {
+    if (!conform(s, &a, &st->dims, d, st->name, st->value->loc) ||
+        !hold(s, array_bytes(&a), st->value->loc, "this value")) {
         array_free(&a);
         b->failed = true;
         return;
     }
     Sym *y = define(s, st->name, st->name_loc, SYM_PARAM);
     if (!y) {
+        s->held -= array_bytes(&a);
         array_free(&a);
         b->failed = true;
         return;
@@ -1106,8 +1231,9 @@ static void entries_to_tensor(EntryList *l, unsigned order, Tensor *t)
     memset(l, 0, sizeof *l);
 }
 
-/* Builds F_0..F_q from the loss (u ← u − η∇L) or the update map. */
-static void build_tensors(GdBuild *b)
+/* Builds F_0..F_q from the loss (u ← u − η∇L) or the update map. Fails
+ * (after reporting it) when a coefficient of −η∇L overflows. */
+static bool build_tensors(GdBuild *b)
 {
     GdProblem *p = b->p;
     EntryList lists[QGD_POLY_MAX_DEGREE + 1];
@@ -1131,7 +1257,19 @@ static void build_tensors(GdBuild *b)
                 for (unsigned j = 1; j <= d; j++)
                     if (j != i)
                         idx[pos++] = t->key[j];
-                entry_add(&lists[d - 1], d - 1, k, idx, -p->eta * t->coef * m);
+                double v = -p->eta * t->coef * m;
+                if (!isfinite(v)) {
+                    char buf[40];
+                    diag_error(b->loss->name_loc, "a coefficient of the step -eta * grad(loss) is too large for a "
+                                                  "double (eta = %s)", fmt_double(p->eta, buf, sizeof buf));
+                    for (unsigned l = 0; l <= QGD_POLY_MAX_DEGREE; l++) {
+                        free(lists[l].row);
+                        free(lists[l].col);
+                        free(lists[l].val);
+                    }
+                    return false;
+                }
+                entry_add(&lists[d - 1], d - 1, k, idx, v);
                 if (d - 1 > maxdeg)
                     maxdeg = d - 1;
                 i += m;
@@ -1171,6 +1309,7 @@ static void build_tensors(GdBuild *b)
         free(p->F[p->q].val);
         p->q--;
     }
+    return true;
 }
 
 static bool build_noise(Sema *s, GdBuild *b)
@@ -1178,7 +1317,7 @@ static bool build_noise(Sema *s, GdBuild *b)
     GdProblem *p = b->p;
     const Expr *v = b->noise->value;
     size_t total;
-    if (!size_mul((size_t)p->T, p->n, &total) || !alloc_check(total, v->loc, "the noise for every step"))
+    if (!alloc_check(s, size_mul((size_t)p->T, p->n, &total) ? total : SIZE_MAX, v->loc, "the noise for every step"))
         return false;
     if (v->kind == E_CALL && !strcmp(v->name, "gaussian")) {
         const Expr *sigma = NULL, *seed = NULL;
@@ -1212,15 +1351,25 @@ static bool build_noise(Sema *s, GdBuild *b)
             diag_error(sigma->loc, "sigma must be at least 0, not %s", fmt_double(sg, buf, sizeof buf));
             return false;
         }
+        if (!hold(s, total * sizeof(double), v->loc, "the noise for every step"))
+            return false;
         p->noise = NOISE_GAUSSIAN;
         p->sigma = sg;
         p->noise_seed = (uint64_t)sd;
         p->xi = xmalloc((total ? total : 1) * sizeof *p->xi);
         gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
         gsl_rng_set(r, (unsigned long)sd);
-        for (size_t k = 0; k < total; k++)
+        bool finite = true;
+        for (size_t k = 0; k < total; k++) {
             p->xi[k] = gsl_ran_gaussian_ziggurat(r, sg);
+            finite = finite && isfinite(p->xi[k]);
+        }
         gsl_rng_free(r);
+        if (!finite) {
+            char buf[40];
+            diag_error(sigma->loc, "sigma = %s is too large: the noise overflows a double", fmt_double(sg, buf, sizeof buf));
+            return false;
+        }
         return true;
     }
     Array a;
@@ -1233,6 +1382,10 @@ static bool build_noise(Sema *s, GdBuild *b)
         shape_text(&a, has, sizeof has);
         diag_error(v->loc, "explicit noise must be a T x n matrix (%llu x %u), one row per step; this value has %s",
                    (unsigned long long)p->T, p->n, has);
+        array_free(&a);
+        return false;
+    }
+    if (!hold(s, array_bytes(&a), v->loc, "the noise for every step")) {
         array_free(&a);
         return false;
     }
@@ -1284,8 +1437,8 @@ static GdProblem *gd_build(Sema *s, const Problem *pr)
     }
     if (!b.failed && b.noise && !build_noise(s, &b))
         b.failed = true;
-    if (!b.failed)
-        build_tensors(&b);
+    if (!b.failed && !build_tensors(&b))
+        b.failed = true;
     poly_free(b.loss_poly);
     if (b.update)
         for (uint32_t k = 0; k < p->n; k++)
