@@ -9,6 +9,9 @@
 # diff before committing). Prints [ok]/[FAIL] per case and a summary line.
 set -u
 QGDC=${1:-./qgdc}
+# memory messages quote the budget: make it the same on every machine
+QGDC_MEM_LIMIT=2G
+export QGDC_MEM_LIMIT
 pass=0
 fail=0
 tmp=$(mktemp -d)
@@ -63,6 +66,14 @@ done
 
 for f in examples/*.qgd; do
     if "$QGDC" check "$f" > "$tmp/out" 2> "$tmp/err"; then ok "$f"; else bad "$f" "$tmp/err"; fi
+done
+
+# inputs the fuzzer once broke: each must end with status 0 or 1, in time
+for f in tests/fuzz/regressions/*.qgd; do
+    [ -e "$f" ] || continue
+    timeout 20 "$QGDC" check "$f" > /dev/null 2>&1
+    rc=$?
+    if [ $rc -eq 0 ] || [ $rc -eq 1 ]; then ok "$f (fuzz regression)"; else bad "$f (fuzz regression): exit status $rc"; fi
 done
 
 if [ -f tests/cli.sh ]; then

@@ -244,6 +244,7 @@ bool data_parse_csv(const SrcFile *f, Array *out)
 typedef struct Coo {
     uint32_t r, c;
     double v;
+    int line; /* where the entry was written */
 } Coo;
 
 static int cmp_coo(const void *a, const void *b)
@@ -429,9 +430,9 @@ bool data_parse_mtx(const SrcFile *f, Array *out)
             free(e);
             return false;
         }
-        e[n++] = (Coo){(uint32_t)(i - 1), (uint32_t)(j - 1), x};
+        e[n++] = (Coo){(uint32_t)(i - 1), (uint32_t)(j - 1), x, el.line};
         if (sym && i != j)
-            e[n++] = (Coo){(uint32_t)(j - 1), (uint32_t)(i - 1), sym > 0 ? x : -x};
+            e[n++] = (Coo){(uint32_t)(j - 1), (uint32_t)(i - 1), sym > 0 ? x : -x, el.line};
         skip_line(&c);
     }
     while (c.p < c.end) {
@@ -449,8 +450,11 @@ bool data_parse_mtx(const SrcFile *f, Array *out)
     qsort(e, n, sizeof *e, cmp_coo);
     for (size_t k = 1; k < n; k++)
         if (e[k].r == e[k - 1].r && e[k].c == e[k - 1].c) {
-            Loc l = {f, sizeloc.line, 1, sizeloc.line, 1};
+            int first = e[k].line < e[k - 1].line ? e[k].line : e[k - 1].line;
+            int second = e[k].line < e[k - 1].line ? e[k - 1].line : e[k].line;
+            Loc l = {f, second, 1, second, 1}, l0 = {f, first, 1, first, 1};
             diag_error(l, "entry (%u, %u) appears twice", e[k].r + 1, e[k].c + 1);
+            diag_note(l0, "first given here");
             free(e);
             return false;
         }

@@ -23,11 +23,15 @@ typedef struct LexState {
     int nopen, capopen;
     char pending_close; /* closing token seen, not yet applied */
     QgdLoc last_tok, prev_tok; /* the latest token and the one before it */
+    int lex_error_line;        /* line of the latest lexical error, 0 if none */
 } LexState;
 
 void lex_advance(LexState *s, QgdLoc *loc, const char *text, int len);
 Loc lex_loc(const LexState *s, const QgdLoc *loc);
 void lex_open(LexState *s, char ch, const QgdLoc *loc);
 void lex_close(LexState *s, char ch);
+/* Reports a lexical error at loc and remembers its line: a syntax error
+ * the bad token causes on that line is not reported again. */
+void lex_error(LexState *s, const QgdLoc *loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

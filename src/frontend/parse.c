@@ -7,6 +7,8 @@
 #define YYLTYPE QGD_LTYPE
 #include "qgd_lexer.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +40,18 @@ void lex_advance(LexState *s, QgdLoc *loc, const char *text, int len)
         s->prev_tok = s->last_tok;
         s->last_tok = *loc;
     }
+}
+
+void lex_error(LexState *s, const QgdLoc *loc, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    diag_error(lex_loc(s, loc), "%s", msg);
+    s->errors++;
+    s->lex_error_line = loc->first_line;
 }
 
 Loc lex_loc(const LexState *s, const QgdLoc *l)

@@ -89,6 +89,16 @@ item: const_decl    { ast_stmt_push(A, &PS(scanner)->prog->globals, $1); }
                     }
     | error ';'     { yyerrok; }
     | error '}'     { yyerrok; }
+    | error problem { yyerrok; /* resynchronise on the next problem keyword */
+                        Program *p = PS(scanner)->prog;
+                        if ((p->nproblems & (p->nproblems - 1)) == 0) {
+                            Problem **v = arena_alloc(A, sizeof *v * (size_t)(p->nproblems ? 2 * p->nproblems : 1));
+                            if (p->nproblems)
+                                memcpy(v, p->problems, sizeof *v * (size_t)p->nproblems);
+                            p->problems = v;
+                        }
+                        p->problems[p->nproblems++] = $2;
+                    }
     ;
 
 /* problem -> ('gd' | 'ntk' | 'model') NAME '{' { stmt } '}' */
@@ -198,7 +208,7 @@ expr: NUMBER            { $$ = ast_expr(A, E_NUM, L(@$)); $$->num = $1; }
                         { $$ = ast_expr(A, E_INDEX, L(@$)); $$->name = $1; $$->name_loc = L(@1); $$->args = $3; }
     | IDENT '(' args ')'
                         { $$ = ast_expr(A, E_CALL, L(@$)); $$->name = $1; $$->name_loc = L(@1); $$->args = $3; }
-    | '(' expr ')'      { $$ = $2; }
+    | '(' expr ')'      { $$ = $2; $$->loc = L(@$); }
     | '[' ']'           { $$ = ast_expr(A, E_LIST, L(@$)); }
     | '[' exprs ']'     { $$ = ast_expr(A, E_LIST, L(@$)); $$->args = $2; }
     | '[' expr KW_FOR IDENT KW_IN expr DOTDOT expr ']'
@@ -206,12 +216,12 @@ expr: NUMBER            { $$ = ast_expr(A, E_NUM, L(@$)); $$->num = $1; }
                             $$ = ast_expr(A, E_COMPREH, L(@$));
                             $$->body = $2; $$->name = $4; $$->name_loc = L(@4); $$->a = $6; $$->b = $8;
                         }
-    | expr '+' expr     { $$ = ast_expr(A, E_BINARY, L(@2)); $$->op = '+'; $$->a = $1; $$->b = $3; }
-    | expr '-' expr     { $$ = ast_expr(A, E_BINARY, L(@2)); $$->op = '-'; $$->a = $1; $$->b = $3; }
-    | expr '*' expr     { $$ = ast_expr(A, E_BINARY, L(@2)); $$->op = '*'; $$->a = $1; $$->b = $3; }
-    | expr '/' expr     { $$ = ast_expr(A, E_BINARY, L(@2)); $$->op = '/'; $$->a = $1; $$->b = $3; }
-    | expr '^' expr     { $$ = ast_expr(A, E_BINARY, L(@2)); $$->op = '^'; $$->a = $1; $$->b = $3; }
-    | '-' expr %prec NEG { $$ = ast_expr(A, E_NEG, L(@1)); $$->a = $2; }
+    | expr '+' expr     { $$ = ast_expr(A, E_BINARY, L(@$)); $$->op = '+'; $$->a = $1; $$->b = $3; }
+    | expr '-' expr     { $$ = ast_expr(A, E_BINARY, L(@$)); $$->op = '-'; $$->a = $1; $$->b = $3; }
+    | expr '*' expr     { $$ = ast_expr(A, E_BINARY, L(@$)); $$->op = '*'; $$->a = $1; $$->b = $3; }
+    | expr '/' expr     { $$ = ast_expr(A, E_BINARY, L(@$)); $$->op = '/'; $$->a = $1; $$->b = $3; }
+    | expr '^' expr     { $$ = ast_expr(A, E_BINARY, L(@$)); $$->op = '^'; $$->a = $1; $$->b = $3; }
+    | '-' expr %prec NEG { $$ = ast_expr(A, E_NEG, L(@$)); $$->a = $2; }
     | '+' expr %prec NEG { $$ = $2; }
     | KW_SUM '(' IDENT KW_IN expr DOTDOT expr ')' expr %prec KW_SUM
                         {
@@ -245,6 +255,9 @@ static bool is_closer(const char *name)
  * which keeps the list short enough to read. */
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner)
 {
+    /* a bad token already reported by the lexer explains this one */
+    if (PS(scanner)->lex.lex_error_line && yypcontext_location(ctx)->first_line == PS(scanner)->lex.lex_error_line)
+        return 0;
     yysymbol_kind_t expected[YYNTOKENS];
     int n = yypcontext_expected_tokens(ctx, expected, YYNTOKENS);
     yysymbol_kind_t tok = yypcontext_token(ctx);
@@ -299,7 +312,9 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner)
         char closer[4] = {'\'', ob->ch == '(' ? ')' : ob->ch == '[' ? ']' : '}', '\'', 0};
         const char *tn = yysymbol_name(tok);
         bool note = tok == YYSYMBOL_YYEOF || (is_closer(tn) && strcmp(tn, closer) != 0);
-        for (int i = 0; i < n && !note; i++)
+        /* '}' is expected at the start of every statement, so for a '{'
+         * an expected closer says nothing; for '(' and '[' it does */
+        for (int i = 0; i < n && !note && ob->ch != '{'; i++)
             note = strcmp(yysymbol_name(expected[i]), closer) == 0;
         if (note)
             diag_note(lex_loc(ls, &ob->loc), "unclosed '%c' opened here", ob->ch);

@@ -18,9 +18,11 @@
 #include <string.h>
 #include <uthash.h>
 
-SemaLimits sema_limits = {400000000ull};
+SemaLimits sema_limits = {100000000ull};
 
-typedef enum SymKind { SYM_CONST, SYM_INDEX, SYM_PARAM } SymKind;
+/* SYM_POISON: a name whose declaration failed (already reported); uses of
+ * it fail quietly instead of adding "unknown name" errors. */
+typedef enum SymKind { SYM_CONST, SYM_INDEX, SYM_PARAM, SYM_POISON } SymKind;
 
 typedef struct Sym {
     UT_hash_handle hh;
@@ -58,6 +60,7 @@ static const char *sym_what(const Sym *y)
     case SYM_CONST: return y->is_setting ? "setting" : "constant";
     case SYM_INDEX: return "index variable";
     case SYM_PARAM: return "parameter vector";
+    case SYM_POISON: return "name whose declaration failed";
     }
     ICE("bad symbol kind");
 }
@@ -77,6 +80,19 @@ static Sym *define(Sema *s, const char *name, Loc loc, SymKind kind)
     y->loc = loc;
     HASH_ADD_KEYPTR(hh, s->syms, y->name, strlen(y->name), y);
     return y;
+}
+
+/* After a failed declaration: keep the name known (see SYM_POISON). */
+static void poison(Sema *s, const char *name, Loc loc, bool global)
+{
+    if (lookup(s, name))
+        return;
+    Sym *y = xcalloc(1, sizeof *y);
+    y->name = name;
+    y->kind = SYM_POISON;
+    y->loc = loc;
+    y->global = global;
+    HASH_ADD_KEYPTR(hh, s->syms, y->name, strlen(y->name), y);
 }
 
 static void undefine(Sema *s, Sym *y)
@@ -296,6 +312,7 @@ static Poly *eval_ident(EvalCtx *c, const Expr *e)
     case SYM_PARAM:
         diag_error(e->loc, "'%s' is the parameter vector; index it, as in %s[i]", e->name, e->name);
         return NULL;
+    case SYM_POISON: return NULL;
     }
     ICE("bad symbol kind");
 }
@@ -307,6 +324,8 @@ static Poly *eval_indexed(EvalCtx *c, const Expr *e)
         unknown_name(c->s, e->name, e->name_loc);
         return NULL;
     }
+    if (y->kind == SYM_POISON)
+        return NULL;
     if (y->kind == SYM_PARAM) {
         if (c->const_only) {
             diag_error(e->loc, "%s must be a constant, but this is the parameter '%s'", c->why, e->name);
@@ -829,7 +848,7 @@ static bool conform(Sema *s, Array *a, const ExprList *dims, const size_t *d, co
     return true;
 }
 
-static bool do_const(Sema *s, const Stmt *st, bool global)
+static bool do_const_value(Sema *s, const Stmt *st, bool global)
 {
     size_t d[2];
     if (!eval_dims(s, &st->dims, d))
@@ -852,6 +871,14 @@ static bool do_const(Sema *s, const Stmt *st, bool global)
     y->bytes = array_bytes(&a);
     y->global = global;
     return true;
+}
+
+static bool do_const(Sema *s, const Stmt *st, bool global)
+{
+    if (do_const_value(s, st, global))
+        return true;
+    poison(s, st->name, st->name_loc, global);
+    return false;
 }
 
 /* ---- gd problems ---- */
@@ -997,6 +1024,10 @@ static void gd_for(Sema *s, GdBuild *b, const Stmt *st)
 static void gd_update(Sema *s, GdBuild *b, const Stmt *st)
 {
     Sym *y = lookup(s, st->name);
+    if (y && y->kind == SYM_POISON) {
+        b->failed = true;
+        return;
+    }
     if (!y || y->kind != SYM_PARAM) {
         if (!y && !b->param)
             diag_error(st->name_loc, "'update %s[...]' comes before the parameters are declared with 'param'", st->name);
@@ -1150,7 +1181,11 @@ static void gd_stmt(Sema *s, GdBuild *b, const Stmt *st, bool in_for)
         if (!do_const(s, st, false))
             b->failed = true;
         break;
-    case S_PARAM: gd_param(s, b, st); break;
+    case S_PARAM:
+        gd_param(s, b, st);
+        if (b->param != st)
+            poison(s, st->name, st->name_loc, false);
+        break;
     case S_SET: gd_set(s, b, st); break;
     case S_UPDATE: gd_update(s, b, st); break;
     case S_FOR: gd_for(s, b, st); break;
@@ -1377,7 +1412,13 @@ static bool build_noise(Sema *s, GdBuild *b)
         return false;
     bool shape_ok = (a.rank == 2 && a.dim[0] == p->T && a.dim[1] == p->n) ||
                     (a.rank == 1 && p->T == 1 && a.dim[0] == p->n) || (a.rank == 1 && p->n == 1 && a.dim[0] == p->T);
-    if (!shape_ok || a.v == NULL) {
+    if (shape_ok && a.v == NULL) { /* a sparse Matrix Market file: noise is stored dense */
+        size_t cells = a.dim[0] * a.dim[1];
+        a.v = xcalloc(cells ? cells : 1, sizeof *a.v);
+        for (size_t k = 0; k < a.nnz; k++)
+            a.v[(size_t)a.ri[k] * a.dim[1] + a.ci[k]] = a.sv[k];
+    }
+    if (!shape_ok) {
         char has[64];
         shape_text(&a, has, sizeof has);
         diag_error(v->loc, "explicit noise must be a T x n matrix (%llu x %u), one row per step; this value has %s",
@@ -1465,6 +1506,7 @@ bool sema_build(const ParseResult *pr, const char *base_dir, ProblemSet *out)
     const Program *prog = &pr->prog;
     for (int k = 0; k < prog->globals.n; k++)
         do_const(&s, prog->globals.v[k], true);
+    bool globals_failed = diag_error_count() > before;
     for (int k = 0; k < prog->nproblems && !s.out_of_steps; k++) {
         const Problem *p = prog->problems[k];
         for (int j = 0; j < k; j++)
@@ -1477,7 +1519,7 @@ bool sema_build(const ParseResult *pr, const char *base_dir, ProblemSet *out)
                        ast_problem_kind_name(p->kind));
             continue;
         }
-        if (diag_error_count() > before) /* globals failed: problems would cascade */
+        if (globals_failed) /* problems would cascade from the failed constants */
             break;
         GdProblem *g = gd_build(&s, p);
         drop_locals(&s);

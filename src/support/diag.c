@@ -65,13 +65,18 @@ static void quote_line(Loc loc)
     for (const char *c = p; c < eol; c++)
         fputc((*c == 0 || (unsigned char)*c < 0x20) && *c != '\t' ? ' ' : *c, o);
     fputs("\n      | ", o);
+    /* columns count bytes; a UTF-8 continuation byte takes no screen column */
     int col = loc.col < 1 ? 1 : loc.col;
-    for (int i = 1; i < col; i++)
-        fputc(p + i - 1 < eol && p[i - 1] == '\t' ? '\t' : ' ', o);
+    for (int i = 1; i < col; i++) {
+        unsigned char ch = p + i - 1 < eol ? (unsigned char)p[i - 1] : ' ';
+        if ((ch & 0xc0) != 0x80)
+            fputc(ch == '\t' ? '\t' : ' ', o);
+    }
     fputc('^', o);
     if (loc.end_line == loc.line)
         for (int i = col + 1; i <= loc.end_col && p + i - 1 < eol; i++)
-            fputc('~', o);
+            if (((unsigned char)p[i - 1] & 0xc0) != 0x80)
+                fputc('~', o);
     fputc('\n', o);
 }
 

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void ice_at(const char *file, int line, const char *fmt, ...)
@@ -241,6 +242,12 @@ char *read_file(const char *path, size_t *len_out)
     FILE *fp = fopen(path, "rb");
     if (!fp)
         return NULL;
+    struct stat st;
+    if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(fp);
+        errno = EISDIR;
+        return NULL;
+    }
     StrBuf b = {0};
     char chunk[65536];
     size_t n;
