@@ -71,7 +71,7 @@ done
 # inputs the fuzzer once broke: each must end with status 0 or 1, in time
 for f in tests/fuzz/regressions/*.qgd; do
     [ -e "$f" ] || continue
-    timeout 20 "$QGDC" check "$f" > /dev/null 2>&1
+    QGDC_MEM_LIMIT=256M timeout 20 "$QGDC" check "$f" > /dev/null 2>&1
     rc=$?
     if [ $rc -eq 0 ] || [ $rc -eq 1 ]; then ok "$f (fuzz regression)"; else bad "$f (fuzz regression): exit status $rc"; fi
 done
