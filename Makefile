@@ -46,11 +46,11 @@ ifneq ($(DEBUG),1)
 	cp $< $@
 endif
 
-$(BUILD)/gen/qgd_parser.c $(BUILD)/gen/qgd_parser.h: src/frontend/qgd_parser.y
+$(BUILD)/gen/qgd_parser.c $(BUILD)/gen/qgd_parser.h &: src/frontend/qgd_parser.y
 	@mkdir -p $(BUILD)/gen
 	bison -Wall -Werror --defines=$(BUILD)/gen/qgd_parser.h -o $(BUILD)/gen/qgd_parser.c $<
 
-$(BUILD)/gen/qgd_lexer.c $(BUILD)/gen/qgd_lexer.h: src/frontend/qgd_lexer.l
+$(BUILD)/gen/qgd_lexer.c $(BUILD)/gen/qgd_lexer.h &: src/frontend/qgd_lexer.l
 	@mkdir -p $(BUILD)/gen
 	flex --header-file=$(BUILD)/gen/qgd_lexer.h -o $(BUILD)/gen/qgd_lexer.c $<
 
