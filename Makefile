@@ -27,7 +27,11 @@ LDLIBS  := $(LDOPT) -fopenmp -lgsl -llapacke -lopenblas -lgmp -lz -lm
 SRC_DIRS := src/support src/frontend src/ir src/passes src/codegen src/sim src/driver
 LIB_SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
 LIB_SRCS := $(filter-out src/driver/main.c,$(LIB_SRCS))
-GEN_SRCS := $(BUILD)/gen/qgd_parser.c $(BUILD)/gen/qgd_lexer.c
+# Every grammar src/frontend/NAME_parser.y and scanner NAME_lexer.l is
+# generated into $(BUILD)/gen (the .qgd language; OpenQASM 3 when present).
+GRAMMARS := $(patsubst src/frontend/%_parser.y,%,$(wildcard src/frontend/*_parser.y))
+GEN_SRCS := $(foreach g,$(GRAMMARS),$(BUILD)/gen/$(g)_parser.c $(BUILD)/gen/$(g)_lexer.c)
+GEN_HDRS := $(GEN_SRCS:.c=.h)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(GEN_SRCS:.c=.o)
 MAIN_OBJ := $(BUILD)/src/driver/main.o
 
@@ -46,23 +50,24 @@ ifneq ($(DEBUG),1)
 	cp $< $@
 endif
 
-$(BUILD)/gen/qgd_parser.c $(BUILD)/gen/qgd_parser.h &: src/frontend/qgd_parser.y
+# Pattern rules with several targets run their recipe once for all of them.
+$(BUILD)/gen/%_parser.c $(BUILD)/gen/%_parser.h: src/frontend/%_parser.y
 	@mkdir -p $(BUILD)/gen
-	bison -Wall -Werror --defines=$(BUILD)/gen/qgd_parser.h -o $(BUILD)/gen/qgd_parser.c $<
+	bison -Wall -Werror --defines=$(BUILD)/gen/$*_parser.h -o $(BUILD)/gen/$*_parser.c $<
 
-$(BUILD)/gen/qgd_lexer.c $(BUILD)/gen/qgd_lexer.h &: src/frontend/qgd_lexer.l
+$(BUILD)/gen/%_lexer.c $(BUILD)/gen/%_lexer.h: src/frontend/%_lexer.l
 	@mkdir -p $(BUILD)/gen
-	flex --header-file=$(BUILD)/gen/qgd_lexer.h -o $(BUILD)/gen/qgd_lexer.c $<
+	flex --header-file=$(BUILD)/gen/$*_lexer.h -o $(BUILD)/gen/$*_lexer.c $<
 
-$(BUILD)/gen/%.o: $(BUILD)/gen/%.c $(BUILD)/gen/qgd_parser.h $(BUILD)/gen/qgd_lexer.h
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c $(GEN_HDRS)
 	$(CC) $(GENFLAGS) -c -o $@ $<
 
 # Everything in src/ may include the generated headers.
-$(BUILD)/src/%.o: src/%.c | $(BUILD)/gen/qgd_parser.h $(BUILD)/gen/qgd_lexer.h
+$(BUILD)/src/%.o: src/%.c | $(GEN_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%.o: tests/%.c | $(BUILD)/gen/qgd_parser.h $(BUILD)/gen/qgd_lexer.h
+$(BUILD)/tests/%.o: tests/%.c | $(GEN_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit -c -o $@ $<
 
@@ -103,11 +108,13 @@ FUZZ_BUILD := build/fuzz
 FUZZ_SRCS := $(filter-out src/driver/%,$(LIB_SRCS))
 fuzz:
 	@mkdir -p $(FUZZ_BUILD)/gen $(FUZZ_BUILD)/corpus
-	bison --defines=$(FUZZ_BUILD)/gen/qgd_parser.h -o $(FUZZ_BUILD)/gen/qgd_parser.c src/frontend/qgd_parser.y
-	flex --header-file=$(FUZZ_BUILD)/gen/qgd_lexer.h -o $(FUZZ_BUILD)/gen/qgd_lexer.c src/frontend/qgd_lexer.l
-	clang -std=c11 -D_POSIX_C_SOURCE=200809L -DQGDC_FUZZ=1 -g -O1 -fsanitize=fuzzer,address,undefined \
+	for g in $(GRAMMARS); do \
+	  bison --defines=$(FUZZ_BUILD)/gen/$${g}_parser.h -o $(FUZZ_BUILD)/gen/$${g}_parser.c src/frontend/$${g}_parser.y && \
+	  flex --header-file=$(FUZZ_BUILD)/gen/$${g}_lexer.h -o $(FUZZ_BUILD)/gen/$${g}_lexer.c src/frontend/$${g}_lexer.l || exit 1; \
+	done
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -DQGDC_FUZZ=1 -g -O1 -fsanitize=fuzzer,address,undefined -fopenmp \
 	  -Isrc -I$(FUZZ_BUILD)/gen -w -o $(FUZZ_BUILD)/qgd_fuzz tests/fuzz/qgd_fuzz.c $(FUZZ_SRCS) \
-	  $(FUZZ_BUILD)/gen/qgd_parser.c $(FUZZ_BUILD)/gen/qgd_lexer.c $(LDLIBS)
+	  $(foreach g,$(GRAMMARS),$(FUZZ_BUILD)/gen/$(g)_parser.c $(FUZZ_BUILD)/gen/$(g)_lexer.c) $(LDLIBS)
 	cp examples/*.qgd tests/golden/*.qgd tests/errors/*.qgd tests/fuzz/regressions/* $(FUZZ_BUILD)/corpus/ 2>/dev/null || true
 	$(FUZZ_BUILD)/qgd_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
 	  -dict=tests/fuzz/qgd.dict -artifact_prefix=$(FUZZ_BUILD)/ $(FUZZ_BUILD)/corpus
