@@ -15,7 +15,6 @@
  * Duplicates (several compositions or positions landing on one entry) are
  * summed by sp_builder_finish. */
 #include "passes/carleman.h"
-#include "passes/pass_error.h"
 #include "support/diag.h"
 #include "support/util.h"
 
@@ -288,9 +287,9 @@ static bool build(const GdProblem *p, int N, CarlemanForm form, uint64_t t, Carl
 {
     memset(out, 0, sizeof *out);
     if (N < 1 || N > QGD_MAX_DEGREE)
-        return pass_error(err, "problem '%s': Carleman order N = %d is out of range (1..%d)", p->name, N, QGD_MAX_DEGREE);
+        return diag_refuse(err, "problem '%s': Carleman order N = %d is out of range (1..%d)", p->name, N, QGD_MAX_DEGREE);
     if (form != FORM_EXACT && form != FORM_PAPER)
-        return pass_error(err, "problem '%s': unknown Carleman form %d", p->name, (int)form);
+        return diag_refuse(err, "problem '%s': unknown Carleman form %d", p->name, (int)form);
     LinLevels lv;
     lin_levels_init(&lv, p->n, N);
     mpz_t nnz, bytes;
@@ -302,7 +301,7 @@ static bool build(const GdProblem *p, int N, CarlemanForm form, uint64_t t, Carl
         char *ds = mpz_get_str(NULL, 10, lv.delta);
         char hb[40], hbud[40];
         double nz = mpz_get_d(nnz);
-        pass_error(err,
+        diag_refuse(err,
              "problem '%s': the Carleman matrix of order N = %d (%s form) is too large to build: "
              "Delta = %s rows (n = %u), up to %.4g nonzeros, about %s, over the memory budget of %s "
              "(QGDC_MEM_LIMIT); lower carleman_order",
@@ -361,7 +360,7 @@ bool carleman_build(const GdProblem *p, int N, CarlemanForm form, Carleman *out,
 bool carleman_build_at(const GdProblem *p, int N, CarlemanForm form, uint64_t t, Carleman *out, char **err)
 {
     if (t == CARLEMAN_CONST)
-        return pass_error(err, "problem '%s': step %llu out of range", p->name, (unsigned long long)t);
+        return diag_refuse(err, "problem '%s': step %llu out of range", p->name, (unsigned long long)t);
     return build(p, N, form, t, out, err);
 }
 
@@ -369,7 +368,7 @@ bool pass_carleman(const GdProblem *p, Carleman *out, char **err)
 {
     long long N = p->opt.carleman_order;
     if (N < 1 || N > QGD_MAX_DEGREE)
-        return pass_error(err, "problem '%s': carleman_order = %lld is out of range (1..%d)", p->name, N, QGD_MAX_DEGREE);
+        return diag_refuse(err, "problem '%s': carleman_order = %lld is out of range (1..%d)", p->name, N, QGD_MAX_DEGREE);
     return carleman_build(p, (int)N, p->opt.carleman_form, out, err);
 }
 

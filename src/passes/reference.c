@@ -3,7 +3,6 @@
  * substitution, dense LU, eigenvalue-filtered dilation). Contract in
  * reference.h. */
 #include "passes/reference.h"
-#include "passes/pass_error.h"
 #include "support/util.h"
 
 #include <lapacke.h>
@@ -22,7 +21,7 @@ bool ref_carleman_iteration(const Carleman *cm, double *uC, double *yT, char **e
 {
     const GdProblem *p = cm->p;
     if (cm->t != CARLEMAN_CONST)
-        return pass_error(err, "problem '%s': the Carleman iteration needs the constant part of C", p->name);
+        return diag_refuse(err, "problem '%s': the Carleman iteration needs the constant part of C", p->name);
     size_t D = cm->lv.dim;
     uint32_t n = p->n;
     double *y = xmalloc(D * sizeof *y), *next = xmalloc(D * sizeof *next), *c = xmalloc(D * sizeof *c);
@@ -60,7 +59,7 @@ bool ref_carleman_iteration(const Carleman *cm, double *uC, double *yT, char **e
 static bool need_materialised(const LinSystem *s, const char *what, char **err)
 {
     if (!s->materialised)
-        return pass_error(err, "%s: the unrolled system is not materialised", what);
+        return diag_refuse(err, "%s: the unrolled system is not materialised", what);
     return true;
 }
 
@@ -78,11 +77,11 @@ bool ref_forward_subst(const LinSystem *s, double *x, char **err)
             else if (c == r)
                 diag = M->val[k];
             else
-                return pass_error(err, "forward substitution: row %zu has an entry right of the diagonal (column %zu)",
+                return diag_refuse(err, "forward substitution: row %zu has an entry right of the diagonal (column %zu)",
                                   r, c);
         }
         if (diag == 0.0)
-            return pass_error(err, "forward substitution: zero diagonal in row %zu", r);
+            return diag_refuse(err, "forward substitution: zero diagonal in row %zu", r);
         x[r] = acc / diag;
     }
     return true;
@@ -94,7 +93,7 @@ static bool dense_fits(size_t m, size_t copies, const char *what, char **err)
     char hb[40], hbud[40];
     double bytes = (double)m * (double)m * (double)copies * sizeof(double);
     if (m > REF_DENSE_MAX || bytes > (double)mem_budget())
-        return pass_error(err, "%s: a dense %zu x %zu matrix (%s) is beyond the dense reference's limit (order %d, "
+        return diag_refuse(err, "%s: a dense %zu x %zu matrix (%s) is beyond the dense reference's limit (order %d, "
                           "memory budget %s)",
                           what, m, m, mem_human(bytes, hb, sizeof hb), REF_DENSE_MAX,
                           mem_human((double)mem_budget(), hbud, sizeof hbud));
@@ -116,7 +115,7 @@ bool ref_dense_solve(const LinSystem *s, double *x, char **err)
     free(A);
     free(ipiv);
     if (info != 0)
-        return pass_error(err, "dense solve: LAPACKE_dgesv failed (info = %d)%s", (int)info,
+        return diag_refuse(err, "dense solve: LAPACKE_dgesv failed (info = %d)%s", (int)info,
                           info > 0 ? ": the matrix is singular" : "");
     return true;
 }
@@ -127,7 +126,7 @@ bool ref_filtered(const LinSystem *s, double kappa0, const double *x_exact, RefF
     if (!need_materialised(s, "filtered solve", err))
         return false;
     if (!(kappa0 > 1) || !isfinite(kappa0))
-        return pass_error(err, "filtered solve: kappa0 = %g must be a finite number > 1", kappa0);
+        return diag_refuse(err, "filtered solve: kappa0 = %g must be a finite number > 1", kappa0);
     size_t d = s->dim_sz;
     if (!dense_fits(2 * d, 1, "filtered solve (Hermitian dilation)", err))
         return false;
@@ -145,7 +144,7 @@ bool ref_filtered(const LinSystem *s, double kappa0, const double *x_exact, RefF
     if (info != 0) {
         free(H);
         free(lam);
-        return pass_error(err, "filtered solve: LAPACKE_dsyev failed (info = %d)", (int)info);
+        return diag_refuse(err, "filtered solve: LAPACKE_dsyev failed (info = %d)", (int)info);
     }
     double amax = 0, amin = INFINITY;
     for (size_t k = 0; k < m; k++) {

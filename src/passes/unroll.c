@@ -2,7 +2,6 @@
  * unroll.h). Rows are emitted in order, each row's columns in increasing
  * order (block t−1 before block t), so the CSR arrays are filled directly. */
 #include "passes/unroll.h"
-#include "passes/pass_error.h"
 #include "support/util.h"
 
 #include <stdlib.h>
@@ -33,7 +32,7 @@ bool unroll_build(const Carleman *cm, uint64_t P, LinSystem *s, char **err)
     const GdProblem *p = cm->p;
     lin_system_shape(s, cm->lv.n, cm->N, p->T, P);
     if (cm->t != CARLEMAN_CONST)
-        return pass_error(err, "problem '%s': unroll needs the constant part of the Carleman matrix", p->name);
+        return diag_refuse(err, "problem '%s': unroll needs the constant part of the Carleman matrix", p->name);
 
     /* nnz(M) = T·nnz(C) + P·Δ (the shifts) + nblocks·D (the diagonal). */
     mpz_t nnz, t;
@@ -51,7 +50,7 @@ bool unroll_build(const Carleman *cm, uint64_t P, LinSystem *s, char **err)
     if (!s->fits || bytes > (double)budget) {
         char *ds = mpz_get_str(NULL, 10, s->dim);
         char hb[40], hbud[40];
-        pass_error(err,
+        diag_refuse(err,
                    "problem '%s': the unrolled system (T = %llu, P = %llu, N = %d) is too large to build: "
                    "%s rows, about %.4g nonzeros, about %s, over the memory budget of %s (QGDC_MEM_LIMIT)",
                    p->name, (unsigned long long)p->T, (unsigned long long)P, cm->N, ds, mpz_get_d(nnz),
@@ -127,6 +126,6 @@ bool pass_unroll(const Carleman *cm, LinSystem *out, char **err)
     long long P = cm->p->opt.idle_blocks;
     memset(out, 0, sizeof *out);
     if (P < 0)
-        return pass_error(err, "problem '%s': idle_blocks = %lld must be >= 0", cm->p->name, P);
+        return diag_refuse(err, "problem '%s': idle_blocks = %lld must be >= 0", cm->p->name, P);
     return unroll_build(cm, (uint64_t)P, out, err);
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "sim/statevec.h"
+#include "support/diag.h"
 
 /* C11's CMPLX; glibc leaves it out for compilers it does not know to have
  * __builtin_complex (clang). The union keeps infinities and signed zeros
@@ -29,7 +30,7 @@ void simv_controls(const StateVec *sv, uint64_t ctrl, uint64_t neg, uint64_t tar
 uint64_t simv_list(const StateVec *sv, const int *qubits, int k, const char *who);
 
 /* A refusal the user's program caused: always returns false. */
-bool sim_error(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define sim_error diag_refuse /* see support/diag.h */
 
 /* Whether a loop over this state should be parallel. */
 static inline bool sim_par(const StateVec *sv) { return sv->dim >= sim_parallel_min(); }

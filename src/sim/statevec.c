@@ -18,22 +18,6 @@ static uint64_t par_min = (uint64_t)1 << 14;
 void sim_set_parallel_min(uint64_t n) { par_min = n; }
 uint64_t sim_parallel_min(void) { return par_min; }
 
-bool sim_error(char **err, const char *fmt, ...)
-{
-    StrBuf b = {0};
-    va_list ap;
-    va_start(ap, fmt);
-    sb_vprintf(&b, fmt, ap);
-    va_end(ap);
-    if (err)
-        *err = b.s;
-    else {
-        diag_plain("%s", b.s);
-        sb_free(&b);
-    }
-    return false;
-}
-
 /* ---- argument checks ---- */
 
 void simv_ptr(const void *p, const char *what, const char *who)

@@ -127,6 +127,22 @@ void diag_plain(const char *fmt, ...)
     va_end(ap);
 }
 
+bool diag_refuse(char **err, const char *fmt, ...)
+{
+    StrBuf b = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    sb_vprintf(&b, fmt, ap);
+    va_end(ap);
+    if (err) {
+        *err = b.s;
+    } else {
+        diag_plain("%s", b.s);
+        sb_free(&b);
+    }
+    return false;
+}
+
 int diag_error_count(void) { return nerrors; }
 void diag_reset(void) { nerrors = 0; }
 void diag_set_stream(FILE *fp) { stream = fp; }

@@ -7,6 +7,7 @@
 #ifndef QGDC_DIAG_H
 #define QGDC_DIAG_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* A source text kept in memory for the lifetime of the compilation, so
@@ -31,6 +32,12 @@ void diag_error(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 
 void diag_note(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Errors that have no place in a file (command line, I/O). */
 void diag_plain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* How a function refuses work a user's input caused (a size beyond the
+ * memory budget, a singular system): the message goes to *err, malloc'd,
+ * for the caller to print and free; with err == NULL it is reported with
+ * diag_plain. Always returns false. */
+bool diag_refuse(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 int diag_error_count(void);
 void diag_reset(void);
