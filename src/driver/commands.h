@@ -5,5 +5,8 @@
 int cmd_check(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
+int cmd_count(int argc, char **argv);
+int cmd_sim(int argc, char **argv);
+int cmd_qasm(int argc, char **argv);
 
 #endif

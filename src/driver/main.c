@@ -29,6 +29,9 @@ static void usage_main(FILE *out)
           "  check      validate a .qgd file and print its problem IR\n"
           "  analyze    Carleman truncation error, dissipation, conditioning, verdict\n"
           "  generate   write random quadratic test problems (paper's Fig. 4 setup)\n"
+          "  count      exact logical and physical resource counts of a .qasm circuit\n"
+          "  sim        simulate a .qasm circuit (distribution, post-selection, shots)\n"
+          "  qasm       re-emit a .qasm circuit, hierarchical or --flat\n"
           "\n"
           "  qgdc <command> --help   help on one command\n"
           "  qgdc --version          print the version\n"
@@ -142,6 +145,9 @@ static const Command commands[] = {
     {"check", cmd_check},
     {"analyze", cmd_analyze},
     {"generate", cmd_generate},
+    {"count", cmd_count},
+    {"sim", cmd_sim},
+    {"qasm", cmd_qasm},
 };
 
 int main(int argc, char **argv)

@@ -2,6 +2,8 @@
  * (see circuit.h). */
 #include "ir/circuit.h"
 
+#include <gmp.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -163,6 +165,41 @@ Op *circ_if(Circuit *c, Block *b, uint32_t bit, int value, Op *then)
     op->value = value;
     op->then = then;
     return op;
+}
+
+/* ---- folding powers of rotations ---- */
+
+double circuit_fold_angle(double theta, uint64_t k, unsigned m)
+{
+    if (k == 1 || !isfinite(theta) || theta == 0)
+        return theta;
+    /* π·2^256, truncated */
+    static const char pi256[] = "3243f6a8885a308d313198a2e03707344a4093822299f31d0082efa98ec4e6c89";
+    int e;
+    double f = frexp(fabs(theta), &e); /* |θ| = f·2^e, f in [0.5, 1) */
+    e -= 53;                           /* |θ| = M·2^e with M a 53-bit integer */
+    long D = e < 0 ? 256 - e : 256;    /* common scale 2^−D */
+    mpz_t a, p, t;
+    mpz_init_set_d(a, ldexp(f, 53));
+    mpz_init_set_str(p, pi256, 16);
+    mpz_init(t);
+    mpz_set_ui(t, (unsigned long)(k >> 32));
+    mpz_mul_2exp(t, t, 32);
+    mpz_add_ui(t, t, (unsigned long)(k & 0xffffffffu));
+    mpz_mul(a, a, t);                  /* |θ|·k = a·2^e */
+    mpz_mul_2exp(a, a, (mp_bitcnt_t)(e + D));
+    mpz_mul_ui(p, p, m);
+    mpz_mul_2exp(p, p, (mp_bitcnt_t)(D - 256)); /* period·2^D */
+    if (theta < 0)
+        mpz_neg(a, a);
+    mpz_fdiv_r(a, a, p);               /* [0, period) */
+    mpz_tdiv_q_2exp(t, p, 1);
+    if (mpz_cmp(a, t) > 0)
+        mpz_sub(a, a, p);              /* (−period/2, period/2] */
+    long ex;
+    double d = mpz_get_d_2exp(&ex, a);
+    mpz_clears(a, p, t, NULL);
+    return ldexp(d, (int)(ex - D));
 }
 
 /* ---- verifier ---- */

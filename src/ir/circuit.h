@@ -159,6 +159,13 @@ Op *circ_postselect(Circuit *c, Block *b, uint32_t qubit, int value);
 Op *circ_barrier(Circuit *c, Block *b, uint32_t nq, const uint32_t *q);
 Op *circ_if(Circuit *c, Block *b, uint32_t bit, int value, Op *then);
 
+/* θ·k reduced modulo m·π (m = 2 or 4) into (−m·π/2, m·π/2]: the angle of
+ * pow(k) @ rz(θ) (m = 4: rx, ry, rz) or of pow(k) @ p(θ), gphase (m = 2).
+ * Computed exactly from the double θ with a 256-bit π and rounded once
+ * (exact while |θ·k| < 2^190); θ itself when k = 1. Shared by the
+ * executor and the lowering so both fold powers the same way. */
+double circuit_fold_angle(double theta, uint64_t k, unsigned m);
+
 /* ---- checking and printing ---- */
 
 /* Structural checks: operand counts and ranges, distinct operands, defined

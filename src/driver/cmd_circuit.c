@@ -1,0 +1,524 @@
+/* cmd_circuit.c — the commands on OpenQASM 3 files:
+ *   qgdc count FILE.qasm      exact logical counts (hierarchical, GMP) and
+ *                             the surface-code physical estimate
+ *   qgdc sim FILE.qasm        state-vector simulation: distribution of the
+ *                             measured bits, post-selection probabilities,
+ *                             sampled shots, amplitudes
+ *   qgdc qasm FILE.qasm       re-emit (hierarchical, or --flat in the basis)
+ * Pipeline: qasm_load ─► circuit IR ─► res_count | sim_run | qasm_emit. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "codegen/qasm_emit.h"
+#include "codegen/resources.h"
+#include "driver/commands.h"
+#include "frontend/qasm_read.h"
+#include "ir/circuit.h"
+#include "sim/exec.h"
+#include "sim/statevec.h"
+#include "support/diag.h"
+#include "support/json.h"
+#include "support/util.h"
+
+static bool parse_count(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end || errno || !(v >= lo && v <= hi))
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool load(const char *path, Circuit *c, SrcFile **src)
+{
+    if (qasm_load(path, c, src))
+        return true;
+    int n = diag_error_count();
+    fprintf(stderr, "%s: %d error%s\n", path, n, n == 1 ? "" : "s");
+    return false;
+}
+
+/* ---- count ---- */
+
+static void usage_count(FILE *out)
+{
+    fputs("usage: qgdc count [options] FILE.qasm\n"
+          "\n"
+          "Exact logical resource counts of an OpenQASM 3 circuit, counted through\n"
+          "its hierarchy with GMP integers (a definition is costed once and\n"
+          "multiplied), following the Microsoft resource estimator's conventions:\n"
+          "Cliffords free, t/tdg one T, a rotation by an angle that is not a multiple\n"
+          "of pi/4 one rotation, ccx/ccz one CCZ, one measurement per measured qubit.\n"
+          "Then the surface-code physical estimate (code distance, physical qubits,\n"
+          "T factories, runtime).\n"
+          "\n"
+          "options:\n"
+          "  --qubit MODEL    qubit_gate_ns_e3 (default), qubit_gate_ns_e4, qubit_gate_us_e3,\n"
+          "                   qubit_gate_us_e4, qubit_maj_ns_e4, qubit_maj_ns_e6\n"
+          "  --budget E       total error budget (default 1e-3)\n"
+          "  --no-physical    logical counts only\n"
+          "  --json           JSON for scripts\n"
+          "  -o, --output F   write to F (atomically)\n"
+          "  -h, --help       this help\n",
+          out);
+}
+
+int cmd_count(int argc, char **argv)
+{
+    enum { O_QUBIT = 256, O_BUDGET, O_NOPHYS, O_JSON };
+    static const struct option longopts[] = {
+        {"qubit", required_argument, NULL, O_QUBIT}, {"budget", required_argument, NULL, O_BUDGET},
+        {"no-physical", no_argument, NULL, O_NOPHYS}, {"json", no_argument, NULL, O_JSON},
+        {"output", required_argument, NULL, 'o'},    {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    ResPhysOptions po;
+    memset(&po, 0, sizeof po);
+    bool json = false, physical = true;
+    const char *output = "-";
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_QUBIT:
+            po.qubit = res_qubit_model(optarg);
+            if (!po.qubit) {
+                fprintf(stderr, "qgdc count: unknown qubit model '%s' (see --help)\n", optarg);
+                return 2;
+            }
+            break;
+        case O_BUDGET:
+            if (!parse_count(optarg, 1e-15, 0.5, &po.budget)) {
+                fprintf(stderr, "qgdc count: --budget takes a number in (0, 0.5]\n");
+                return 2;
+            }
+            break;
+        case O_NOPHYS: physical = false; break;
+        case O_JSON: json = true; break;
+        case 'o': output = optarg; break;
+        case 'h': usage_count(stdout); return 0;
+        default: usage_count(stderr); return 2;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "qgdc count: expected one input file\n");
+        usage_count(stderr);
+        return 2;
+    }
+    Circuit circ;
+    SrcFile *src = NULL;
+    if (!load(argv[optind], &circ, &src)) {
+        srcfile_free(src);
+        return 1;
+    }
+    ResCounts rc;
+    res_init(&rc);
+    res_count(&circ, &rc);
+    ResPhysical ph;
+    res_phys_init(&ph);
+    char *err = NULL;
+    bool have_phys = physical && res_physical(&rc, &po, &ph, &err);
+    int status = 0;
+    OutFile o;
+    if (!out_open(&o, output)) {
+        diag_plain("cannot write '%s'", output);
+        status = 1;
+    } else {
+        if (json) {
+            JsonWriter w;
+            json_init(&w, o.fp);
+            res_json(&rc, have_phys ? &ph : NULL, &w);
+            json_finish(&w);
+        } else {
+            res_print(&rc, have_phys ? &ph : NULL, o.fp);
+            if (physical && !have_phys)
+                fprintf(o.fp, "\nno physical estimate: %s\n", err);
+        }
+        if (!out_commit(&o)) {
+            diag_plain("error writing '%s'", output);
+            status = 1;
+        }
+    }
+    free(err);
+    res_phys_clear(&ph);
+    res_clear(&rc);
+    circuit_free(&circ);
+    srcfile_free(src);
+    return status;
+}
+
+/* ---- qasm ---- */
+
+static void usage_qasm(FILE *out)
+{
+    fputs("usage: qgdc qasm [--flat] [-o OUT.qasm] FILE.qasm\n"
+          "\n"
+          "Reads an OpenQASM 3 circuit and writes it again as qgdc emits it: gate\n"
+          "definitions and modifiers kept (portable to Microsoft's QDK), or with\n"
+          "--flat lowered to the basis h s sdg t tdg x y z sx rx ry rz p cx cz swap\n"
+          "ccx, measure, reset (multi-controlled gates through ancilla qubits).\n",
+          out);
+}
+
+int cmd_qasm(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"flat", no_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    bool flat = false;
+    const char *output = "-";
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f': flat = true; break;
+        case 'o': output = optarg; break;
+        case 'h': usage_qasm(stdout); return 0;
+        default: usage_qasm(stderr); return 2;
+        }
+    }
+    if (optind != argc - 1) {
+        usage_qasm(stderr);
+        return 2;
+    }
+    Circuit circ;
+    SrcFile *src = NULL;
+    if (!load(argv[optind], &circ, &src)) {
+        srcfile_free(src);
+        return 1;
+    }
+    int status = 0;
+    OutFile o;
+    char *err = NULL;
+    if (!out_open(&o, output)) {
+        diag_plain("cannot write '%s'", output);
+        status = 1;
+    } else if (!qasm_emit(&circ, flat, o.fp, &err)) {
+        out_abort(&o);
+        diag_plain("%s", err);
+        status = 1;
+    } else if (!out_commit(&o)) {
+        diag_plain("error writing '%s'", output);
+        status = 1;
+    }
+    free(err);
+    circuit_free(&circ);
+    srcfile_free(src);
+    return status;
+}
+
+/* ---- sim ---- */
+
+static void usage_sim(FILE *out)
+{
+    fputs("usage: qgdc sim [options] FILE.qasm\n"
+          "\n"
+          "Simulates an OpenQASM 3 circuit on a state vector. When every measurement\n"
+          "comes at the end, the exact distribution of the measured bits is computed\n"
+          "once and shots are sampled from it; otherwise the circuit is run once per\n"
+          "shot. Post-selections (qgdc's '// post-select' measurements) keep their\n"
+          "branch and report its probability.\n"
+          "\n"
+          "options:\n"
+          "  --shots N        samples to draw (default 1000; 0: none)\n"
+          "  --seed S         random seed (default 1)\n"
+          "  --state          print the amplitudes of the final state (before terminal\n"
+          "                   measurements)\n"
+          "  --json           JSON for scripts: probabilities, post-selections, counts\n"
+          "  -o, --output F   write to F (atomically)\n"
+          "  -h, --help       this help\n",
+          out);
+}
+
+/* Splits the main block into a body and a tail of terminal measurements
+ * (measure and barrier only). True when every measurement is in the tail. */
+static size_t terminal_start(const Circuit *c)
+{
+    size_t k = c->main.n;
+    while (k > 0 && (c->main.ops[k - 1]->kind == OP_MEASURE || c->main.ops[k - 1]->kind == OP_BARRIER))
+        k--;
+    for (size_t i = 0; i < k; i++) {
+        const Op *op = c->main.ops[i];
+        if (op->kind == OP_MEASURE || op->kind == OP_IF || op->kind == OP_RESET)
+            return SIZE_MAX; /* mid-circuit measurement or classical control */
+    }
+    return k;
+}
+
+static void bits_text(const uint8_t *bits, uint32_t n, char *buf)
+{
+    for (uint32_t i = 0; i < n; i++) /* OpenQASM notation: c[n-1] ... c[0] */
+        buf[i] = (char)('0' + bits[n - 1 - i]);
+    buf[n] = 0;
+}
+
+int cmd_sim(int argc, char **argv)
+{
+    enum { O_SHOTS = 256, O_SEED, O_STATE, O_JSON };
+    static const struct option longopts[] = {
+        {"shots", required_argument, NULL, O_SHOTS}, {"seed", required_argument, NULL, O_SEED},
+        {"state", no_argument, NULL, O_STATE},      {"json", no_argument, NULL, O_JSON},
+        {"output", required_argument, NULL, 'o'},   {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    double shots = 1000, seed = 1;
+    bool json = false, state = false;
+    const char *output = "-";
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_SHOTS:
+            if (!parse_count(optarg, 0, 1e9, &shots) || shots != floor(shots)) {
+                fprintf(stderr, "qgdc sim: --shots takes a whole number 0..1e9\n");
+                return 2;
+            }
+            break;
+        case O_SEED:
+            if (!parse_count(optarg, 0, 4294967295.0, &seed) || seed != floor(seed)) {
+                fprintf(stderr, "qgdc sim: --seed takes a whole number 0..4294967295\n");
+                return 2;
+            }
+            break;
+        case O_STATE: state = true; break;
+        case O_JSON: json = true; break;
+        case 'o': output = optarg; break;
+        case 'h': usage_sim(stdout); return 0;
+        default: usage_sim(stderr); return 2;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "qgdc sim: expected one input file\n");
+        usage_sim(stderr);
+        return 2;
+    }
+    Circuit circ;
+    SrcFile *src = NULL;
+    if (!load(argv[optind], &circ, &src)) {
+        srcfile_free(src);
+        return 1;
+    }
+    int status = 0;
+    char *err = NULL;
+    size_t tail = terminal_start(&circ);
+    bool terminal = tail != SIZE_MAX;
+    uint32_t nb = circ.nbits;
+    if (nb > 24) {
+        diag_plain("the circuit has %u classical bits; qgdc sim reports distributions of at most 24", nb);
+        circuit_free(&circ);
+        srcfile_free(src);
+        return 1;
+    }
+    size_t nvals = (size_t)1 << nb;
+    double *prob = xcalloc(nvals, sizeof *prob);
+    uint64_t *counts = xcalloc(nvals, sizeof *counts);
+    SimRunResult res;
+    memset(&res, 0, sizeof res);
+    SimRunOptions ro = {(unsigned long)seed, 0};
+    StateVec *sv = NULL;
+    bool exact = false;
+    if (terminal) {
+        /* run the body, then read the measured qubits' joint distribution */
+        size_t saved = circ.main.n;
+        circ.main.n = tail;
+        sv = sim_run_new(&circ, &ro, &res, &err);
+        circ.main.n = saved;
+        if (sv) {
+            int *qs = xcalloc(nb ? nb : 1, sizeof *qs);
+            int *have = xcalloc(nb ? nb : 1, sizeof *have);
+            for (size_t k = tail; k < circ.main.n; k++) {
+                const Op *op = circ.main.ops[k];
+                if (op->kind == OP_MEASURE) {
+                    qs[op->bit] = (int)op->q[0];
+                    have[op->bit] = 1;
+                }
+            }
+            /* bits never measured read 0: distribution over the measured ones */
+            int *mq = xcalloc(nb ? nb : 1, sizeof *mq), k = 0;
+            uint32_t *which = xcalloc(nb ? nb : 1, sizeof *which);
+            for (uint32_t b = 0; b < nb; b++)
+                if (have[b]) {
+                    /* a qubit measured twice into two bits: both read the same value */
+                    mq[k] = qs[b];
+                    which[k] = b;
+                    k++;
+                }
+            int distinct = 0;
+            int *dq = xcalloc(k ? (size_t)k : 1, sizeof *dq), *slot = xcalloc(k ? (size_t)k : 1, sizeof *slot);
+            for (int i = 0; i < k; i++) {
+                int j = 0;
+                while (j < distinct && dq[j] != mq[i])
+                    j++;
+                if (j == distinct)
+                    dq[distinct++] = mq[i];
+                slot[i] = j;
+            }
+            size_t nd = (size_t)1 << distinct;
+            double *pd = xcalloc(nd, sizeof *pd);
+            sim_probabilities(sv, dq, distinct, pd);
+            for (size_t v = 0; v < nd; v++) {
+                size_t bv = 0;
+                for (int i = 0; i < k; i++)
+                    if (v >> slot[i] & 1)
+                        bv |= (size_t)1 << which[i];
+                prob[bv] += pd[v];
+            }
+            if (shots > 0) {
+                uint64_t *cd = xcalloc(nd, sizeof *cd);
+                if (!sim_sample(sv, dq, distinct, (uint64_t)shots, (unsigned long)seed, cd, &err)) {
+                    status = 1;
+                } else {
+                    for (size_t v = 0; v < nd; v++) {
+                        size_t bv = 0;
+                        for (int i = 0; i < k; i++)
+                            if (v >> slot[i] & 1)
+                                bv |= (size_t)1 << which[i];
+                        counts[bv] += cd[v];
+                    }
+                }
+                free(cd);
+            }
+            exact = true;
+            free(pd);
+            free(dq);
+            free(slot);
+            free(mq);
+            free(which);
+            free(qs);
+            free(have);
+        } else {
+            status = 1;
+        }
+    } else {
+        /* mid-circuit measurements: one run per shot */
+        uint64_t n = shots > 0 ? (uint64_t)shots : 1;
+        for (uint64_t s = 0; s < n && status == 0; s++) {
+            ro.seed = (unsigned long)seed + (unsigned long)s * 7919ul;
+            sim_destroy(sv);
+            sim_run_result_free(&res);
+            sv = sim_run_new(&circ, &ro, &res, &err);
+            if (!sv) {
+                status = 1;
+                break;
+            }
+            size_t bv = 0;
+            for (uint32_t b = 0; b < nb; b++)
+                if (res.bits[b])
+                    bv |= (size_t)1 << b;
+            counts[bv]++;
+            if (isatty(2) && n > 100)
+                sim_progress(s + 1, n);
+        }
+    }
+    if (status == 0) {
+        OutFile o;
+        if (!out_open(&o, output)) {
+            diag_plain("cannot write '%s'", output);
+            status = 1;
+        } else {
+            char *buf = xmalloc(nb + 1);
+            if (json) {
+                JsonWriter w;
+                json_init(&w, o.fp);
+                json_object(&w);
+                json_key(&w, "qubits");
+                json_uint(&w, circ.nqubits);
+                json_key(&w, "bits");
+                json_uint(&w, nb);
+                json_key(&w, "bit_order");
+                json_string(&w, "c[n-1]...c[0]");
+                json_key(&w, "mode");
+                json_string(&w, exact ? "exact distribution, terminal measurements" : "one run per shot");
+                json_key(&w, "postselections");
+                json_array_compact(&w);
+                for (size_t i = 0; i < res.npost; i++)
+                    json_double(&w, res.post_prob[i]);
+                json_end(&w);
+                json_key(&w, "postselection_probability");
+                json_double(&w, res.npost ? res.post_product : 1.0);
+                if (exact) {
+                    json_key(&w, "probabilities");
+                    json_object(&w);
+                    for (size_t v = 0; v < nvals; v++)
+                        if (prob[v] > 0) {
+                            uint8_t *bits = xmalloc(nb + 1);
+                            for (uint32_t b = 0; b < nb; b++)
+                                bits[b] = (uint8_t)(v >> b & 1);
+                            bits_text(bits, nb, buf);
+                            free(bits);
+                            json_key(&w, buf);
+                            json_double(&w, prob[v]);
+                        }
+                    json_end(&w);
+                }
+                json_key(&w, "shots");
+                json_uint(&w, (unsigned long long)shots);
+                json_key(&w, "seed");
+                json_uint(&w, (unsigned long long)seed);
+                json_key(&w, "counts");
+                json_object(&w);
+                for (size_t v = 0; v < nvals; v++)
+                    if (counts[v]) {
+                        uint8_t *bits = xmalloc(nb + 1);
+                        for (uint32_t b = 0; b < nb; b++)
+                            bits[b] = (uint8_t)(v >> b & 1);
+                        bits_text(bits, nb, buf);
+                        free(bits);
+                        json_key(&w, buf);
+                        json_uint(&w, counts[v]);
+                    }
+                json_end(&w);
+                json_end(&w);
+                json_finish(&w);
+            } else {
+                fprintf(o.fp, "%s: %u qubits, %u bits, %s\n", argv[optind], circ.nqubits, nb,
+                        exact ? "terminal measurements: exact distribution" : "mid-circuit measurements: one run per shot");
+                for (size_t i = 0; i < res.npost; i++)
+                    fprintf(o.fp, "post-selection %zu kept with probability %.6g\n", i + 1, res.post_prob[i]);
+                if (res.npost)
+                    fprintf(o.fp, "all post-selections together: %.6g\n", res.post_product);
+                fprintf(o.fp, "\n  %-*s  %12s  %10s\n", nb > 4 ? (int)nb : 4, "bits", exact ? "probability" : "", "shots");
+                for (size_t v = 0; v < nvals; v++) {
+                    if (!(prob[v] > 1e-12) && !counts[v])
+                        continue;
+                    uint8_t *bits = xmalloc(nb + 1);
+                    for (uint32_t b = 0; b < nb; b++)
+                        bits[b] = (uint8_t)(v >> b & 1);
+                    bits_text(bits, nb, buf);
+                    free(bits);
+                    if (exact)
+                        fprintf(o.fp, "  %-*s  %12.6g  %10llu\n", nb > 4 ? (int)nb : 4, buf, prob[v],
+                                (unsigned long long)counts[v]);
+                    else
+                        fprintf(o.fp, "  %-*s  %12s  %10llu\n", nb > 4 ? (int)nb : 4, buf, "", (unsigned long long)counts[v]);
+                }
+                if (state && sv) {
+                    fputs("\nfinal state (amplitudes above 1e-12):\n", o.fp);
+                    sim_dump_amplitudes(sv, o.fp, 1e-12);
+                }
+            }
+            free(buf);
+            if (!out_commit(&o)) {
+                diag_plain("error writing '%s'", output);
+                status = 1;
+            }
+        }
+    } else if (err) {
+        diag_plain("%s", err);
+    }
+    free(err);
+    free(prob);
+    free(counts);
+    sim_destroy(sv);
+    sim_run_result_free(&res);
+    circuit_free(&circ);
+    srcfile_free(src);
+    return status;
+}

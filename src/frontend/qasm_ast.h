@@ -1,0 +1,121 @@
+/* qasm_ast.h — the syntax tree of an OpenQASM 3 file, as qasm_parser.y
+ * builds it and qasm_read.c elaborates it into a Circuit. Nodes live in the
+ * reader's arena and carry the Loc of their text. Internal to the reader. */
+#ifndef QGDC_QASM_AST_H
+#define QGDC_QASM_AST_H
+
+#include <stdbool.h>
+
+#include "support/diag.h"
+#include "support/util.h"
+
+typedef enum QExprKind {
+    QE_NUM,   /* num */
+    QE_ID,    /* name (pi, π, tau, euler, a constant, a loop variable, a gate parameter, a register) */
+    QE_INDEX, /* name[a] */
+    QE_CALL,  /* name(args): sin cos … mod pow */
+    QE_NEG,   /* -a */
+    QE_NOT,   /* !a */
+    QE_BIN,   /* a op b: + - * / % ^(**) and comparisons EQ NE '<' '>' LE GE */
+} QExprKind;
+
+enum { QOP_EQ = 256, QOP_NE, QOP_LE, QOP_GE };
+
+typedef struct QExpr QExpr;
+typedef struct QExprList {
+    QExpr **v;
+    int n;
+} QExprList;
+
+struct QExpr {
+    QExprKind kind;
+    Loc loc;
+    int op;
+    double num;
+    const char *name;
+    QExpr *a, *b;
+    QExprList args;
+};
+
+/* An operand: q, q[i], q[a:b], q[a:s:b] (ends inclusive, either may be
+ * left out). */
+typedef enum QArgKind { QA_WHOLE, QA_INDEX, QA_SLICE } QArgKind;
+typedef struct QArg {
+    QArgKind kind;
+    const char *name;
+    Loc loc;
+    QExpr *index;           /* QA_INDEX */
+    QExpr *lo, *step, *hi;  /* QA_SLICE, each may be NULL */
+} QArg;
+typedef struct QArgList {
+    QArg **v;
+    int n;
+} QArgList;
+
+typedef struct QNameList {
+    const char **v;
+    Loc *loc;
+    int n;
+} QNameList;
+
+/* A gate modifier: ctrl(n), negctrl(n), inv, pow(k). */
+typedef enum QModKind { QM_CTRL, QM_NEGCTRL, QM_INV, QM_POW } QModKind;
+typedef struct QMod {
+    QModKind kind;
+    QExpr *arg; /* may be NULL: ctrl, negctrl without a count */
+    Loc loc;
+    struct QMod *next; /* the next modifier to the right */
+} QMod;
+
+typedef enum QStmtKind {
+    QS_VERSION,  /* OPENQASM num; — num in .num, its text in .name */
+    QS_INCLUDE,  /* include "name"; */
+    QS_QREG,     /* qubit[size] name; / qreg name[size]; (size NULL: one qubit) */
+    QS_CREG,     /* bit[size] name; / creg name[size]; optional = measure args.v[0] */
+    QS_CONST,    /* const type name = value; (.type: 'i' int, 'u' uint, 'f' float, 'a' angle) */
+    QS_GATEDEF,  /* gate name(params) qubits { body } */
+    QS_GATE,     /* mods name(params) args; */
+    QS_MEASURE,  /* target = measure arg; / measure arg -> target; (target NULL: none) */
+    QS_RESET,    /* reset args; */
+    QS_BARRIER,  /* barrier args; */
+    QS_IF,       /* if (cond) body [else orelse] */
+    QS_FOR,      /* for [type] var in [lo:step:hi] / {set} body */
+    QS_BAD,      /* reported by the parser already: elaborates to nothing */
+} QStmtKind;
+
+typedef struct QStmt QStmt;
+typedef struct QStmtList {
+    QStmt **v;
+    int n;
+} QStmtList;
+
+struct QStmt {
+    QStmtKind kind;
+    Loc loc;
+    const char *name;
+    Loc name_loc;
+    int type;
+    double num;
+    QExpr *size, *value, *cond;
+    QExpr *lo, *step, *hi; /* QS_FOR over a range */
+    QExprList set;         /* QS_FOR over a set: set.n > 0 */
+    QNameList params, qubits;
+    QMod *mods;
+    QExprList args_expr;   /* QS_GATE parameters */
+    QArgList args;         /* operands; QS_MEASURE: args.v[0] the qubits */
+    QArg *target;          /* QS_MEASURE */
+    QStmtList body, orelse;
+    int postselect;        /* -1, or 0/1: a qgdc "post-select" marker came before */
+};
+
+typedef struct QProgram {
+    QStmtList stmts;
+} QProgram;
+
+/* List helpers (arena-grown). */
+void qast_expr_push(Arena *a, QExprList *l, QExpr *e);
+void qast_arg_push(Arena *a, QArgList *l, QArg *e);
+void qast_stmt_push(Arena *a, QStmtList *l, QStmt *s);
+void qast_name_push(Arena *a, QNameList *l, const char *name, Loc loc);
+
+#endif

@@ -1,0 +1,455 @@
+/* qasm_parser.y — grammar of the OpenQASM 3 subset qgdc reads (see
+ * qasm_read.h for what is supported). Builds the tree of qasm_ast.h; the
+ * meaning (registers, gates, loops) is given by qasm_read.c. Each rule
+ * carries its production as a comment. Syntax errors are all reported
+ * (error-token recovery at ';' and '}'), with a note that points at the
+ * bracket an error leaves unclosed. Constructs that are valid OpenQASM but
+ * not supported are parsed far enough to say so (classical variables and
+ * assignments here; while/def/extern/… in the lexer). */
+%define api.pure full
+%define api.prefix {qasm_}
+%define api.location.type {QgdLoc}
+%define parse.error custom
+%locations
+%param {yyscan_t scanner}
+
+%code requires {
+#include "frontend/qasm_ast.h"
+#include "frontend/lex_state.h"
+#ifndef YY_TYPEDEF_YY_SCANNER_T
+#define YY_TYPEDEF_YY_SCANNER_T
+typedef void *yyscan_t;
+#endif
+typedef struct QasmParserState {
+    LexState lex;       /* first: the lexer sees a LexState */
+    QProgram *prog;
+    int skip_depth;     /* '{' depth while skipping an unsupported statement */
+    QgdLoc saved_last, saved_prev;
+} QasmParserState;
+}
+
+%code {
+#include <string.h>
+#define YYSTYPE QASM_STYPE
+#define YYLTYPE QASM_LTYPE
+#include "qasm_lexer.h"
+
+static QasmParserState *PS(yyscan_t s) { return (QasmParserState *)qasm_get_extra(s); }
+#define A (PS(scanner)->lex.arena)
+#define L(l) lex_loc(&PS(scanner)->lex, &(l))
+static void qasm_error(QASM_LTYPE *loc, yyscan_t scanner, const char *msg);
+
+static QExpr *mkexpr(Arena *a, QExprKind k, Loc loc)
+{
+    QExpr *e = arena_alloc(a, sizeof *e);
+    memset(e, 0, sizeof *e);
+    e->kind = k;
+    e->loc = loc;
+    return e;
+}
+
+static QExpr *mkbin(Arena *a, int op, QExpr *l, QExpr *r, Loc loc)
+{
+    QExpr *e = mkexpr(a, QE_BIN, loc);
+    e->op = op, e->a = l, e->b = r;
+    return e;
+}
+
+static QStmt *mkstmt(Arena *a, QStmtKind k, Loc loc)
+{
+    QStmt *s = arena_alloc(a, sizeof *s);
+    memset(s, 0, sizeof *s);
+    s->kind = k;
+    s->loc = loc;
+    s->postselect = -1;
+    return s;
+}
+
+static QArg *mkarg(Arena *a, QArgKind k, const char *name, Loc loc)
+{
+    QArg *g = arena_alloc(a, sizeof *g);
+    memset(g, 0, sizeof *g);
+    g->kind = k, g->name = name, g->loc = loc;
+    return g;
+}
+
+static QMod *mkmod(Arena *a, QModKind k, QExpr *arg, Loc loc)
+{
+    QMod *m = arena_alloc(a, sizeof *m);
+    m->kind = k, m->arg = arg, m->loc = loc, m->next = NULL;
+    return m;
+}
+
+static QStmt *unsupported(yyscan_t scanner, Loc loc, const char *msg)
+{
+    diag_error(loc, "%s", msg);
+    return mkstmt(PS(scanner)->lex.arena, QS_BAD, loc);
+}
+}
+
+%union {
+    double num;
+    const char *str;
+    int ival;
+    QExpr *expr;
+    QExprList elist;
+    QArg *arg;
+    QArgList alist;
+    QStmt *stmt;
+    QStmtList slist;
+    QNameList names;
+    QMod *mod;
+    struct { QMod *head, *tail; } mods;
+}
+
+%token END 0 "end of file"
+%token <num> NUMBER "number"
+%token <str> IDENT "name"
+%token <str> STRING "string"
+%token <ival> PSMARK "post-selection comment"
+%token UNSUPPORTED "unsupported statement"
+%token KW_OPENQASM "'OPENQASM'" KW_INCLUDE "'include'"
+%token KW_QUBIT "'qubit'" KW_QREG "'qreg'" KW_BIT "'bit'" KW_CREG "'creg'"
+%token KW_CONST "'const'" KW_INT "'int'" KW_UINT "'uint'" KW_FLOAT "'float'" KW_ANGLE "'angle'"
+%token KW_GATE "'gate'" KW_MEASURE "'measure'" KW_RESET "'reset'" KW_BARRIER "'barrier'"
+%token KW_IF "'if'" KW_ELSE "'else'" KW_FOR "'for'" KW_IN "'in'"
+%token KW_CTRL "'ctrl'" KW_NEGCTRL "'negctrl'" KW_INV "'inv'" KW_POW "'pow'"
+%token ARROW "'->'" EQ "'=='" NE "'!='" LE "'<='" GE "'>='" ASSIGN_OP "compound assignment"
+
+%type <expr> expr oexpr
+%type <elist> exprs exprs_opt
+%type <arg> qarg
+%type <alist> qargs qargs_opt
+%type <stmt> stmt gate_stmt
+%type <slist> stmts block body
+%type <names> idlist gparams
+%type <mod> mod
+%type <mods> mods
+%type <ival> ctype ftype
+
+%precedence THEN
+%precedence KW_ELSE
+%nonassoc EQ NE '<' '>' LE GE
+%left '+' '-'
+%left '*' '/' '%'
+%precedence NEG '!'
+%right '^'
+
+%%
+
+/* file -> { stmt } */
+file: %empty
+    | file stmt     { if ($2) qast_stmt_push(A, &PS(scanner)->prog->stmts, $2); }
+    | file error '}' { yyerrok; }
+    ;
+
+stmts: %empty       { $$ = (QStmtList){0}; }
+     | stmts stmt   { $$ = $1; if ($2) qast_stmt_push(A, &$$, $2); }
+     ;
+
+/* block -> '{' { stmt } '}' */
+block: '{' stmts '}' { $$ = $2; }
+     ;
+
+/* body -> stmt | block */
+body: stmt          { $$ = (QStmtList){0}; if ($1) qast_stmt_push(A, &$$, $1); }
+    | block
+    ;
+
+/* stmt -> 'OPENQASM' NUMBER ';' | 'include' STRING ';'
+ *       | 'qubit' ['[' expr ']'] NAME ';' | 'qreg' NAME ['[' expr ']'] ';'
+ *       | 'bit' ['[' expr ']'] NAME ['=' 'measure' qarg] ';' | 'creg' NAME ['[' expr ']'] ';'
+ *       | 'const' ctype NAME '=' expr ';'
+ *       | 'gate' NAME ['(' [names] ')'] names block
+ *       | gate_stmt
+ *       | qarg '=' 'measure' qarg ';' | 'measure' qarg ['->' qarg] ';'
+ *       | 'reset' qargs ';' | 'barrier' [qargs] ';'
+ *       | 'if' '(' expr ')' body ['else' body]
+ *       | 'for' [ctype] NAME 'in' ('[' range ']' | '{' exprs '}') body
+ *       | POST-SELECTION-COMMENT stmt */
+stmt: KW_OPENQASM NUMBER ';'
+                    { $$ = mkstmt(A, QS_VERSION, L(@$)); $$->num = $2; $$->name_loc = L(@2); }
+    | KW_INCLUDE STRING ';'
+                    { $$ = mkstmt(A, QS_INCLUDE, L(@$)); $$->name = $2; $$->name_loc = L(@2); }
+    | KW_QUBIT IDENT ';'
+                    { $$ = mkstmt(A, QS_QREG, L(@$)); $$->name = $2; $$->name_loc = L(@2); }
+    | KW_QUBIT '[' expr ']' IDENT ';'
+                    { $$ = mkstmt(A, QS_QREG, L(@$)); $$->name = $5; $$->name_loc = L(@5); $$->size = $3; }
+    | KW_QREG IDENT '[' expr ']' ';'
+                    { $$ = mkstmt(A, QS_QREG, L(@$)); $$->name = $2; $$->name_loc = L(@2); $$->size = $4; }
+    | KW_QREG IDENT ';'
+                    { $$ = mkstmt(A, QS_QREG, L(@$)); $$->name = $2; $$->name_loc = L(@2); }
+    | KW_BIT IDENT ';'
+                    { $$ = mkstmt(A, QS_CREG, L(@$)); $$->name = $2; $$->name_loc = L(@2); }
+    | KW_BIT '[' expr ']' IDENT ';'
+                    { $$ = mkstmt(A, QS_CREG, L(@$)); $$->name = $5; $$->name_loc = L(@5); $$->size = $3; }
+    | KW_BIT IDENT '=' KW_MEASURE qarg ';'
+                    {
+                        $$ = mkstmt(A, QS_CREG, L(@$)); $$->name = $2; $$->name_loc = L(@2);
+                        qast_arg_push(A, &$$->args, $5);
+                    }
+    | KW_BIT '[' expr ']' IDENT '=' KW_MEASURE qarg ';'
+                    {
+                        $$ = mkstmt(A, QS_CREG, L(@$)); $$->name = $5; $$->name_loc = L(@5); $$->size = $3;
+                        qast_arg_push(A, &$$->args, $8);
+                    }
+    | KW_BIT '[' expr ']' IDENT '=' expr ';'
+                    { $$ = unsupported(scanner, L(@7), "initialising a bit register with a value is not supported"); }
+    | KW_CREG IDENT '[' expr ']' ';'
+                    { $$ = mkstmt(A, QS_CREG, L(@$)); $$->name = $2; $$->name_loc = L(@2); $$->size = $4; }
+    | KW_CREG IDENT ';'
+                    { $$ = mkstmt(A, QS_CREG, L(@$)); $$->name = $2; $$->name_loc = L(@2); }
+    | KW_CONST ctype IDENT '=' expr ';'
+                    { $$ = mkstmt(A, QS_CONST, L(@$)); $$->type = $2; $$->name = $3; $$->name_loc = L(@3); $$->value = $5; }
+    | ctype IDENT ';'
+                    { $$ = unsupported(scanner, L(@1), "classical variables are not supported; only 'const' declarations"); }
+    | ctype IDENT '=' expr ';'
+                    { $$ = unsupported(scanner, L(@1), "classical variables are not supported; only 'const' declarations"); }
+    | KW_GATE IDENT gparams idlist block
+                    {
+                        $$ = mkstmt(A, QS_GATEDEF, L(@1)); $$->name = $2; $$->name_loc = L(@2);
+                        $$->params = $3; $$->qubits = $4; $$->body = $5;
+                    }
+    | gate_stmt
+    | qarg '=' KW_MEASURE qarg ';'
+                    { $$ = mkstmt(A, QS_MEASURE, L(@$)); $$->target = $1; qast_arg_push(A, &$$->args, $4); }
+    | KW_MEASURE qarg ARROW qarg ';'
+                    { $$ = mkstmt(A, QS_MEASURE, L(@$)); $$->target = $4; qast_arg_push(A, &$$->args, $2); }
+    | KW_MEASURE qarg ';'
+                    { $$ = mkstmt(A, QS_MEASURE, L(@$)); qast_arg_push(A, &$$->args, $2); }
+    | qarg '=' expr ';'
+                    { $$ = unsupported(scanner, L(@2), "classical assignment is not supported; only 'c = measure q'"); }
+    | qarg ASSIGN_OP expr ';'
+                    { $$ = unsupported(scanner, L(@2), "classical assignment is not supported"); }
+    | KW_RESET qargs ';'
+                    { $$ = mkstmt(A, QS_RESET, L(@$)); $$->args = $2; }
+    | KW_BARRIER qargs_opt ';'
+                    { $$ = mkstmt(A, QS_BARRIER, L(@$)); $$->args = $2; }
+    | KW_IF '(' expr ')' body %prec THEN
+                    { $$ = mkstmt(A, QS_IF, L(@1)); $$->cond = $3; $$->body = $5; }
+    | KW_IF '(' expr ')' body KW_ELSE body
+                    { $$ = mkstmt(A, QS_IF, L(@1)); $$->cond = $3; $$->body = $5; $$->orelse = $7; $$->type = 1; }
+    | KW_FOR ftype IDENT KW_IN '[' oexpr ':' oexpr ']' body
+                    {
+                        $$ = mkstmt(A, QS_FOR, L(@1)); $$->name = $3; $$->name_loc = L(@3); $$->type = $2;
+                        $$->lo = $6; $$->hi = $8; $$->body = $10; $$->name_loc = L(@3);
+                    }
+    | KW_FOR ftype IDENT KW_IN '[' oexpr ':' oexpr ':' oexpr ']' body
+                    {
+                        $$ = mkstmt(A, QS_FOR, L(@1)); $$->name = $3; $$->name_loc = L(@3); $$->type = $2;
+                        $$->lo = $6; $$->step = $8; $$->hi = $10; $$->body = $12;
+                    }
+    | KW_FOR ftype IDENT KW_IN '{' exprs '}' body
+                    {
+                        $$ = mkstmt(A, QS_FOR, L(@1)); $$->name = $3; $$->name_loc = L(@3); $$->type = $2;
+                        $$->set = $6; $$->body = $8;
+                    }
+    | KW_FOR ftype IDENT KW_IN IDENT body
+                    { $$ = unsupported(scanner, L(@5), "a 'for' loop over an array is not supported; use a range [a:b] or a set {…}"); }
+    | PSMARK stmt   { $$ = $2; if ($$) $$->postselect = $1; }
+    | UNSUPPORTED   { $$ = NULL; }
+    | error ';'     { $$ = NULL; yyerrok; }
+    ;
+
+/* gate_stmt -> { mod } NAME ['(' [exprs] ')'] [qargs] ';' */
+gate_stmt: IDENT qargs ';'
+                    { $$ = mkstmt(A, QS_GATE, L(@$)); $$->name = $1; $$->name_loc = L(@1); $$->args = $2; }
+         | IDENT '(' exprs_opt ')' qargs_opt ';'
+                    {
+                        $$ = mkstmt(A, QS_GATE, L(@$)); $$->name = $1; $$->name_loc = L(@1);
+                        $$->args_expr = $3; $$->args = $5;
+                    }
+         | mods IDENT qargs_opt ';'
+                    {
+                        $$ = mkstmt(A, QS_GATE, L(@$)); $$->name = $2; $$->name_loc = L(@2);
+                        $$->mods = $1.head; $$->args = $3;
+                    }
+         | mods IDENT '(' exprs_opt ')' qargs_opt ';'
+                    {
+                        $$ = mkstmt(A, QS_GATE, L(@$)); $$->name = $2; $$->name_loc = L(@2);
+                        $$->mods = $1.head; $$->args_expr = $4; $$->args = $6;
+                    }
+         ;
+
+/* mod -> ('ctrl' | 'negctrl') ['(' expr ')'] '@' | 'inv' '@' | 'pow' '(' expr ')' '@' */
+mods: mod           { $$.head = $$.tail = $1; }
+    | mods mod      { $$ = $1; $$.tail->next = $2; $$.tail = $2; }
+    ;
+
+mod: KW_CTRL '@'                    { $$ = mkmod(A, QM_CTRL, NULL, L(@1)); }
+   | KW_CTRL '(' expr ')' '@'       { $$ = mkmod(A, QM_CTRL, $3, L(@1)); }
+   | KW_NEGCTRL '@'                 { $$ = mkmod(A, QM_NEGCTRL, NULL, L(@1)); }
+   | KW_NEGCTRL '(' expr ')' '@'    { $$ = mkmod(A, QM_NEGCTRL, $3, L(@1)); }
+   | KW_INV '@'                     { $$ = mkmod(A, QM_INV, NULL, L(@1)); }
+   | KW_POW '(' expr ')' '@'        { $$ = mkmod(A, QM_POW, $3, L(@1)); }
+   ;
+
+/* gparams -> [ '(' [names] ')' ] */
+gparams: %empty             { $$ = (QNameList){0}; }
+       | '(' ')'            { $$ = (QNameList){0}; }
+       | '(' idlist ')'     { $$ = $2; }
+       ;
+
+idlist: IDENT               { $$ = (QNameList){0}; qast_name_push(A, &$$, $1, L(@1)); }
+      | idlist ',' IDENT    { $$ = $1; qast_name_push(A, &$$, $3, L(@3)); }
+      ;
+
+/* ctype -> ('int' | 'uint' | 'float' | 'angle') ['[' expr ']'] */
+ctype: KW_INT               { $$ = 'i'; }
+     | KW_INT '[' expr ']'  { $$ = 'i'; }
+     | KW_UINT              { $$ = 'u'; }
+     | KW_UINT '[' expr ']' { $$ = 'u'; }
+     | KW_FLOAT             { $$ = 'f'; }
+     | KW_FLOAT '[' expr ']' { $$ = 'f'; }
+     | KW_ANGLE             { $$ = 'a'; }
+     | KW_ANGLE '[' expr ']' { $$ = 'a'; }
+     ;
+
+ftype: %empty               { $$ = 0; }
+     | ctype
+     ;
+
+/* qarg -> NAME | NAME '[' expr ']' | NAME '[' [expr] ':' [expr] [':' [expr]] ']' */
+qarg: IDENT                 { $$ = mkarg(A, QA_WHOLE, $1, L(@$)); }
+    | IDENT '[' expr ']'    { $$ = mkarg(A, QA_INDEX, $1, L(@$)); $$->index = $3; }
+    | IDENT '[' oexpr ':' oexpr ']'
+                            { $$ = mkarg(A, QA_SLICE, $1, L(@$)); $$->lo = $3; $$->hi = $5; }
+    | IDENT '[' oexpr ':' oexpr ':' oexpr ']'
+                            { $$ = mkarg(A, QA_SLICE, $1, L(@$)); $$->lo = $3; $$->step = $5; $$->hi = $7; }
+    ;
+
+qargs: qarg                 { $$ = (QArgList){0}; qast_arg_push(A, &$$, $1); }
+     | qargs ',' qarg       { $$ = $1; qast_arg_push(A, &$$, $3); }
+     ;
+
+qargs_opt: %empty           { $$ = (QArgList){0}; }
+         | qargs
+         ;
+
+oexpr: %empty               { $$ = NULL; }
+     | expr
+     ;
+
+exprs: expr                 { $$ = (QExprList){0}; qast_expr_push(A, &$$, $1); }
+     | exprs ',' expr       { $$ = $1; qast_expr_push(A, &$$, $3); }
+     ;
+
+exprs_opt: %empty           { $$ = (QExprList){0}; }
+         | exprs
+         ;
+
+/* expr -> NUMBER | NAME | NAME '[' expr ']' | NAME '(' [exprs] ')' | 'pow' '(' exprs ')'
+ *       | '(' expr ')' | ('-' | '+' | '!') expr
+ *       | expr ('+' | '-' | '*' | '/' | '%' | '**' | '==' | '!=' | '<' | '>' | '<=' | '>=') expr */
+expr: NUMBER                { $$ = mkexpr(A, QE_NUM, L(@$)); $$->num = $1; }
+    | IDENT                 { $$ = mkexpr(A, QE_ID, L(@$)); $$->name = $1; }
+    | IDENT '[' expr ']'    { $$ = mkexpr(A, QE_INDEX, L(@$)); $$->name = $1; $$->a = $3; }
+    | IDENT '(' exprs_opt ')' { $$ = mkexpr(A, QE_CALL, L(@$)); $$->name = $1; $$->args = $3; }
+    | KW_POW '(' exprs ')'  { $$ = mkexpr(A, QE_CALL, L(@$)); $$->name = "pow"; $$->args = $3; }
+    | '(' expr ')'          { $$ = $2; $$->loc = L(@$); }
+    | '-' expr %prec NEG    { $$ = mkexpr(A, QE_NEG, L(@$)); $$->a = $2; }
+    | '+' expr %prec NEG    { $$ = $2; }
+    | '!' expr              { $$ = mkexpr(A, QE_NOT, L(@$)); $$->a = $2; }
+    | expr '+' expr         { $$ = mkbin(A, '+', $1, $3, L(@$)); }
+    | expr '-' expr         { $$ = mkbin(A, '-', $1, $3, L(@$)); }
+    | expr '*' expr         { $$ = mkbin(A, '*', $1, $3, L(@$)); }
+    | expr '/' expr         { $$ = mkbin(A, '/', $1, $3, L(@$)); }
+    | expr '%' expr         { $$ = mkbin(A, '%', $1, $3, L(@$)); }
+    | expr '^' expr         { $$ = mkbin(A, '^', $1, $3, L(@$)); }
+    | expr EQ expr          { $$ = mkbin(A, QOP_EQ, $1, $3, L(@$)); }
+    | expr NE expr          { $$ = mkbin(A, QOP_NE, $1, $3, L(@$)); }
+    | expr '<' expr         { $$ = mkbin(A, '<', $1, $3, L(@$)); }
+    | expr '>' expr         { $$ = mkbin(A, '>', $1, $3, L(@$)); }
+    | expr LE expr          { $$ = mkbin(A, QOP_LE, $1, $3, L(@$)); }
+    | expr GE expr          { $$ = mkbin(A, QOP_GE, $1, $3, L(@$)); }
+    ;
+
+%%
+
+static void qasm_error(QASM_LTYPE *loc, yyscan_t scanner, const char *msg)
+{
+    if (!strcmp(msg, "memory exhausted")) /* the parser stack is full (YYMAXDEPTH) */
+        diag_error(L(*loc), "the text is nested too deeply here (brackets, operators or blocks) for qgdc to parse");
+    else
+        diag_error(L(*loc), "%s", msg);
+}
+
+static bool is_closer(const char *name)
+{
+    return strcmp(name, "')'") == 0 || strcmp(name, "']'") == 0 || strcmp(name, "'}'") == 0;
+}
+
+static bool is_operator(const char *nm)
+{
+    static const char *const ops[] = {"'+'", "'-'", "'*'", "'/'", "'%'", "'^'", "'=='", "'!='",
+                                      "'<'", "'>'", "'<='", "'>='"};
+    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+        if (!strcmp(ops[i], nm))
+            return true;
+    return false;
+}
+
+/* "syntax error: unexpected X; expected A, B or C"; the binary operators
+ * are summed up as "an operator". */
+static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner)
+{
+    LexState *lx = &PS(scanner)->lex;
+    /* a bad token already reported by the lexer explains this one */
+    if (lx->lex_error_line && yypcontext_location(ctx)->first_line == lx->lex_error_line)
+        return 0;
+    yysymbol_kind_t expected[YYNTOKENS];
+    int n = yypcontext_expected_tokens(ctx, expected, YYNTOKENS);
+    yysymbol_kind_t tok = yypcontext_token(ctx);
+    const char *names[YYNTOKENS];
+    int nn = 0, nops = 0;
+    for (int i = 0; i < n; i++) {
+        const char *nm = yysymbol_name(expected[i]);
+        if (is_operator(nm))
+            nops++;
+        else
+            names[nn++] = nm;
+    }
+    if (nops > 0 && nops < 5) {
+        nn = 0;
+        for (int i = 0; i < n; i++)
+            names[nn++] = yysymbol_name(expected[i]);
+        nops = 0;
+    }
+    if (nops)
+        names[nn++] = "an operator";
+    StrBuf b = {0};
+    sb_printf(&b, "syntax error: unexpected %s", yysymbol_name(tok));
+    if (nn > 0 && nn <= 6) {
+        sb_puts(&b, "; expected ");
+        for (int i = 0; i < nn; i++) {
+            if (i)
+                sb_puts(&b, i == nn - 1 ? " or " : ", ");
+            sb_puts(&b, names[i]);
+        }
+    }
+    /* A ';' missing at the end of a line: point at the line, not at the
+     * start of the next statement. */
+    bool semi = false;
+    for (int i = 0; i < n; i++)
+        semi = semi || strcmp(yysymbol_name(expected[i]), "';'") == 0;
+    const QASM_LTYPE *at = yypcontext_location(ctx);
+    if (semi && tok != YYSYMBOL_YYEOF && lx->prev_tok.last_line > 0 && at->first_line > lx->prev_tok.last_line) {
+        QgdLoc end = {lx->prev_tok.last_line, lx->prev_tok.last_column + 1, lx->prev_tok.last_line,
+                      lx->prev_tok.last_column + 1};
+        diag_error(lex_loc(lx, &end), "expected ';' at the end of the statement");
+    } else {
+        diag_error(L(*at), "%s", b.s);
+    }
+    sb_free(&b);
+    if (lx->nopen > 0) {
+        OpenBracket *ob = &lx->open[lx->nopen - 1];
+        char closer[4] = {'\'', ob->ch == '(' ? ')' : ob->ch == '[' ? ']' : '}', '\'', 0};
+        const char *tn = yysymbol_name(tok);
+        bool note = tok == YYSYMBOL_YYEOF || (is_closer(tn) && strcmp(tn, closer) != 0);
+        for (int i = 0; i < n && !note && ob->ch != '{'; i++)
+            note = strcmp(yysymbol_name(expected[i]), closer) == 0;
+        if (note)
+            diag_note(lex_loc(lx, &ob->loc), "unclosed '%c' opened here", ob->ch);
+    }
+    return 0;
+}

@@ -1,0 +1,1386 @@
+/* qasm_read.c — OpenQASM 3 → circuit IR (contract in qasm_read.h).
+ * Needs: a source text. Runs the scanner and parser (qasm_lexer.l,
+ * qasm_parser.y) to a tree, then elaborates the tree statement by
+ * statement: registers become IR registers, standard gates become built-in
+ * gates with controls, gate definitions become IR definitions (one per
+ * distinct parameter list), loops are unrolled and conditions are put on
+ * each operation. Guarantees: a circuit that passes circuit_verify, or
+ * diagnostics and no circuit. */
+#include "frontend/qasm_read.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontend/qasm_ast.h"
+#include "frontend/lex_state.h"
+#include "qasm_parser.h"
+#define YYSTYPE QASM_STYPE
+#define YYLTYPE QASM_LTYPE
+#include "qasm_lexer.h"
+
+#define PI 3.14159265358979323846
+#define EULER 2.71828182845904523536
+#define MAX_COND_BITS 32
+
+/* ---- tree lists ---- */
+
+#define PUSH(a, l, x)                                                         \
+    do {                                                                      \
+        if (((l)->n & ((l)->n - 1)) == 0) {                                   \
+            size_t cap_ = (l)->n ? 2 * (size_t)(l)->n : 1;                    \
+            void *v_ = arena_alloc(a, cap_ * sizeof *(l)->v);                 \
+            if ((l)->n)                                                       \
+                memcpy(v_, (l)->v, (size_t)(l)->n * sizeof *(l)->v);          \
+            (l)->v = v_;                                                      \
+        }                                                                     \
+        (l)->v[(l)->n++] = (x);                                               \
+    } while (0)
+
+void qast_expr_push(Arena *a, QExprList *l, QExpr *e) { PUSH(a, l, e); }
+void qast_arg_push(Arena *a, QArgList *l, QArg *e) { PUSH(a, l, e); }
+void qast_stmt_push(Arena *a, QStmtList *l, QStmt *s) { PUSH(a, l, s); }
+
+void qast_name_push(Arena *a, QNameList *l, const char *name, Loc loc)
+{
+    if ((l->n & (l->n - 1)) == 0) {
+        size_t cap = l->n ? 2 * (size_t)l->n : 1;
+        Loc *nl = arena_alloc(a, cap * sizeof *nl);
+        if (l->n)
+            memcpy(nl, l->loc, (size_t)l->n * sizeof *nl);
+        l->loc = nl;
+    }
+    l->loc[l->n] = loc;
+    PUSH(a, l, name);
+}
+
+/* ---- the standard library ---- */
+
+/* How a standard gate becomes IR operations. */
+typedef enum StdKind {
+    STD_DIRECT, /* one built-in gate, the parameters as they are */
+    STD_U2,     /* gphase(−(φ+λ)/2); U(π/2, φ, λ) */
+    STD_U3,     /* gphase(−(φ+λ)/2); U(θ, φ, λ) */
+    STD_CU,     /* p(γ) a; ctrl @ U(θ, φ, λ) a, b */
+} StdKind;
+
+typedef struct StdGate {
+    const char *name;
+    int nqubits, nparams;
+    GateKind gate;
+    int nctrl; /* leading operands that are controls of `gate` */
+    StdKind kind;
+    bool builtin; /* available without stdgates.inc */
+} StdGate;
+
+static const StdGate std_gates[] = {
+    {"U", 1, 3, GATE_U, 0, STD_DIRECT, true},
+    {"gphase", 0, 1, GATE_GPHASE, 0, STD_DIRECT, true},
+    {"p", 1, 1, GATE_P, 0, STD_DIRECT, false},
+    {"phase", 1, 1, GATE_P, 0, STD_DIRECT, false},
+    {"u1", 1, 1, GATE_P, 0, STD_DIRECT, false},
+    {"x", 1, 0, GATE_X, 0, STD_DIRECT, false},
+    {"y", 1, 0, GATE_Y, 0, STD_DIRECT, false},
+    {"z", 1, 0, GATE_Z, 0, STD_DIRECT, false},
+    {"h", 1, 0, GATE_H, 0, STD_DIRECT, false},
+    {"s", 1, 0, GATE_S, 0, STD_DIRECT, false},
+    {"sdg", 1, 0, GATE_SDG, 0, STD_DIRECT, false},
+    {"t", 1, 0, GATE_T, 0, STD_DIRECT, false},
+    {"tdg", 1, 0, GATE_TDG, 0, STD_DIRECT, false},
+    {"sx", 1, 0, GATE_SX, 0, STD_DIRECT, false},
+    {"rx", 1, 1, GATE_RX, 0, STD_DIRECT, false},
+    {"ry", 1, 1, GATE_RY, 0, STD_DIRECT, false},
+    {"rz", 1, 1, GATE_RZ, 0, STD_DIRECT, false},
+    {"id", 1, 0, GATE_ID, 0, STD_DIRECT, false},
+    {"cx", 2, 0, GATE_CX, 0, STD_DIRECT, false},
+    {"CX", 2, 0, GATE_CX, 0, STD_DIRECT, false},
+    {"cz", 2, 0, GATE_CZ, 0, STD_DIRECT, false},
+    {"swap", 2, 0, GATE_SWAP, 0, STD_DIRECT, false},
+    {"ccx", 3, 0, GATE_CCX, 0, STD_DIRECT, false},
+    {"cy", 2, 0, GATE_Y, 1, STD_DIRECT, false},
+    {"ch", 2, 0, GATE_H, 1, STD_DIRECT, false},
+    {"cp", 2, 1, GATE_P, 1, STD_DIRECT, false},
+    {"cphase", 2, 1, GATE_P, 1, STD_DIRECT, false},
+    {"crx", 2, 1, GATE_RX, 1, STD_DIRECT, false},
+    {"cry", 2, 1, GATE_RY, 1, STD_DIRECT, false},
+    {"crz", 2, 1, GATE_RZ, 1, STD_DIRECT, false},
+    {"cswap", 3, 0, GATE_SWAP, 1, STD_DIRECT, false},
+    {"u2", 1, 2, GATE_U, 0, STD_U2, false},
+    {"u3", 1, 3, GATE_U, 0, STD_U3, false},
+    {"cu", 2, 4, GATE_U, 1, STD_CU, false},
+};
+
+static const StdGate *std_lookup(const char *name)
+{
+    for (size_t i = 0; i < sizeof std_gates / sizeof *std_gates; i++)
+        if (!strcmp(std_gates[i].name, name))
+            return &std_gates[i];
+    return NULL;
+}
+
+/* ---- the reader's state ---- */
+
+typedef struct Reg {
+    const char *name;
+    Loc loc;
+    bool bit;     /* a bit register */
+    bool single;  /* declared without a size */
+    bool dropped; /* a bit register only post-selections write to */
+    uint32_t offset, size;
+} Reg;
+
+typedef struct Inst {
+    double *params;
+    uint32_t def;
+} Inst;
+
+typedef struct UGate {
+    const QStmt *def;
+    int order;
+    bool bad; /* its body had errors: reported once */
+    Inst *inst;
+    size_t ninst;
+} UGate;
+
+typedef struct Binding {
+    const char *name;
+    Loc loc;
+    double value;
+} Binding;
+
+typedef struct Cond {
+    uint32_t bit;
+    int value;
+} Cond;
+
+typedef struct Reader {
+    Circuit *c;
+    int errors;
+    bool stdgates, aborted;
+    Reg *regs;
+    size_t nregs;
+    UGate *gates;
+    size_t ngates;
+    Binding *consts;
+    size_t nconsts;
+    Binding *scope; /* loop variables and gate parameters */
+    size_t nscope, scope_base;
+    /* where operations go */
+    Block *block;
+    const UGate *in_gate; /* elaborating this gate's body, or NULL */
+    Cond cond[MAX_COND_BITS * 2];
+    int ncond;
+    int postselect; /* −1, or the value of a qgdc post-selection marker */
+    uint64_t work;
+    int depth; /* nesting in for/if */
+} Reader;
+
+__attribute__((format(printf, 3, 4))) static void err(Reader *R, Loc loc, const char *fmt, ...)
+{
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    diag_error(loc, "%s", msg);
+    R->errors++;
+}
+
+static Reg *find_reg(Reader *R, const char *name)
+{
+    for (size_t i = 0; i < R->nregs; i++)
+        if (!strcmp(R->regs[i].name, name))
+            return &R->regs[i];
+    return NULL;
+}
+
+static UGate *find_gate(Reader *R, const char *name)
+{
+    for (size_t i = 0; i < R->ngates; i++)
+        if (!strcmp(R->gates[i].def->name, name))
+            return &R->gates[i];
+    return NULL;
+}
+
+static const Binding *find_const(Reader *R, const char *name)
+{
+    for (size_t i = 0; i < R->nconsts; i++)
+        if (!strcmp(R->consts[i].name, name))
+            return &R->consts[i];
+    return NULL;
+}
+
+static const Binding *find_local(Reader *R, const char *name)
+{
+    for (size_t i = R->nscope; i-- > R->scope_base;)
+        if (!strcmp(R->scope[i].name, name))
+            return &R->scope[i];
+    return NULL;
+}
+
+static void scope_push(Reader *R, const char *name, Loc loc, double v)
+{
+    R->scope = xrealloc(R->scope, (R->nscope + 1) * sizeof *R->scope);
+    R->scope[R->nscope++] = (Binding){name, loc, v};
+}
+
+static bool is_constant_name(const char *n)
+{
+    return !strcmp(n, "pi") || !strcmp(n, "π") || !strcmp(n, "tau") || !strcmp(n, "τ") || !strcmp(n, "euler") ||
+           !strcmp(n, "ℇ");
+}
+
+/* A global name already taken: says where, false when free. */
+static bool name_taken(Reader *R, const char *name, Loc loc, const char *what)
+{
+    Loc prev = {0};
+    const char *kind = NULL;
+    const Reg *r = find_reg(R, name);
+    const UGate *g = find_gate(R, name);
+    const Binding *b = find_const(R, name);
+    if (r)
+        prev = r->loc, kind = r->bit ? "a bit register" : "a qubit register";
+    else if (g)
+        prev = g->def->name_loc, kind = "a gate";
+    else if (b)
+        prev = b->loc, kind = "a constant";
+    if (kind) {
+        err(R, loc, "%s '%s' is already declared as %s", what, name, kind);
+        diag_note(prev, "'%s' declared here", name);
+        return true;
+    }
+    /* registers and constants may take a gate's name: the grammar keeps them apart */
+    const StdGate *s = strcmp(what, "gate") ? NULL : std_lookup(name);
+    if (s && (s->builtin || R->stdgates)) {
+        err(R, loc, "%s '%s' is already defined (%s)", what, name,
+            s->builtin ? "a built-in gate" : "by stdgates.inc");
+        return true;
+    }
+    if (is_constant_name(name)) {
+        err(R, loc, "%s '%s' is a built-in constant", what, name);
+        return true;
+    }
+    return false;
+}
+
+/* ---- expressions ---- */
+
+static bool eval(Reader *R, const QExpr *e, double *out);
+
+static bool eval_call(Reader *R, const QExpr *e, double *out)
+{
+    static const struct { const char *name; double (*f)(double); } f1[] = {
+        {"sin", sin}, {"cos", cos}, {"tan", tan}, {"exp", exp}, {"ln", log}, {"log", log}, {"sqrt", sqrt},
+        {"arcsin", asin}, {"arccos", acos}, {"arctan", atan}, {"ceiling", ceil}, {"floor", floor},
+    };
+    int want = -1;
+    double (*fn)(double) = NULL;
+    for (size_t i = 0; i < sizeof f1 / sizeof *f1; i++)
+        if (!strcmp(f1[i].name, e->name))
+            want = 1, fn = f1[i].f;
+    if (!strcmp(e->name, "mod") || !strcmp(e->name, "pow"))
+        want = 2;
+    if (want < 0) {
+        err(R, e->loc, "unknown function '%s'", e->name);
+        return false;
+    }
+    if (e->args.n != want) {
+        err(R, e->loc, "'%s' takes %d argument%s, not %d", e->name, want, want == 1 ? "" : "s", e->args.n);
+        return false;
+    }
+    double a[2];
+    for (int i = 0; i < want; i++)
+        if (!eval(R, e->args.v[i], &a[i]))
+            return false;
+    if (fn)
+        *out = fn(a[0]);
+    else if (!strcmp(e->name, "pow"))
+        *out = pow(a[0], a[1]);
+    else {
+        if (a[1] == 0) {
+            err(R, e->loc, "mod by zero");
+            return false;
+        }
+        *out = a[0] - a[1] * floor(a[0] / a[1]);
+    }
+    return true;
+}
+
+static bool eval(Reader *R, const QExpr *e, double *out)
+{
+    double a, b;
+    switch (e->kind) {
+    case QE_NUM: *out = e->num; return true;
+    case QE_ID: {
+        const char *n = e->name;
+        if (!strcmp(n, "pi") || !strcmp(n, "π"))
+            *out = PI;
+        else if (!strcmp(n, "tau") || !strcmp(n, "τ"))
+            *out = 2 * PI;
+        else if (!strcmp(n, "euler") || !strcmp(n, "ℇ"))
+            *out = EULER;
+        else {
+            const Binding *bd = find_local(R, n);
+            if (!bd)
+                bd = find_const(R, n);
+            if (bd) {
+                *out = bd->value;
+                return true;
+            }
+            if (n[0] == '$') /* reported by the lexer */
+                R->errors++;
+            else if (find_reg(R, n))
+                err(R, e->loc, "register '%s' cannot be used as a value (classical computation is not supported)", n);
+            else
+                err(R, e->loc, "unknown name '%s'", n);
+            return false;
+        }
+        return true;
+    }
+    case QE_INDEX:
+        err(R, e->loc, "'%s[…]' cannot be used as a value here (classical computation is not supported)", e->name);
+        return false;
+    case QE_CALL:
+        if (!eval_call(R, e, out))
+            return false;
+        break;
+    case QE_NEG:
+        if (!eval(R, e->a, &a))
+            return false;
+        *out = -a;
+        return true;
+    case QE_NOT:
+        if (!eval(R, e->a, &a))
+            return false;
+        *out = a == 0;
+        return true;
+    case QE_BIN:
+        if (!eval(R, e->a, &a) || !eval(R, e->b, &b))
+            return false;
+        switch (e->op) {
+        case '+': *out = a + b; break;
+        case '-': *out = a - b; break;
+        case '*': *out = a * b; break;
+        case '/':
+        case '%':
+            if (b == 0) {
+                err(R, e->loc, "division by zero");
+                return false;
+            }
+            *out = e->op == '/' ? a / b : fmod(a, b);
+            break;
+        case '^': *out = pow(a, b); break;
+        case QOP_EQ: *out = a == b; break;
+        case QOP_NE: *out = a != b; break;
+        case '<': *out = a < b; break;
+        case '>': *out = a > b; break;
+        case QOP_LE: *out = a <= b; break;
+        case QOP_GE: *out = a >= b; break;
+        default: ICE("qasm: operator %d", e->op);
+        }
+        break;
+    }
+    if (!isfinite(*out)) {
+        err(R, e->loc, "the value of this expression is not a finite number");
+        return false;
+    }
+    return true;
+}
+
+/* An integer value (exactly integral, |v| < 2^53). */
+static bool eval_int(Reader *R, const QExpr *e, long long *out, const char *what)
+{
+    double v;
+    if (!eval(R, e, &v))
+        return false;
+    if (v != floor(v) || fabs(v) >= 9007199254740992.0) {
+        char buf[40];
+        err(R, e->loc, "%s must be an integer, not %s", what, fmt_double(v, buf, sizeof buf));
+        return false;
+    }
+    *out = (long long)v;
+    return true;
+}
+
+/* ---- operands ---- */
+
+typedef struct QList {
+    uint32_t *v;
+    uint32_t n;
+    bool reg; /* a register or slice: broadcast over it */
+} QList;
+
+static void ql_push(QList *l, uint32_t q)
+{
+    if ((l->n & (l->n - 1)) == 0)
+        l->v = xrealloc(l->v, (l->n ? 2 * (size_t)l->n : 1) * sizeof *l->v);
+    l->v[l->n++] = q;
+}
+
+static bool index_of(Reader *R, const QExpr *e, const Reg *r, uint32_t *out)
+{
+    long long i;
+    if (!eval_int(R, e, &i, "an index"))
+        return false;
+    long long j = i < 0 ? i + (long long)r->size : i;
+    if (j < 0 || j >= (long long)r->size) {
+        err(R, e->loc, "index %lld is out of range for '%s' of size %u", i, r->name, r->size);
+        return false;
+    }
+    *out = (uint32_t)j;
+    return true;
+}
+
+/* Resolves an operand to global qubit (bits: bit) numbers, or to formal
+ * numbers inside a gate body. */
+static bool resolve(Reader *R, const QArg *a, bool bits, QList *out)
+{
+    memset(out, 0, sizeof *out);
+    if (R->in_gate && !bits) {
+        const QNameList *f = &R->in_gate->def->qubits;
+        for (int j = 0; j < f->n; j++)
+            if (!strcmp(f->v[j], a->name)) {
+                if (a->kind != QA_WHOLE) {
+                    err(R, a->loc, "the qubit argument '%s' of a gate cannot be indexed", a->name);
+                    return false;
+                }
+                ql_push(out, (uint32_t)j);
+                return true;
+            }
+        if (find_reg(R, a->name))
+            err(R, a->loc, "a gate body may use only its qubit arguments; '%s' is a global register", a->name);
+        else
+            err(R, a->loc, "unknown qubit '%s' (not an argument of gate '%s')", a->name, R->in_gate->def->name);
+        return false;
+    }
+    const Reg *r = find_reg(R, a->name);
+    if (!r) {
+        if (a->name[0] == '$')
+            R->errors++; /* reported by the lexer */
+        else if (find_local(R, a->name) || find_const(R, a->name))
+            err(R, a->loc, "'%s' is a value, not a %s register", a->name, bits ? "bit" : "qubit");
+        else
+            err(R, a->loc, "unknown %s register '%s'", bits ? "bit" : "qubit", a->name);
+        return false;
+    }
+    if (r->bit != bits) {
+        err(R, a->loc, "'%s' is a %s register; a %s is expected here", a->name, r->bit ? "bit" : "qubit",
+            bits ? "bit" : "qubit");
+        return false;
+    }
+    uint32_t k;
+    switch (a->kind) {
+    case QA_WHOLE:
+        out->reg = !r->single;
+        for (uint32_t i = 0; i < r->size; i++)
+            ql_push(out, r->offset + i);
+        return true;
+    case QA_INDEX:
+        if (!index_of(R, a->index, r, &k))
+            return false;
+        ql_push(out, r->offset + k);
+        return true;
+    case QA_SLICE: {
+        uint32_t lo = 0, hi = r->size - 1;
+        long long step = 1;
+        if ((a->lo && !index_of(R, a->lo, r, &lo)) || (a->hi && !index_of(R, a->hi, r, &hi)))
+            return false;
+        if (a->step && !eval_int(R, a->step, &step, "a step"))
+            return false;
+        if (step == 0) {
+            err(R, a->step->loc, "the step of a slice cannot be 0");
+            return false;
+        }
+        if (!a->lo && step < 0)
+            lo = r->size - 1;
+        if (!a->hi && step < 0)
+            hi = 0;
+        out->reg = true;
+        for (long long i = lo; step > 0 ? i <= (long long)hi : i >= (long long)hi; i += step)
+            ql_push(out, r->offset + (uint32_t)i);
+        if (out->n == 0) {
+            err(R, a->loc, "the slice '%s[…]' is empty", a->name);
+            return false;
+        }
+        return true;
+    }
+    }
+    return false;
+}
+
+/* "q[3]" for a qubit number, or the formal's name in a gate body. */
+static const char *qubit_name(Reader *R, uint32_t q, bool bits, char *buf, size_t len)
+{
+    if (R->in_gate && !bits)
+        return R->in_gate->def->qubits.v[q];
+    for (size_t i = 0; i < R->nregs; i++) {
+        const Reg *r = &R->regs[i];
+        if (r->bit == bits && !r->dropped && q >= r->offset && q < r->offset + r->size) {
+            if (r->single)
+                snprintf(buf, len, "%s", r->name);
+            else
+                snprintf(buf, len, "%s[%u]", r->name, q - r->offset);
+            return buf;
+        }
+    }
+    return "?";
+}
+
+/* Resolves every operand and the broadcast length; lists[i] freed by the caller. */
+static bool resolve_all(Reader *R, const QArgList *args, QList *lists, uint32_t *len)
+{
+    bool ok = true;
+    *len = 1;
+    const QArg *first_reg = NULL;
+    uint32_t reglen = 0;
+    for (int i = 0; i < args->n; i++) {
+        if (!resolve(R, args->v[i], false, &lists[i])) {
+            ok = false;
+            continue;
+        }
+        if (lists[i].reg) {
+            if (first_reg && lists[i].n != reglen) {
+                err(R, args->v[i]->loc, "registers of different sizes in one statement ('%s' has %u qubits, '%s' has %u)",
+                    first_reg->name, reglen, args->v[i]->name, lists[i].n);
+                ok = false;
+            } else if (!first_reg) {
+                first_reg = args->v[i];
+                reglen = lists[i].n;
+            }
+        }
+    }
+    if (first_reg)
+        *len = reglen;
+    return ok;
+}
+
+static uint32_t pick(const QList *l, uint32_t k) { return l->reg ? l->v[k] : l->v[0]; }
+
+static void free_lists(QList *lists, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(lists[i].v);
+}
+
+/* ---- placing operations ---- */
+
+static bool charge(Reader *R, Loc loc, uint64_t n)
+{
+    R->work += n;
+    if (R->work > QASM_MAX_UNROLL) {
+        if (!R->aborted)
+            err(R, loc, "the program unrolls to more than %u operations (loops and broadcasts are expanded by the reader)",
+                QASM_MAX_UNROLL);
+        R->aborted = true;
+        return false;
+    }
+    return true;
+}
+
+/* Where a new operation goes: straight into the block, or nowhere yet
+ * when it will be wrapped in conditions by place(). */
+static Block *dst(Reader *R) { return R->ncond ? NULL : R->block; }
+
+static void place(Reader *R, Op *op)
+{
+    if (!R->ncond)
+        return;
+    for (int i = R->ncond - 1; i >= 1; i--)
+        op = circ_if(R->c, NULL, R->cond[i].bit, R->cond[i].value, op);
+    circ_if(R->c, R->block, R->cond[0].bit, R->cond[0].value, op);
+}
+
+/* ---- gates ---- */
+
+typedef struct Mods {
+    uint32_t nctrl;
+    uint64_t neg;
+    bool inv;
+    uint64_t pow; /* 0: the identity */
+} Mods;
+
+static bool eval_mods(Reader *R, const QMod *m, Mods *M)
+{
+    memset(M, 0, sizeof *M);
+    M->pow = 1;
+    bool ok = true;
+    for (; m; m = m->next) {
+        long long k = 1;
+        switch (m->kind) {
+        case QM_CTRL:
+        case QM_NEGCTRL:
+            if (m->arg && !eval_int(R, m->arg, &k, "the number of controls")) {
+                ok = false;
+                break;
+            }
+            if (k < 1 || k > 64) {
+                err(R, m->arg->loc, "the number of controls must be between 1 and 64, not %lld", k);
+                ok = false;
+                break;
+            }
+            if (M->nctrl + k > 64) {
+                err(R, m->loc, "more than 64 controls on one gate are not supported");
+                ok = false;
+                break;
+            }
+            if (m->kind == QM_NEGCTRL)
+                for (long long i = 0; i < k; i++)
+                    M->neg |= (uint64_t)1 << (M->nctrl + i);
+            M->nctrl += (uint32_t)k;
+            break;
+        case QM_INV: M->inv = !M->inv; break;
+        case QM_POW: {
+            double v;
+            if (!eval(R, m->arg, &v)) {
+                ok = false;
+                break;
+            }
+            if (v != floor(v)) {
+                char buf[40];
+                err(R, m->arg->loc, "pow(%s) is not supported: only integer powers", fmt_double(v, buf, sizeof buf));
+                ok = false;
+                break;
+            }
+            if (fabs(v) >= 1.8e19) {
+                err(R, m->arg->loc, "the power is too large");
+                ok = false;
+                break;
+            }
+            if (v < 0)
+                M->inv = !M->inv, v = -v;
+            uint64_t p = (uint64_t)v;
+            if (p && M->pow > UINT64_MAX / p) {
+                err(R, m->loc, "the combined power is too large");
+                ok = false;
+                break;
+            }
+            M->pow *= p;
+            break;
+        }
+        }
+    }
+    return ok;
+}
+
+/* The modifier controls come first among an operation's controls, so the
+ * negative-control mask carries over as it is. */
+static void set_mods(Op *op, const Mods *M)
+{
+    op->negctrl = M->neg;
+    op->inv = M->inv;
+    op->pow = M->pow;
+}
+
+static int instantiate(Reader *R, UGate *g, const double *params);
+
+/* One application of a standard gate on qubits q (modifier controls, then
+ * the gate's own operands). */
+static void apply_std(Reader *R, const StdGate *s, const Mods *M, const double *p, const uint32_t *q)
+{
+    Circuit *c = R->c;
+    uint32_t k = M->nctrl;
+    Op *op;
+    double ph[1], u[3];
+    switch (s->kind) {
+    case STD_DIRECT:
+        op = circ_cgate(c, dst(R), s->gate, k + (uint32_t)s->nctrl, q, p);
+        set_mods(op, M);
+        place(R, op);
+        return;
+    case STD_U2:
+    case STD_U3: {
+        /* u3(θ,φ,λ) = gphase(−(φ+λ)/2) · U(θ,φ,λ); u2(φ,λ) = u3(π/2,φ,λ) */
+        if (s->kind == STD_U2)
+            u[0] = PI / 2, u[1] = p[0], u[2] = p[1];
+        else
+            u[0] = p[0], u[1] = p[1], u[2] = p[2];
+        ph[0] = -(u[1] + u[2]) / 2;
+        if (ph[0] != 0) {
+            op = circ_cgate(c, dst(R), GATE_GPHASE, k, q, ph);
+            set_mods(op, M);
+            place(R, op);
+        }
+        op = circ_cgate(c, dst(R), GATE_U, k, q, u);
+        set_mods(op, M);
+        place(R, op);
+        return;
+    }
+    case STD_CU: {
+        /* cu(θ,φ,λ,γ) a, b = p(γ) a; ctrl @ U(θ,φ,λ) a, b — the two commute */
+        if (p[3] != 0) {
+            op = circ_cgate(c, dst(R), GATE_P, k, q, &p[3]);
+            set_mods(op, M);
+            place(R, op);
+        }
+        op = circ_cgate(c, dst(R), GATE_U, k + 1, q, p);
+        set_mods(op, M);
+        place(R, op);
+        return;
+    }
+    }
+}
+
+static void gate_stmt(Reader *R, const QStmt *st)
+{
+    Mods M;
+    if (!eval_mods(R, st->mods, &M))
+        return;
+    const StdGate *s = NULL;
+    UGate *g = find_gate(R, st->name);
+    if (g && R->in_gate && g->order >= R->in_gate->order)
+        g = NULL; /* a gate may call only gates defined before it */
+    if (!g) {
+        s = std_lookup(st->name);
+        if (s && !s->builtin && !R->stdgates) {
+            err(R, st->name_loc, "unknown gate '%s' (it is in the standard library: add 'include \"stdgates.inc\";')",
+                st->name);
+            return;
+        }
+        if (!s) {
+            if (R->in_gate && find_gate(R, st->name))
+                err(R, st->name_loc, "gate '%s' is defined after '%s': a gate may use only gates defined before it",
+                    st->name, R->in_gate->def->name);
+            else if (find_reg(R, st->name))
+                err(R, st->name_loc, "'%s' is a register, not a gate", st->name);
+            else
+                err(R, st->name_loc, "unknown gate '%s'", st->name);
+            return;
+        }
+    }
+    int nparams = g ? g->def->params.n : s->nparams;
+    uint32_t nq = g ? (uint32_t)g->def->qubits.n : (uint32_t)s->nqubits;
+    bool ok = true;
+    if (st->args_expr.n != nparams) {
+        err(R, st->name_loc, "gate '%s' takes %d parameter%s, not %d", st->name, nparams, nparams == 1 ? "" : "s",
+            st->args_expr.n);
+        ok = false;
+    }
+    if ((uint32_t)st->args.n != M.nctrl + nq) {
+        if (M.nctrl)
+            err(R, st->name_loc, "gate '%s' with %u control%s takes %u qubit%s, not %d", st->name, M.nctrl,
+                M.nctrl == 1 ? "" : "s", M.nctrl + nq, M.nctrl + nq == 1 ? "" : "s", st->args.n);
+        else
+            err(R, st->name_loc, "gate '%s' takes %u qubit%s, not %d", st->name, nq, nq == 1 ? "" : "s", st->args.n);
+        ok = false;
+    }
+    double *p = xcalloc((size_t)nparams + 1, sizeof *p);
+    for (int i = 0; i < st->args_expr.n && i < nparams; i++)
+        ok = eval(R, st->args_expr.v[i], &p[i]) && ok;
+    if (!ok) {
+        free(p);
+        return;
+    }
+    QList *lists = xcalloc((size_t)st->args.n + 1, sizeof *lists);
+    uint32_t len;
+    if (!resolve_all(R, &st->args, lists, &len) || M.pow == 0 || !charge(R, st->loc, len)) {
+        free_lists(lists, st->args.n);
+        free(lists);
+        free(p);
+        return;
+    }
+    int def = -1;
+    if (g && (def = instantiate(R, g, p)) < 0)
+        len = 0;
+    uint32_t *q = xcalloc((size_t)st->args.n + 1, sizeof *q);
+    for (uint32_t k = 0; k < len; k++) {
+        bool distinct = true;
+        for (int i = 0; i < st->args.n && distinct; i++) {
+            q[i] = pick(&lists[i], k);
+            for (int j = 0; j < i; j++)
+                if (q[j] == q[i]) {
+                    char buf[64];
+                    err(R, st->args.v[i]->loc, "qubit %s is used twice in one gate",
+                        qubit_name(R, q[i], false, buf, sizeof buf));
+                    distinct = false;
+                    break;
+                }
+        }
+        if (!distinct)
+            continue;
+        if (g) {
+            Op *op = circ_call(R->c, dst(R), (uint32_t)def, M.nctrl, q);
+            set_mods(op, &M);
+            place(R, op);
+        } else {
+            apply_std(R, s, &M, p, q);
+        }
+    }
+    free(q);
+    free_lists(lists, st->args.n);
+    free(lists);
+    free(p);
+}
+
+/* ---- definitions ---- */
+
+static void stmts(Reader *R, const QStmtList *l);
+
+static bool def_name_taken(Reader *R, const char *n)
+{
+    if (gate_lookup(n) != GATE_COUNT || std_lookup(n))
+        return true;
+    for (size_t i = 0; i < R->c->ndefs; i++)
+        if (!strcmp(R->c->defs[i].name, n))
+            return true;
+    return false;
+}
+
+/* The IR definition of gate g for these parameter values (made on first
+ * use); −1 when its body has errors. */
+static int instantiate(Reader *R, UGate *g, const double *params)
+{
+    const QStmt *d = g->def;
+    int np = d->params.n;
+    for (size_t i = 0; i < g->ninst; i++)
+        if (!np || !memcmp(g->inst[i].params, params, (size_t)np * sizeof *params))
+            return (int)g->inst[i].def;
+    if (g->bad)
+        return -1;
+    /* elaborate the body in a context of its own */
+    Block *save_block = R->block;
+    const UGate *save_gate = R->in_gate;
+    int save_ncond = R->ncond, save_ps = R->postselect, save_depth = R->depth;
+    size_t save_base = R->scope_base, save_n = R->nscope;
+    Block body = {0};
+    R->block = &body;
+    R->in_gate = g;
+    R->ncond = 0;
+    R->postselect = -1;
+    R->depth = 0;
+    R->scope_base = R->nscope;
+    for (int i = 0; i < np; i++)
+        scope_push(R, d->params.v[i], d->params.loc[i], params[i]);
+    int before = R->errors;
+    stmts(R, &d->body);
+    R->block = save_block;
+    R->in_gate = save_gate;
+    R->ncond = save_ncond;
+    R->postselect = save_ps;
+    R->depth = save_depth;
+    R->scope_base = save_base;
+    R->nscope = save_n;
+    if (R->errors > before) {
+        g->bad = true;
+        free(body.ops);
+        return -1;
+    }
+    StrBuf name = {0}, doc = {0};
+    sb_puts(&name, d->name);
+    if (np) {
+        sb_printf(&name, "_%zu", g->ninst);
+        sb_printf(&doc, "%s(", d->name);
+        for (int i = 0; i < np; i++) {
+            char buf[40];
+            sb_printf(&doc, "%s%s", i ? ", " : "", fmt_double(params[i], buf, sizeof buf));
+        }
+        sb_putc(&doc, ')');
+    }
+    while (def_name_taken(R, name.s))
+        sb_putc(&name, '_');
+    uint32_t def = circuit_def(R->c, name.s, (uint32_t)d->qubits.n, np ? doc.s : NULL);
+    R->c->defs[def].body = body;
+    sb_free(&name);
+    sb_free(&doc);
+    g->inst = xrealloc(g->inst, (g->ninst + 1) * sizeof *g->inst);
+    g->inst[g->ninst].params = arena_alloc(&R->c->arena, (size_t)(np ? np : 1) * sizeof *params);
+    if (np)
+        memcpy(g->inst[g->ninst].params, params, (size_t)np * sizeof *params);
+    g->inst[g->ninst++].def = def;
+    return (int)def;
+}
+
+static void gate_def(Reader *R, const QStmt *st)
+{
+    if (name_taken(R, st->name, st->name_loc, "gate"))
+        return;
+    bool ok = true;
+    for (int i = 0; i < st->params.n; i++)
+        for (int j = 0; j < i; j++)
+            if (!strcmp(st->params.v[i], st->params.v[j])) {
+                err(R, st->params.loc[i], "parameter '%s' appears twice", st->params.v[i]);
+                ok = false;
+            }
+    for (int i = 0; i < st->qubits.n; i++) {
+        for (int j = 0; j < i; j++)
+            if (!strcmp(st->qubits.v[i], st->qubits.v[j])) {
+                err(R, st->qubits.loc[i], "qubit argument '%s' appears twice", st->qubits.v[i]);
+                ok = false;
+            }
+        for (int j = 0; j < st->params.n; j++)
+            if (!strcmp(st->qubits.v[i], st->params.v[j])) {
+                err(R, st->qubits.loc[i], "'%s' is both a parameter and a qubit argument", st->qubits.v[i]);
+                ok = false;
+            }
+    }
+    R->gates = xrealloc(R->gates, (R->ngates + 1) * sizeof *R->gates);
+    UGate *g = &R->gates[R->ngates];
+    memset(g, 0, sizeof *g);
+    g->def = st;
+    g->order = (int)R->ngates++;
+    g->bad = !ok;
+    if (ok && st->params.n == 0)
+        instantiate(R, g, NULL);
+}
+
+/* ---- statements ---- */
+
+static bool top_level_only(Reader *R, const QStmt *st, const char *what)
+{
+    if (R->in_gate || R->depth) {
+        err(R, st->loc, "%s is allowed only at the top level of the program", what);
+        return false;
+    }
+    return true;
+}
+
+static void declare(Reader *R, const QStmt *st, bool bit, bool dropped)
+{
+    long long size = 1;
+    if (st->size && !eval_int(R, st->size, &size, "a register size"))
+        return;
+    if (size < 1 || size > QASM_MAX_REGISTER) {
+        err(R, st->size->loc, "a register size must be between 1 and %u, not %lld", QASM_MAX_REGISTER, size);
+        return;
+    }
+    uint32_t total = bit ? R->c->nbits : R->c->nqubits;
+    if ((uint64_t)total + (uint64_t)size > QASM_MAX_REGISTER) {
+        err(R, st->loc, "more than %u %s in all", QASM_MAX_REGISTER, bit ? "bits" : "qubits");
+        return;
+    }
+    if (name_taken(R, st->name, st->name_loc, bit ? "bit register" : "qubit register"))
+        return;
+    R->regs = xrealloc(R->regs, (R->nregs + 1) * sizeof *R->regs);
+    Reg *r = &R->regs[R->nregs++];
+    r->name = st->name;
+    r->loc = st->name_loc;
+    r->bit = bit;
+    r->single = st->size == NULL;
+    r->dropped = dropped;
+    r->size = (uint32_t)size;
+    r->offset = dropped ? 0 : bit ? circuit_creg(R->c, st->name, r->size) : circuit_qreg(R->c, st->name, r->size);
+}
+
+static void measure(Reader *R, const QStmt *st, const QArg *target)
+{
+    if (R->in_gate) {
+        err(R, st->loc, "'measure' is not allowed in a gate definition (gates are unitary)");
+        return;
+    }
+    QList qs, bs = {0};
+    if (!resolve(R, st->args.v[0], false, &qs))
+        return;
+    int ps = R->postselect;
+    const Reg *tr = target ? find_reg(R, target->name) : NULL;
+    if (!target && ps < 0) {
+        err(R, st->loc, "a measurement needs a bit to write: write 'c[0] = measure q[0];' or 'measure q -> c;'");
+        free(qs.v);
+        return;
+    }
+    if (target && !(tr && tr->dropped && ps >= 0)) {
+        if (!resolve(R, target, true, &bs)) {
+            free(qs.v);
+            return;
+        }
+        if (bs.n != qs.n) {
+            err(R, st->loc, "measuring %u qubit%s into %u bit%s", qs.n, qs.n == 1 ? "" : "s", bs.n, bs.n == 1 ? "" : "s");
+            free(qs.v), free(bs.v);
+            return;
+        }
+        for (uint32_t k = 0; k < bs.n; k++)
+            for (int i = 0; i < R->ncond; i++)
+                if (R->cond[i].bit == bs.v[k]) {
+                    char buf[64];
+                    err(R, target->loc,
+                        "measuring into bit %s, which the enclosing 'if' tests, is not supported (the condition is put on each operation)",
+                        qubit_name(R, bs.v[k], true, buf, sizeof buf));
+                    free(qs.v), free(bs.v);
+                    return;
+                }
+    }
+    if (charge(R, st->loc, qs.n))
+        for (uint32_t k = 0; k < qs.n; k++) {
+            Op *op = ps >= 0 ? circ_postselect(R->c, dst(R), qs.v[k], ps) : circ_measure(R->c, dst(R), qs.v[k], bs.v[k]);
+            place(R, op);
+        }
+    free(qs.v), free(bs.v);
+}
+
+static void reset_or_barrier(Reader *R, const QStmt *st)
+{
+    bool reset = st->kind == QS_RESET;
+    if (reset && R->in_gate) {
+        err(R, st->loc, "'reset' is not allowed in a gate definition (gates are unitary)");
+        return;
+    }
+    QList all = {0};
+    for (int i = 0; i < st->args.n; i++) {
+        QList l;
+        if (!resolve(R, st->args.v[i], false, &l))
+            continue;
+        for (uint32_t k = 0; k < l.n; k++) {
+            bool seen = false;
+            for (uint32_t j = 0; j < all.n && !seen; j++)
+                seen = all.v[j] == l.v[k];
+            if (!seen)
+                ql_push(&all, l.v[k]);
+        }
+        free(l.v);
+    }
+    if (charge(R, st->loc, all.n + 1)) {
+        if (reset)
+            for (uint32_t k = 0; k < all.n; k++)
+                place(R, circ_reset(R->c, dst(R), all.v[k]));
+        else if (all.n || !st->args.n)
+            place(R, circ_barrier(R->c, dst(R), all.n, all.v));
+    }
+    free(all.v);
+}
+
+/* The condition of an if as bit tests; false (reported) when it has
+ * another form. */
+static bool condition(Reader *R, const QExpr *e, Cond *out, int *n)
+{
+    const QExpr *lhs = e, *rhs = NULL;
+    bool neg = false;
+    if (e->kind == QE_NOT)
+        lhs = e->a, neg = true;
+    else if (e->kind == QE_BIN && (e->op == QOP_EQ || e->op == QOP_NE)) {
+        lhs = e->a, rhs = e->b;
+        neg = e->op == QOP_NE;
+        if (lhs->kind != QE_ID && lhs->kind != QE_INDEX)
+            lhs = e->b, rhs = e->a;
+    }
+    const Reg *r = (lhs->kind == QE_ID || lhs->kind == QE_INDEX) ? find_reg(R, lhs->name) : NULL;
+    if (!r || !r->bit) {
+        err(R, e->loc, "this condition is not supported: write 'c[i] == 0/1', 'c == n' or 'c[i]' with c a bit register");
+        return false;
+    }
+    long long v = 1;
+    if (rhs && !eval_int(R, rhs, &v, "the value compared with"))
+        return false;
+    if (lhs->kind == QE_INDEX || r->size == 1) {
+        uint32_t k = 0;
+        if (lhs->kind == QE_INDEX && !index_of(R, lhs->a, r, &k))
+            return false;
+        if (v != 0 && v != 1) {
+            err(R, rhs->loc, "a bit is 0 or 1: this condition never holds");
+            return false;
+        }
+        out[0] = (Cond){r->offset + k, neg ? !v : (int)v};
+        *n = 1;
+        return true;
+    }
+    if (neg) {
+        err(R, e->loc, "'!=' on a register of several bits is not supported");
+        return false;
+    }
+    if (r->size > MAX_COND_BITS) {
+        err(R, e->loc, "a condition on a register of more than %d bits is not supported", MAX_COND_BITS);
+        return false;
+    }
+    if (v < 0 || (uint64_t)v >> r->size) {
+        err(R, rhs->loc, "'%s' has %u bits: it never equals %lld", r->name, r->size, v);
+        return false;
+    }
+    for (uint32_t k = 0; k < r->size; k++)
+        out[k] = (Cond){r->offset + k, (int)((uint64_t)v >> k & 1)};
+    *n = (int)r->size;
+    return true;
+}
+
+static void if_stmt(Reader *R, const QStmt *st)
+{
+    if (R->in_gate) {
+        err(R, st->loc, "'if' is not allowed in a gate definition (gates are unitary)");
+        return;
+    }
+    Cond c[MAX_COND_BITS];
+    int n;
+    if (!condition(R, st->cond, c, &n))
+        return;
+    if (R->ncond + n > (int)(sizeof R->cond / sizeof *R->cond)) {
+        err(R, st->loc, "conditions nested too deeply");
+        return;
+    }
+    if (st->type && n != 1) {
+        err(R, st->loc, "'else' after a condition on several bits is not supported");
+        return;
+    }
+    int save = R->ncond;
+    memcpy(&R->cond[R->ncond], c, (size_t)n * sizeof *c);
+    R->ncond += n;
+    R->depth++;
+    stmts(R, &st->body);
+    if (st->type) {
+        R->cond[save].value = !R->cond[save].value;
+        stmts(R, &st->orelse);
+    }
+    R->depth--;
+    R->ncond = save;
+}
+
+static void for_stmt(Reader *R, const QStmt *st)
+{
+    double *vals = NULL;
+    size_t n = 0;
+    if (st->set.n) {
+        vals = xmalloc((size_t)st->set.n * sizeof *vals);
+        for (int i = 0; i < st->set.n; i++)
+            if (!eval(R, st->set.v[i], &vals[n++])) {
+                free(vals);
+                return;
+            }
+    } else {
+        long long lo, hi, step = 1;
+        if (!st->lo || !st->hi) {
+            err(R, st->loc, "a 'for' range needs both ends: [a:b] or [a:step:b]");
+            return;
+        }
+        if (!eval_int(R, st->lo, &lo, "a loop bound") || !eval_int(R, st->hi, &hi, "a loop bound") ||
+            (st->step && !eval_int(R, st->step, &step, "a loop step")))
+            return;
+        if (step == 0) {
+            err(R, st->step->loc, "the step of a 'for' range cannot be 0");
+            return;
+        }
+        double count = step > 0 ? floor(((double)hi - lo) / step) + 1 : floor(((double)lo - hi) / -step) + 1;
+        if (count < 0)
+            count = 0;
+        if (count > QASM_MAX_UNROLL) {
+            err(R, st->loc, "this loop runs %.0f times; loops are unrolled and at most %u iterations are supported",
+                count, QASM_MAX_UNROLL);
+            return;
+        }
+        vals = xmalloc(((size_t)count + 1) * sizeof *vals);
+        for (long long i = lo; step > 0 ? i <= hi : i >= hi; i += step)
+            vals[n++] = (double)i;
+    }
+    if (st->type == 'i' || st->type == 'u')
+        for (size_t i = 0; i < n; i++)
+            if (vals[i] != floor(vals[i]) || (st->type == 'u' && vals[i] < 0)) {
+                err(R, st->name_loc, "the loop variable '%s' is declared %s but takes the value %g", st->name,
+                    st->type == 'i' ? "int" : "uint", vals[i]);
+                free(vals);
+                return;
+            }
+    R->depth++;
+    for (size_t i = 0; i < n && !R->aborted; i++) {
+        if (!charge(R, st->loc, 1))
+            break;
+        int before = R->errors;
+        scope_push(R, st->name, st->name_loc, vals[i]);
+        stmts(R, &st->body);
+        R->nscope--;
+        if (R->errors > before)
+            break; /* one report, not one per iteration */
+    }
+    R->depth--;
+    free(vals);
+}
+
+static void const_decl(Reader *R, const QStmt *st)
+{
+    if (!top_level_only(R, st, "a 'const' declaration"))
+        return;
+    double v;
+    if (!eval(R, st->value, &v))
+        return;
+    if ((st->type == 'i' || st->type == 'u') && (v != floor(v) || (st->type == 'u' && v < 0))) {
+        char buf[40];
+        err(R, st->value->loc, "the value %s does not fit '%s'", fmt_double(v, buf, sizeof buf),
+            st->type == 'i' ? "int" : "uint");
+        return;
+    }
+    if (name_taken(R, st->name, st->name_loc, "constant"))
+        return;
+    R->consts = xrealloc(R->consts, (R->nconsts + 1) * sizeof *R->consts);
+    R->consts[R->nconsts++] = (Binding){st->name, st->name_loc, v};
+}
+
+/* A bit register written only by measurements after a post-selection
+ * marker (the one qgdc's emitter declares for them) is not a register of
+ * the circuit. */
+static void count_uses(const QStmtList *l, const char *name, int ps, int *psuse, int *other);
+
+static void expr_uses(const QExpr *e, const char *name, int *other)
+{
+    if (!e)
+        return;
+    if ((e->kind == QE_ID || e->kind == QE_INDEX) && !strcmp(e->name, name))
+        (*other)++;
+    expr_uses(e->a, name, other);
+    expr_uses(e->b, name, other);
+    for (int i = 0; i < e->args.n; i++)
+        expr_uses(e->args.v[i], name, other);
+}
+
+static void count_uses(const QStmtList *l, const char *name, int ps, int *psuse, int *other)
+{
+    for (int i = 0; i < l->n; i++) {
+        const QStmt *s = l->v[i];
+        int p = s->postselect >= 0 ? s->postselect : ps;
+        if (s->kind == QS_MEASURE && s->target && !strcmp(s->target->name, name))
+            (*(p >= 0 ? psuse : other))++;
+        if (s->kind == QS_CREG && s->args.n && !strcmp(s->name, name))
+            (*other)++;
+        if (s->kind == QS_IF)
+            expr_uses(s->cond, name, other);
+        count_uses(&s->body, name, p, psuse, other);
+        count_uses(&s->orelse, name, p, psuse, other);
+    }
+}
+
+static void stmt(Reader *R, const QStmt *st)
+{
+    if (R->aborted)
+        return;
+    int save_ps = R->postselect;
+    if (st->postselect >= 0)
+        R->postselect = st->postselect;
+    switch (st->kind) {
+    case QS_VERSION: break; /* checked in qasm_read */
+    case QS_INCLUDE:
+        if (!top_level_only(R, st, "'include'"))
+            break;
+        if (!strcmp(st->name, "stdgates.inc"))
+            R->stdgates = true;
+        else if (!strcmp(st->name, "qelib1.inc"))
+            err(R, st->name_loc, "'qelib1.inc' is the OpenQASM 2 library; OpenQASM 3 programs include \"stdgates.inc\"");
+        else
+            err(R, st->name_loc, "including \"%s\" is not supported (only \"stdgates.inc\")", st->name);
+        break;
+    case QS_QREG:
+        if (top_level_only(R, st, "a qubit declaration"))
+            declare(R, st, false, false);
+        break;
+    case QS_CREG: /* at the top level, elaborate() declares it */
+        top_level_only(R, st, "a bit declaration");
+        break;
+    case QS_CONST: const_decl(R, st); break;
+    case QS_GATEDEF:
+        if (top_level_only(R, st, "a gate definition"))
+            gate_def(R, st);
+        break;
+    case QS_GATE: gate_stmt(R, st); break;
+    case QS_MEASURE: measure(R, st, st->target); break;
+    case QS_RESET:
+    case QS_BARRIER: reset_or_barrier(R, st); break;
+    case QS_IF: if_stmt(R, st); break;
+    case QS_FOR: for_stmt(R, st); break;
+    case QS_BAD: R->errors++; break;
+    }
+    R->postselect = save_ps;
+}
+
+static void stmts(Reader *R, const QStmtList *l)
+{
+    for (int i = 0; i < l->n && !R->aborted; i++)
+        stmt(R, l->v[i]);
+}
+
+/* ---- driver ---- */
+
+static void elaborate(Reader *R, const QProgram *prog)
+{
+    for (int i = 0; i < prog->stmts.n; i++) {
+        const QStmt *st = prog->stmts.v[i];
+        if (st->kind == QS_VERSION) {
+            if (i != 0)
+                err(R, st->loc, "'OPENQASM' must be the first statement");
+            if (!(st->num >= 3 && st->num < 4)) {
+                char buf[40];
+                err(R, st->name_loc, "OpenQASM %s is not supported: qgdc reads OpenQASM 3%s",
+                    fmt_double(st->num, buf, sizeof buf), st->num >= 2 && st->num < 3 ? " (write 'OPENQASM 3.0;' and include \"stdgates.inc\")" : "");
+            }
+        }
+    }
+    for (int i = 0; i < prog->stmts.n && !R->aborted; i++) {
+        const QStmt *st = prog->stmts.v[i];
+        if (st->kind == QS_CREG) {
+            int save_ps = R->postselect;
+            if (st->postselect >= 0)
+                R->postselect = st->postselect;
+            if (top_level_only(R, st, "a bit declaration")) {
+                int psuse = 0, other = 0;
+                count_uses(&prog->stmts, st->name, -1, &psuse, &other);
+                declare(R, st, true, psuse > 0 && other == 0);
+                if (st->args.n && find_reg(R, st->name)) {
+                    QArg whole = {QA_WHOLE, st->name, st->name_loc, NULL, NULL, NULL, NULL};
+                    measure(R, st, &whole);
+                }
+            }
+            R->postselect = save_ps;
+        } else
+            stmt(R, st);
+    }
+}
+
+bool qasm_read(const SrcFile *src, Circuit *out)
+{
+    circuit_init(out);
+    int before = diag_error_count();
+    Arena arena = {0};
+    QProgram prog;
+    memset(&prog, 0, sizeof prog);
+
+    QasmParserState ps;
+    memset(&ps, 0, sizeof ps);
+    ps.lex.src = src;
+    ps.lex.arena = &arena;
+    ps.lex.line = 1;
+    ps.lex.col = 1;
+    ps.prog = &prog;
+    yyscan_t scanner;
+    if (qasm_lex_init_extra((LexState *)&ps, &scanner) != 0)
+        ICE("cannot initialise the scanner");
+    YY_BUFFER_STATE buf = qasm__scan_bytes(src->text, (int)src->len, scanner);
+    qasm_parse(scanner);
+    qasm__delete_buffer(buf, scanner);
+    qasm_lex_destroy(scanner);
+    free(ps.lex.open);
+
+    bool ok = diag_error_count() == before;
+    if (ok) {
+        Reader R;
+        memset(&R, 0, sizeof R);
+        R.c = out;
+        R.block = &out->main;
+        R.postselect = -1;
+        elaborate(&R, &prog);
+        ok = R.errors == 0 && diag_error_count() == before;
+        for (size_t i = 0; i < R.ngates; i++)
+            free(R.gates[i].inst);
+        free(R.gates);
+        free(R.regs);
+        free(R.consts);
+        free(R.scope);
+        if (ok && !circuit_verify(out))
+            ICE("qasm_read built a circuit that fails the verifier");
+    }
+    arena_free(&arena);
+    if (!ok) {
+        circuit_free(out);
+        circuit_init(out);
+    }
+    return ok;
+}
+
+bool qasm_load(const char *path, Circuit *out, SrcFile **src_out)
+{
+    circuit_init(out);
+    if (src_out)
+        *src_out = NULL;
+    SrcFile *src = srcfile_load(path);
+    if (!src) {
+        diag_plain("cannot read '%s': %s", path, strerror(errno));
+        return false;
+    }
+    bool ok = qasm_read(src, out);
+    if (src_out)
+        *src_out = src;
+    else
+        srcfile_free(src);
+    return ok;
+}

@@ -1,0 +1,69 @@
+/* qasm_read.h — the OpenQASM 3 reader: the second front end of qgdc, which
+ * turns an OpenQASM 3 program into a circuit IR (ir/circuit.h) for
+ * `qgdc sim` and `qgdc count`.
+ *
+ * Supported — what qgdc's own emitter writes and the subset other tools
+ * write:
+ *   `OPENQASM 3;` / `OPENQASM 3.x;` (any other version is an error);
+ *   `include "stdgates.inc";` — every gate of the OpenQASM 3 standard
+ *   library, mapped exactly (global phase included, as stdgates.inc
+ *   defines it) onto the IR's built-in gates with controls; U and gphase
+ *   are always available;
+ *   `qubit[n] q;` `qubit q;` `bit[n] c;` `bit c;` `qreg q[n];` `creg c[n];`,
+ *   `bit[n] c = measure q;`;
+ *   operands `q`, `q[i]` (negative i counts from the end), `q[a:b]`,
+ *   `q[a:s:b]` (inclusive ends); registers as operands broadcast the
+ *   statement over equal-length registers;
+ *   `gate name(params) a, b { … }` — a definition without parameters
+ *   becomes one IR definition; one with parameters becomes one IR
+ *   definition per distinct list of argument values (named name_0,
+ *   name_1, …; the IR has no symbolic parameters);
+ *   modifiers `ctrl @`, `ctrl(k) @`, `negctrl @`, `negctrl(k) @`, `inv @`,
+ *   `pow(k) @` in any order (k an integer; pow(0) is the identity, a
+ *   negative k an inverse power; a non-integer k is refused);
+ *   `for [type] i in [a:b] / [a:s:b] / {v, …}` — unrolled, at most
+ *   QASM_MAX_UNROLL operations in all;
+ *   `const int|uint|float|angle name = expr;` with + - * / % **, pi π tau τ
+ *   euler ℇ, sin cos tan exp ln log sqrt arcsin arccos arctan ceiling
+ *   floor mod pow;
+ *   `c[0] = measure q[0];` `c = measure q;` `measure q -> c;`, `reset`,
+ *   `barrier`;
+ *   `if (c[0] == 1) stmt`, `if (c[0]) …`, `if (!c[0]) …`, `… else …` on one
+ *   bit, and `if (c == 5) { … }` on a register of at most 32 bits (each
+ *   operation of the body is conditioned on every bit; measuring into a
+ *   condition bit inside the body is refused);
+ *   the comment qgdc's emitter writes before a post-selection
+ *   ("// post-select: … q[3] == 1 …") makes the measurement after it a
+ *   post-selection again; a bit register used only by such measurements
+ *   is dropped.
+ * Refused with a 'not supported' error at file:line:col: classical
+ * variables and assignment, while, def, extern, input/output, delay, box,
+ * pragma, annotations, defcal/cal, switch, arrays, let, physical qubits,
+ * durations, other include files, and OpenQASM 2 (qelib1.inc).
+ *
+ * Errors are reported with diag_error (all syntax errors, then the
+ * elaboration errors); the circuit is built only if there are none. */
+#ifndef QGDC_QASM_READ_H
+#define QGDC_QASM_READ_H
+
+#include <stdbool.h>
+
+#include "ir/circuit.h"
+#include "support/diag.h"
+
+/* Operations a program may unroll to (loops, broadcasts). */
+#define QASM_MAX_UNROLL (1u << 24)
+/* The largest register, and all registers together. */
+#define QASM_MAX_REGISTER (1u << 24)
+
+/* Reads src into *out (initialised here). False, with diagnostics and
+ * *out empty, when the program has an error. src must outlive the
+ * diagnostics only: *out keeps no pointer into it. */
+bool qasm_read(const SrcFile *src, Circuit *out);
+
+/* Loads the file at path and reads it. The source is returned in *src_out
+ * (free it with srcfile_free) or freed when src_out is NULL. False when
+ * the file cannot be read (reported with diag_plain) or has errors. */
+bool qasm_load(const char *path, Circuit *out, SrcFile **src_out);
+
+#endif

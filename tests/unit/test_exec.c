@@ -1,0 +1,552 @@
+/* test_exec.c — the circuit executor (src/sim/exec.c) against a slow,
+ * obviously correct reference: every operation of a random circuit is
+ * built as a full 2^n × 2^n matrix (a gate from its textbook definition
+ * embedded on its operands, a control as "identity unless the controls
+ * fire", inv as the conjugate transpose of the whole matrix, pow as a
+ * matrix power, a call as the product of its body's matrices) and the
+ * product is applied to a random state; amplitudes agree within 1e-12,
+ * global phase included. Then measurement, reset, post-selection,
+ * conditions, and the refusals (memory budget, operation limit,
+ * probability-0 branch). */
+#include "unit.h"
+
+#include <complex.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ir/circuit.h"
+#include "sim/exec.h"
+#include "sim/statevec.h"
+#include "support/util.h"
+
+#define TOL 1e-12
+#define PI 3.14159265358979323846
+
+typedef double complex cplx;
+
+/* ---- dense reference ---- */
+
+static cplx *mat_new(uint64_t d) { return xcalloc(d * d, sizeof(cplx)); }
+
+static cplx *mat_eye(uint64_t d)
+{
+    cplx *m = mat_new(d);
+    for (uint64_t i = 0; i < d; i++)
+        m[i * d + i] = 1;
+    return m;
+}
+
+/* a ← b·a */
+static void mat_lmul(cplx *a, const cplx *b, uint64_t d)
+{
+    cplx *r = mat_new(d);
+    for (uint64_t i = 0; i < d; i++)
+        for (uint64_t k = 0; k < d; k++)
+            if (b[i * d + k] != 0)
+                for (uint64_t j = 0; j < d; j++)
+                    r[i * d + j] += b[i * d + k] * a[k * d + j];
+    memcpy(a, r, d * d * sizeof *r);
+    free(r);
+}
+
+static void mat_adj(cplx *a, uint64_t d)
+{
+    for (uint64_t i = 0; i < d; i++)
+        for (uint64_t j = i; j < d; j++) {
+            cplx x = a[i * d + j], y = a[j * d + i];
+            a[i * d + j] = conj(y), a[j * d + i] = conj(x);
+        }
+}
+
+static void mat_pow(cplx *a, uint64_t k, uint64_t d)
+{
+    cplx *base = mat_new(d);
+    memcpy(base, a, d * d * sizeof *a);
+    for (uint64_t i = 1; i < k; i++)
+        mat_lmul(a, base, d);
+    free(base);
+}
+
+static void m2(cplx *m, cplx a, cplx b, cplx c, cplx e) { m[0] = a, m[1] = b, m[2] = c, m[3] = e; }
+
+static void rz(cplx *m, double t) { m2(m, cexp(-I * t / 2), 0, 0, cexp(I * t / 2)); }
+static void ry(cplx *m, double t) { m2(m, cos(t / 2), -sin(t / 2), sin(t / 2), cos(t / 2)); }
+
+/* The gate on its own qubits, local index bit j = operand j (textbook). */
+static cplx *base_matrix(GateKind g, const double *p, int *k)
+{
+    *k = gate_info[g].nqubits;
+    uint64_t d = (uint64_t)1 << *k;
+    cplx *m = mat_new(d);
+    double r = 1 / sqrt(2.0);
+    switch (g) {
+    case GATE_ID: m2(m, 1, 0, 0, 1); break;
+    case GATE_H: m2(m, r, r, r, -r); break;
+    case GATE_X: m2(m, 0, 1, 1, 0); break;
+    case GATE_Y: m2(m, 0, -I, I, 0); break;
+    case GATE_Z: m2(m, 1, 0, 0, -1); break;
+    case GATE_S: m2(m, 1, 0, 0, I); break;
+    case GATE_SDG: m2(m, 1, 0, 0, -I); break;
+    case GATE_T: m2(m, 1, 0, 0, cexp(I * PI / 4)); break;
+    case GATE_TDG: m2(m, 1, 0, 0, cexp(-I * PI / 4)); break;
+    case GATE_SX: m2(m, (1 + I) / 2, (1 - I) / 2, (1 - I) / 2, (1 + I) / 2); break;
+    case GATE_RX: m2(m, cos(p[0] / 2), -I * sin(p[0] / 2), -I * sin(p[0] / 2), cos(p[0] / 2)); break;
+    case GATE_RY: ry(m, p[0]); break;
+    case GATE_RZ: rz(m, p[0]); break;
+    case GATE_P: m2(m, 1, 0, 0, cexp(I * p[0])); break;
+    case GATE_U: { /* e^{i(φ+λ)/2} rz(φ) ry(θ) rz(λ) */
+        cplx a[4], b[4], c[4];
+        rz(a, p[2]), ry(b, p[0]), rz(c, p[1]);
+        cplx ba[4] = {b[0] * a[0] + b[1] * a[2], b[0] * a[1] + b[1] * a[3], b[2] * a[0] + b[3] * a[2],
+                      b[2] * a[1] + b[3] * a[3]};
+        cplx ph = cexp(I * (p[1] + p[2]) / 2);
+        m[0] = ph * (c[0] * ba[0] + c[1] * ba[2]), m[1] = ph * (c[0] * ba[1] + c[1] * ba[3]);
+        m[2] = ph * (c[2] * ba[0] + c[3] * ba[2]), m[3] = ph * (c[2] * ba[1] + c[3] * ba[3]);
+        break;
+    }
+    case GATE_CX: /* operand 0 controls operand 1 */
+    case GATE_CZ:
+    case GATE_SWAP:
+    case GATE_CCX:
+        for (uint64_t i = 0; i < d; i++) {
+            uint64_t j = i;
+            cplx v = 1;
+            if (g == GATE_CX && (i & 1))
+                j = i ^ 2;
+            if (g == GATE_CZ && i == 3)
+                v = -1;
+            if (g == GATE_SWAP)
+                j = (i >> 1 & 1) | (i & 1) << 1;
+            if (g == GATE_CCX && (i & 3) == 3)
+                j = i ^ 4;
+            m[j * d + i] = v;
+        }
+        break;
+    case GATE_GPHASE: m[0] = cexp(I * p[0]); break;
+    case GATE_COUNT: break;
+    }
+    return m;
+}
+
+/* The k-qubit matrix b on operands q of an n-qubit space. */
+static cplx *embed(const cplx *b, int k, const uint32_t *q, int n)
+{
+    uint64_t d = (uint64_t)1 << n, mask = 0, kd = (uint64_t)1 << k;
+    for (int j = 0; j < k; j++)
+        mask |= (uint64_t)1 << q[j];
+    cplx *m = mat_new(d);
+    for (uint64_t i = 0; i < d; i++)
+        for (uint64_t j = 0; j < d; j++) {
+            if ((i & ~mask) != (j & ~mask))
+                continue;
+            uint64_t li = 0, lj = 0;
+            for (int t = 0; t < k; t++)
+                li |= (i >> q[t] & 1) << t, lj |= (j >> q[t] & 1) << t;
+            m[i * d + j] = b[li * kd + lj];
+        }
+    return m;
+}
+
+/* Identity on the rows where the controls do not fire. */
+static void control(cplx *m, uint64_t ctrl, uint64_t neg, uint64_t d)
+{
+    for (uint64_t i = 0; i < d; i++)
+        if ((i & ctrl) != (ctrl & ~neg))
+            for (uint64_t j = 0; j < d; j++)
+                m[i * d + j] = i == j;
+}
+
+static cplx *op_matrix(const Circuit *c, const Op *op, const uint32_t *map, int n);
+
+static cplx *body_matrix(const Circuit *c, const GateDef *def, const uint32_t *map, int n)
+{
+    uint64_t d = (uint64_t)1 << n;
+    cplx *m = mat_eye(d);
+    for (size_t i = 0; i < def->body.n; i++) {
+        cplx *o = op_matrix(c, def->body.ops[i], map, n);
+        mat_lmul(m, o, d);
+        free(o);
+    }
+    return m;
+}
+
+static cplx *op_matrix(const Circuit *c, const Op *op, const uint32_t *map, int n)
+{
+    uint64_t d = (uint64_t)1 << n, ctrl = 0, neg = 0;
+    uint32_t q[16];
+    for (uint32_t j = 0; j < op->nq; j++)
+        q[j] = map ? map[op->q[j]] : op->q[j];
+    for (uint32_t j = 0; j < op->nctrl; j++) {
+        ctrl |= (uint64_t)1 << q[j];
+        if (op->negctrl >> j & 1)
+            neg |= (uint64_t)1 << q[j];
+    }
+    cplx *m;
+    if (op->kind == OP_GATE) {
+        int k;
+        cplx *b = base_matrix(op->gate, op->param, &k);
+        m = embed(b, k, q + op->nctrl, n);
+        free(b);
+    } else if (op->kind == OP_CALL)
+        m = body_matrix(c, &c->defs[op->def], q + op->nctrl, n);
+    else if (op->kind == OP_MULTIPLEX) {
+        uint32_t k = op->nq - 1;
+        m = mat_new(d);
+        for (uint64_t i = 0; i < d; i++)
+            for (uint64_t j = 0; j < d; j++) {
+                if ((i ^ j) & ~((uint64_t)1 << q[k]))
+                    continue;
+                uint64_t s = 0;
+                for (uint32_t t = 0; t < k; t++)
+                    s |= (i >> q[t] & 1) << t;
+                cplx r[4];
+                (op->gate == GATE_RY ? ry : rz)(r, op->angles[s]);
+                m[i * d + j] = r[(i >> q[k] & 1) * 2 + (j >> q[k] & 1)];
+            }
+    } else
+        return mat_eye(d); /* barrier */
+    if (op->inv)
+        mat_adj(m, d);
+    mat_pow(m, op->pow, d);
+    control(m, ctrl, neg, d);
+    return m;
+}
+
+/* ---- random circuits ---- */
+
+/* splitmix64: reproducible and allocation-free */
+static uint64_t rng_state = 20240607;
+
+static uint64_t next64(void)
+{
+    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static double urand(void) { return (double)(next64() >> 11) * 0x1p-53; }
+static uint32_t irand(uint32_t n) { return (uint32_t)(next64() % n); }
+
+static void distinct(uint32_t *q, uint32_t k, uint32_t n)
+{
+    for (uint32_t i = 0; i < k; i++) {
+        bool again;
+        do {
+            q[i] = irand(n);
+            again = false;
+            for (uint32_t j = 0; j < i; j++)
+                again = again || q[j] == q[i];
+        } while (again);
+    }
+}
+
+static double rand_angle(void) { return urand() < 0.3 ? (double)((int)irand(17) - 8) * PI / 4 : (2 * urand() - 1) * 4; }
+
+/* A random gate on n qubits (at most maxctrl controls), appended to b. */
+static void random_gate(Circuit *c, Block *b, uint32_t n, uint32_t maxctrl)
+{
+    GateKind g;
+    do
+        g = (GateKind)irand(GATE_COUNT);
+    while ((uint32_t)gate_info[g].nqubits > n);
+    uint32_t own = (uint32_t)gate_info[g].nqubits, k = irand(maxctrl + 1);
+    if (own + k > n)
+        k = n - own;
+    uint32_t q[16];
+    distinct(q, own + k, n);
+    double p[3] = {rand_angle(), rand_angle(), rand_angle()};
+    Op *op = circ_cgate(c, b, g, k, q, p);
+    op->negctrl = irand(1u << k);
+    op->inv = urand() < 0.5;
+    static const uint64_t pows[] = {1, 1, 1, 2, 3, 4, 5, 7};
+    op->pow = pows[irand(8)];
+}
+
+static void random_mux(Circuit *c, Block *b, uint32_t n, uint32_t maxsel)
+{
+    uint32_t k = irand(maxsel + 1), q[16];
+    if (k + 1 > n)
+        k = n - 1;
+    distinct(q, k + 1, n);
+    double a[64];
+    for (uint32_t i = 0; i < (1u << k); i++)
+        a[i] = rand_angle();
+    circ_multiplex(c, b, urand() < 0.5 ? GATE_RY : GATE_RZ, k, q, a);
+}
+
+static void random_state(StateVec *sv, uint64_t dim)
+{
+    double complex *a = xcalloc(sv->dim, sizeof *a);
+    double s = 0;
+    for (uint64_t i = 0; i < dim; i++) {
+        a[i] = CMPLX(urand() - 0.5, urand() - 0.5);
+        s += creal(a[i] * conj(a[i]));
+    }
+    for (uint64_t i = 0; i < dim; i++)
+        a[i] /= sqrt(s);
+    sim_set_amplitudes(sv, a, sv->dim);
+    free(a);
+}
+
+/* Runs c on a random state and compares with the reference product. */
+static void check_against_reference(const Circuit *c)
+{
+    CU_ASSERT_FATAL(circuit_verify(c));
+    int n = (int)c->nqubits;
+    uint64_t d = (uint64_t)1 << n;
+    StateVec *sv = sim_create(n, NULL);
+    random_state(sv, d);
+    double complex *psi = xmalloc(d * sizeof *psi);
+    memcpy(psi, sv->amp, d * sizeof *psi);
+    cplx *m = mat_eye(d);
+    for (size_t i = 0; i < c->main.n; i++) {
+        cplx *o = op_matrix(c, c->main.ops[i], NULL, n);
+        mat_lmul(m, o, d);
+        free(o);
+    }
+    char *err = NULL;
+    CU_ASSERT_FATAL(sim_run(c, sv, NULL, NULL, &err));
+    double worst = 0;
+    for (uint64_t i = 0; i < d; i++) {
+        cplx e = 0;
+        for (uint64_t j = 0; j < d; j++)
+            e += m[i * d + j] * psi[j];
+        worst = fmax(worst, cabs(e - sv->amp[i]));
+    }
+    if (worst > TOL) {
+        fprintf(stderr, "\n  executor differs from the reference by %g:\n", worst);
+        circuit_dump(c, stderr);
+    }
+    CU_ASSERT(worst <= TOL);
+    free(m);
+    free(psi);
+    sim_destroy(sv);
+}
+
+/* ---- tests ---- */
+
+static void test_every_gate(void)
+{
+    /* each gate kind, with 0..2 controls of either polarity, inv, pow */
+    for (int g = 0; g < GATE_COUNT; g++)
+        for (uint32_t k = 0; k <= 2; k++)
+            for (int inv = 0; inv < 2; inv++)
+                for (uint64_t pw = 1; pw <= 3; pw++) {
+                    Circuit c;
+                    circuit_init(&c);
+                    circuit_qreg(&c, "q", 5);
+                    uint32_t q[5];
+                    distinct(q, 5, 5);
+                    double p[3] = {rand_angle(), rand_angle(), rand_angle()};
+                    Op *op = circ_cgate(&c, &c.main, (GateKind)g, k, q, p);
+                    op->negctrl = irand(1u << k);
+                    op->inv = inv;
+                    op->pow = pw;
+                    check_against_reference(&c);
+                    circuit_free(&c);
+                }
+}
+
+static void test_random_flat(void)
+{
+    for (int trial = 0; trial < 40; trial++) {
+        Circuit c;
+        circuit_init(&c);
+        circuit_qreg(&c, "q", 5);
+        for (int i = 0; i < 12; i++) {
+            if (urand() < 0.2)
+                random_mux(&c, &c.main, 5, 3);
+            else
+                random_gate(&c, &c.main, 5, 3);
+        }
+        check_against_reference(&c);
+        circuit_free(&c);
+    }
+}
+
+/* def A(2): gates and a multiplexor; def B(3): A with modifiers and
+ * gates; main: B with modifiers. */
+static void build_nested(Circuit *c, uint32_t nmain)
+{
+    uint32_t a = circuit_def(c, "A", 2, "inner");
+    for (int i = 0; i < 4; i++)
+        random_gate(c, circuit_def_body(c, a), 2, 1);
+    random_mux(c, circuit_def_body(c, a), 2, 1);
+    uint32_t b = circuit_def(c, "B", 3, NULL);
+    for (int i = 0; i < 3; i++) {
+        uint32_t q[3];
+        distinct(q, 3, 3);
+        uint32_t k = irand(2);
+        Op *op = circ_call(c, circuit_def_body(c, b), a, k, k ? q : q + 1);
+        op->negctrl = irand(1u << k);
+        op->inv = urand() < 0.5;
+        op->pow = 1 + irand(3);
+        random_gate(c, circuit_def_body(c, b), 3, 1);
+    }
+    for (int i = 0; i < 3; i++) {
+        uint32_t q[8], k = irand(nmain - 2 > 3 ? 4 : nmain - 2);
+        distinct(q, k + 3, nmain);
+        Op *op = circ_call(c, &c->main, b, k, q);
+        op->negctrl = irand(1u << k);
+        op->inv = urand() < 0.5;
+        op->pow = 1 + irand(3);
+        random_gate(c, &c->main, nmain, 2);
+    }
+}
+
+static void test_nested_calls(void)
+{
+    for (int trial = 0; trial < 30; trial++) {
+        Circuit c;
+        circuit_init(&c);
+        circuit_qreg(&c, "q", 6);
+        build_nested(&c, 6);
+        check_against_reference(&c);
+        circuit_free(&c);
+    }
+}
+
+static void test_gphase_and_id(void)
+{
+    /* gphase alone is a global phase; controlled it is a phase on the controls */
+    Circuit c;
+    circuit_init(&c);
+    circuit_qreg(&c, "q", 3);
+    uint32_t q[2] = {1, 2};
+    double th[1] = {0.7};
+    circ_gate(&c, &c.main, GATE_GPHASE, NULL, th);
+    Op *op = circ_cgate(&c, &c.main, GATE_GPHASE, 2, q, th);
+    op->negctrl = 1, op->pow = 3, op->inv = true;
+    circ_gate(&c, &c.main, GATE_ID, q, NULL);
+    check_against_reference(&c);
+    circuit_free(&c);
+}
+
+static void test_measure_reset_post(void)
+{
+    Circuit c;
+    circuit_init(&c);
+    circuit_qreg(&c, "q", 3);
+    circuit_creg(&c, "c", 3);
+    uint32_t q0 = 0, q1 = 1, q2 = 2;
+    circ_gate(&c, &c.main, GATE_X, &q0, NULL);
+    circ_measure(&c, &c.main, 0, 0);              /* 1 */
+    circ_reset(&c, &c.main, 0);                   /* back to 0 */
+    circ_measure(&c, &c.main, 0, 1);              /* 0 */
+    circ_gate(&c, &c.main, GATE_H, &q1, NULL);
+    circ_postselect(&c, &c.main, 1, 1);           /* p = 1/2 */
+    double th[1] = {2 * acos(sqrt(0.3))};         /* P(1) = 0.7 */
+    circ_gate(&c, &c.main, GATE_RY, &q2, th);
+    circ_postselect(&c, &c.main, 2, 0);           /* p = 0.3 */
+    circ_if(&c, &c.main, 0, 1, circ_gate(&c, NULL, GATE_X, &q0, NULL)); /* bit 0 is 1: fires */
+    circ_if(&c, &c.main, 1, 1, circ_gate(&c, NULL, GATE_X, &q2, NULL)); /* bit 1 is 0: not */
+    circ_measure(&c, &c.main, 0, 2);              /* 1 */
+    circ_barrier(&c, &c.main, 0, NULL);
+    CU_ASSERT_FATAL(circuit_verify(&c));
+    SimRunResult res = {0};
+    SimRunOptions opt = {.seed = 7};
+    char *err = NULL;
+    StateVec *sv = sim_run_new(&c, &opt, &res, &err);
+    CU_ASSERT_FATAL(sv != NULL);
+    CU_ASSERT_EQUAL(res.nbits, 3);
+    CU_ASSERT_EQUAL(res.bits[0], 1);
+    CU_ASSERT_EQUAL(res.bits[1], 0);
+    CU_ASSERT_EQUAL(res.bits[2], 1);
+    CU_ASSERT_EQUAL(res.npost, 2);
+    ASSERT_CLOSE(res.post_prob[0], 0.5, 1e-12);
+    ASSERT_CLOSE(res.post_prob[1], 0.3, 1e-12);
+    ASSERT_CLOSE(res.post_product, 0.15, 1e-12);
+    /* final state |q2 q1 q0> = |0 1 1> */
+    ASSERT_CLOSE(cabs(sv->amp[3]), 1, 1e-12);
+    sim_destroy(sv);
+    sim_run_result_free(&res);
+    circuit_free(&c);
+}
+
+static void test_measurement_statistics(void)
+{
+    /* 2000 runs of h; measure: the count of ones is Binomial(2000, 1/2);
+     * the same seed gives the same outcome */
+    Circuit c;
+    circuit_init(&c);
+    circuit_qreg(&c, "q", 1);
+    circuit_creg(&c, "c", 1);
+    uint32_t q = 0;
+    circ_gate(&c, &c.main, GATE_H, &q, NULL);
+    circ_measure(&c, &c.main, 0, 0);
+    int ones = 0;
+    for (unsigned long s = 1; s <= 2000; s++) {
+        SimRunOptions opt = {.seed = s};
+        SimRunResult r1 = {0}, r2 = {0};
+        StateVec *a = sim_run_new(&c, &opt, &r1, NULL), *b = sim_run_new(&c, &opt, &r2, NULL);
+        CU_ASSERT_EQUAL(r1.bits[0], r2.bits[0]);
+        ones += r1.bits[0];
+        sim_destroy(a), sim_destroy(b);
+        sim_run_result_free(&r1), sim_run_result_free(&r2);
+    }
+    CU_ASSERT(ones > 1000 - 5 * 23 && ones < 1000 + 5 * 23); /* 5 sigma */
+    circuit_free(&c);
+}
+
+static void test_refusals(void)
+{
+    char *err = NULL;
+    /* a state over the memory budget */
+    Circuit c;
+    circuit_init(&c);
+    circuit_qreg(&c, "q", 60);
+    CU_ASSERT(sim_run_new(&c, NULL, NULL, &err) == NULL);
+    CU_ASSERT(err && strstr(err, "60 qubits"));
+    free(err), err = NULL;
+    circuit_free(&c);
+    /* too many operations: pow(2^50) on a call */
+    circuit_init(&c);
+    circuit_qreg(&c, "q", 1);
+    uint32_t d = circuit_def(&c, "g", 1, NULL), q = 0;
+    circ_gate(&c, circuit_def_body(&c, d), GATE_H, &q, NULL);
+    circ_call(&c, &c.main, d, 0, &q)->pow = (uint64_t)1 << 50;
+    ASSERT_CLOSE(sim_run_cost(&c), ldexp(1, 50), 0);
+    CU_ASSERT(sim_run_new(&c, NULL, NULL, &err) == NULL);
+    CU_ASSERT(err && strstr(err, "more than the limit"));
+    free(err), err = NULL;
+    circuit_free(&c);
+    /* post-selecting a branch of probability 0 */
+    circuit_init(&c);
+    circuit_qreg(&c, "q", 1);
+    circ_postselect(&c, &c.main, 0, 1);
+    CU_ASSERT(sim_run_new(&c, NULL, NULL, &err) == NULL);
+    CU_ASSERT(err != NULL);
+    free(err);
+    circuit_free(&c);
+}
+
+static void test_controlled_mux_large(void)
+{
+    /* a multiplexor under many controls: the extended table */
+    Circuit c;
+    circuit_init(&c);
+    circuit_qreg(&c, "q", 7);
+    uint32_t d = circuit_def(&c, "m", 4, NULL);
+    uint32_t mq[4] = {0, 1, 2, 3};
+    double a[8];
+    for (int i = 0; i < 8; i++)
+        a[i] = rand_angle();
+    circ_multiplex(&c, circuit_def_body(&c, d), GATE_RZ, 3, mq, a);
+    uint32_t q[7] = {6, 5, 4, 0, 1, 2, 3};
+    Op *op = circ_call(&c, &c.main, d, 3, q);
+    op->negctrl = 5;
+    op->inv = true;
+    check_against_reference(&c);
+    circuit_free(&c);
+}
+
+void suite_exec(void);
+void suite_exec(void)
+{
+    UNIT_SUITE("exec", {"every gate kind x controls x inv x pow", test_every_gate},
+               {"random flat circuits", test_random_flat}, {"calls nested two deep", test_nested_calls},
+               {"gphase and id", test_gphase_and_id}, {"measure, reset, post-select, if", test_measure_reset_post},
+               {"measurement statistics and seeds", test_measurement_statistics},
+               {"refusals", test_refusals}, {"controlled multiplexor", test_controlled_mux_large});
+}
