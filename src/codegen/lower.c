@@ -536,6 +536,8 @@ typedef struct Flat {
     uint32_t bit;
     int value;
     const char *comment; /* for the next emitted operation */
+    const uint32_t *formals; /* the definition being inlined: its qubits */
+    uint32_t nformals;
 } Flat;
 
 static Op *flat_place(Flat *F, Op *op)
@@ -571,6 +573,8 @@ static void flat_call(Flat *F, const Op *op, const uint32_t *q, uint32_t ctrl, b
     const uint32_t *fq = q + op->nctrl; /* formal j is fq[j] */
     bool inv2 = inv != op->inv;
     uint32_t *mq = xmalloc((d->nqubits + 64) * sizeof *mq);
+    const uint32_t *outer = F->formals, nouter = F->nformals;
+    F->formals = fq, F->nformals = d->nqubits;
     for (uint64_t r = 0; r < op->pow; r++)
         for (size_t i = 0; i < d->body.n; i++) {
             const Op *b = d->body.ops[inv2 ? d->body.n - 1 - i : i];
@@ -582,6 +586,7 @@ static void flat_call(Flat *F, const Op *op, const uint32_t *q, uint32_t ctrl, b
                 free(bq);
         }
     free(mq);
+    F->formals = outer, F->nformals = nouter;
     lower_call_close(&F->sink, &f);
 }
 
@@ -593,7 +598,13 @@ static void flat_op(Flat *F, const Op *op, const uint32_t *q, uint32_t ctrl, boo
     case OP_GATE: lower_gate(&F->sink, op, q, ctrl, inv); return;
     case OP_MULTIPLEX: lower_multiplex(&F->sink, op, q, ctrl, inv); return;
     case OP_CALL: flat_call(F, op, q, ctrl, inv); return;
-    case OP_BARRIER: F->sink.barrier(&F->sink, op->nq, q); return;
+    case OP_BARRIER: /* without operands: the whole circuit, or the whole gate */
+        if (op->nq == 0 && F->formals) {
+            if (F->nformals)
+                F->sink.barrier(&F->sink, F->nformals, F->formals);
+        } else
+            F->sink.barrier(&F->sink, op->nq, q);
+        return;
     case OP_MEASURE: flat_place(F, circ_measure(o, b, q[0], op->bit)); return;
     case OP_RESET: flat_place(F, circ_reset(o, b, q[0])); return;
     case OP_POSTSELECT: flat_place(F, circ_postselect(o, b, q[0], op->value)); return;

@@ -32,8 +32,10 @@
  *     operation, uncompute; inv reverses the body and inverts each
  *     operation; pow(n) repeats the body n times inside one AND;
  *   pow on a gate folds: self-inverse gates by parity, s/t families by
- *     their exponent mod 8, sx mod 4, rotations by angle (mod 4π, or 2π for
- *     p and gphase), U by its 2×2 matrix power re-decomposed;
+ *     their exponent mod 8, sx mod 4, rotations by angle (k·θ mod 4π, or 2π
+ *     for p and gphase, exactly: circuit_fold_angle), U by its axis and
+ *     angle (v = e^{iγ}(cos α/2 − i sin α/2 n·σ), kα and kγ folded) and
+ *     re-decomposed — so pow(2^60) costs what pow(1) does;
  *   multiplexors (uniformly controlled ry/rz, k selects): Möttönen et al.
  *     (quant-ph/0404089), 2^k rotations and 2^k cx in Gray-code order; under
  *     a control c, the multiplexor over selects+c whose angles are 0 where

@@ -59,6 +59,7 @@ typedef struct Emit {
     const char *formal;  /* prefix of formal qubits */
     size_t nmux, imux;   /* multiplexor gates: how many, next to use */
     const char *mux_base;
+    uint32_t def_nq;     /* qubits of the definition being written */
     unsigned *npow;      /* per definition: helper gates for its powers 2^1..2^npow */
     const char ***pow;   /* their names, pow[def][j] for 2^j, j ≥ 1 */
 } Emit;
@@ -297,6 +298,9 @@ static void put_op(Emit *E, const Op *op, bool in_def)
         fputs("barrier", out);
         if (op->nq)
             put_operands(E, in_def, op->q, op->nq);
+        else if (in_def) /* all the gate's qubits */
+            for (uint32_t j = 0; j < E->def_nq; j++)
+                fprintf(out, "%s%s%u", j ? ", " : " ", E->formal, j);
         else
             for (size_t i = 0; i < E->c->nqregs; i++)
                 fprintf(out, "%s%s", i ? ", " : " ", E->qreg[i]);
@@ -490,6 +494,7 @@ static void emit_circuit(const Circuit *c, FILE *out, bool flat)
             for (uint32_t j = 0; j < d->nqubits; j++)
                 fprintf(out, "%s%s%u", j ? ", " : " ", E.formal, j);
             fputs(" {\n", out);
+            E.def_nq = d->nqubits;
             for (size_t k = 0; k < d->body.n; k++)
                 put_stmt(&E, d->body.ops[k], true);
             fputs("}\n", out);

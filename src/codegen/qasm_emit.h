@@ -11,7 +11,17 @@
  * where the QDK cannot control `pow(k) @` (the body may be called under
  * ctrl), a gate's power is written folded (lower_gate_power) and a call's
  * as calls of helper gates NAME_pow2, NAME_pow4, … (g^(2^j) defined as
- * g^(2^(j−1)) twice), one per set bit of k. A post-selection is a
+ * g^(2^(j−1)) twice), one per set bit of k. Two QDK findings shape the
+ * gates: gate parameters are angles modulo 2π, so rx/ry/rz(θ ± 2π) =
+ * −rx/ry/rz(θ) there, a sign that matters under control: a rotation whose
+ * phase can matter (controlled, or inside a gate body) is written with its
+ * angle in [0, 2π) and, when that flipped its sign, a gphase(π) with the
+ * same modifiers; and the QDK's U(θ, φ, λ) carries an extra e^{iθ/2}, so U
+ * is written as rz(λ) ry(θ) rz(φ) gphase((φ+λ)/2). (Checked: for every gate
+ * kind × 0..2 controls × inv × pow, at top level and inside a controlled
+ * gate, and for nested calls with multiplexors, the QDK runs the
+ * hierarchical text followed by the flat form of its inverse to |0…0⟩.)
+ * A post-selection is a
  * measurement into its own bit of a register `ps` (renamed if taken) with a
  * comment saying which value simulation keeps. No `input` declarations, no
  * index sets, no rccx/rc3x, no pragmas. Angles are printed with fmt_double,

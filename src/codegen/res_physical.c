@@ -6,6 +6,7 @@
  * estimator keeps in u64 are GMP integers here (they overflow u64 for the
  * circuits qgdc counts); rates and times are doubles. */
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,27 +89,83 @@ typedef struct Unit {
     double c;          /* Clifford error rate of its qubits */
 } Unit;
 
-/* Smallest x with P(X ≤ x) ≥ req for X ~ Binomial(n, 1 − q) (the
- * estimator sums the mass from 0; a bisection on the distribution
- * function finds the same x). */
-static uint64_t quantile(uint64_t n, double q, double req)
+/* The normal approximation of the binomial quantile (Moorhead 2013, p. 7)
+ * as the estimator's `probability` crate writes it, term for term. */
+static double approximate_by_normal(double p, double np, double v, double u)
 {
-    if (q == 0 && req == 0)
-        return n;
-    if (req <= 0)
-        return 0;
-    uint64_t lo = 0, hi = n;
-    while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        if (gsl_cdf_binomial_P((unsigned)mid, 1 - q, (unsigned)n) >= req)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return lo;
+    double w = gsl_cdf_ugaussian_Pinv(u), w2 = w * w, w3 = w2 * w, w4 = w3 * w, w5 = w4 * w, w6 = w5 * w;
+    double sd = sqrt(v), e1 = 1 / sd, e2 = 1 / v, e3 = e1 * e2, e4 = e2 * e2;
+    double p2 = p * p, p3 = p2 * p, p4 = p2 * p2;
+    return np + sd * w + (p + 1.0) / 3.0 - (2.0 * p - 1.0) * w2 / 6.0 +
+           e1 * w3 * (2.0 * p2 - 2.0 * p - 1.0) / 72.0 - w * (7.0 * p2 - 7.0 * p + 1.0) / 36.0 +
+           e2 * (2.0 * p - 1.0) * (p + 1.0) * (p - 2.0) * (3.0 * w4 + 7.0 * w2 - 16.0 / 1620.0) +
+           e3 * (w5 * (4.0 * p4 - 8.0 * p3 - 48.0 * p2 + 52.0 * p - 23.0) / 17280.0 +
+                 w3 * (256.0 * p4 - 512.0 * p3 - 147.0 * p2 + 403.0 * p - 137.0) / 38880.0 -
+                 w * (433.0 * p4 - 866.0 * p3 - 921.0 * p2 + 1354.0 * p - 671.0) / 38880.0) +
+           e4 * (w6 * (2.0 * p - 1.0) * (p2 - p + 1.0) * (p2 - p + 19.0) / 34020.0 +
+                 w4 * (2.0 * p - 1.0) * (9.0 * p4 - 18.0 * p3 - 35.0 * p2 + 44.0 * p - 25.0) / 15120.0 +
+                 w2 * (2.0 * p - 1.0) * (923.0 * p4 - 1846.0 * p3 + 5271.0 * p2 - 4348.0 * p + 5189.0) / 408240.0 -
+                 4.0 * (2.0 * p - 1.0) * (p + 1.0) * (p - 2.0) * (23.0 * p2 - 23.0 * p + 2.0) / 25515.0);
 }
 
-#define MAX_UNITS 1000000u
+/* P(X ≤ x), X ~ Binomial(n, p). */
+static double binomial_cdf(uint64_t x, double p, uint64_t n)
+{
+    return x >= n ? 1.0 : gsl_cdf_binomial_P((unsigned)x, p, (unsigned)n);
+}
+
+/* The successes X ~ Binomial(n, 1 − q) reached with probability u: the
+ * inverse distribution function of the estimator's `probability` crate
+ * (Binomial::with_failure(n, q).inverse(u)), with its three methods:
+ * summation from the nearer end for n < 1000, the normal approximation
+ * when npq > 80, Newton's method from the mode otherwise. */
+static uint64_t quantile(uint64_t n, double q, double u)
+{
+    if (q == 0 && u == 0) /* the estimator's special case: no distillation failure */
+        return n;
+    double p = 1 - q;
+    if (u == 1)
+        return n;
+    if (u == 0)
+        return 0;
+    if (n < 1000) {
+        uint64_t k = 1;
+        if (u <= binomial_cdf(n / 2, p, n)) { /* bottom up */
+            double a = pow(q, (double)n), sum = a - u;
+            while (sum < 0) {
+                a *= p / q * ((double)(n - k + 1) / (double)k);
+                sum += a;
+                k++;
+            }
+            return k - 1;
+        }
+        double a = pow(p, (double)n), sum = (1 - u) - a; /* top down */
+        while (sum >= 0) {
+            a *= q / p * ((double)(n - k + 1) / (double)k);
+            sum -= a;
+            k++;
+        }
+        return n - k + 1;
+    }
+    double np = (double)n * p, npq = np * q;
+    if (npq > 80) {
+        double x = floor(approximate_by_normal(p, np, npq, u));
+        return x < 0 ? 0 : (uint64_t)x;
+    }
+    double r = p * (double)(n + 1);
+    int64_t m = r == 0 ? 0 : p == 1 ? (int64_t)n : r != floor(r) ? (int64_t)floor(r) : (int64_t)r - 1;
+    for (int it = 0; it < 10000; it++) {
+        double next = (u - binomial_cdf((uint64_t)m, p, n)) / gsl_ran_binomial_pdf((unsigned)m, p, (unsigned)n);
+        if (-0.5 < next && next < 0.5)
+            break;
+        m += (int64_t)round(next); /* Rust rounds halves away from zero, as round does */
+        if (m < 0)
+            m = 0;
+    }
+    return (uint64_t)m;
+}
+
+#define MAX_UNITS 2147483648u /* the distribution functions take 32-bit counts */
 
 /* Units needed for `needed` outputs; 0 when unreasonable. */
 static uint64_t units_for(uint64_t needed, double q, double req)

@@ -196,10 +196,23 @@ double circuit_fold_angle(double theta, uint64_t k, unsigned m)
     mpz_tdiv_q_2exp(t, p, 1);
     if (mpz_cmp(a, t) > 0)
         mpz_sub(a, a, p);              /* (−period/2, period/2] */
-    long ex;
-    double d = mpz_get_d_2exp(&ex, a);
+    /* a·2^−D rounded to the nearest double (ties to even) */
+    bool neg = mpz_sgn(a) < 0;
+    mpz_abs(a, a);
+    size_t nb = mpz_sizeinbase(a, 2);
+    long shift = nb > 53 ? (long)nb - 53 : 0;
+    if (shift > 0) {
+        mpz_tdiv_r_2exp(t, a, (mp_bitcnt_t)shift); /* the bits dropped */
+        mpz_tdiv_q_2exp(a, a, (mp_bitcnt_t)shift);
+        mpz_set_ui(p, 1);
+        mpz_mul_2exp(p, p, (mp_bitcnt_t)(shift - 1)); /* half a unit in the last place */
+        int c = mpz_cmp(t, p);
+        if (c > 0 || (c == 0 && mpz_odd_p(a)))
+            mpz_add_ui(a, a, 1);
+    }
+    double d = ldexp(mpz_get_d(a), (int)(shift - D));
     mpz_clears(a, p, t, NULL);
-    return ldexp(d, (int)(ex - D));
+    return neg ? -d : d;
 }
 
 /* ---- verifier ---- */

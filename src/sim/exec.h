@@ -4,7 +4,9 @@
  * Semantics, operation by operation:
  *   gate — its matrix (inverse: the conjugate transpose, so s↔sdg, t↔tdg,
  *     sx → sx†, U(θ,φ,λ)† = U(−θ,−λ,−φ), rotations by −θ), raised to pow
- *     (self-inverse gates by parity, one-qubit gates by 2×2 matrix power),
+ *     (self-inverse gates by parity, s/t families mod 8, sx mod 4,
+ *     rotations and gphase by the exactly folded angle k·θ
+ *     (circuit_fold_angle), U by its axis and angle; so any pow is exact),
  *     applied through the kernel for its class with all its controls as a
  *     mask (negative controls in the kernels' neg mask); gphase is e^{iθ} on
  *     the whole state, or a phase on the controls when controlled;
@@ -36,7 +38,7 @@
 #include "ir/circuit.h"
 #include "sim/statevec.h"
 
-#define SIM_EXEC_MAX_MUX 26
+#define SIM_EXEC_MAX_MUX 24
 
 typedef struct SimRunOptions {
     unsigned long seed; /* measurement RNG seed (GSL: 0 means 4357) */

@@ -391,6 +391,15 @@ static void test_measurement_and_if(void)
     Op *g = circ_cgate(&c, NULL, GATE_RX, 2, q + 1, th);
     g->negctrl = 2;
     circ_if(&c, &c.main, 1, 0, g);
+    /* barriers inside a definition: all its qubits, or some */
+    uint32_t d = circuit_def(&c, "bar", 2, NULL);
+    circ_gate(&c, circuit_def_body(&c, d), GATE_T, q, NULL);
+    circ_barrier(&c, circuit_def_body(&c, d), 0, NULL);
+    circ_cgate(&c, circuit_def_body(&c, d), GATE_RY, 1, q, th);
+    circ_barrier(&c, circuit_def_body(&c, d), 1, q + 1);
+    uint32_t cq[4] = {2, 3, 0, 1};
+    Op *call = circ_call(&c, &c.main, d, 2, cq);
+    call->pow = 2, call->negctrl = 1;
     check_lowering(&c);
     circuit_free(&c);
 }

@@ -521,6 +521,28 @@ static void test_refusals(void)
     circuit_free(&c);
 }
 
+static void test_fold_angle(void)
+{
+    /* against exact rational arithmetic with π to 256 bits (computed
+     * outside), and against plain products where those are exact */
+    CU_ASSERT(circuit_fold_angle(1.0, (uint64_t)1 << 40, 4) == -2.723842610921788);
+    CU_ASSERT(circuit_fold_angle(-0.7, ((uint64_t)1 << 33) + 5, 4) == -2.287371405070686);
+    CU_ASSERT(circuit_fold_angle(2.5, 1000000000000000007ull, 2) == 1.3032640300696812);
+    CU_ASSERT(circuit_fold_angle(0.3, 3, 2) == 0.8999999999999999);
+    CU_ASSERT(circuit_fold_angle(0.25, 4, 4) == 1.0);
+    CU_ASSERT(circuit_fold_angle(-0.5, 7, 4) == -3.5);
+    CU_ASSERT(circuit_fold_angle(0.7, 1, 2) == 0.7); /* k = 1: unchanged, even outside the range */
+    CU_ASSERT(circuit_fold_angle(9.0, 1, 2) == 9.0);
+    ASSERT_CLOSE(circuit_fold_angle(PI / 2, 3, 2), -PI / 2, 1e-15); /* 3π/2 → −π/2 */
+    ASSERT_CLOSE(circuit_fold_angle(PI / 4, 8, 4), 2 * PI, 1e-15);  /* the period 4π: 2π stays */
+    for (int i = 0; i < 1000; i++) { /* small k: the fold is θ·k reduced */
+        double th = (urand() - 0.5) * 20;
+        uint64_t k = 2 + irand(50);
+        double f = circuit_fold_angle(th, k, 4), d = remainder(th * (double)k, 4 * PI);
+        CU_ASSERT(fabs(f - d) < 1e-12 || fabs(fabs(f - d) - 4 * PI) < 1e-12);
+    }
+}
+
 static void test_controlled_mux_large(void)
 {
     /* a multiplexor under many controls: the extended table */
@@ -548,5 +570,6 @@ void suite_exec(void)
                {"random flat circuits", test_random_flat}, {"calls nested two deep", test_nested_calls},
                {"gphase and id", test_gphase_and_id}, {"measure, reset, post-select, if", test_measure_reset_post},
                {"measurement statistics and seeds", test_measurement_statistics},
-               {"refusals", test_refusals}, {"controlled multiplexor", test_controlled_mux_large});
+               {"refusals", test_refusals}, {"controlled multiplexor", test_controlled_mux_large},
+               {"folding powers of rotations", test_fold_angle});
 }
