@@ -47,30 +47,6 @@ static void u_matrix(double th, double ph, double la, double complex m[4])
     m[3] = cexp(I * (ph + la)) * c;
 }
 
-/* v^k for a 2×2 unitary v = e^{iγ}(cos(α/2) I − i sin(α/2) n·σ): the
- * angles kα and kγ folded exactly, so any k is as accurate as k = 1. */
-static void unitary_power(double complex v[4], uint64_t k)
-{
-    double complex det = v[0] * v[3] - v[1] * v[2];
-    double gamma = carg(det) / 2;
-    double complex ph = cexp(-I * gamma), w[4] = {v[0] * ph, v[1] * ph, v[2] * ph, v[3] * ph};
-    double c = creal(w[0] + w[3]) / 2;
-    double nz = (cimag(w[3]) - cimag(w[0])) / 2, nx = -(cimag(w[1]) + cimag(w[2])) / 2,
-           ny = (creal(w[2]) - creal(w[1])) / 2;
-    double s = sqrt(nx * nx + ny * ny + nz * nz);
-    if (s > 0)
-        nx /= s, ny /= s, nz /= s;
-    else
-        nx = ny = 0, nz = 1;
-    double beta = circuit_fold_angle(2 * atan2(s, c), k, 4), g = circuit_fold_angle(gamma, k, 2);
-    double cb = cos(beta / 2), sb = sin(beta / 2);
-    double complex e = cexp(I * g);
-    v[0] = e * CMPLX(cb, -sb * nz);
-    v[1] = e * CMPLX(-sb * ny, -sb * nx);
-    v[2] = e * CMPLX(sb * ny, -sb * nx);
-    v[3] = e * CMPLX(cb, sb * nz);
-}
-
 /* V = e^{iγ} U(θ, φ, λ) for a 2×2 unitary V. */
 static void zyz(const double complex v[4], double *th, double *ph, double *la, double *gamma)
 {
@@ -148,7 +124,7 @@ int lower_gate_power(GateKind g, const double *param, bool inv, uint64_t k, Lowe
             return item(out, GATE_U, th, ph, la);
         double complex acc[4];
         u_matrix(th, ph, la, acc);
-        unitary_power(acc, k);
+        circuit_unitary_power(acc, k);
         double gamma;
         zyz(acc, &th, &ph, &la, &gamma);
         item(out, GATE_U, th, ph, la);

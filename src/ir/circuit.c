@@ -1,6 +1,7 @@
 /* circuit.c — construction, checking and the text form of the circuit IR
  * (see circuit.h). */
 #include "ir/circuit.h"
+#include "support/cmplx.h"
 
 #include <gmp.h>
 #include <math.h>
@@ -375,4 +376,27 @@ void circuit_dump(const Circuit *c, FILE *out)
     }
     fputs("main\n", out);
     dump_block(c, &c->main, out);
+}
+
+/* v = e^{iγ}(cos(α/2) I − i sin(α/2) n·σ): kα and kγ folded exactly. */
+void circuit_unitary_power(double _Complex v[4], uint64_t k)
+{
+    double complex det = v[0] * v[3] - v[1] * v[2];
+    double gamma = carg(det) / 2;
+    double complex ph = cexp(-I * gamma), w[4] = {v[0] * ph, v[1] * ph, v[2] * ph, v[3] * ph};
+    double c = creal(w[0] + w[3]) / 2;
+    double nz = (cimag(w[3]) - cimag(w[0])) / 2, nx = -(cimag(w[1]) + cimag(w[2])) / 2,
+           ny = (creal(w[2]) - creal(w[1])) / 2;
+    double s = sqrt(nx * nx + ny * ny + nz * nz);
+    if (s > 0)
+        nx /= s, ny /= s, nz /= s;
+    else
+        nx = ny = 0, nz = 1;
+    double beta = circuit_fold_angle(2 * atan2(s, c), k, 4), g = circuit_fold_angle(gamma, k, 2);
+    double cb = cos(beta / 2), sb = sin(beta / 2);
+    double complex e = cexp(I * g);
+    v[0] = e * CMPLX(cb, -sb * nz);
+    v[1] = e * CMPLX(-sb * ny, -sb * nx);
+    v[2] = e * CMPLX(sb * ny, -sb * nx);
+    v[3] = e * CMPLX(cb, sb * nz);
 }

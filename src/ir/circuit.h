@@ -165,6 +165,10 @@ Op *circ_if(Circuit *c, Block *b, uint32_t bit, int value, Op *then);
  * (exact while |θ·k| < 2^190); θ itself when k = 1. Shared by the
  * executor and the lowering so both fold powers the same way. */
 double circuit_fold_angle(double theta, uint64_t k, unsigned m);
+/* v^k in place for a 2×2 unitary v (row-major), with the rotation angle
+ * and the phase folded by circuit_fold_angle: any k is as accurate as 1.
+ * Shared by the executor and the lowering. */
+void circuit_unitary_power(double _Complex v[4], uint64_t k);
 
 /* ---- checking and printing ---- */
 

@@ -69,30 +69,6 @@ static void matrix(GateKind g, const double *p, double complex m[4])
     }
 }
 
-/* v^k for a 2×2 unitary v = e^{iγ}(cos(α/2) I − i sin(α/2) n·σ), with kα
- * and kγ folded exactly (circuit_fold_angle). */
-static void unitary_power(double complex v[4], uint64_t k)
-{
-    double complex det = v[0] * v[3] - v[1] * v[2];
-    double gamma = carg(det) / 2;
-    double complex ph = cexp(-I * gamma), w[4] = {v[0] * ph, v[1] * ph, v[2] * ph, v[3] * ph};
-    double c = creal(w[0] + w[3]) / 2;
-    double nz = (cimag(w[3]) - cimag(w[0])) / 2, nx = -(cimag(w[1]) + cimag(w[2])) / 2,
-           ny = (creal(w[2]) - creal(w[1])) / 2;
-    double s = sqrt(nx * nx + ny * ny + nz * nz);
-    if (s > 0)
-        nx /= s, ny /= s, nz /= s;
-    else
-        nx = ny = 0, nz = 1;
-    double beta = circuit_fold_angle(2 * atan2(s, c), k, 4), g = circuit_fold_angle(gamma, k, 2);
-    double cb = cos(beta / 2), sb = sin(beta / 2);
-    double complex e = cexp(I * g);
-    v[0] = e * CMPLX(cb, -sb * nz);
-    v[1] = e * CMPLX(-sb * ny, -sb * nx);
-    v[2] = e * CMPLX(sb * ny, -sb * nx);
-    v[3] = e * CMPLX(cb, sb * nz);
-}
-
 static void mul2(const double complex a[4], const double complex b[4], double complex out[4])
 {
     double complex r[4] = {a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3], a[2] * b[0] + a[3] * b[2],
@@ -168,7 +144,7 @@ static void apply_gate(Exec *X, const Op *op, const uint32_t *q, uint64_t ctrl, 
             memcpy(m, a, sizeof a);
         }
         if (g == GATE_U && k > 1) {
-            unitary_power(m, k);
+            circuit_unitary_power(m, k);
             e = 1;
         }
         for (; e; e >>= 1) {

@@ -5,19 +5,13 @@
 #ifndef QGDC_SIM_INTERNAL_H
 #define QGDC_SIM_INTERNAL_H
 
-#include <complex.h>
+#include "support/cmplx.h"
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "sim/statevec.h"
 #include "support/diag.h"
 
-/* C11's CMPLX; glibc leaves it out for compilers it does not know to have
- * __builtin_complex (clang). The union keeps infinities and signed zeros
- * exact, which x + y·I does not. */
-#ifndef CMPLX
-#define CMPLX(x, y) (((union { double _Complex z_; double d_[2]; }){.d_ = {(x), (y)}}).z_)
-#endif
 
 /* ---- argument checks: each ICEs with `who` (the public function) ---- */
 
