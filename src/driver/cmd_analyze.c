@@ -4,6 +4,7 @@
  * With --spectrum: the paper's error proxy from an exported Hessian
  * spectrum, and the download/re-upload interval it implies. */
 #include <errno.h>
+#include <float.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
@@ -52,17 +53,6 @@ static void usage(FILE *out)
           "  --eta E (default 1)  --cut C (default 0.4)  --threshold X (default 1)\n"
           "  --tmax T (default 200)\n",
           out);
-}
-
-static bool parse_num(const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end || errno || !isfinite(v))
-        return false;
-    *out = v;
-    return true;
 }
 
 static int bad_value(const char *opt, const char *v)
@@ -203,7 +193,7 @@ int cmd_analyze(int argc, char **argv)
         switch (c) {
         case O_ORDER:
         case O_MAXORDER:
-            if (!parse_num(optarg, &v) || v != floor(v) || v < 1 || v > 64)
+            if (!arg_number(optarg, -DBL_MAX, DBL_MAX, &v) || v != floor(v) || v < 1 || v > 64)
                 return bad_value(c == O_ORDER ? "--order" : "--max-order", optarg);
             *(c == O_ORDER ? &ao.N : &ao.N_max) = (int)v;
             break;
@@ -216,25 +206,25 @@ int cmd_analyze(int argc, char **argv)
                 return bad_value("--form (exact or paper)", optarg);
             break;
         case O_KAPPA0:
-            if (!parse_num(optarg, &ao.kappa0) || !(ao.kappa0 > 1))
+            if (!arg_number(optarg, -DBL_MAX, DBL_MAX, &ao.kappa0) || !(ao.kappa0 > 1))
                 return bad_value("--kappa0 (must be > 1)", optarg);
             break;
         case O_CUT:
-            if (!parse_num(optarg, &v) || v < 0)
+            if (!arg_number(optarg, -DBL_MAX, DBL_MAX, &v) || v < 0)
                 return bad_value("--cut", optarg);
             ao.cut = sa.cut = v;
             cut_given = true;
             break;
         case O_ETA:
-            if (!parse_num(optarg, &sa.eta) || !(sa.eta > 0))
+            if (!arg_number(optarg, -DBL_MAX, DBL_MAX, &sa.eta) || !(sa.eta > 0))
                 return bad_value("--eta (must be > 0)", optarg);
             break;
         case O_THRESH:
-            if (!parse_num(optarg, &sa.threshold) || !(sa.threshold > 0))
+            if (!arg_number(optarg, -DBL_MAX, DBL_MAX, &sa.threshold) || !(sa.threshold > 0))
                 return bad_value("--threshold (must be > 0)", optarg);
             break;
         case O_TMAX:
-            if (!parse_num(optarg, &v) || v != floor(v) || v < 1 || v > 1e7)
+            if (!arg_number(optarg, -DBL_MAX, DBL_MAX, &v) || v != floor(v) || v < 1 || v > 1e7)
                 return bad_value("--tmax (1..10000000)", optarg);
             sa.tmax = (int)v;
             break;

@@ -24,17 +24,6 @@
 #include "support/json.h"
 #include "support/util.h"
 
-static bool parse_count(const char *s, double lo, double hi, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end || errno || !(v >= lo && v <= hi))
-        return false;
-    *out = v;
-    return true;
-}
-
 static bool load(const char *path, Circuit *c, SrcFile **src)
 {
     if (qasm_load(path, c, src))
@@ -94,7 +83,7 @@ int cmd_count(int argc, char **argv)
             }
             break;
         case O_BUDGET:
-            if (!parse_count(optarg, 1e-15, 0.5, &po.budget)) {
+            if (!arg_number(optarg, 1e-15, 0.5, &po.budget)) {
                 fprintf(stderr, "qgdc count: --budget takes a number in (0, 0.5]\n");
                 return 2;
             }
@@ -276,13 +265,13 @@ int cmd_sim(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
         switch (c) {
         case O_SHOTS:
-            if (!parse_count(optarg, 0, 1e9, &shots) || shots != floor(shots)) {
+            if (!arg_number(optarg, 0, 1e9, &shots) || shots != floor(shots)) {
                 fprintf(stderr, "qgdc sim: --shots takes a whole number 0..1e9\n");
                 return 2;
             }
             break;
         case O_SEED:
-            if (!parse_count(optarg, 0, 4294967295.0, &seed) || seed != floor(seed)) {
+            if (!arg_number(optarg, 0, 4294967295.0, &seed) || seed != floor(seed)) {
                 fprintf(stderr, "qgdc sim: --seed takes a whole number 0..4294967295\n");
                 return 2;
             }

@@ -44,17 +44,6 @@ static void usage(FILE *out)
           out);
 }
 
-static bool parse_pos(const char *s, double lo, double hi, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end || errno || !(v >= lo && v <= hi))
-        return false;
-    *out = v;
-    return true;
-}
-
 /* Haar-random orthogonal n × n matrix, row-major, into q. */
 static bool random_orthogonal(gsl_rng *r, int n, double *q)
 {
@@ -90,12 +79,12 @@ int cmd_generate(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
         bool ok = true;
         switch (c) {
-        case 'n': ok = parse_pos(optarg, 1, 64, &n) && n == floor(n); break;
+        case 'n': ok = arg_number(optarg, 1, 64, &n) && n == floor(n); break;
         case 'f': fracs = optarg; break;
-        case 'T': ok = parse_pos(optarg, 1, 1e6, &T) && T == floor(T); break;
-        case 'N': ok = parse_pos(optarg, 1, 64, &N) && N == floor(N); break;
-        case 'u': ok = parse_pos(optarg, 0, 1e3, &u0); break;
-        case 's': ok = parse_pos(optarg, 0, 4294967295.0, &seed) && seed == floor(seed); break;
+        case 'T': ok = arg_number(optarg, 1, 1e6, &T) && T == floor(T); break;
+        case 'N': ok = arg_number(optarg, 1, 64, &N) && N == floor(N); break;
+        case 'u': ok = arg_number(optarg, 0, 1e3, &u0); break;
+        case 's': ok = arg_number(optarg, 0, 4294967295.0, &seed) && seed == floor(seed); break;
         case 'o': output = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;

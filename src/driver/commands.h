@@ -2,6 +2,11 @@
 #ifndef QGDC_COMMANDS_H
 #define QGDC_COMMANDS_H
 
+#include <stdbool.h>
+
+/* A command-line number: the whole of s, finite, within [lo, hi]. */
+bool arg_number(const char *s, double lo, double hi, double *out);
+
 int cmd_check(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
