@@ -47,7 +47,7 @@ $(BUILD)/qgdc: $(MAIN_OBJ) $(LIB_OBJS)
 
 ifneq ($(DEBUG),1)
 ./qgdc: $(BUILD)/qgdc
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 endif
 
 # Pattern rules with several targets run their recipe once for all of them.

@@ -13,5 +13,7 @@ int cmd_generate(int argc, char **argv);
 int cmd_count(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
 int cmd_qasm(int argc, char **argv);
+int cmd_compile(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 #endif

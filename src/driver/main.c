@@ -155,6 +155,8 @@ int main(int argc, char **argv)
     if (argc < 2) {
         usage_main(stderr);
         return 2;
+    {"compile", cmd_compile},
+    {"run", cmd_run},
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage_main(stdout);

@@ -57,7 +57,7 @@ const char *options_domain(OptionId id) { return option_domains[id]; }
 
 static const char *form_name(CarlemanForm f) { return f == FORM_PAPER ? "paper" : "exact"; }
 static const char *gates_name(GateSet g) { return g == GATES_NATIVE ? "native" : "clifford_t"; }
-static const char *be_name(BlockEncoding b) { return b == BE_STRUCTURED ? "structured" : "pauli"; }
+static const char *be_name(BlockEncodingKind b) { return b == BE_STRUCTURED ? "structured" : "pauli"; }
 
 /* Value of option id as text ("auto" for a default decided later). */
 static const char *option_text(const Options *o, OptionId id, char *buf, size_t len)

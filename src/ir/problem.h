@@ -34,7 +34,7 @@ typedef enum NoiseKind { NOISE_NONE, NOISE_GAUSSIAN, NOISE_EXPLICIT } NoiseKind;
 
 typedef enum CarlemanForm { FORM_EXACT, FORM_PAPER } CarlemanForm;
 typedef enum GateSet { GATES_CLIFFORD_T, GATES_NATIVE } GateSet;
-typedef enum BlockEncoding { BE_PAULI, BE_STRUCTURED } BlockEncoding;
+typedef enum BlockEncodingKind { BE_PAULI, BE_STRUCTURED } BlockEncodingKind;
 
 /* Compile options: one line each here, one table in problem.c that parses,
  * validates and prints them. X(name, type, member) */
@@ -62,7 +62,7 @@ typedef struct Options {
     double kappa0, precision;
     CarlemanForm carleman_form;
     GateSet gate_set;
-    BlockEncoding block_encoding;
+    BlockEncodingKind block_encoding;
     bool set[OPTION_COUNT]; /* given by the user (else the default holds) */
     Loc loc[OPTION_COUNT];
 } Options;

@@ -1,0 +1,275 @@
+/* qrun.c — the gradient-descent pipeline end to end (qrun.h). */
+#include "passes/qrun.h"
+
+#include <complex.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "passes/analyze.h"
+#include "passes/carleman.h"
+#include "passes/reference.h"
+#include "passes/unroll.h"
+#include "sim/exec.h"
+#include "support/diag.h"
+#include "support/util.h"
+
+const char *const qrun_post_names[QR_NPOST] = {"rotation ancilla = 1", "flag = well", "index register = 0",
+                                               "clock = 0", "dilation qubit = 1"};
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double *dup_n(const double *a, size_t n)
+{
+    double *b = xmalloc(n * sizeof *b);
+    memcpy(b, a, n * sizeof *b);
+    return b;
+}
+
+static double fidelity(const double *a, const double *b, size_t n)
+{
+    double ab = 0, aa = 0, bb = 0;
+    for (size_t i = 0; i < n; i++)
+        ab += a[i] * b[i], aa += a[i] * a[i], bb += b[i] * b[i];
+    return aa > 0 && bb > 0 ? fabs(ab) / sqrt(aa * bb) : 0;
+}
+
+void qrun_free(QRun *r)
+{
+    free(r->u_true);
+    free(r->u_carleman);
+    free(r->u_filtered);
+    free(r->u_state);
+    free(r->err_by_t);
+    free(r->why_not_simulated);
+    qsolve_free(&r->qs);
+    res_clear(&r->res);
+    readout_result_free(&r->ro);
+    memset(r, 0, sizeof *r);
+}
+
+bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err)
+{
+    memset(out, 0, sizeof *out);
+    res_init(&out->res);
+    out->p = p;
+    out->n = p->n;
+    out->T = p->T;
+    out->P = (uint64_t)p->opt.idle_blocks;
+    out->N = (int)p->opt.carleman_order;
+    out->kappa0 = o->kappa0 > 0 ? o->kappa0 : p->opt.kappa0 > 0 ? p->opt.kappa0 : 2.0 * ((double)p->T + 1);
+    out->precision = o->precision > 0 ? o->precision : p->opt.precision;
+    out->shots = o->shots > 0 ? o->shots : (uint64_t)p->opt.shots;
+    out->seed = o->seed_set ? o->seed : (unsigned long)p->opt.seed;
+    unsigned clock_bits = o->clock_bits ? o->clock_bits : (unsigned)p->opt.clock_bits;
+    size_t n = p->n;
+
+    double t0 = now();
+    /* classical references */
+    Analysis an;
+    AnalyzeOptions ao = {.N = 0, .N_max = 0, .form = -1, .kappa0 = out->kappa0, .cut = 0};
+    if (!analyze_problem(p, &ao, &an, err))
+        return false;
+    out->fid_estimate = an.eig_ok ? an.fidelity_estimate : NAN;
+    out->verdict = verdict_text(an.verdict);
+    out->diverges = an.verdict != VERDICT_FULLY;
+    for (int i = 0; i < an.N_max; i++)
+        if (an.trunc[i].N == an.N && an.trunc[i].ok)
+            out->err_by_t = dup_n(an.trunc[i].err, (size_t)p->T + 1);
+    analysis_free(&an);
+
+    bool ok = false;
+    Carleman cm;
+    LinSystem s;
+    memset(&s, 0, sizeof s);
+    RefFiltered f;
+    memset(&f, 0, sizeof f);
+    ReadoutPlan pl;
+    memset(&pl, 0, sizeof pl);
+    double *x = NULL, *xq = NULL, *utraj = NULL;
+    StateVec *sv = NULL;
+    SimRunResult rr;
+    memset(&rr, 0, sizeof rr);
+    if (!pass_carleman(p, &cm, err))
+        return false;
+    if (!pass_unroll(&cm, &s, err))
+        goto done;
+    out->dim = s.dim_sz;
+    x = xmalloc(s.dim_sz * sizeof *x);
+    if (!ref_forward_subst(&s, x, err) || !ref_filtered(&s, out->kappa0, x, &f, err))
+        goto done;
+    out->fid_filter = f.fidelity;
+    out->norm_M = f.norm_M;
+    out->kappa_M = f.kappa;
+    readout_plan(&s, &pl);
+    out->u_carleman = xmalloc(n * sizeof(double));
+    out->u_filtered = xmalloc(n * sizeof(double));
+    readout_exact(&pl, x, out->u_carleman);
+    readout_exact(&pl, f.x, out->u_filtered);
+    utraj = xmalloc(((size_t)p->T + 1) * n * sizeof *utraj);
+    ref_true_iteration(p, utraj);
+    out->u_true = dup_n(utraj + (size_t)p->T * n, n);
+    out->err_trunc = ref_max_abs_diff(out->u_carleman, out->u_true, n);
+    out->err_filter = ref_max_abs_diff(out->u_filtered, out->u_carleman, n);
+    double t1 = now();
+    out->t_classical = t1 - t0;
+
+    /* the circuit */
+    QSolveOptions qo = {.kappa0 = out->kappa0, .clock_bits = clock_bits, .precision = out->precision,
+                        .measure = o->measure && !o->simulate};
+    if (!qsolve_build(&s.M, s.rhs, &qo, &out->qs, err))
+        goto done;
+    res_count(&out->qs.c, &out->res);
+    out->sim_qubits = (int)out->qs.c.nqubits;
+    double t2 = now();
+    out->t_build = t2 - t1;
+    if (!o->simulate) {
+        ok = true;
+        goto done;
+    }
+
+    /* simulation */
+    unsigned maxq = o->max_qubits ? o->max_qubits : QRUN_MAX_QUBITS;
+    if (out->qs.c.nqubits > maxq) {
+        char b1[32];
+        diag_refuse(err, "the circuit has %u qubits (a state vector of %s); run simulates at most %u "
+                         "(--max-qubits raises it); `qgdc compile` still emits it",
+                    out->qs.c.nqubits, mem_human(ldexp(16.0, (int)out->qs.c.nqubits), b1, sizeof b1), maxq);
+        goto done;
+    }
+    SimRunOptions so = {.seed = out->seed, .max_ops = 0};
+    sv = sim_run_new(&out->qs.c, &so, &rr, err);
+    if (!sv)
+        goto done;
+    double t3 = now();
+    out->t_sim = t3 - t2;
+    out->simulated = true;
+    {
+        unsigned m = out->qs.m, pc = out->qs.p;
+        size_t want = 2 + m + pc + (out->qs.dil.dilated ? 1 : 0);
+        if (rr.npost != want)
+            ICE("qrun: %zu post-selections, expected %zu", rr.npost, want);
+        for (int g = 0; g < QR_NPOST; g++)
+            out->post[g] = 1;
+        out->post[QR_POST_ANC] = rr.post_prob[0];
+        out->post[QR_POST_FLAG] = rr.post_prob[1];
+        for (unsigned i = 0; i < m; i++)
+            out->post[QR_POST_IDX] *= rr.post_prob[2 + i];
+        for (unsigned i = 0; i < pc; i++)
+            out->post[QR_POST_CLOCK] *= rr.post_prob[2 + m + i];
+        if (out->qs.dil.dilated)
+            out->post[QR_POST_DIL] = rr.post_prob[2 + m + pc];
+        out->post_product = rr.post_product;
+    }
+    /* the kept branch: solution entry i at dilation_solution_index(i), anc = 1 */
+    xq = xmalloc(s.dim_sz * sizeof *xq);
+    {
+        uint64_t anc = (uint64_t)1 << out->qs.anc;
+        double _Complex z = 0;
+        for (size_t i = 0; i < s.dim_sz; i++)
+            z += f.x[i] * sv->amp[dilation_solution_index(&out->qs.dil, i) | anc];
+        double _Complex ph = cabs(z) > 0 ? conj(z) / cabs(z) : 1;
+        double im = 0, nn = 0;
+        for (size_t i = 0; i < s.dim_sz; i++) {
+            double _Complex a = ph * sv->amp[dilation_solution_index(&out->qs.dil, i) | anc];
+            xq[i] = creal(a);
+            im = fmax(im, fabs(cimag(a)));
+            nn += creal(a * conj(a));
+        }
+        out->imag_residual = im;
+        (void)nn;
+    }
+    out->fid_qpe = fidelity(xq, f.x, s.dim_sz);
+    out->fid_total = fidelity(xq, x, s.dim_sz);
+    out->u_state = xmalloc(n * sizeof(double));
+    readout_exact(&pl, xq, out->u_state);
+    out->err_qpe = ref_max_abs_diff(out->u_state, out->u_filtered, n);
+    {
+        int sq[DILATE_MAX_QUBITS];
+        unsigned k = qsolve_solution_qubits(&out->qs, sq);
+        if (!readout_sample(&pl, sv, sq, k, out->shots, out->seed, out->precision, &out->ro, err))
+            goto done;
+    }
+    out->err_shot = ref_max_abs_diff(out->ro.u, out->u_state, n);
+    out->shot_bound = 0;
+    for (size_t i = 0; i < n; i++)
+        out->shot_bound = fmax(out->shot_bound, 3 * out->ro.sigma[i]);
+    out->budget = out->err_trunc + out->err_filter + out->err_qpe + out->shot_bound;
+    out->err_total = ref_max_abs_diff(out->ro.u, out->u_true, n);
+    out->t_readout = now() - t3;
+    ok = true;
+done:
+    sim_destroy(sv);
+    sim_run_result_free(&rr);
+    readout_plan_free(&pl);
+    ref_filtered_free(&f);
+    free(x);
+    free(xq);
+    free(utraj);
+    lin_system_free(&s);
+    carleman_free(&cm);
+    return ok;
+}
+
+void qrun_segments_free(QRunSegments *s)
+{
+    free(s->seg);
+    free(s->u_final);
+    free(s->u_true_final);
+    memset(s, 0, sizeof *s);
+}
+
+bool qrun_gd_segments(const GdProblem *p, uint64_t k, const QRunOptions *o, QRunSegments *out, char **err)
+{
+    memset(out, 0, sizeof *out);
+    if (k == 0 || k > p->T)
+        return diag_refuse(err, "segment length %llu must lie in 1..T = %llu", (unsigned long long)k,
+                           (unsigned long long)p->T);
+    size_t n = p->n;
+    out->k = k;
+    out->count = (p->T + k - 1) / k;
+    out->seg = xcalloc(out->count, sizeof *out->seg);
+    double *traj = xmalloc(((size_t)p->T + 1) * n * sizeof *traj);
+    ref_true_iteration(p, traj);
+    double *u = dup_n(p->u_in, n);
+    bool ok = true;
+    for (uint64_t g = 0; g < out->count && ok; g++) {
+        uint64_t t0 = g * k, t1 = t0 + k < p->T ? t0 + k : p->T;
+        GdProblem q = *p; /* shallow: F, noise and options are shared, read-only */
+        q.u_in = u;
+        q.T = t1 - t0;
+        q.xi = p->xi ? p->xi + (size_t)t0 * n : NULL;
+        QRun r;
+        if (!qrun_gd(&q, o, &r, err)) {
+            qrun_free(&r);
+            ok = false;
+            break;
+        }
+        QRunSegment *sg = &out->seg[g];
+        sg->t0 = t0;
+        sg->t1 = t1;
+        sg->err_vs_true = ref_max_abs_diff(r.ro.u, traj + (size_t)t1 * n, n);
+        sg->err_segment = r.err_total;
+        sg->fid_qpe = r.fid_qpe;
+        sg->shots = r.ro.shots_total;
+        sg->qubits = r.sim_qubits;
+        out->shots_total += r.ro.shots_total;
+        memcpy(u, r.ro.u, n * sizeof *u);
+        qrun_free(&r);
+    }
+    if (ok) {
+        out->u_final = u;
+        out->u_true_final = dup_n(traj + (size_t)p->T * n, n);
+        out->u_err_final = ref_max_abs_diff(u, out->u_true_final, n);
+    } else {
+        free(u);
+    }
+    free(traj);
+    return ok;
+}

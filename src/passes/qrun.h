@@ -1,0 +1,114 @@
+/* qrun.h — the gradient-descent pipeline end to end (issue: `qgdc run`):
+ * Carleman → unroll → qsolve (qsolve.h) → simulation → readout
+ * (readout.h), checked stage by stage against the classical references
+ * (reference.h, analyze.h).
+ *
+ * The error budget, each stage computed, none assumed (max-norm over the
+ * n parameters of u(T)):
+ *   truncation   u_C(T) (Carleman iteration) against u(T) (the true map);
+ *   filtering    u(x̃) against u_C(T) = u(x), x̃ the eigenvalue-filtered
+ *                solution (LAPACK), with its fidelity |⟨x̃, x⟩| beside the
+ *                paper's estimate Δ+/Δ (eq. II.93);
+ *   QPE          u(x_q) against u(x̃), x_q the simulated post-selected
+ *                state, with the fidelity |⟨x_q, x̃⟩|;
+ *   shot noise   the read-out u against u(x_q), beside the 3σ bound the
+ *                readout predicts from its counts;
+ *   end to end   the read-out u against the true u(T), which the sum of
+ *                the first three stages and the 3σ shot bound bounds
+ *                (triangle inequality) unless a 3σ event happens.
+ * u(·) is the readout rule (readout_exact) applied to each vector, so
+ * stages compare like with like.
+ *
+ * Segments (Liu et al. main text, Fig. 2, download/re-upload): with
+ * segment k < T the horizon runs as ⌈T/k⌉ problems of k steps each, the
+ * read-out u of one the initial point of the next (noise continued), and
+ * the accumulated error against the true iteration is kept per segment. */
+#ifndef QGDC_QRUN_H
+#define QGDC_QRUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "codegen/resources.h"
+#include "ir/problem.h"
+#include "passes/qsolve.h"
+#include "passes/readout.h"
+
+/* Simulation beyond this many qubits takes minutes to hours: refused unless
+ * raised (the memory budget still applies). */
+#define QRUN_MAX_QUBITS 26
+
+typedef struct QRunOptions {
+    double kappa0;        /* 0: the problem's option, else 2(T+1) */
+    unsigned clock_bits;  /* 0: the problem's option, else from precision */
+    double precision;     /* 0: the problem's option */
+    uint64_t shots;       /* 0: the problem's option */
+    unsigned long seed;   /* used when seed_set, else the problem's */
+    bool seed_set;
+    bool simulate;        /* false: build and count only */
+    bool measure;         /* end the circuit with a measurement of the solution register (compile) */
+    unsigned max_qubits;  /* refuse to simulate more qubits (0: QRUN_MAX_QUBITS) */
+} QRunOptions;
+
+/* Names of the post-selection groups, in circuit order. */
+enum { QR_POST_ANC, QR_POST_FLAG, QR_POST_IDX, QR_POST_CLOCK, QR_POST_DIL, QR_NPOST };
+extern const char *const qrun_post_names[QR_NPOST];
+
+typedef struct QRunStage {
+    double u_err;      /* max_i |u_this − u_prev| */
+} QRunStage;
+
+typedef struct QRun {
+    const GdProblem *p;
+    uint32_t n;
+    uint64_t T, P;
+    int N;
+    double kappa0, precision;
+    uint64_t shots;
+    unsigned long seed;
+    /* classical */
+    double *u_true, *u_carleman, *u_filtered; /* [n] at T */
+    double fid_filter, fid_estimate;          /* |⟨x̃,x⟩|, Δ+/Δ */
+    double norm_M, kappa_M;
+    const char *verdict;
+    double *err_by_t;     /* [T+1] Carleman truncation error max_i |u_C(t) − u(t)| */
+    bool diverges;        /* the paper's estimate Δ+/Δ < 1: not fully dissipative */
+    size_t dim;
+    /* quantum */
+    QSolve qs;
+    ResCounts res;
+    bool simulated;
+    char *why_not_simulated;
+    double *u_state;                          /* [n] u(x_q) */
+    double fid_qpe, fid_total, imag_residual; /* |⟨x_q,x̃⟩|, |⟨x_q,x⟩|, max |Im| after the phase fix */
+    double post[QR_NPOST], post_product;
+    ReadoutResult ro;
+    double err_trunc, err_filter, err_qpe, err_shot, shot_bound, budget, err_total;
+    double t_classical, t_build, t_sim, t_readout;
+    int sim_qubits;
+} QRun;
+
+bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err);
+void qrun_free(QRun *r);
+
+typedef struct QRunSegment {
+    uint64_t t0, t1;
+    double err_vs_true;   /* max_i |u_read(t1) − u_true(t1)|, accumulated */
+    double err_segment;   /* the segment's own end-to-end error (from its start point) */
+    double fid_qpe;
+    uint64_t shots;
+    int qubits;
+} QRunSegment;
+
+typedef struct QRunSegments {
+    uint64_t k, count;
+    QRunSegment *seg;
+    double *u_final, *u_true_final; /* [n] */
+    double u_err_final;
+    uint64_t shots_total;
+} QRunSegments;
+
+bool qrun_gd_segments(const GdProblem *p, uint64_t k, const QRunOptions *o, QRunSegments *out, char **err);
+void qrun_segments_free(QRunSegments *s);
+
+#endif

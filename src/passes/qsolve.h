@@ -1,0 +1,69 @@
+/* qsolve.h — the quantum linear solver of the pipeline, assembled from its
+ * passes: dilate → state_prep → block_encode → qpe → invert → uncompute →
+ * readout marks (DESIGN.md, "Pipeline"; Liu et al. 2024, Algorithm 1 and
+ * Theorem II.4).
+ *
+ * Registers, in qubit order:
+ *   sys[s]    the system; entry i of the solution is basis state
+ *             dilation_solution_index(i) (the dilation qubit sys[s−1] = 1)
+ *   idx[m]    the block encoding's index register
+ *   clock[p]  phase estimation
+ *   anc       the rotation ancilla (kept at 1)
+ *   flag      the |ill⟩ flag (kept at 0)
+ * Phase estimation runs walk_c, the walk with its control folded in
+ * (only SELECT and the reflection are controlled; PREP is not).
+ * Main block: prep_b(sys); qpe(clock, sys, idx); invert(clock, anc, flag);
+ * inv qpe(clock, sys, idx); post-select anc = 1, flag = 0, idx = 0,
+ * clock = 0 and (when dilated) sys[s−1] = 1; with `measure`, measure the
+ * solution qubits sys[0..s−2] (sys[0..s−1] undilated) into bits x.
+ * The kept branch holds x_q ∝ Σ_λ g(λ)·⟨v_λ|b⟩ v_λ, g(λ) the
+ * QPE-averaged λ_min/λ̃ — the filtered solution λ_min·x̃ up to the
+ * discretisation of the clock.
+ *
+ * Parameters: λ_min = ‖M‖₂/κ0 (‖M‖₂ from the singular values, LAPACK);
+ * clock bits p = the user's, or p0 + extra where p0 = ⌈log2(2πα/λ_min)⌉
+ * makes one clock bin narrower than λ_min and extra = max(0,
+ * ⌈log2(0.01/ε)/2⌉) halves the bin for every factor 4 of precision ε
+ * below 0.01 (the averaged inversion's error is second order in the bin
+ * width); a user's p < p0 is refused (the filter could not tell λ_min
+ * from 0). */
+#ifndef QGDC_QSOLVE_H
+#define QGDC_QSOLVE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ir/circuit.h"
+#include "ir/linear.h"
+#include "passes/block_encode.h"
+#include "passes/dilate.h"
+#include "passes/invert.h"
+#include "passes/state_prep.h"
+
+typedef struct QSolveOptions {
+    double kappa0;        /* > 1 */
+    unsigned clock_bits;  /* 0: from precision */
+    double precision;     /* ε in (0, 1) */
+    bool measure;         /* measure the solution register at the end */
+} QSolveOptions;
+
+typedef struct QSolve {
+    Circuit c;
+    Dilation dil;
+    BlockEncoding be;
+    double norm_M, sigma_min, kappa_M;
+    double kappa0, lambda_min, alpha;
+    unsigned p, p_min;
+    InvertInfo inv;
+    StatePrepInfo prep_info;
+    uint32_t sys, idx, clock, anc, flag; /* register offsets */
+    unsigned s, m;
+    uint32_t def_prep_b, def_walk_c, def_qpe, def_invert;
+} QSolve;
+
+bool qsolve_build(const SpMat *M, const double *rhs, const QSolveOptions *o, QSolve *out, char **err);
+void qsolve_free(QSolve *q);
+/* The qubits of the solution register (s or s − 1 of them), lowest first. */
+unsigned qsolve_solution_qubits(const QSolve *q, int *out);
+
+#endif
