@@ -148,6 +148,8 @@ static const Command commands[] = {
     {"count", cmd_count},
     {"sim", cmd_sim},
     {"qasm", cmd_qasm},
+    {"compile", cmd_compile},
+    {"run", cmd_run},
 };
 
 int main(int argc, char **argv)
@@ -155,8 +157,6 @@ int main(int argc, char **argv)
     if (argc < 2) {
         usage_main(stderr);
         return 2;
-    {"compile", cmd_compile},
-    {"run", cmd_run},
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage_main(stdout);
