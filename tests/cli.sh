@@ -120,3 +120,48 @@ PY
         fi
     done
 fi
+
+# compile and run (the quantum pipeline, docs/pipeline.md)
+expect_rc "compile --help" 0 "$QGDC" compile --help
+expect_rc "run --help" 0 "$QGDC" run --help
+expect_rc "run without file" 2 "$QGDC" run
+expect_rc "run bad --kappa0" 2 "$QGDC" run --kappa0 1 examples/tiny1.qgd
+expect_rc "run bad --shots" 2 "$QGDC" run --shots 0 examples/tiny1.qgd
+expect_rc "run unknown problem" 2 "$QGDC" run --problem nope examples/tiny1.qgd
+expect_rc "compile too few clock bits" 1 "$QGDC" compile --clock-bits 2 examples/tiny1.qgd
+if grep -q "too few for kappa0" "$tmp/cli_err" && grep -q "use at least 5 clock bits" "$tmp/cli_err"; then
+    ok "cli: too few clock bits message"; else bad "cli: too few clock bits message" "$tmp/cli_err"; fi
+expect_rc "run a circuit too large to simulate" 1 "$QGDC" run examples/quad_cubic.qgd
+if grep -q "quad_cubic.qgd:6:1: error: cannot run problem 'quad_cubic': the circuit has [0-9]* qubits" "$tmp/cli_err"; then
+    ok "cli: too large to simulate message"; else bad "cli: too large to simulate message" "$tmp/cli_err"; fi
+rm -f "$tmp/big.qasm"
+expect_rc "compile a circuit too large to simulate" 0 "$QGDC" compile -o "$tmp/big.qasm" examples/quad_cubic.qgd
+expect_rc "  ... its QASM counts" 0 "$QGDC" count --no-physical "$tmp/big.qasm"
+echo "keep me" > "$tmp/keep.qasm"
+expect_rc "compile -o on a refused build" 1 "$QGDC" compile --clock-bits 2 -o "$tmp/keep.qasm" examples/tiny1.qgd
+if [ "$(cat "$tmp/keep.qasm")" = "keep me" ]; then ok "cli: refused compile leaves -o file untouched"; else bad "cli: refused compile leaves -o file untouched"; fi
+expect_rc "compile tiny1" 0 "$QGDC" compile -o "$tmp/tiny1.qasm" --report "$tmp/tiny1.rep" examples/tiny1.qgd
+expect_rc "compile tiny1 --flat" 0 "$QGDC" compile --flat -o "$tmp/tiny1f.qasm" --report /dev/null examples/tiny1.qgd
+expect_rc "run tiny1" 0 "$QGDC" run -o "$tmp/run.txt" examples/tiny1.qgd
+if grep -q "end to end .*within the budget" "$tmp/run.txt"; then ok "cli: run prints the budget"; else bad "cli: run prints the budget" "$tmp/run.txt"; fi
+if command -v python3 > /dev/null 2>&1; then
+    # the compiled circuit, read back by qgdc sim, keeps the same branch with
+    # the same probability as the run's own simulation, and its counts through
+    # the hierarchy equal those of its flat form
+    if "$QGDC" run --json examples/tiny1.qgd > "$tmp/run.json" 2> "$tmp/cli_err" &&
+        "$QGDC" sim --json --shots 0 "$tmp/tiny1.qasm" > "$tmp/s1.json" 2>> "$tmp/cli_err" &&
+        "$QGDC" count --json --no-physical "$tmp/tiny1.qasm" > "$tmp/c1.json" 2>> "$tmp/cli_err" &&
+        "$QGDC" count --json --no-physical "$tmp/tiny1f.qasm" > "$tmp/c2.json" 2>> "$tmp/cli_err" &&
+        python3 - "$tmp" >> "$tmp/cli_err" 2>&1 << 'PY'
+import json, sys
+d = sys.argv[1]
+r = json.load(open(f"{d}/run.json"))["problems"][0]
+s = json.load(open(f"{d}/s1.json"))
+assert r["budget"]["within_budget"] and r["fidelity"]["state_vs_filtered"] >= 0.99, r["budget"]
+assert abs(s["postselection_probability"] - r["postselection"]["all"]) < 1e-10, (s["postselection_probability"], r["postselection"]["all"])
+a, b = (json.load(open(f"{d}/{n}.json"))["logical"] for n in ("c1", "c2"))
+for key in ("tCount", "rotationCount", "cczCount", "measurementCount"):
+    assert a[key] == b[key], (key, a[key], b[key])
+PY
+    then ok "cli: compiled QASM agrees with run (post-selection, counts)"; else bad "cli: compiled QASM agrees with run" "$tmp/cli_err"; fi
+fi

@@ -28,6 +28,8 @@ static void usage_main(FILE *out)
           "commands:\n"
           "  check      validate a .qgd file and print its problem IR\n"
           "  analyze    Carleman truncation error, dissipation, conditioning, verdict\n"
+          "  compile    compile a gd problem into its quantum solver circuit (OpenQASM 3)\n"
+          "  run        compile, simulate, read u(T) out and print the error budget\n"
           "  generate   write random quadratic test problems (paper's Fig. 4 setup)\n"
           "  count      exact logical and physical resource counts of a .qasm circuit\n"
           "  sim        simulate a .qasm circuit (distribution, post-selection, shots)\n"
