@@ -280,14 +280,29 @@ static bool verify_block(const Circuit *c, const Block *b, uint32_t nqubits, uin
     return true;
 }
 
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 bool circuit_verify(const Circuit *c)
 {
-    for (size_t i = 0; i < c->ndefs; i++) {
-        for (size_t j = 0; j < i; j++)
-            if (!strcmp(c->defs[i].name, c->defs[j].name)) {
-                fprintf(stderr, "qgdc: circuit verifier: definition '%s' appears twice\n", c->defs[i].name);
+    /* distinct names: sorted, then neighbours compared (O(n log n); an
+     * encoding may have 10^5 definitions) */
+    if (c->ndefs > 1) {
+        const char **names = xmalloc(c->ndefs * sizeof *names);
+        for (size_t i = 0; i < c->ndefs; i++)
+            names[i] = c->defs[i].name;
+        qsort(names, c->ndefs, sizeof *names, name_cmp);
+        for (size_t i = 1; i < c->ndefs; i++)
+            if (!strcmp(names[i], names[i - 1])) {
+                fprintf(stderr, "qgdc: circuit verifier: definition '%s' appears twice\n", names[i]);
+                free(names);
                 return false;
             }
+        free(names);
+    }
+    for (size_t i = 0; i < c->ndefs; i++) {
         if (gate_lookup(c->defs[i].name) != GATE_COUNT) {
             fprintf(stderr, "qgdc: circuit verifier: definition '%s' shadows a built-in gate\n", c->defs[i].name);
             return false;

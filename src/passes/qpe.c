@@ -40,7 +40,7 @@ uint32_t pass_qpe(Circuit *c, uint32_t u, unsigned p, bool u_controlled)
     Block *b = circuit_def_body(c, d);
     for (uint32_t k = 0; k < p; k++)
         circ_gate(c, b, GATE_H, &k, NULL);
-    uint32_t *q = xmalloc((w + 1) * sizeof *q);
+    uint32_t *q = xmalloc((w + 1 > p ? w + 1 : p) * sizeof *q);
     for (uint32_t i = 0; i < w; i++)
         q[i + 1] = p + i;
     for (uint32_t k = 0; k < p; k++) {
