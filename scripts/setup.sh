@@ -3,7 +3,8 @@
 # apt-get skips what is already installed. Run as root (or with sudo).
 set -eu
 PKGS="build-essential pkg-config flex bison uthash-dev libgmp-dev libcunit1-dev \
-liblapacke-dev libopenblas-dev zlib1g-dev libgsl-dev clang libclang-rt-14-dev valgrind"
+liblapacke-dev libopenblas-dev zlib1g-dev libgsl-dev clang libclang-rt-14-dev valgrind \
+dataset-fashion-mnist libquantum-dev"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -15,6 +15,7 @@
 #include "driver/commands.h"
 #include "frontend/sema.h"
 #include "passes/analyze.h"
+#include "passes/ntk_analyze.h"
 #include "passes/proxy.h"
 #include "support/diag.h"
 #include "support/json.h"
@@ -33,6 +34,9 @@ static void usage(FILE *out)
           "||M|| and kappa(M) of the unrolled system against the bound 2(T+1), the\n"
           "filtered solution's fidelity; and a verdict: fully dissipative, almost\n"
           "dissipative (with the T up to which the estimate holds), or not.\n"
+          "For each ntk problem: the NTK matrix K (eq. 5), its sparse and diagonal\n"
+          "approximations, their kappa against the Gershgorin and paper bounds, the\n"
+          "inverse errors and the test accuracy of each predictor (docs/ntk.md).\n"
           "\n"
           "options:\n"
           "  --order N        Carleman order (default: the file's carleman_order)\n"
@@ -281,6 +285,17 @@ int cmd_analyze(int argc, char **argv)
     }
     if (isatty(2) && ps.ngd > 1)
         fputc('\n', stderr);
+    /* ntk problems: kernel conditioning and accuracy (passes/ntk_analyze.h) */
+    NtkReport *nr = xcalloc((size_t)(ps.nntk ? ps.nntk : 1), sizeof *nr);
+    int ndone = 0;
+    for (int i = 0; i < ps.nntk && rc == 0; i++, ndone++) {
+        char *err = NULL;
+        if (!ntk_analyze(ps.ntk[i], &nr[i], &err)) {
+            diag_error(ps.ntk[i]->loc, "cannot analyse problem '%s': %s", ps.ntk[i]->name, err);
+            free(err);
+            rc = 1;
+        }
+    }
     if (rc == 0) {
         OutFile o;
         if (!out_open(&o, output)) {
@@ -295,6 +310,8 @@ int cmd_analyze(int argc, char **argv)
                 json_array(&w);
                 for (int i = 0; i < done; i++)
                     analysis_json(&an[i], &w);
+                for (int i = 0; i < ndone; i++)
+                    ntk_report_json(&nr[i], &w);
                 json_end(&w);
                 json_end(&w);
                 json_finish(&w);
@@ -303,6 +320,11 @@ int cmd_analyze(int argc, char **argv)
                     if (i)
                         fputc('\n', o.fp);
                     analysis_print(&an[i], o.fp);
+                }
+                for (int i = 0; i < ndone; i++) {
+                    if (i || done)
+                        fputc('\n', o.fp);
+                    ntk_report_print(&nr[i], o.fp);
                 }
             }
             if (!out_commit(&o)) {
@@ -319,7 +341,15 @@ int cmd_analyze(int argc, char **argv)
             diag_plain("cannot write plots into '%s'", plot_dir);
             rc = 1;
         }
+        for (int i = 0; i < ndone && plot_dir && rc == 0; i++)
+            if (!ntk_report_plots(&nr[i], plot_dir, stderr) || (i == ndone - 1 && !ntk_compare_plots(nr, ndone, plot_dir, stderr))) {
+                diag_plain("cannot write plots into '%s'", plot_dir);
+                rc = 1;
+            }
     }
+    for (int i = 0; i < ndone; i++)
+        ntk_report_free(&nr[i]);
+    free(nr);
     for (int i = 0; i < done; i++)
         analysis_free(&an[i]);
     free(an);

@@ -11,6 +11,7 @@
 
 #include "driver/commands.h"
 #include "frontend/sema.h"
+#include "ir/ntk.h"
 #include "ir/problem.h"
 #include "support/diag.h"
 #include "support/util.h"
@@ -122,7 +123,13 @@ int cmd_check(int argc, char **argv)
             fprintf(out.fp, "%s: ok: gd %s: n = %u, q = %u, T = %llu, %zu nonzero coefficients%s\n", path, p->name, p->n,
                     p->q, (unsigned long long)p->T, nnz, p->noise != NOISE_NONE ? ", with noise" : "");
         }
-        if (ps.ngd == 0)
+        for (int i = 0; i < ps.nntk; i++) {
+            const NtkProblem *p = ps.ntk[i];
+            fprintf(out.fp, "%s: ok: ntk %s: n = %u training, %u test, d = %u, %s, L = %u, kernel %s\n", path, p->name,
+                    p->train.n, p->test.n, p->train.d, ntk_activation_name(p->activation), p->L,
+                    ntk_kernel_name(p->kernel));
+        }
+        if (ps.ngd == 0 && ps.nntk == 0)
             fprintf(out.fp, "%s: ok: no problems\n", path);
         break;
     case OUT_DUMP: problem_set_dump(&ps, out.fp); break;

@@ -1,6 +1,7 @@
 /* problem.c — the problem IR: options table, tensor helpers, the map
  * itself, the verifier and the text and JSON forms (see problem.h). */
 #include "ir/problem.h"
+#include "ir/ntk.h"
 #include "support/json.h"
 #include "support/util.h"
 
@@ -88,6 +89,8 @@ static const char *option_text(const Options *o, OptionId id, char *buf, size_t 
     return buf;
 }
 
+const char *options_text(const Options *o, OptionId id, char *buf, size_t len) { return option_text(o, id, buf, len); }
+
 /* ---- tensors and the map ---- */
 
 void tensor_cols(mpz_t out, uint32_t n, unsigned order) { mpz_ui_pow_ui(out, n, order); }
@@ -150,6 +153,11 @@ void problem_set_free(ProblemSet *ps)
     free(ps->gd);
     ps->gd = NULL;
     ps->ngd = 0;
+    for (int i = 0; i < ps->nntk; i++)
+        ntk_problem_free(ps->ntk[i]);
+    free(ps->ntk);
+    ps->ntk = NULL;
+    ps->nntk = 0;
 }
 
 /* ---- verifier ---- */
@@ -267,6 +275,11 @@ void problem_set_dump(const ProblemSet *ps, FILE *out)
         if (i)
             fputc('\n', out);
         gd_dump(ps->gd[i], out);
+    }
+    for (int i = 0; i < ps->nntk; i++) {
+        if (i || ps->ngd)
+            fputc('\n', out);
+        ntk_dump(ps->ntk[i], out);
     }
 }
 
@@ -391,6 +404,8 @@ void problem_set_json(const ProblemSet *ps, FILE *out)
     json_array(&w);
     for (int i = 0; i < ps->ngd; i++)
         gd_json(ps->gd[i], &w);
+    for (int i = 0; i < ps->nntk; i++)
+        ntk_json(ps->ntk[i], &w);
     json_end(&w);
     json_end(&w);
     json_finish(&w);

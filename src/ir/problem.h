@@ -73,6 +73,9 @@ int options_lookup(const char *name);
 const char *options_name(OptionId id);
 /* "N ≥ 1" style description of the accepted values. */
 const char *options_domain(OptionId id);
+/* The value of an option as the dumps print it ("auto" for a default a
+ * later pass decides). */
+const char *options_text(const Options *o, OptionId id, char *buf, size_t len);
 
 typedef struct GdProblem {
     char *name;
@@ -93,9 +96,13 @@ typedef struct GdProblem {
     Options opt;
 } GdProblem;
 
+typedef struct NtkProblem NtkProblem; /* ir/ntk.h */
+
 typedef struct ProblemSet {
     GdProblem **gd;
     int ngd;
+    NtkProblem **ntk; /* ntk problems, in the order of the file */
+    int nntk;
 } ProblemSet;
 
 void problem_set_free(ProblemSet *ps);
