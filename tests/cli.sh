@@ -30,6 +30,8 @@ rm -f "$tmp/o.ir"
 expect_rc "check -o" 0 "$QGDC" check --dump-ir -o "$tmp/o.ir" examples/quad_cubic.qgd
 "$QGDC" check --dump-ir examples/quad_cubic.qgd > "$tmp/o2.ir"
 if cmp -s "$tmp/o.ir" "$tmp/o2.ir"; then ok "cli: -o content equals stdout"; else bad "cli: -o content equals stdout"; fi
+want_mode=$(printf '%o' $((0666 & ~$(umask))))
+if [ "$(stat -c %a "$tmp/o.ir")" = "$want_mode" ]; then ok "cli: -o file has the umask's mode"; else bad "cli: -o file mode $(stat -c %a "$tmp/o.ir"), expected $want_mode"; fi
 echo "keep me" > "$tmp/keep.ir"
 expect_rc "check -o on bad input" 1 "$QGDC" check --dump-ir -o "$tmp/keep.ir" tests/errors/syntax_missing_semicolon.qgd
 if [ "$(cat "$tmp/keep.ir")" = "keep me" ]; then ok "cli: failed check leaves -o file untouched"; else bad "cli: failed check leaves -o file untouched"; fi

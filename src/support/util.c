@@ -292,6 +292,17 @@ bool out_open(OutFile *o, const char *path)
         o->tmp = NULL;
         return false;
     }
+    /* mkstemp creates the file 0600; give it the mode a plain fopen would
+     * (0666 less the umask) so the output is readable like any other file */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0) {
+        close(fd);
+        unlink(o->tmp);
+        free(o->tmp);
+        o->tmp = NULL;
+        return false;
+    }
     o->fp = fdopen(fd, "w");
     if (!o->fp) {
         close(fd);
