@@ -90,17 +90,38 @@ golden: $(QGDC)
 test: $(UNIT_BIN) $(QGDC)
 	@sh tests/run_all.sh $(UNIT_BIN) $(QGDC)
 
+# The QDK interop test (tests/interop/README.md): installs the pinned
+# qsharp-lang with npm ci when needed and checks qgdc's circuits against
+# Microsoft's QDK; without node it prints "interop: node not found, skipped".
+.PHONY: interop
+interop: $(QGDC)
+	@QGDC=$(QGDC) bash tests/interop/run.sh
+
 # Benchmarks: every bench/NAME.c is a program linked with the library;
 # `make bench` builds and runs them all (results go in docs/bench.md).
-BENCH_SRCS := $(wildcard bench/*.c)
+# libquantum_bench.c needs Debian's libquantum-dev: built and run only when
+# <quantum.h> is found. The QDK simulator's timing (qdk_sim_bench.mjs) runs
+# only when node and tests/interop/node_modules (make interop) are there.
+BENCH_SRCS := $(filter-out bench/libquantum_bench.c,$(wildcard bench/*.c))
 BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
+LQ_BENCH   := $(BUILD)/bench/libquantum_bench
 
 $(BUILD)/bench/%: bench/%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
 
-bench: $(BENCH_BINS)
+$(LQ_BENCH): bench/libquantum_bench.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS) -lquantum $(LDLIBS)
+
+bench: $(BENCH_BINS) $(QGDC)
 	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; echo; done
+	@if printf '#include <quantum.h>\n' | $(CC) -E -x c - >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory $(LQ_BENCH) && echo "== $(LQ_BENCH)" && $(LQ_BENCH) || exit 1; \
+	else echo "== libquantum: skipped (no <quantum.h>: apt-get install libquantum-dev)"; fi; echo
+	@if command -v node >/dev/null 2>&1 && [ -f tests/interop/node_modules/qsharp-lang/package.json ]; then \
+	  echo "== bench/qdk_sim_bench.mjs"; node bench/qdk_sim_bench.mjs --qgdc $(QGDC) || exit 1; \
+	else echo "== QDK simulator: skipped (needs node and tests/interop/node_modules: make interop installs them)"; fi
 
 # libFuzzer harness for the .qgd front end; FUZZ_SECONDS bounds the run.
 FUZZ_SECONDS ?= 60

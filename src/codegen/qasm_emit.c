@@ -113,22 +113,47 @@ static void put_comment(Emit *E, const char *indent, const char *text)
     fputc('\n', E->out);
 }
 
+/* An angle as a float literal: fmt_double's shortest exact text, with
+ * ".0" added to a whole number (the QDK will not cast an int literal to an
+ * angle: ry(1) fails where ry(1.0) runs). */
+static void put_angle(Emit *E, double v)
+{
+    char buf[48];
+    const char *t = fmt_double(v, buf, sizeof buf);
+    fputs(t, E->out);
+    if (!strpbrk(t, ".eEni"))
+        fputs(".0", E->out);
+}
+
 static void put_gate_name(Emit *E, GateKind g, const double *p)
 {
-    char buf[40];
     fputs(gate_info[g].name, E->out);
     if (gate_info[g].nparams) {
         fputc('(', E->out);
-        for (int k = 0; k < gate_info[g].nparams; k++)
-            fprintf(E->out, "%s%s", k ? ", " : "", fmt_double(p[k], buf, sizeof buf));
+        for (int k = 0; k < gate_info[g].nparams; k++) {
+            if (k)
+                fputs(", ", E->out);
+            put_angle(E, p[k]);
+        }
         fputc(')', E->out);
     }
 }
 
+/* Runs of controls of one polarity as ctrl(k) @ / negctrl(k) @ (the QDK's
+ * type checker gives up on long chains of single modifiers). */
 static void put_controls(Emit *E, const Op *op)
 {
-    for (uint32_t i = 0; i < op->nctrl; i++)
-        fputs(i < 64 && (op->negctrl >> i & 1) ? "negctrl @ " : "ctrl @ ", E->out);
+    for (uint32_t i = 0; i < op->nctrl;) {
+        bool neg = i < 64 && (op->negctrl >> i & 1);
+        uint32_t j = i + 1;
+        while (j < op->nctrl && (j < 64 && (op->negctrl >> j & 1)) == neg)
+            j++;
+        if (j - i == 1)
+            fputs(neg ? "negctrl @ " : "ctrl @ ", E->out);
+        else
+            fprintf(E->out, "%s(%u) @ ", neg ? "negctrl" : "ctrl", j - i);
+        i = j;
+    }
 }
 
 static void put_modifiers(Emit *E, const Op *op)

@@ -16,6 +16,7 @@
 #include "driver/commands.h"
 #include "frontend/sema.h"
 #include "passes/carleman.h"
+#include "passes/ntk_quantum.h"
 #include "passes/qrun.h"
 #include "passes/unroll.h"
 #include "support/diag.h"
@@ -31,7 +32,7 @@ typedef struct PipeArgs {
 } PipeArgs;
 
 enum { O_KAPPA0 = 256, O_CLOCK, O_PRECISION, O_SHOTS, O_SEED, O_SEGMENT, O_PROBLEM, O_JSON, O_FLAT, O_REPORT,
-       O_QUBIT, O_BUDGET, O_MAXQ };
+       O_QUBIT, O_BUDGET, O_MAXQ, O_TESTS, O_TESTPOINT };
 
 /* Parses one shared option; 0 handled, 1 not shared, 2 bad value. */
 static int pipe_option(const char *cmd, int c, PipeArgs *a)
@@ -75,18 +76,23 @@ static bool load_problems(const char *path, ProblemSet *ps, SrcFile **src)
     return false;
 }
 
-/* The problems selected by --problem: indices into ps->gd. */
-static int select_problems(const char *cmd, const ProblemSet *ps, const char *name, int *sel)
+/* The problems selected by --problem: indices into ps->gd (sel) and
+ * ps->ntk (nsel, may be NULL); the total. */
+static int select_problems(const char *cmd, const ProblemSet *ps, const char *name, int *sel, int *k_gd, int *nsel)
 {
-    int k = 0;
+    int k = 0, kn = 0;
     for (int i = 0; i < ps->ngd; i++)
         if (!name || !strcmp(ps->gd[i]->name, name))
             sel[k++] = i;
-    if (name && k == 0)
-        fprintf(stderr, "qgdc %s: no gd problem named '%s' in the file\n", cmd, name);
-    else if (k == 0)
-        fprintf(stderr, "qgdc %s: the file has no gd problem\n", cmd);
-    return k;
+    for (int i = 0; nsel && i < ps->nntk; i++)
+        if (!name || !strcmp(ps->ntk[i]->name, name))
+            nsel[kn++] = i;
+    if (name && k + kn == 0)
+        fprintf(stderr, "qgdc %s: no problem named '%s' in the file\n", cmd, name);
+    else if (k + kn == 0)
+        fprintf(stderr, "qgdc %s: the file has no problem\n", cmd);
+    *k_gd = k;
+    return k + kn;
 }
 
 /* ---- compile ---- */
@@ -111,6 +117,7 @@ static void usage_compile(FILE *out)
           "                    when -o names a file)\n"
           "  --json            the report as JSON\n"
           "  --problem NAME    the problem to compile when the file has several\n"
+          "  --test-point I    ntk problems: the test point whose circuit to write (default 0)\n"
           "  --kappa0 K        filter cut-off, lambda_min = ||M||/K (default: the file's, else 2(T+1))\n"
           "  --clock-bits P    phase-estimation clock qubits (default: from alpha, lambda_min and\n"
           "                    the precision; see docs/pipeline.md)\n"
@@ -175,12 +182,14 @@ int cmd_compile(int argc, char **argv)
         {"json", no_argument, NULL, O_JSON}, {"flat", no_argument, NULL, O_FLAT},
         {"report", required_argument, NULL, O_REPORT}, {"qubit", required_argument, NULL, O_QUBIT},
         {"budget", required_argument, NULL, O_BUDGET}, {"output", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+        {"test-point", required_argument, NULL, O_TESTPOINT}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     PipeArgs a;
     memset(&a, 0, sizeof a);
     a.output = "-";
     bool flat = false;
+    uint32_t test_point = 0;
+    double v;
     const char *report = NULL;
     ResPhysOptions po;
     memset(&po, 0, sizeof po);
@@ -195,6 +204,13 @@ int cmd_compile(int argc, char **argv)
         switch (c) {
         case O_FLAT: flat = true; break;
         case O_REPORT: report = optarg; break;
+        case O_TESTPOINT:
+            if (!arg_number(optarg, 0, 4294967295.0, &v) || v != floor(v)) {
+                fprintf(stderr, "qgdc compile: --test-point takes an integer >= 0\n");
+                return 2;
+            }
+            test_point = (uint32_t)v;
+            break;
         case O_QUBIT:
             po.qubit = res_qubit_model(optarg);
             if (!po.qubit) {
@@ -228,7 +244,8 @@ int cmd_compile(int argc, char **argv)
     }
     int rc = 0;
     int *sel = xmalloc((size_t)(ps.ngd ? ps.ngd : 1) * sizeof *sel);
-    int k = select_problems("compile", &ps, a.problem, sel);
+    int *nsel = xmalloc((size_t)(ps.nntk ? ps.nntk : 1) * sizeof *nsel);
+    int kg, k = select_problems("compile", &ps, a.problem, sel, &kg, nsel);
     if (k == 0) {
         rc = 2;
         goto out;
@@ -238,23 +255,48 @@ int cmd_compile(int argc, char **argv)
         rc = 2;
         goto out;
     }
-    GdProblem *p = ps.gd[sel[0]];
     QRun r;
+    memset(&r, 0, sizeof r);
+    res_init(&r.res);
+    NtkQRun nr;
+    memset(&nr, 0, sizeof nr);
+    res_init(&nr.res);
     char *err = NULL;
-    a.q.simulate = false;
-    a.q.measure = true;
-    if (!qrun_gd(p, &a.q, &r, &err)) {
-        diag_error(p->loc, "cannot compile problem '%s': %s", p->name, err);
-        free(err);
-        qrun_free(&r);
-        rc = 1;
-        goto out;
+    const Circuit *circ;
+    if (kg) {
+        GdProblem *p = ps.gd[sel[0]];
+        res_clear(&r.res);
+        a.q.simulate = false;
+        a.q.measure = true;
+        if (!qrun_gd(p, &a.q, &r, &err)) {
+            diag_error(p->loc, "cannot compile problem '%s': %s", p->name, err);
+            free(err);
+            qrun_free(&r);
+            ntk_qrun_free(&nr);
+            rc = 1;
+            goto out;
+        }
+        circ = &r.qs.c;
+    } else {
+        NtkProblem *p = ps.ntk[nsel[0]];
+        res_clear(&nr.res);
+        NtkQOptions no = {.kappa0 = a.q.kappa0, .clock_bits = a.q.clock_bits, .precision = a.q.precision,
+                          .simulate = false, .test = test_point};
+        if (!ntk_qrun(p, &no, &nr, &err)) {
+            diag_error(p->loc, "cannot compile problem '%s': %s", p->name, err);
+            free(err);
+            qrun_free(&r);
+            ntk_qrun_free(&nr);
+            rc = 1;
+            goto out;
+        }
+        circ = &nr.qs.c;
     }
     OutFile o;
     if (!out_open(&o, a.output)) {
         diag_plain("cannot write '%s'", a.output);
         rc = 1;
-    } else if (!qasm_emit(&r.qs.c, flat, o.fp, &err)) {
+    } else if (!qasm_emit(circ, flat, o.fp, &err)) {
         diag_plain("%s", err);
         free(err);
         out_abort(&o);
@@ -264,10 +306,11 @@ int cmd_compile(int argc, char **argv)
         rc = 1;
     }
     if (rc == 0 && report) {
+        const ResCounts *rcnt = kg ? &r.res : &nr.res;
         ResPhysical ph;
         res_phys_init(&ph);
         char *perr = NULL;
-        bool have = res_physical(&r.res, &po, &ph, &perr);
+        bool have = res_physical(rcnt, &po, &ph, &perr);
         OutFile ro;
         if (!out_open(&ro, report)) {
             diag_plain("cannot write '%s'", report);
@@ -277,15 +320,25 @@ int cmd_compile(int argc, char **argv)
                 JsonWriter w;
                 json_init(&w, ro.fp);
                 json_object(&w);
-                json_solver(&r, &w);
+                if (kg)
+                    json_solver(&r, &w);
+                else
+                    json_key(&w, "problem"), json_string(&w, nr.p->name), json_key(&w, "test_point"),
+                        json_uint(&w, test_point), json_key(&w, "qubits"), json_uint(&w, nr.qs.c.nqubits);
                 json_key(&w, "resources");
-                res_json(&r.res, have ? &ph : NULL, &w);
+                res_json(rcnt, have ? &ph : NULL, &w);
                 json_end(&w);
                 json_finish(&w);
             } else {
-                report_header(&r, ro.fp);
+                if (kg)
+                    report_header(&r, ro.fp);
+                else
+                    fprintf(ro.fp, "problem %s (ntk), test point %u: %u qubits, K~ %zu x %zu, %zu Pauli terms, "
+                                   "%u clock bits, Hadamard test of sign <y|K~^-1 k*>\n",
+                            nr.p->name, test_point, nr.qs.c.nqubits, nr.qs.dil.n, nr.qs.dil.n, nr.qs.be.nterms,
+                            nr.qs.p);
                 fputc('\n', ro.fp);
-                res_print(&r.res, have ? &ph : NULL, ro.fp);
+                res_print(rcnt, have ? &ph : NULL, ro.fp);
                 if (!have)
                     fprintf(ro.fp, "\nno physical estimate: %s\n", perr);
             }
@@ -298,8 +351,10 @@ int cmd_compile(int argc, char **argv)
         res_phys_clear(&ph);
     }
     qrun_free(&r);
+    ntk_qrun_free(&nr);
 out:
     free(sel);
+    free(nsel);
     problem_set_free(&ps);
     srcfile_free(src);
     return rc;
@@ -332,12 +387,19 @@ static void usage_run(FILE *out)
           "  --precision E     target precision (default: the file's, else 0.01)\n"
           "  --problem NAME    run only this problem\n"
           "  --max-qubits Q    simulate circuits of at most Q qubits (default 26)\n"
+          "  --tests K         ntk problems: run the first K test points (default: all)\n"
           "  --json            JSON for scripts\n"
           "  -o, --output F    write the report to F (atomically)\n"
           "  -h, --help        this help\n"
           "\n"
-          "Exit status: 0 when every read-out u(T) is within its printed budget, 3 when\n"
-          "one is not, 1 on errors, 2 on usage errors.\n",
+          "For an ntk problem: for each test point, the circuit that solves K~|v> ~ |k*>\n"
+          "and reads sign <y|v> with a Hadamard test (Zlokapa et al., Algorithm 1), its\n"
+          "prediction against the classical sparse-NTK and exact-NTK ones, and the\n"
+          "measurement counts (post-selection, sign).\n"
+          "\n"
+          "Exit status: 0 when every read-out u(T) is within its printed budget and every\n"
+          "quantum NTK prediction equals the classical sparse-NTK one, 3 when not, 1 on\n"
+          "errors, 2 on usage errors.\n",
           out);
 }
 
@@ -509,6 +571,79 @@ static void json_segments(const GdProblem *p, const QRunSegments *s, JsonWriter 
     json_end(w);
 }
 
+/* ---- NTK problems ---- */
+
+static void print_ntk(const NtkQRun *r, FILE *fp)
+{
+    const QSolve *q = &r->qs;
+    fprintf(fp, "problem %s (ntk): n = %u training points, %u test points run, kernel %s, L = %u\n", r->p->name, r->n,
+            r->ntests, ntk_kernel_name(r->p->kernel), r->p->L);
+    fprintf(fp, "  solver            K~ %zu x %zu (symmetric: no dilation), kappa(K~) = %.4g, kappa0 = %.4g, "
+                "lambda_min = %.4g\n",
+            q->dil.n, q->dil.n, r->kappa_Kt, q->kappa0, q->lambda_min);
+    fprintf(fp, "  block encoding    %zu Pauli terms on %u index qubits, alpha = %.6g; %u clock bits\n", q->be.nterms,
+            q->m, q->alpha, q->p);
+    fprintf(fp, "  qubits            %u: sys %u, idx %u, clock %u, anc 1, flag 1, Hadamard-test qubit 1\n",
+            q->c.nqubits, q->s, q->m, q->p);
+    fprintf(fp, "\n    %-5s %-6s %-7s %-7s %-8s %-11s %-11s %-9s %-9s %-10s %s\n", "test", "label", "exact", "sparse",
+            "quantum", "P0-P1", "predicted", "1/P(k*)", "1/Pkept", "sign shots", "shots 0/1");
+    for (uint32_t k = 0; k < r->ntests; k++) {
+        const NtkQTest *t = &r->test[k];
+        fprintf(fp, "    %-5u %+-6d %+-7d %+-7d %+-8d % -11.4g % -11.4g %-9.3g %-9.3g %-10.3g %llu/%llu\n", k, t->label,
+                t->pred_exact, t->pred_sparse, t->pred_quantum, t->diff, t->diff_predicted, 1 / t->P_amp,
+                t->p_kept > 0 ? 1 / t->p_kept : INFINITY, t->sign_shots, (unsigned long long)t->count0,
+                (unsigned long long)t->count1);
+    }
+    fprintf(fp, "\n  quantum predictions (exact outcome probabilities) equal the classical sparse-NTK ones on %u of %u "
+                "test points; the exact-NTK ones on %u of %u\n",
+            r->agree_sparse, r->ntests, r->agree_exact, r->ntests);
+    fprintf(fp, "  from %llu shots each: %u of %u equal the sparse-NTK predictions, %u of %u equal the true labels\n",
+            (unsigned long long)r->shots, r->agree_shots, r->ntests, r->correct, r->ntests);
+    fprintf(fp, "  1/P(k*) is the amplitude encoding's post-selection cost of Lemma III.4 (qgdc prepares |k*> exactly);\n"
+                "  1/Pkept the solver's repetitions; sign shots = 9/(P0-P1)^2 resolves the sign at 3 sigma.\n");
+    fprintf(fp, "  %.2f s\n\n", r->seconds);
+    res_print(&r->res, NULL, fp);
+}
+
+static void json_ntk(const NtkQRun *r, JsonWriter *w)
+{
+    json_object(w);
+    json_key(w, "problem"), json_string(w, r->p->name);
+    json_key(w, "kind"), json_string(w, "ntk");
+    json_key(w, "n"), json_uint(w, r->n);
+    json_key(w, "kappa_Kt"), json_double(w, r->kappa_Kt);
+    json_key(w, "kappa0"), json_double(w, r->qs.kappa0);
+    json_key(w, "alpha"), json_double(w, r->qs.alpha);
+    json_key(w, "clock_bits"), json_uint(w, r->qs.p);
+    json_key(w, "qubits"), json_uint(w, r->qs.c.nqubits);
+    json_key(w, "tests");
+    json_array(w);
+    for (uint32_t k = 0; k < r->ntests; k++) {
+        const NtkQTest *t = &r->test[k];
+        json_object(w);
+        json_key(w, "label"), json_int(w, t->label);
+        json_key(w, "exact"), json_int(w, t->pred_exact);
+        json_key(w, "sparse"), json_int(w, t->pred_sparse);
+        json_key(w, "quantum"), json_int(w, t->pred_quantum);
+        json_key(w, "shots_prediction"), json_int(w, t->pred_shots);
+        json_key(w, "diff"), json_double(w, t->diff);
+        json_key(w, "diff_predicted"), json_double(w, t->diff_predicted);
+        json_key(w, "overlap"), json_double(w, t->overlap);
+        json_key(w, "p_kept"), json_double(w, t->p_kept);
+        json_key(w, "P_amplitude_encoding"), json_double(w, t->P_amp);
+        json_key(w, "sign_shots"), json_double(w, t->sign_shots);
+        json_end(w);
+    }
+    json_end(w);
+    json_key(w, "agree_sparse"), json_uint(w, r->agree_sparse);
+    json_key(w, "agree_exact"), json_uint(w, r->agree_exact);
+    json_key(w, "agree_shots"), json_uint(w, r->agree_shots);
+    json_key(w, "correct"), json_uint(w, r->correct);
+    json_key(w, "resources");
+    res_json(&r->res, NULL, w);
+    json_end(w);
+}
+
 int cmd_run(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -516,14 +651,15 @@ int cmd_run(int argc, char **argv)
         {"precision", required_argument, NULL, O_PRECISION}, {"problem", required_argument, NULL, O_PROBLEM},
         {"json", no_argument, NULL, O_JSON}, {"shots", required_argument, NULL, O_SHOTS},
         {"seed", required_argument, NULL, O_SEED}, {"segment", required_argument, NULL, O_SEGMENT},
-        {"max-qubits", required_argument, NULL, O_MAXQ},
+        {"max-qubits", required_argument, NULL, O_MAXQ}, {"tests", required_argument, NULL, O_TESTS},
         {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     PipeArgs a;
     memset(&a, 0, sizeof a);
     a.output = "-";
     uint64_t segment = 0;
-    int c;
+    uint32_t max_tests = 0;
+    int c, k_gd = 0;
     double v;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
@@ -547,6 +683,13 @@ int cmd_run(int argc, char **argv)
             }
             a.q.seed = (unsigned long)v;
             a.q.seed_set = true;
+            break;
+        case O_TESTS:
+            if (!arg_number(optarg, 1, 4294967295.0, &v) || v != floor(v)) {
+                fprintf(stderr, "qgdc run: --tests takes a positive integer\n");
+                return 2;
+            }
+            max_tests = (uint32_t)v;
             break;
         case O_MAXQ:
             if (!arg_number(optarg, 1, 40, &v) || v != floor(v)) {
@@ -580,10 +723,13 @@ int cmd_run(int argc, char **argv)
     }
     a.q.simulate = true;
     int *sel = xmalloc((size_t)(ps.ngd ? ps.ngd : 1) * sizeof *sel);
-    int k = select_problems("run", &ps, a.problem, sel), rc = k ? 0 : 2;
+    int *nsel = xmalloc((size_t)(ps.nntk ? ps.nntk : 1) * sizeof *nsel);
+    int kall = select_problems("run", &ps, a.problem, sel, &k_gd, nsel), k = k_gd, kn = kall - k_gd;
+    int rc = kall ? 0 : 2;
     QRun *runs = xcalloc((size_t)(k ? k : 1), sizeof *runs);
     QRunSegments *segs = xcalloc((size_t)(k ? k : 1), sizeof *segs);
-    int done = 0;
+    NtkQRun *nruns = xcalloc((size_t)(kn ? kn : 1), sizeof *nruns);
+    int done = 0, ndone = 0;
     for (int i = 0; i < k; i++) {
         GdProblem *p = ps.gd[sel[i]];
         char *err = NULL;
@@ -598,6 +744,22 @@ int cmd_run(int argc, char **argv)
             break;
         }
         done++;
+    }
+    for (int i = 0; i < kn && rc == 0; i++) {
+        NtkProblem *p = ps.ntk[nsel[i]];
+        char *err = NULL;
+        if (isatty(2))
+            fprintf(stderr, "running %s ...\n", p->name);
+        NtkQOptions no = {.kappa0 = a.q.kappa0, .clock_bits = a.q.clock_bits, .precision = a.q.precision,
+                          .shots = a.q.shots, .seed = a.q.seed, .seed_set = a.q.seed_set, .max_tests = max_tests,
+                          .max_qubits = a.q.max_qubits, .simulate = true};
+        if (!ntk_qrun(p, &no, &nruns[i], &err)) {
+            diag_error(p->loc, "cannot run problem '%s': %s", p->name, err);
+            free(err);
+            rc = 1;
+            break;
+        }
+        ndone++;
     }
     if (rc == 0) {
         OutFile o;
@@ -625,6 +787,17 @@ int cmd_run(int argc, char **argv)
                 if (!seg && !(runs[i].err_total <= runs[i].budget))
                     rc = 3;
             }
+            for (int i = 0; i < ndone; i++) {
+                if (a.json)
+                    json_ntk(&nruns[i], &w);
+                else {
+                    if (i || done)
+                        fputc('\n', o.fp);
+                    print_ntk(&nruns[i], o.fp);
+                }
+                if (nruns[i].agree_sparse != nruns[i].ntests)
+                    rc = 3;
+            }
             if (a.json) {
                 json_end(&w);
                 json_end(&w);
@@ -640,9 +813,13 @@ int cmd_run(int argc, char **argv)
         qrun_free(&runs[i]);
         qrun_segments_free(&segs[i]);
     }
+    for (int i = 0; i < kn; i++)
+        ntk_qrun_free(&nruns[i]);
     free(runs);
     free(segs);
+    free(nruns);
     free(sel);
+    free(nsel);
     problem_set_free(&ps);
     srcfile_free(src);
     return rc;

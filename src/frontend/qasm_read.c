@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <uthash.h>
+
 #include "frontend/qasm_ast.h"
 #include "frontend/lex_state.h"
 #include "qasm_parser.h"
@@ -64,6 +66,7 @@ typedef enum StdKind {
     STD_U2,     /* gphase(−(φ+λ)/2); U(π/2, φ, λ) */
     STD_U3,     /* gphase(−(φ+λ)/2); U(θ, φ, λ) */
     STD_CU,     /* p(γ) a; ctrl @ U(θ, φ, λ) a, b */
+    STD_SEQ,    /* a sequence of built-in gates (std_steps) */
 } StdKind;
 
 typedef struct StdGate {
@@ -73,44 +76,146 @@ typedef struct StdGate {
     int nctrl; /* leading operands that are controls of `gate` */
     StdKind kind;
     bool builtin; /* available without stdgates.inc */
+    bool ext;     /* beyond the OpenQASM 3 stdgates.inc: one of the gates the
+                     QDK's standard library adds (Qiskit's). Like the QDK, they
+                     are available without the include and a program may
+                     define a gate of the same name, which then wins. */
 } StdGate;
 
 static const StdGate std_gates[] = {
-    {"U", 1, 3, GATE_U, 0, STD_DIRECT, true},
-    {"gphase", 0, 1, GATE_GPHASE, 0, STD_DIRECT, true},
-    {"p", 1, 1, GATE_P, 0, STD_DIRECT, false},
-    {"phase", 1, 1, GATE_P, 0, STD_DIRECT, false},
-    {"u1", 1, 1, GATE_P, 0, STD_DIRECT, false},
-    {"x", 1, 0, GATE_X, 0, STD_DIRECT, false},
-    {"y", 1, 0, GATE_Y, 0, STD_DIRECT, false},
-    {"z", 1, 0, GATE_Z, 0, STD_DIRECT, false},
-    {"h", 1, 0, GATE_H, 0, STD_DIRECT, false},
-    {"s", 1, 0, GATE_S, 0, STD_DIRECT, false},
-    {"sdg", 1, 0, GATE_SDG, 0, STD_DIRECT, false},
-    {"t", 1, 0, GATE_T, 0, STD_DIRECT, false},
-    {"tdg", 1, 0, GATE_TDG, 0, STD_DIRECT, false},
-    {"sx", 1, 0, GATE_SX, 0, STD_DIRECT, false},
-    {"rx", 1, 1, GATE_RX, 0, STD_DIRECT, false},
-    {"ry", 1, 1, GATE_RY, 0, STD_DIRECT, false},
-    {"rz", 1, 1, GATE_RZ, 0, STD_DIRECT, false},
-    {"id", 1, 0, GATE_ID, 0, STD_DIRECT, false},
-    {"cx", 2, 0, GATE_CX, 0, STD_DIRECT, false},
-    {"CX", 2, 0, GATE_CX, 0, STD_DIRECT, false},
-    {"cz", 2, 0, GATE_CZ, 0, STD_DIRECT, false},
-    {"swap", 2, 0, GATE_SWAP, 0, STD_DIRECT, false},
-    {"ccx", 3, 0, GATE_CCX, 0, STD_DIRECT, false},
-    {"cy", 2, 0, GATE_Y, 1, STD_DIRECT, false},
-    {"ch", 2, 0, GATE_H, 1, STD_DIRECT, false},
-    {"cp", 2, 1, GATE_P, 1, STD_DIRECT, false},
-    {"cphase", 2, 1, GATE_P, 1, STD_DIRECT, false},
-    {"crx", 2, 1, GATE_RX, 1, STD_DIRECT, false},
-    {"cry", 2, 1, GATE_RY, 1, STD_DIRECT, false},
-    {"crz", 2, 1, GATE_RZ, 1, STD_DIRECT, false},
-    {"cswap", 3, 0, GATE_SWAP, 1, STD_DIRECT, false},
-    {"u2", 1, 2, GATE_U, 0, STD_U2, false},
-    {"u3", 1, 3, GATE_U, 0, STD_U3, false},
-    {"cu", 2, 4, GATE_U, 1, STD_CU, false},
+    {"U", 1, 3, GATE_U, 0, STD_DIRECT, true, false},
+    {"gphase", 0, 1, GATE_GPHASE, 0, STD_DIRECT, true, false},
+    {"p", 1, 1, GATE_P, 0, STD_DIRECT, false, false},
+    {"phase", 1, 1, GATE_P, 0, STD_DIRECT, false, false},
+    {"u1", 1, 1, GATE_P, 0, STD_DIRECT, false, false},
+    {"x", 1, 0, GATE_X, 0, STD_DIRECT, false, false},
+    {"y", 1, 0, GATE_Y, 0, STD_DIRECT, false, false},
+    {"z", 1, 0, GATE_Z, 0, STD_DIRECT, false, false},
+    {"h", 1, 0, GATE_H, 0, STD_DIRECT, false, false},
+    {"s", 1, 0, GATE_S, 0, STD_DIRECT, false, false},
+    {"sdg", 1, 0, GATE_SDG, 0, STD_DIRECT, false, false},
+    {"t", 1, 0, GATE_T, 0, STD_DIRECT, false, false},
+    {"tdg", 1, 0, GATE_TDG, 0, STD_DIRECT, false, false},
+    {"sx", 1, 0, GATE_SX, 0, STD_DIRECT, false, false},
+    {"rx", 1, 1, GATE_RX, 0, STD_DIRECT, false, false},
+    {"ry", 1, 1, GATE_RY, 0, STD_DIRECT, false, false},
+    {"rz", 1, 1, GATE_RZ, 0, STD_DIRECT, false, false},
+    {"id", 1, 0, GATE_ID, 0, STD_DIRECT, false, false},
+    {"cx", 2, 0, GATE_CX, 0, STD_DIRECT, false, false},
+    {"CX", 2, 0, GATE_CX, 0, STD_DIRECT, false, false},
+    {"cz", 2, 0, GATE_CZ, 0, STD_DIRECT, false, false},
+    {"swap", 2, 0, GATE_SWAP, 0, STD_DIRECT, false, false},
+    {"ccx", 3, 0, GATE_CCX, 0, STD_DIRECT, false, false},
+    {"cy", 2, 0, GATE_Y, 1, STD_DIRECT, false, false},
+    {"ch", 2, 0, GATE_H, 1, STD_DIRECT, false, false},
+    {"cp", 2, 1, GATE_P, 1, STD_DIRECT, false, false},
+    {"cphase", 2, 1, GATE_P, 1, STD_DIRECT, false, false},
+    {"crx", 2, 1, GATE_RX, 1, STD_DIRECT, false, false},
+    {"cry", 2, 1, GATE_RY, 1, STD_DIRECT, false, false},
+    {"crz", 2, 1, GATE_RZ, 1, STD_DIRECT, false, false},
+    {"cswap", 3, 0, GATE_SWAP, 1, STD_DIRECT, false, false},
+    {"u2", 1, 2, GATE_U, 0, STD_U2, false, false},
+    {"u3", 1, 3, GATE_U, 0, STD_U3, false, false},
+    {"cu", 2, 4, GATE_U, 1, STD_CU, false, false},
+    /* The gates the QDK's standard library adds to stdgates.inc
+     * (qsharp-lang 1.32.5-dev, Std.OpenQASM.Intrinsic; Qiskit's standard
+     * gates), each with its standard matrix, global phase included (it
+     * shows under ctrl @): the matrix of Qiskit's definition, which the
+     * QDK's documentation cites. rccx and rc3x are refused (gate_stmt). */
+    {"cu1", 2, 1, GATE_P, 1, STD_DIRECT, false, true},
+    {"cu3", 2, 3, GATE_U, 1, STD_U3, false, true},
+    {"ccz", 3, 0, GATE_Z, 2, STD_DIRECT, false, true},
+    {"cs", 2, 0, GATE_S, 1, STD_DIRECT, false, true},
+    {"csdg", 2, 0, GATE_SDG, 1, STD_DIRECT, false, true},
+    {"csx", 2, 0, GATE_SX, 1, STD_DIRECT, false, true},
+    {"c3x", 4, 0, GATE_X, 3, STD_DIRECT, false, true},
+    {"c3sqrtx", 4, 0, GATE_SX, 3, STD_DIRECT, false, true},
+    {"sxdg", 1, 0, GATE_SX, 0, STD_SEQ, false, true},
+    {"r", 1, 2, GATE_U, 0, STD_SEQ, false, true},
+    {"rxx", 2, 1, GATE_COUNT, 0, STD_SEQ, false, true},
+    {"ryy", 2, 1, GATE_COUNT, 0, STD_SEQ, false, true},
+    {"rzz", 2, 1, GATE_COUNT, 0, STD_SEQ, false, true},
+    {"rzx", 2, 1, GATE_COUNT, 0, STD_SEQ, false, true},
+    {"dcx", 2, 0, GATE_COUNT, 0, STD_SEQ, false, true},
+    {"ecr", 2, 0, GATE_COUNT, 0, STD_SEQ, false, true},
+    {"xx_minus_yy", 2, 2, GATE_COUNT, 0, STD_SEQ, false, true},
+    {"xx_plus_yy", 2, 2, GATE_COUNT, 0, STD_SEQ, false, true},
 };
+
+/* One built-in gate of a sequence: operands are indices into the standard
+ * gate's qubits (controls first), angles already evaluated. */
+typedef struct Step {
+    GateKind gate;
+    int nctrl;
+    bool inv;
+    int q[3];
+    double p[3];
+} Step;
+
+#define STD_MAX_STEPS 16
+
+/* The sequence of a STD_SEQ gate for parameters p; returns its length.
+ * Qiskit's definitions, which the QDK's documentation cites:
+ *   rxx(θ) = exp(−iθ/2 X⊗X), ryy(θ) = exp(−iθ/2 Y⊗Y), rzz(θ) =
+ *   exp(−iθ/2 Z⊗Z), rzx(θ) a, b = exp(−iθ/2 Z_a X_b) (the QDK's rzx uses
+ *   u1 for rz, an extra phase e^{iθ/2});
+ *   ecr a, b = rzx(π/4) a, b; x a; rzx(−π/4) a, b = (X_a − Y_a X_b)/√2;
+ *   dcx a, b = cx a, b; cx b, a;
+ *   r(θ, φ) = u3(θ, φ − π/2, π/2 − φ) = U(θ, φ − π/2, π/2 − φ);
+ *   sxdg = inv @ sx;
+ *   xx_minus_yy(θ, β), xx_plus_yy(θ, β): Qiskit's sequences (below),
+ *   equal to its matrices exactly; the QDK's xx_plus_yy differs (it is
+ *   Qiskit's with −θ, −β). */
+static int std_steps(const char *name, const double *p, Step *s)
+{
+    int n = 0;
+#define STEP(g, c, i, q0, q1, q2, a0, a1, a2) (s[n++] = (Step){g, c, i, {q0, q1, q2}, {a0, a1, a2}})
+#define G1(g, a, th) STEP(GATE_##g, 0, false, a, 0, 0, th, 0, 0)
+#define CX(a, b) STEP(GATE_CX, 0, false, a, b, 0, 0, 0, 0)
+    if (!strcmp(name, "sxdg")) {
+        STEP(GATE_SX, 0, true, 0, 0, 0, 0, 0, 0);
+    } else if (!strcmp(name, "r")) {
+        STEP(GATE_U, 0, false, 0, 0, 0, p[0], p[1] - PI / 2, PI / 2 - p[1]);
+    } else if (!strcmp(name, "rxx")) {
+        G1(H, 0, 0), G1(H, 1, 0), CX(0, 1), G1(RZ, 1, p[0]), CX(0, 1), G1(H, 0, 0), G1(H, 1, 0);
+    } else if (!strcmp(name, "ryy")) {
+        G1(RX, 0, PI / 2), G1(RX, 1, PI / 2), CX(0, 1), G1(RZ, 1, p[0]), CX(0, 1);
+        G1(RX, 0, -PI / 2), G1(RX, 1, -PI / 2);
+    } else if (!strcmp(name, "rzz")) {
+        CX(0, 1), G1(RZ, 1, p[0]), CX(0, 1);
+    } else if (!strcmp(name, "rzx")) {
+        G1(H, 1, 0), CX(0, 1), G1(RZ, 1, p[0]), CX(0, 1), G1(H, 1, 0);
+    } else if (!strcmp(name, "dcx")) {
+        CX(0, 1), CX(1, 0);
+    } else if (!strcmp(name, "ecr")) {
+        G1(H, 1, 0), CX(0, 1), G1(RZ, 1, PI / 4), CX(0, 1), G1(H, 1, 0);
+        G1(X, 0, 0);
+        G1(H, 1, 0), CX(0, 1), G1(RZ, 1, -PI / 4), CX(0, 1), G1(H, 1, 0);
+    } else if (!strcmp(name, "xx_minus_yy")) {
+        /* rz(−β) b; rz(−π/2) a; sx a; rz(π/2) a; s b; cx a, b; ry(θ/2) a;
+         * ry(−θ/2) b; cx a, b; sdg b; rz(−π/2) a; sxdg a; rz(π/2) a; rz(β) b */
+        G1(RZ, 1, -p[1]), G1(RZ, 0, -PI / 2), G1(SX, 0, 0), G1(RZ, 0, PI / 2), G1(S, 1, 0), CX(0, 1);
+        G1(RY, 0, p[0] / 2), G1(RY, 1, -p[0] / 2), CX(0, 1), G1(SDG, 1, 0), G1(RZ, 0, -PI / 2);
+        STEP(GATE_SX, 0, true, 0, 0, 0, 0, 0, 0);
+        G1(RZ, 0, PI / 2), G1(RZ, 1, p[1]);
+    } else if (!strcmp(name, "xx_plus_yy")) {
+        /* Qiskit's rules (its docstring, which the QDK follows, swaps the
+         * roles of a and b and the sign of θ): rz(β) a; rz(−π/2) b; sx b;
+         * rz(π/2) b; s a; cx b, a; ry(−θ/2) b; ry(−θ/2) a; cx b, a; sdg a;
+         * rz(−π/2) b; sxdg b; rz(π/2) b; rz(−β) a */
+        G1(RZ, 0, p[1]), G1(RZ, 1, -PI / 2), G1(SX, 1, 0), G1(RZ, 1, PI / 2), G1(S, 0, 0), CX(1, 0);
+        G1(RY, 1, -p[0] / 2), G1(RY, 0, -p[0] / 2), CX(1, 0), G1(SDG, 0, 0), G1(RZ, 1, -PI / 2);
+        STEP(GATE_SX, 0, true, 1, 0, 0, 0, 0, 0);
+        G1(RZ, 1, PI / 2), G1(RZ, 0, -p[1]);
+    } else
+        ICE("std_steps: %s", name);
+#undef STEP
+#undef G1
+#undef CX
+    if (n > STD_MAX_STEPS)
+        ICE("std_steps: %s has %d steps", name, n);
+    return n;
+}
 
 static const StdGate *std_lookup(const char *name)
 {
@@ -155,6 +260,37 @@ typedef struct Cond {
     int value;
 } Cond;
 
+/* Names to indices: the program's gates, the IR definitions' names. */
+typedef struct NameIdx {
+    const char *name;
+    size_t idx;
+    UT_hash_handle hh;
+} NameIdx;
+
+static void names_add(NameIdx **h, const char *name, size_t idx)
+{
+    NameIdx *e = xmalloc(sizeof *e);
+    e->name = name;
+    e->idx = idx;
+    HASH_ADD_KEYPTR(hh, *h, e->name, strlen(e->name), e);
+}
+
+static NameIdx *names_find(NameIdx *h, const char *name)
+{
+    NameIdx *e;
+    HASH_FIND_STR(h, name, e);
+    return e;
+}
+
+static void names_free(NameIdx **h)
+{
+    NameIdx *e, *tmp;
+    HASH_ITER(hh, *h, e, tmp) {
+        HASH_DEL(*h, e);
+        free(e);
+    }
+}
+
 typedef struct Reader {
     Circuit *c;
     int errors;
@@ -162,7 +298,9 @@ typedef struct Reader {
     Reg *regs;
     size_t nregs;
     UGate *gates;
-    size_t ngates;
+    size_t ngates, capgates;
+    NameIdx *gate_names; /* index into gates */
+    NameIdx *def_names;  /* names of the IR definitions made so far */
     Binding *consts;
     size_t nconsts;
     Binding *scope; /* loop variables and gate parameters */
@@ -175,6 +313,13 @@ typedef struct Reader {
     int postselect; /* −1, or the value of a qgdc post-selection marker */
     uint64_t work;
     int depth; /* nesting in for/if */
+    /* definitions made for STD_SEQ gates under modifiers, per parameters */
+    struct SeqDef {
+        const StdGate *s;
+        double p[3];
+        uint32_t def;
+    } *seqdefs;
+    size_t nseqdefs;
 } Reader;
 
 __attribute__((format(printf, 3, 4))) static void err(Reader *R, Loc loc, const char *fmt, ...)
@@ -198,10 +343,16 @@ static Reg *find_reg(Reader *R, const char *name)
 
 static UGate *find_gate(Reader *R, const char *name)
 {
-    for (size_t i = 0; i < R->ngates; i++)
-        if (!strcmp(R->gates[i].def->name, name))
-            return &R->gates[i];
-    return NULL;
+    NameIdx *e = names_find(R->gate_names, name);
+    return e ? &R->gates[e->idx] : NULL;
+}
+
+/* A new IR definition, its name recorded for def_name_taken. */
+static uint32_t reader_def(Reader *R, const char *name, uint32_t nqubits, const char *doc)
+{
+    uint32_t def = circuit_def(R->c, name, nqubits, doc);
+    names_add(&R->def_names, R->c->defs[def].name, def);
+    return def;
 }
 
 static const Binding *find_const(Reader *R, const char *name)
@@ -253,7 +404,7 @@ static bool name_taken(Reader *R, const char *name, Loc loc, const char *what)
     }
     /* registers and constants may take a gate's name: the grammar keeps them apart */
     const StdGate *s = strcmp(what, "gate") ? NULL : std_lookup(name);
-    if (s && (s->builtin || R->stdgates)) {
+    if (s && !s->ext && (s->builtin || R->stdgates)) {
         err(R, loc, "%s '%s' is already defined (%s)", what, name,
             s->builtin ? "a built-in gate" : "by stdgates.inc");
         return true;
@@ -674,6 +825,75 @@ static void set_mods(Op *op, const Mods *M)
 }
 
 static int instantiate(Reader *R, UGate *g, const double *params);
+static bool def_name_taken(Reader *R, const char *n);
+
+/* A STD_SEQ gate. Without modifiers its steps go in place, on qubits q;
+ * one step takes the modifiers itself (its controls after theirs, its
+ * inverse combined with theirs); otherwise the sequence becomes an IR
+ * definition (one per parameter list, made on first use, named after the
+ * gate) called with the modifiers, so that inv @, pow(k) @ and ctrl @
+ * apply to the whole sequence. */
+static void apply_seq(Reader *R, const StdGate *s, const Mods *M, const double *p, const uint32_t *q)
+{
+    Circuit *c = R->c;
+    Step st[STD_MAX_STEPS];
+    int n = std_steps(s->name, p, st);
+    uint32_t k = M->nctrl, qs[64 + 3];
+    if (n == 1 || (k == 0 && !M->inv && M->pow == 1)) {
+        for (int i = 0; i < n; i++) {
+            uint32_t nq = (uint32_t)(st[i].nctrl + gate_info[st[i].gate].nqubits);
+            memcpy(qs, q, k * sizeof *q);
+            for (uint32_t j = 0; j < nq; j++)
+                qs[k + j] = q[k + (uint32_t)st[i].q[j]];
+            Op *op = circ_cgate(c, dst(R), st[i].gate, k + (uint32_t)st[i].nctrl, qs, st[i].p);
+            set_mods(op, M);
+            op->inv = M->inv != st[i].inv;
+            place(R, op);
+        }
+        return;
+    }
+    int np = s->nparams;
+    size_t j = 0;
+    while (j < R->nseqdefs &&
+           !(R->seqdefs[j].s == s && (!np || !memcmp(R->seqdefs[j].p, p, (size_t)np * sizeof *p))))
+        j++;
+    if (j == R->nseqdefs) {
+        StrBuf name = {0}, doc = {0};
+        size_t count = 0;
+        for (size_t i = 0; i < R->nseqdefs; i++)
+            count += R->seqdefs[i].s == s;
+        sb_printf(&name, "%s_%zu", s->name, count);
+        while (def_name_taken(R, name.s))
+            sb_putc(&name, '_');
+        sb_puts(&doc, s->name);
+        for (int i = 0; i < np; i++) {
+            char buf[40];
+            sb_printf(&doc, "%s%s", i ? ", " : "(", fmt_double(p[i], buf, sizeof buf));
+        }
+        if (np)
+            sb_putc(&doc, ')');
+        uint32_t def = reader_def(R, name.s, (uint32_t)s->nqubits, doc.s);
+        Block *body = circuit_def_body(c, def);
+        for (int i = 0; i < n; i++) {
+            uint32_t nq = (uint32_t)(st[i].nctrl + gate_info[st[i].gate].nqubits);
+            for (uint32_t t = 0; t < nq; t++)
+                qs[t] = (uint32_t)st[i].q[t];
+            Op *op = circ_cgate(c, body, st[i].gate, (uint32_t)st[i].nctrl, qs, st[i].p);
+            op->inv = st[i].inv;
+        }
+        sb_free(&name);
+        sb_free(&doc);
+        R->seqdefs = xrealloc(R->seqdefs, (R->nseqdefs + 1) * sizeof *R->seqdefs);
+        R->seqdefs[j].s = s;
+        memset(R->seqdefs[j].p, 0, sizeof R->seqdefs[j].p);
+        memcpy(R->seqdefs[j].p, p, (size_t)np * sizeof *p);
+        R->seqdefs[j].def = def;
+        R->nseqdefs++;
+    }
+    Op *op = circ_call(c, dst(R), R->seqdefs[j].def, k, q);
+    set_mods(op, M);
+    place(R, op);
+}
 
 /* One application of a standard gate on qubits q (modifier controls, then
  * the gate's own operands). */
@@ -697,6 +917,7 @@ static void apply_std(Reader *R, const StdGate *s, const Mods *M, const double *
         else
             u[0] = p[0], u[1] = p[1], u[2] = p[2];
         ph[0] = -(u[1] + u[2]) / 2;
+        k += (uint32_t)s->nctrl; /* cu3: ctrl @ u3 */
         if (ph[0] != 0) {
             op = circ_cgate(c, dst(R), GATE_GPHASE, k, q, ph);
             set_mods(op, M);
@@ -719,6 +940,9 @@ static void apply_std(Reader *R, const StdGate *s, const Mods *M, const double *
         place(R, op);
         return;
     }
+    case STD_SEQ:
+        apply_seq(R, s, M, p, q);
+        return;
     }
 }
 
@@ -733,7 +957,7 @@ static void gate_stmt(Reader *R, const QStmt *st)
         g = NULL; /* a gate may call only gates defined before it */
     if (!g) {
         s = std_lookup(st->name);
-        if (s && !s->builtin && !R->stdgates) {
+        if (s && !s->builtin && !s->ext && !R->stdgates) {
             err(R, st->name_loc, "unknown gate '%s' (it is in the standard library: add 'include \"stdgates.inc\";')",
                 st->name);
             return;
@@ -744,6 +968,11 @@ static void gate_stmt(Reader *R, const QStmt *st)
                     st->name, R->in_gate->def->name);
             else if (find_reg(R, st->name))
                 err(R, st->name_loc, "'%s' is a register, not a gate", st->name);
+            else if (!strcmp(st->name, "rccx") || !strcmp(st->name, "rc3x"))
+                err(R, st->name_loc,
+                    "gate '%s' (a Toffoli up to relative phases) is not supported; define it with 'gate' "
+                    "or use %s (the QDK accepts '%s' but cannot run it)",
+                    st->name, st->name[2] == 'c' ? "ccx" : "ctrl(3) @ x", st->name);
             else
                 err(R, st->name_loc, "unknown gate '%s'", st->name);
             return;
@@ -819,12 +1048,7 @@ static void stmts(Reader *R, const QStmtList *l);
 
 static bool def_name_taken(Reader *R, const char *n)
 {
-    if (gate_lookup(n) != GATE_COUNT || std_lookup(n))
-        return true;
-    for (size_t i = 0; i < R->c->ndefs; i++)
-        if (!strcmp(R->c->defs[i].name, n))
-            return true;
-    return false;
+    return gate_lookup(n) != GATE_COUNT || std_lookup(n) || names_find(R->def_names, n);
 }
 
 /* The IR definition of gate g for these parameter values (made on first
@@ -879,7 +1103,7 @@ static int instantiate(Reader *R, UGate *g, const double *params)
     }
     while (def_name_taken(R, name.s))
         sb_putc(&name, '_');
-    uint32_t def = circuit_def(R->c, name.s, (uint32_t)d->qubits.n, np ? doc.s : NULL);
+    uint32_t def = reader_def(R, name.s, (uint32_t)d->qubits.n, np ? doc.s : NULL);
     R->c->defs[def].body = body;
     sb_free(&name);
     sb_free(&doc);
@@ -914,10 +1138,14 @@ static void gate_def(Reader *R, const QStmt *st)
                 ok = false;
             }
     }
-    R->gates = xrealloc(R->gates, (R->ngates + 1) * sizeof *R->gates);
+    if (R->ngates == R->capgates) {
+        R->capgates = R->capgates ? 2 * R->capgates : 16;
+        R->gates = xrealloc(R->gates, R->capgates * sizeof *R->gates);
+    }
     UGate *g = &R->gates[R->ngates];
     memset(g, 0, sizeof *g);
     g->def = st;
+    names_add(&R->gate_names, st->name, R->ngates);
     g->order = (int)R->ngates++;
     g->bad = !ok;
     if (ok && st->params.n == 0)
@@ -1353,6 +1581,9 @@ bool qasm_read(const SrcFile *src, Circuit *out)
         for (size_t i = 0; i < R.ngates; i++)
             free(R.gates[i].inst);
         free(R.gates);
+        names_free(&R.gate_names);
+        names_free(&R.def_names);
+        free(R.seqdefs);
         free(R.regs);
         free(R.consts);
         free(R.scope);

@@ -9,6 +9,13 @@
  *   library, mapped exactly (global phase included, as stdgates.inc
  *   defines it) onto the IR's built-in gates with controls; U and gphase
  *   are always available;
+ *   the gates Microsoft's QDK adds to its standard library (Qiskit's
+ *   standard gates): cu1 cu3 ccz cs csdg csx c3x c3sqrtx sxdg r rxx ryy rzz
+ *   rzx dcx ecr xx_minus_yy xx_plus_yy — available with or without the
+ *   include, as in the QDK, and a program's own gate of the same name
+ *   takes precedence; each is given its standard (Qiskit) matrix, global
+ *   phase included, as built-in gates or, under modifiers, an IR
+ *   definition per parameter list (rccx and rc3x are refused);
  *   `qubit[n] q;` `qubit q;` `bit[n] c;` `bit c;` `qreg q[n];` `creg c[n];`,
  *   `bit[n] c = measure q;`;
  *   operands `q`, `q[i]` (negative i counts from the end), `q[a:b]`,

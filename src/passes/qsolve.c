@@ -133,8 +133,17 @@ bool qsolve_build(const SpMat *M, const double *rhs, const QSolveOptions *o, QSo
     out->def_qpe = pass_qpe(c, out->def_walk_c, p, true);
     out->def_invert = pass_invert(c, p, out->alpha, out->lambda_min, &out->inv);
 
-    /* main */
+    /* main, or with a Hadamard test the body of `solve` on every register
+     * (formal i = qubit i: the registers come first), called under
+     * negctrl(hq) */
+    uint32_t nsolve = c->nqubits, solve_def = 0;
     Block *b = &c->main;
+    if (o->hadamard_y) {
+        solve_def = circuit_def(c, "solve", nsolve, "the linear solver: |b>, qpe, invert, uncompute");
+        b = circuit_def_body(c, solve_def);
+        out->hq = circuit_qreg(c, "hq", 1);
+        out->hadamard = true;
+    }
     uint32_t *q = xmalloc((p + out->s + out->m + 2) * sizeof *q);
     for (unsigned i = 0; i < out->s; i++)
         q[i] = out->sys + i;
@@ -154,6 +163,26 @@ bool qsolve_build(const SpMat *M, const double *rhs, const QSolveOptions *o, QSo
     circ_call(c, b, out->def_invert, 0, iq)->comment = "invert: eigenvalue-filtered rotation (Theorem II.4)";
     pass_uncompute(c, b, out->def_qpe, q);
     free(q);
+    if (o->hadamard_y) {
+        /* (|0>|solve b> + |1>|y>)/sqrt2 on the kept flags, then h: the
+         * outcome difference P(0) - P(1) has the sign of <y|x> */
+        b = &c->main;
+        if (!state_prep_def(c, "prep_y", out->s, o->hadamard_y, SP_AUTO, &out->def_prep_y, NULL, err))
+            return false;
+        circ_gate(c, b, GATE_H, &out->hq, NULL)->comment = "Hadamard test of sign <y|x> (Zlokapa et al., Lemma III.7)";
+        uint32_t *aq = xmalloc((nsolve + 1) * sizeof *aq);
+        aq[0] = out->hq;
+        for (uint32_t i = 0; i < nsolve; i++)
+            aq[1 + i] = i;
+        circ_call(c, b, solve_def, 1, aq)->negctrl = 1;
+        for (unsigned i = 0; i < out->s; i++)
+            aq[1 + i] = out->sys + i;
+        circ_call(c, b, out->def_prep_y, 1, aq);
+        aq[1] = out->anc;
+        circ_cgate(c, b, GATE_X, 1, aq, NULL);
+        free(aq);
+        circ_gate(c, b, GATE_H, &out->hq, NULL);
+    }
     Op *ps = circ_postselect(c, b, out->anc, 1);
     ps->comment = "readout: keep the rotated branch (anc = 1), the well-conditioned one (flag = 0), idx = 0, "
                   "clock = 0 and the dilation's solution half";
@@ -164,7 +193,12 @@ bool qsolve_build(const SpMat *M, const double *rhs, const QSolveOptions *o, QSo
         circ_postselect(c, b, out->clock + i, 0);
     if (out->dil.dilated)
         circ_postselect(c, b, out->sys + out->s - 1, 1);
-    if (o->measure) {
+    if (o->hadamard_y) {
+        if (o->measure) {
+            uint32_t bit = circuit_creg(c, "sign", 1);
+            circ_measure(c, b, out->hq, bit);
+        }
+    } else if (o->measure) {
         int sq[DILATE_MAX_QUBITS];
         unsigned k = qsolve_solution_qubits(out, sq);
         uint32_t bits = circuit_creg(c, "x", k);

@@ -16,6 +16,13 @@
  * inv qpe(clock, sys, idx); post-select anc = 1, flag = 0, idx = 0,
  * clock = 0 and (when dilated) sys[s−1] = 1; with `measure`, measure the
  * solution qubits sys[0..s−2] (sys[0..s−1] undilated) into bits x.
+ * With hadamard_y (the NTK readout, Zlokapa et al. Lemma III.7) the steps
+ * from prep_b to the uncompute form a definition `solve`, and the main
+ * block is h(hq); negctrl(hq) @ solve; ctrl(hq) @ prep_y(sys);
+ * ctrl(hq) @ x(anc); h(hq); the same post-selections; measure hq. On the
+ * kept flags the state is ((a|x⟩ + |y⟩)|0⟩ + (a|x⟩ − |y⟩)|1⟩)/2, a the
+ * solver's amplitude, so P(hq = 0) − P(hq = 1) = 2a⟨y|x⟩/(1 + a²) (given
+ * the kept branch): its sign is that of ⟨y|x⟩.
  * The kept branch holds x_q ∝ Σ_λ g(λ)·⟨v_λ|b⟩ v_λ, g(λ) the
  * QPE-averaged λ_min/λ̃ — the filtered solution λ_min·x̃ up to the
  * discretisation of the clock.
@@ -45,6 +52,8 @@ typedef struct QSolveOptions {
     unsigned clock_bits;  /* 0: from precision */
     double precision;     /* ε in (0, 1) */
     bool measure;         /* measure the solution register at the end */
+    const double *hadamard_y; /* non-NULL: a Hadamard test of sign ⟨y|x⟩ instead
+                             (y of the dimension of H; the NTK readout) */
 } QSolveOptions;
 
 typedef struct QSolve {
@@ -59,6 +68,8 @@ typedef struct QSolve {
     uint32_t sys, idx, clock, anc, flag; /* register offsets */
     unsigned s, m;
     uint32_t def_prep_b, def_walk_c, def_qpe, def_invert;
+    bool hadamard;        /* built with the Hadamard test */
+    uint32_t hq, def_prep_y;
 } QSolve;
 
 bool qsolve_build(const SpMat *M, const double *rhs, const QSolveOptions *o, QSolve *out, char **err);

@@ -50,167 +50,158 @@
 // The resource estimator always uses its own fixed seed (StdRng seed 0) for
 // measurement outcomes, so it follows one pseudo-random branch of any `if` on a
 // measured bit, independent of --seed.
+//
+// LIBRARY. Imported as a module (interop.mjs does), nothing runs on import;
+// it exports loadQdk() (the wasm module, loaded once per process),
+// setSeed(key) (the RNG stream for the next runs; null: the OS RNG),
+// checkFile, runFile and estimateFile (each returns the JSON document the
+// CLI prints, with "ok", and never exits), estimatorParams and summarize.
 
 import fs from "node:fs";
 import path from "node:path";
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const PKG_DIR = path.join(HERE, "node_modules", "qsharp-lang");
+export const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const PKG_DIR = path.join(HERE, "node_modules", "qsharp-lang");
+const WASM = path.join(PKG_DIR, "lib", "web", "qsc_wasm_bg.wasm");
 
-function die(code, msg, json) {
-  if (json) process.stdout.write(JSON.stringify(json, null, 2) + "\n");
-  process.stderr.write(`qdk.mjs: ${msg}\n`);
-  process.exit(code);
-}
+export const qdkInstalled = () => fs.existsSync(WASM);
+export const qdkVersion = () => JSON.parse(fs.readFileSync(path.join(PKG_DIR, "package.json"), "utf8")).version;
 
-function usage(msg) {
-  die(2, `${msg}\nusage: node qdk.mjs check FILE.qasm\n` +
-    `       node qdk.mjs run FILE.qasm [--shots N] [--seed S]\n` +
-    `       node qdk.mjs estimate FILE.qasm [--params JSON|@file] [--qubit NAME] [--qec NAME] [--budget X] [--raw]`);
-}
-
-// ---------- argument parsing ----------
-const argv = process.argv.slice(2);
-const command = argv[0];
-if (!command || command === "-h" || command === "--help") usage("no command given");
-if (!["check", "run", "estimate"].includes(command)) usage(`unknown command '${command}'`);
-const opts = { shots: 1000, seed: null, params: null, raw: false, qubit: null, qec: null, budget: null, noCheck: false };
-let file = null;
-for (let i = 1; i < argv.length; i++) {
-  const a = argv[i];
-  const val = () => {
-    if (i + 1 >= argv.length) usage(`option ${a} needs a value`);
-    return argv[++i];
-  };
-  if (a === "--shots") opts.shots = Number(val());
-  else if (a === "--seed") opts.seed = val();
-  else if (a === "--params") opts.params = val();
-  else if (a === "--qubit") opts.qubit = val();
-  else if (a === "--qec") opts.qec = val();
-  else if (a === "--budget") opts.budget = Number(val());
-  else if (a === "--raw") opts.raw = true;
-  else if (a === "--no-check") opts.noCheck = true;
-  else if (a.startsWith("--")) usage(`unknown option ${a}`);
-  else if (file === null) file = a;
-  else usage(`unexpected argument '${a}'`);
-}
-if (!file) usage("no input file");
-if (!Number.isInteger(opts.shots) || opts.shots < 1) usage("--shots must be a positive integer");
-if (opts.budget !== null && !(opts.budget > 0 && opts.budget < 1)) usage("--budget must be in (0,1)");
-const absFile = path.resolve(file);
-let source;
-try {
-  source = fs.readFileSync(absFile, "utf8");
-} catch (e) {
-  die(2, `cannot read ${file}: ${e.message}`);
-}
-if (!fs.existsSync(path.join(PKG_DIR, "lib", "web", "qsc_wasm_bg.wasm")))
-  die(2, `qsharp-lang is not installed in ${HERE}/node_modules (run 'npm ci' in ${HERE})`);
-const qdkVersion = JSON.parse(fs.readFileSync(path.join(PKG_DIR, "package.json"), "utf8")).version;
-
-// ---------- deterministic RNG (must precede any simulation) ----------
-if (opts.seed !== null) {
-  let counter = 0;
-  let pool = Buffer.alloc(0);
-  const seedKey = String(opts.seed);
-  const next = (n) => {
-    while (pool.length < n) {
-      const h = createHash("sha256").update(`qgdc-interop\0${seedKey}\0${counter++}`).digest();
-      pool = Buffer.concat([pool, h]);
-    }
-    const out = pool.subarray(0, n);
-    pool = pool.subarray(n);
-    return out;
-  };
-  const detGetRandomValues = (arr) => {
-    const bytes = new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
-    bytes.set(next(bytes.length));
-    return arr;
-  };
-  try {
-    globalThis.crypto.getRandomValues = detGetRandomValues;
-  } catch { /* fall through to the check below */ }
-  if (globalThis.crypto.getRandomValues !== detGetRandomValues) {
-    Object.defineProperty(globalThis, "crypto", {
-      value: { ...globalThis.crypto, getRandomValues: detGetRandomValues },
-      configurable: true, writable: true,
-    });
+// ---------- deterministic RNG ----------
+// One hook, installed before the QDK is imported, serves either the OS RNG
+// (seed key null) or a SHA-256 counter stream keyed by the seed key.
+let seedKey = null, counter = 0, pool = Buffer.alloc(0);
+const osGetRandomValues = globalThis.crypto.getRandomValues.bind(globalThis.crypto);
+function nextBytes(n) {
+  while (pool.length < n) {
+    const h = createHash("sha256").update(`qgdc-interop\0${seedKey}\0${counter++}`).digest();
+    pool = Buffer.concat([pool, h]);
   }
+  const out = pool.subarray(0, n);
+  pool = pool.subarray(n);
+  return out;
+}
+const hookedGetRandomValues = (arr) => {
+  if (seedKey === null) return osGetRandomValues(arr);
+  const bytes = new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
+  bytes.set(nextBytes(bytes.length));
+  return arr;
+};
+try {
+  globalThis.crypto.getRandomValues = hookedGetRandomValues;
+} catch { /* fall through to the check below */ }
+if (globalThis.crypto.getRandomValues !== hookedGetRandomValues) {
+  Object.defineProperty(globalThis, "crypto", {
+    value: { ...globalThis.crypto, getRandomValues: hookedGetRandomValues },
+    configurable: true, writable: true,
+  });
+}
+// Restarts the stream: the simulator's next draws come from key (a string),
+// or from the OS RNG when key is null.
+export function setSeed(key) {
+  seedKey = key === null || key === undefined ? null : String(key);
+  counter = 0;
+  pool = Buffer.alloc(0);
 }
 
-const qs = await import("qsharp-lang");
-await qs.loadWasmModule(fs.readFileSync(path.join(PKG_DIR, "lib", "web", "qsc_wasm_bg.wasm")));
+let qsModule = null;
+export async function loadQdk() {
+  if (qsModule) return qsModule;
+  if (!qdkInstalled()) throw new Error(`qsharp-lang is not installed in ${HERE}/node_modules (run 'npm ci' in ${HERE})`);
+  const qs = await import("qsharp-lang");
+  await qs.loadWasmModule(fs.readFileSync(WASM));
+  qsModule = qs;
+  return qs;
+}
 
-// Files the QDK asked for but that could not be read. The project loader
-// silently substitutes an empty file for a missing `include`, so we report it.
-const unreadable = new Set();
-const host = {
-  readFile: async (uri) => {
-    try { return fs.readFileSync(uriToPath(uri), "utf8"); } catch { unreadable.add(uriToPath(uri)); return null; }
-  },
-  listDirectory: async (uri) => {
-    try {
-      const p = uriToPath(uri);
-      return fs.readdirSync(p, { withFileTypes: true })
-        .map((d) => [path.join(p, d.name), d.isDirectory() ? 2 : 1]);
-    } catch { return []; }
-  },
-  resolvePath: async (base, rel) => path.resolve(uriToPath(base), rel),
-  fetchGithub: async () => { throw new Error("GitHub sources are not available offline"); },
-  findManifestDirectory: async () => null,
-};
 function uriToPath(u) {
   return u.startsWith("file://") ? fileURLToPath(u) : u;
 }
+// A host for the QDK's project loader and language service. The project
+// loader silently substitutes an empty file for a missing `include`, so the
+// files it could not read are collected and reported.
+function makeHost(unreadable) {
+  return {
+    readFile: async (uri) => {
+      try { return fs.readFileSync(uriToPath(uri), "utf8"); } catch { unreadable.add(uriToPath(uri)); return null; }
+    },
+    listDirectory: async (uri) => {
+      try {
+        const p = uriToPath(uri);
+        return fs.readdirSync(p, { withFileTypes: true })
+          .map((d) => [path.join(p, d.name), d.isDirectory() ? 2 : 1]);
+      } catch { return []; }
+    },
+    resolvePath: async (base, rel) => path.resolve(uriToPath(base), rel),
+    fetchGithub: async () => { throw new Error("GitHub sources are not available offline"); },
+    findManifestDirectory: async () => null,
+  };
+}
 
-const base = { command, file, qdkVersion };
-
-function fmtDiag(d, doc) {
+function fmtDiag(d, doc, file) {
   const r = d.range?.start;
   const where = r ? `${path.basename(doc || d.uri || file)}:${r.line + 1}:${r.character + 1}` : path.basename(file);
   return {
     severity: d.severity,
     code: d.code ?? null,
     message: d.message,
-    file: doc || d.uri || absFile,
+    file: doc || d.uri || file,
     line: r ? r.line + 1 : null,
     column: r ? r.character + 1 : null,
     text: `${where}: ${d.severity}: ${d.message}${d.code ? ` [${d.code}]` : ""}`,
   };
 }
 
+function errorInfo(e, file) {
+  if (e && Array.isArray(e.diagnostics)) return e.diagnostics.map((x) => fmtDiag(x.diagnostic, x.document, file));
+  if (e && Array.isArray(e.errors)) return e.errors.map((x) => ({ message: String(x.message ?? x), text: String(x.message ?? x) }));
+  const m = e instanceof Error ? e.message : typeof e === "string" ? e : JSON.stringify(e);
+  return [{ message: m, text: m }];
+}
+
+// One file's session: its source, host and timings.
+async function session(command, file) {
+  const qs = await loadQdk();
+  const absFile = path.resolve(file);
+  const source = fs.readFileSync(absFile, "utf8");
+  const unreadable = new Set();
+  const timing = {}; // milliseconds per phase, reported as "timingMs"
+  const S = {
+    qs, file, absFile, source, unreadable, host: makeHost(unreadable), timing,
+    base: { command, file, qdkVersion: qdkVersion() },
+    async timed(name, fn) {
+      const t0 = performance.now();
+      try { return await fn(); } finally { timing[name] = Math.round(performance.now() - t0); }
+    },
+  };
+  return S;
+}
+
 // Static check through the language service: parse, lower, name resolution
 // and type check, no execution. Returns {errors, warnings}.
-async function staticCheck() {
-  const ls = await qs.getLanguageService(host);
+async function staticCheck(S) {
+  const ls = await S.qs.getLanguageService(S.host);
   const byUri = new Map();
   ls.addEventListener("diagnostics", (e) => byUri.set(e.detail.uri, e.detail.diagnostics));
   await ls.updateConfiguration({ targetProfile: "unrestricted" });
-  await ls.updateDocument(absFile, 1, source, "openqasm");
+  await ls.updateDocument(S.absFile, 1, S.source, "openqasm");
   await ls.dispose(); // stops the update loop after it has processed the document
   const all = [];
-  for (const [uri, diags] of byUri) for (const d of diags) all.push(fmtDiag(d, uri));
+  for (const [uri, diags] of byUri) for (const d of diags) all.push(fmtDiag(d, uri, S.absFile));
   return {
     errors: all.filter((d) => d.severity === "error"),
     warnings: all.filter((d) => d.severity !== "error"),
   };
 }
 
-async function loadProgram() {
-  const loader = await qs.getProjectLoader(host);
-  const cfg = await loader.loadOpenQasmProject(absFile);
+async function loadProgram(S) {
+  const loader = await S.qs.getProjectLoader(S.host);
+  const cfg = await loader.loadOpenQasmProject(S.absFile);
   if (cfg.errors && cfg.errors.length) throw new Error(cfg.errors.join("; "));
-  if (unreadable.size) throw new Error(`include file not found: ${[...unreadable].join(", ")}`);
+  if (S.unreadable.size) throw new Error(`include file not found: ${[...S.unreadable].join(", ")}`);
   return { packageGraphSources: cfg.packageGraphSources, projectType: "openqasm", profile: "unrestricted" };
-}
-
-function errorInfo(e) {
-  if (e && Array.isArray(e.diagnostics)) return e.diagnostics.map((x) => fmtDiag(x.diagnostic, x.document));
-  if (e && Array.isArray(e.errors)) return e.errors.map((x) => ({ message: String(x.message ?? x), text: String(x.message ?? x) }));
-  const m = e instanceof Error ? e.message : typeof e === "string" ? e : JSON.stringify(e);
-  return [{ message: m, text: m }];
 }
 
 // ---------- parsing the QDK's printed values ----------
@@ -260,47 +251,55 @@ function render(n, qasmOrder) {
   return n.v.map((x) => render(x, qasmOrder)).join(" "); // tuple
 }
 
-// ---------- commands ----------
-async function cmdCheck() {
-  const { errors, warnings } = await timed("check", staticCheck);
+// ---------- the three operations ----------
+// Each returns the JSON document ("ok" true or false); on failure it also
+// carries "exitCode" (1 rejected, 2 internal) and "message" (one line),
+// which the CLI prints on stderr and drops from the JSON.
+function fail(out, exitCode, message) {
+  return Object.assign(out, { ok: false, exitCode, message });
+}
+
+export async function checkFile(file) {
+  const S = await session("check", file);
+  const { errors, warnings } = await S.timed("check", () => staticCheck(S));
   if (errors.length === 0) {
-    try { await timed("load", loadProgram); } catch (e) { errors.push(...errorInfo(e)); }
+    try { await S.timed("load", () => loadProgram(S)); } catch (e) { errors.push(...errorInfo(e, S.absFile)); }
   }
-  const out = { ...base, ok: errors.length === 0, errors, warnings, timingMs: timing };
-  if (errors.length) die(1, `${file} rejected by QDK: ${errors[0].text}`, out);
+  const out = { ...S.base, ok: errors.length === 0, errors, warnings, timingMs: S.timing };
+  if (errors.length) return fail(out, 1, `${file} rejected by QDK: ${errors[0].text}`);
   return out;
 }
 
-const timing = {}; // milliseconds per phase, reported as "timingMs"
-async function timed(name, fn) {
-  const t0 = performance.now();
-  try { return await fn(); } finally { timing[name] = Math.round(performance.now() - t0); }
-}
-
-async function compileOrDie() {
+async function compile(S, noCheck) {
   let errors = [], warnings = [];
-  if (!opts.noCheck) ({ errors, warnings } = await timed("check", staticCheck));
-  if (errors.length) die(1, `${file} rejected by QDK: ${errors[0].text}`, { ...base, ok: false, stage: "check", errors, warnings });
+  if (!noCheck) ({ errors, warnings } = await S.timed("check", () => staticCheck(S)));
+  if (errors.length) return { failed: fail({ ...S.base, stage: "check", errors, warnings }, 1, `${S.file} rejected by QDK: ${errors[0].text}`) };
   try {
-    return { program: await timed("load", loadProgram), warnings };
+    return { program: await S.timed("load", () => loadProgram(S)), warnings };
   } catch (e) {
-    const errs = errorInfo(e);
-    die(1, `${file}: project load failed: ${errs[0].text}`, { ...base, ok: false, stage: "load", errors: errs });
+    const errs = errorInfo(e, S.absFile);
+    return { failed: fail({ ...S.base, stage: "load", errors: errs }, 1, `${S.file}: project load failed: ${errs[0].text}`) };
   }
 }
 
-async function cmdRun() {
-  const { program, warnings } = await compileOrDie();
-  const compiler = await qs.getCompiler();
-  const ev = new qs.QscEventTarget(true);
+// opts: shots (default 1000), seed (null: the OS RNG; else the stream is
+// restarted with this key just before the simulation), noCheck.
+export async function runFile(file, opts = {}) {
+  const shots = opts.shots ?? 1000, seed = opts.seed ?? null;
+  const S = await session("run", file);
+  const c = await compile(S, opts.noCheck);
+  if (c.failed) return c.failed;
+  const compiler = await S.qs.getCompiler();
+  const ev = new S.qs.QscEventTarget(true);
+  if (seed !== null) setSeed(seed);
   const t0 = performance.now();
   try {
-    await compiler.run(program, "", opts.shots, ev);
+    await compiler.run(c.program, "", shots, ev);
   } catch (e) {
-    const errs = errorInfo(e);
-    die(1, `${file}: QDK run failed: ${errs[0].text}`, { ...base, ok: false, stage: "run", errors: errs });
+    const errs = errorInfo(e, S.absFile);
+    return fail({ ...S.base, stage: "run", errors: errs }, 1, `${file}: QDK run failed: ${errs[0].text}`);
   }
-  timing.run = Math.round(performance.now() - t0);
+  S.timing.run = Math.round(performance.now() - t0);
   const results = ev.getResults();
   const histogramRaw = {}, histogram = {}, histogramQasm = {}, failures = {};
   let failed = 0;
@@ -326,40 +325,45 @@ async function cmdRun() {
   }
   const sortObj = (o) => Object.fromEntries(Object.entries(o).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
   const out = {
-    ...base, ok: failed === 0 && results.length === opts.shots,
-    shots: opts.shots, seed: opts.seed, completedShots: results.length, failedShots: failed,
+    ...S.base, ok: failed === 0 && results.length === shots,
+    shots, seed, completedShots: results.length, failedShots: failed,
     bitOrder: "histogram: QDK order, c[0] leftmost; histogramQasm: each register c[n-1]..c[0] (c[0] rightmost); tuple members in declaration order separated by spaces",
     histogram: sortObj(histogram), histogramQasm: sortObj(histogramQasm), histogramRaw: sortObj(histogramRaw),
-    failures, messages: [...messages], warnings, timingMs: timing,
+    failures, messages: [...messages], warnings: c.warnings, timingMs: S.timing,
   };
-  if (!out.ok) die(1, `${file}: ${failed} of ${opts.shots} shots failed: ${Object.keys(failures)[0] ?? "missing results"}`, out);
+  if (!out.ok) return fail(out, 1, `${file}: ${failed} of ${shots} shots failed: ${Object.keys(failures)[0] ?? "missing results"}`);
   return out;
 }
 
-function estimatorParams() {
+// The estimator's job parameters: the defaults ({}) first, then --params
+// (one object or a list), then the --qubit/--qec/--budget shorthand.
+// Throws on bad input.
+export function estimatorParams(o = {}) {
   const list = [{}]; // the estimator's defaults: qubit_gate_ns_e3, surface_code, errorBudget 1e-3
   const labels = ["default"];
-  if (opts.params !== null) {
-    let text = opts.params;
-    if (text.startsWith("@")) {
-      try { text = fs.readFileSync(text.slice(1), "utf8"); } catch (e) { usage(`cannot read ${text.slice(1)}: ${e.message}`); }
+  if (o.params != null) {
+    let text = o.params;
+    if (typeof text === "string" && text.startsWith("@")) {
+      try { text = fs.readFileSync(text.slice(1), "utf8"); } catch (e) { throw new Error(`cannot read ${text.slice(1)}: ${e.message}`); }
     }
-    let p;
-    try { p = JSON.parse(text); } catch (e) { usage(`--params is not JSON: ${e.message}`); }
-    for (const x of Array.isArray(p) ? p : [p]) { list.push(x); labels.push("params"); }
+    let p = text;
+    if (typeof text === "string") {
+      try { p = JSON.parse(text); } catch (e) { throw new Error(`--params is not JSON: ${e.message}`); }
+    }
+    for (const x of Array.isArray(p) ? p : [p]) { list.push(x); labels.push(x?.label ?? "params"); }
   }
-  if (opts.qubit !== null || opts.qec !== null || opts.budget !== null) {
+  if (o.qubit != null || o.qec != null || o.budget != null) {
     const x = {};
-    if (opts.qubit !== null) x.qubitParams = { name: opts.qubit };
-    if (opts.qec !== null) x.qecScheme = { name: opts.qec };
-    else if (opts.qubit !== null && opts.qubit.startsWith("qubit_maj")) x.qecScheme = { name: "floquet_code" };
-    if (opts.budget !== null) x.errorBudget = opts.budget;
+    if (o.qubit != null) x.qubitParams = { name: o.qubit };
+    if (o.qec != null) x.qecScheme = { name: o.qec };
+    else if (o.qubit != null && o.qubit.startsWith("qubit_maj")) x.qecScheme = { name: "floquet_code" };
+    if (o.budget != null) x.errorBudget = o.budget;
     list.push(x); labels.push("options");
   }
   return { list, labels };
 }
 
-function summarize(r) {
+export function summarize(r) {
   const b = r.physicalCounts?.breakdown ?? {};
   return {
     logicalCounts: r.logicalCounts,
@@ -398,21 +402,25 @@ function summarize(r) {
   };
 }
 
-async function cmdEstimate() {
-  const { program, warnings } = await compileOrDie();
-  const { list, labels } = estimatorParams();
-  const compiler = await qs.getCompiler();
+// opts: list and labels (from estimatorParams; default: the defaults only),
+// noCheck, raw (keep the estimator's own result in each item).
+export async function estimateFile(file, opts = {}) {
+  const S = await session("estimate", file);
+  const c = await compile(S, opts.noCheck);
+  if (c.failed) return c.failed;
+  const list = opts.list ?? [{}], labels = opts.labels ?? ["default"];
+  const compiler = await S.qs.getCompiler();
   const t0 = performance.now();
   let text;
   try {
-    text = await compiler.getEstimates(program, "", JSON.stringify(list));
+    text = await compiler.getEstimates(c.program, "", JSON.stringify(list));
   } catch (e) {
-    const errs = errorInfo(e);
-    die(1, `${file}: QDK estimator failed: ${errs[0].text}`, { ...base, ok: false, stage: "estimate", errors: errs });
+    const errs = errorInfo(e, S.absFile);
+    return fail({ ...S.base, stage: "estimate", errors: errs }, 1, `${file}: QDK estimator failed: ${errs[0].text}`);
   }
-  timing.estimate = Math.round(performance.now() - t0);
+  S.timing.estimate = Math.round(performance.now() - t0);
   let parsed;
-  try { parsed = JSON.parse(text); } catch { die(2, `estimator returned non-JSON: ${String(text).slice(0, 200)}`); }
+  try { parsed = JSON.parse(text); } catch { return fail({ ...S.base }, 2, `estimator returned non-JSON: ${String(text).slice(0, 200)}`); }
   if (!Array.isArray(parsed)) parsed = [parsed];
   const estimates = parsed.map((r, i) => {
     const e = { label: labels[i] ?? `item${i}`, params: list[i] };
@@ -423,21 +431,87 @@ async function cmdEstimate() {
   });
   const ok = estimates.every((e) => e.ok);
   const out = {
-    ...base, ok,
+    ...S.base, ok,
     logicalCounts: estimates.find((e) => e.ok)?.logicalCounts ?? null,
-    estimates, warnings, timingMs: timing,
+    estimates, warnings: c.warnings, timingMs: S.timing,
   };
   if (!ok) {
     const bad = estimates.find((e) => !e.ok);
-    die(1, `${file}: estimator (${bad.label}) failed: ${bad.error.code}: ${bad.error.message}`, out);
+    return fail(out, 1, `${file}: estimator (${bad.label}) failed: ${bad.error.code}: ${bad.error.message}`);
   }
   return out;
 }
 
-try {
-  const out = command === "check" ? await cmdCheck() : command === "run" ? await cmdRun() : await cmdEstimate();
+// ---------- command line ----------
+function die(code, msg, json) {
+  if (json) process.stdout.write(JSON.stringify(json, null, 2) + "\n");
+  process.stderr.write(`qdk.mjs: ${msg}\n`);
+  process.exit(code);
+}
+
+function usage(msg) {
+  die(2, `${msg}\nusage: node qdk.mjs check FILE.qasm\n` +
+    `       node qdk.mjs run FILE.qasm [--shots N] [--seed S]\n` +
+    `       node qdk.mjs estimate FILE.qasm [--params JSON|@file] [--qubit NAME] [--qec NAME] [--budget X] [--raw]`);
+}
+
+async function main(argv) {
+  const command = argv[0];
+  if (!command || command === "-h" || command === "--help") usage("no command given");
+  if (!["check", "run", "estimate"].includes(command)) usage(`unknown command '${command}'`);
+  const opts = { shots: 1000, seed: null, params: null, raw: false, qubit: null, qec: null, budget: null, noCheck: false };
+  let file = null;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => {
+      if (i + 1 >= argv.length) usage(`option ${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === "--shots") opts.shots = Number(val());
+    else if (a === "--seed") opts.seed = val();
+    else if (a === "--params") opts.params = val();
+    else if (a === "--qubit") opts.qubit = val();
+    else if (a === "--qec") opts.qec = val();
+    else if (a === "--budget") opts.budget = Number(val());
+    else if (a === "--raw") opts.raw = true;
+    else if (a === "--no-check") opts.noCheck = true;
+    else if (a.startsWith("--")) usage(`unknown option ${a}`);
+    else if (file === null) file = a;
+    else usage(`unexpected argument '${a}'`);
+  }
+  if (!file) usage("no input file");
+  if (!Number.isInteger(opts.shots) || opts.shots < 1) usage("--shots must be a positive integer");
+  if (opts.budget !== null && !(opts.budget > 0 && opts.budget < 1)) usage("--budget must be in (0,1)");
+  try {
+    fs.readFileSync(path.resolve(file));
+  } catch (e) {
+    die(2, `cannot read ${file}: ${e.message}`);
+  }
+  if (!qdkInstalled()) die(2, `qsharp-lang is not installed in ${HERE}/node_modules (run 'npm ci' in ${HERE})`);
+  let ep = null;
+  if (command === "estimate") {
+    try { ep = estimatorParams(opts); } catch (e) { usage(e.message); }
+  }
+  // The stream starts before the QDK loads, as it always has, so a given
+  // (file, shots, seed, QDK version) keeps its histogram.
+  if (opts.seed !== null) setSeed(opts.seed);
+  await loadQdk();
+  const out = command === "check" ? await checkFile(file)
+    : command === "run" ? await runFile(file, { shots: opts.shots, seed: null, noCheck: opts.noCheck })
+    : await estimateFile(file, { ...ep, noCheck: opts.noCheck, raw: opts.raw });
+  if (command === "run") out.seed = opts.seed;
+  if (!out.ok) {
+    const { exitCode, message, ...json } = out;
+    die(exitCode ?? 1, message ?? "failed", json);
+  }
   process.stdout.write(JSON.stringify(out, null, 2) + "\n");
   process.exit(0);
-} catch (e) {
-  die(2, `internal error: ${e?.stack ?? e}`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  try {
+    await main(process.argv.slice(2));
+  } catch (e) {
+    die(2, `internal error: ${e?.stack ?? e}`);
+  }
 }

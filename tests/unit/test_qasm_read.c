@@ -1,8 +1,9 @@
 /* test_qasm_read.c — the OpenQASM 3 reader (src/frontend/qasm_read.c):
  * small programs read and compared with their circuit_dump; every standard
  * gate run by the executor on a random state against its matrix written
- * from the OpenQASM 3 stdgates.inc definitions (plain and under ctrl,
- * negctrl, inv, pow; 1e-12, global phase included); qgdc's own emitter
+ * from the OpenQASM 3 stdgates.inc definitions, and each gate the QDK adds
+ * against its closed-form matrix (plain and under ctrl, negctrl, inv, pow;
+ * 1e-12, global phase included); qgdc's own emitter
  * output read back to the same circuit; and the diagnostics (message,
  * line and column) of bad programs. */
 #include "unit.h"
@@ -261,13 +262,68 @@ static const RefGate ref_gates[] = {
     {"cry", 1, 1, 1}, {"crz", 1, 1, 1}, {"ch", 0, 1, 1}, {"swap", 0, 0, 2}, {"ccx", 0, 2, 1}, {"cswap", 0, 1, 2},
     {"cu", 4, 1, 1}, {"CX", 0, 1, 1}, {"phase", 1, 0, 1}, {"cphase", 1, 1, 1}, {"id", 0, 0, 1}, {"u1", 1, 0, 1},
     {"u2", 2, 0, 1}, {"u3", 3, 0, 1}, {"U", 3, 0, 1},
+    /* the QDK's additions (Qiskit's standard gates) */
+    {"cu1", 1, 1, 1}, {"cu3", 3, 1, 1}, {"ccz", 0, 2, 1}, {"cs", 0, 1, 1}, {"csdg", 0, 1, 1}, {"csx", 0, 1, 1},
+    {"c3x", 0, 3, 1}, {"c3sqrtx", 0, 3, 1}, {"sxdg", 0, 0, 1}, {"r", 2, 0, 1}, {"rxx", 1, 0, 2}, {"ryy", 1, 0, 2},
+    {"rzz", 1, 0, 2}, {"rzx", 1, 0, 2}, {"dcx", 0, 0, 2}, {"ecr", 0, 0, 2}, {"xx_minus_yy", 2, 0, 2},
+    {"xx_plus_yy", 2, 0, 2},
 };
+
+/* Y|v⟩ = y_phase(v)|1−v⟩ */
+static cplx y_phase(int v) { return v ? -I : I; }
+
+/* The two-qubit gates and r, sxdg from their closed forms (Qiskit's
+ * matrices); basis index a + 2b for operands a, b. False for other names. */
+static bool ref_ext(const char *n, const double *p, cplx *m)
+{
+    double c = cos(p[0] / 2), s = sin(p[0] / 2), r2 = sqrt(0.5);
+    if (!strcmp(n, "sxdg")) {
+        m[0] = m[3] = (1 - I) / 2, m[1] = m[2] = (1 + I) / 2;
+        return true;
+    }
+    if (!strcmp(n, "r")) { /* cos(θ/2) I − i sin(θ/2) (cos φ X + sin φ Y) */
+        m[0] = m[3] = c, m[1] = -I * cexp(-I * p[1]) * s, m[2] = -I * cexp(I * p[1]) * s;
+        return true;
+    }
+    if (!strcmp(n, "xx_plus_yy")) {
+        m[0] = m[15] = 1, m[5] = m[10] = c;
+        m[1 * 4 + 2] = -I * s * cexp(-I * p[1]), m[2 * 4 + 1] = -I * s * cexp(I * p[1]);
+        return true;
+    }
+    if (!strcmp(n, "xx_minus_yy")) {
+        m[5] = m[10] = 1, m[0] = m[15] = c;
+        m[0 * 4 + 3] = -I * s * cexp(-I * p[1]), m[3 * 4 + 0] = -I * s * cexp(I * p[1]);
+        return true;
+    }
+    bool known = false;
+    for (int j = 0; j < 4; j++) {
+        int a = j & 1, b = j >> 1;
+        double za = 1 - 2 * a, zb = 1 - 2 * b;
+        if (!strcmp(n, "rxx")) /* cos I − i sin X⊗X */
+            m[j * 4 + j] = c, m[(j ^ 3) * 4 + j] = -I * s, known = true;
+        else if (!strcmp(n, "ryy"))
+            m[j * 4 + j] = c, m[(j ^ 3) * 4 + j] = -I * s * y_phase(a) * y_phase(b), known = true;
+        else if (!strcmp(n, "rzz"))
+            m[j * 4 + j] = cexp(-I * p[0] / 2 * za * zb), known = true;
+        else if (!strcmp(n, "rzx")) /* cos I − i sin Z_a X_b */
+            m[j * 4 + j] = c, m[(j ^ 2) * 4 + j] = -I * s * za, known = true;
+        else if (!strcmp(n, "ecr")) /* (X_a − Y_a X_b)/√2 */
+            m[(j ^ 1) * 4 + j] = r2, m[(j ^ 3) * 4 + j] = -r2 * y_phase(a), known = true;
+        else if (!strcmp(n, "dcx")) /* |a, b⟩ → |b, a ⊕ b⟩ */
+            m[(b + 2 * (a ^ b)) * 4 + j] = 1, known = true;
+    }
+    return known;
+}
 
 /* Base matrix (2^ntarget square) of a gate with parameters p. */
 static void ref_base(const char *n, const double *p, cplx *m)
 {
     double s2 = sqrt(0.5);
     memset(m, 0, 16 * sizeof *m);
+    if (ref_ext(n, p, m))
+        return;
+    if (!strcmp(n, "c3x") || !strcmp(n, "c3sqrtx"))
+        n = n[2] == 'x' ? "x" : "sx";
     if (!strcmp(n, "swap") || !strcmp(n, "cswap")) {
         m[0] = m[4 * 1 + 2] = m[4 * 2 + 1] = m[15] = 1;
         return;
@@ -458,6 +514,27 @@ static void test_gphase_simulated(void)
     circuit_free(&c);
 }
 
+/* The QDK's additional gates: available without the include, expanded in
+ * place without modifiers, one definition per parameter list under them,
+ * and a program's own gate of the same name wins. */
+static void test_ext_gates(void)
+{
+    check_dump("OPENQASM 3.0;\nqubit[3] q;\nrzz(0.5) q[0], q[1];\nccz q[0], q[1], q[2];\nsxdg q[2];\n"
+               "ctrl @ rzz(0.5) q[2], q[0], q[1];\ninv @ rzz(0.5) q[1], q[0];\nctrl @ rzz(0.25) q[2], q[0], q[1];\n"
+               "pow(2) @ dcx q[0], q[1];\nctrl @ sxdg q[0], q[1];\ncu3(1, 2, 3) q[0], q[1];\n",
+               "circuit: 3 qubits, 0 bits\nqreg q[3] at 0\n"
+               "def rzz_0(2 qubits)  # rzz(0.5)\n  cx 0, 1\n  rz(0.5) 1\n  cx 0, 1\n"
+               "def rzz_1(2 qubits)  # rzz(0.25)\n  cx 0, 1\n  rz(0.25) 1\n  cx 0, 1\n"
+               "def dcx_0(2 qubits)  # dcx\n  cx 0, 1\n  cx 1, 0\n"
+               "main\n  cx 0, 1\n  rz(0.5) 1\n  cx 0, 1\n  ctrl ctrl z 0, 1, 2\n  inv sx 2\n"
+               "  ctrl rzz_0 2, 0, 1\n  inv rzz_0 1, 0\n  ctrl rzz_1 2, 0, 1\n  pow(2) dcx_0 0, 1\n"
+               "  inv ctrl sx 0, 1\n  ctrl gphase(-2.5) 0\n  ctrl U(1, 2, 3) 0, 1\n");
+    check_dump(HDR "gate rzz(t) a, b { rz(t) a; }\ngate ecr a, b { cz a, b; }\nqubit[2] q;\nrzz(0.5) q[0], q[1];\n"
+                   "ecr q[1], q[0];\n",
+               "circuit: 2 qubits, 0 bits\nqreg q[2] at 0\ndef ecr_(2 qubits)\n  cz 0, 1\n"
+               "def rzz_0(2 qubits)  # rzz(0.5)\n  rz(0.5) 0\nmain\n  rzz_0 0, 1\n  ecr_ 1, 0\n");
+}
+
 /* ---- errors ---- */
 
 typedef struct ErrCase {
@@ -523,6 +600,13 @@ static const ErrCase err_cases[] = {
      "test.qasm:5:4: error: division by zero\n"
      "test.qasm:6:4: error: register 'q' cannot be used as a value"},
     {HDR "qubit[1] q;\n/* unterminated\nx q[0];\n", "test.qasm:4:1: error: unterminated comment"},
+    {HDR "qubit[4] q;\nrccx q[0], q[1], q[2];\n  rc3x q[0], q[1], q[2], q[3];\nrzz q[0], q[1];\nccz q[0], q[1];\n",
+     "test.qasm:4:1: error: gate 'rccx' (a Toffoli up to relative phases) is not supported; define it with 'gate' or use ccx "
+     "(the QDK accepts 'rccx' but cannot run it)\n"
+     "test.qasm:5:3: error: gate 'rc3x' (a Toffoli up to relative phases) is not supported; define it with 'gate' or use "
+     "ctrl(3) @ x\n"
+     "test.qasm:6:1: error: gate 'rzz' takes 1 parameter, not 0\n"
+     "test.qasm:7:1: error: gate 'ccz' takes 3 qubits, not 2"},
 };
 
 static void test_errors(void)
@@ -582,5 +666,6 @@ void suite_qasm_read(void)
                {"modifiers", test_modifiers}, {"for and const", test_for_const}, {"measure and if", test_measure_if},
                {"comments and post-selection", test_comments_postselect},
                {"emitter round trip", test_emitter_round_trip}, {"stdgates simulated", test_stdgates_simulated},
-               {"gphase simulated", test_gphase_simulated}, {"errors", test_errors}, {"load", test_load});
+               {"gphase simulated", test_gphase_simulated}, {"QDK's extra gates", test_ext_gates},
+               {"errors", test_errors}, {"load", test_load});
 }
