@@ -100,6 +100,17 @@ for n in sorted(by_n):
     agree = {k: [K(p, k)["agree_with_exact"] / p["m"] for p in ps] for k in ("sparse", "diagonal")}
     print(f"| {n} | {g([p['L'] for p in ps])} | {g([p['delta'] for p in ps])} | {pm(acc['exact'])} | {pm(acc['sparse'])} "
           f"| {pm(acc['diagonal'])} | {g(agree['sparse'])} | {g(agree['diagonal'])} |")
+print("\n### (b) measurements of the quantum algorithm (sparse kernel)\n")
+print("Medians over the test images, then mean over seeds: 1/P for the amplitude encoding of k* "
+      "(Lemma III.4) and 1/<y|v>^2 for the sign readout (Lemma III.7), v = K~^-1 k*; "
+      "each divided by ln n to show whether they grow like O(log n).\n")
+print("| n | 1/P | 1/P / ln n | 1/<y,v>^2 | 1/<y,v>^2 / ln n |")
+print("|---|---|---|---|---|")
+for n in sorted(by_n):
+    ps = by_n[n]
+    mp = mean([K(p, 'sparse')['measurements_post'] for p in ps])
+    ms = mean([K(p, 'sparse')['measurements_sign'] for p in ps])
+    print(f"| {n} | {mp:.3g} | {mp / math.log(n):.3g} | {ms:.3g} | {ms / math.log(n):.3g} |")
 print("\n### (c) conditioning\n")
 print("| n | s per row | max off-diag K_ij/K_11 | 1/n^2 | kappa(K) - 1 | kappa(K~) - 1 | Gershgorin kappa(K~) - 1 "
       "| paper bound - 1 | rel. inverse error sparse | rel. inverse error diagonal |")

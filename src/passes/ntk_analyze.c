@@ -104,6 +104,49 @@ static void predict(const NtkSystem *sys, const NtkProblem *p, const double *v, 
     a->accuracy = m ? (double)a->correct / m : NAN;
 }
 
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return a < b ? -1 : a > b;
+}
+
+static double median(double *v, uint32_t m)
+{
+    qsort(v, m, sizeof *v, cmp_double);
+    return m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
+}
+
+/* Medians over the test examples of 1/P (P = Σ k*_i²/n) and 1/⟨ŷ|v̂⟩²,
+ * v = A⁻¹k*, from the f = k*ᵀA⁻¹y already computed. */
+static void measurement_counts(const NtkSystem *sys, const NtkProblem *p, const double *inv, NtkApproxReport *a)
+{
+    uint32_t n = sys->n, m = sys->m;
+    a->meas_post = a->meas_sign = NAN;
+    if (m == 0)
+        return;
+    double yn = cblas_dnrm2((int)n, p->train.y, 1);
+    double *post = xmalloc(m * sizeof *post), *sign = xmalloc(m * sizeof *sign), *w = xmalloc(n * sizeof *w);
+    for (uint32_t t = 0; t < m; t++) {
+        const double *ks = sys->kstar + (size_t)t * n;
+        /* k* rescaled by its largest entry, so 0 ≤ k_i ≤ 1 with max 1 (Lemma
+         * III.4 asks for entries in [0, 1]; the scale does not change v's
+         * direction): P = Σ k_i²/(n·max k_i²) ≥ 1/n */
+        double kk = cblas_ddot((int)n, ks, 1, ks, 1), kmax = 0;
+        for (uint32_t i = 0; i < n; i++)
+            kmax = fmax(kmax, fabs(ks[i]));
+        kk = kmax > 0 ? kk / (kmax * kmax) : 0;
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)n, 1.0, inv, (int)n, ks, 1, 0.0, w, 1);
+        double wn = cblas_dnrm2((int)n, w, 1), ov = wn > 0 ? a->f[t] / (yn * wn) : 0;
+        post[t] = kk > 0 ? n / kk : INFINITY;
+        sign[t] = ov != 0 ? 1 / (ov * ov) : INFINITY;
+    }
+    a->meas_post = median(post, m);
+    a->meas_sign = median(sign, m);
+    free(post);
+    free(sign);
+    free(w);
+}
+
 /* Eigendecomposition-based analysis of one approximation A (n × n); fills
  * a and, when A is invertible, returns A⁻¹ (malloc'd) through *inv. */
 static bool analyse_matrix(const NtkSystem *sys, const NtkProblem *p, const double *A, NtkApproxReport *a, double **inv,
@@ -131,6 +174,7 @@ static bool analyse_matrix(const NtkSystem *sys, const NtkProblem *p, const doub
         cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)n, 1.0, *inv, (int)n, p->train.y, 1, 0.0, v, 1);
         predict(sys, p, v, a);
         free(v);
+        measurement_counts(sys, p, *inv, a);
     } else {
         a->accuracy = NAN;
     }
@@ -335,6 +379,13 @@ void ntk_report_print(const NtkReport *r, FILE *out)
             fprintf(out, "  %s: %u test predictions are exactly 0 (every k*_i underflowed at this depth) and count as "
                          "wrong\n",
                     ntk_kernel_name((NtkKernelKind)a), r->approx[a].undetermined);
+    {
+        const NtkApproxReport *x = &r->approx[p->kernel];
+        if (x->f)
+            fprintf(out, "  quantum measurements (%s kernel, medians over the test examples): 1/P = %.4g for the "
+                         "amplitude encoding of k* (Lemma III.4), 1/<y|v>^2 = %.4g for the sign (Lemma III.7)\n",
+                    ntk_kernel_name(x->kind), x->meas_post, x->meas_sign);
+    }
     fprintf(out, "  (* the problem's kernel)\n  paper: kappa <= (1 + 1/n)/(1 - 1/n) = %s for L >= L_conv (Cor. I.10, II.6)%s\n",
             num(r->paper_kappa, b7, sizeof b7), r->deep_enough ? "" : "; here L < L_conv");
 }
@@ -420,6 +471,10 @@ void ntk_report_json(const NtkReport *r, JsonWriter *w)
         json_double(w, x->inv_bound);
         json_key(w, "accuracy");
         json_double(w, x->accuracy);
+        json_key(w, "measurements_post");
+        json_double(w, x->f ? x->meas_post : NAN);
+        json_key(w, "measurements_sign");
+        json_double(w, x->f ? x->meas_sign : NAN);
         json_key(w, "correct");
         json_uint(w, x->correct);
         json_key(w, "undetermined");

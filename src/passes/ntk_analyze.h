@@ -37,6 +37,10 @@ typedef struct NtkApproxReport {
     uint32_t agree;       /* test predictions equal to the exact kernel's */
     double accuracy;      /* correct/m */
     double *f;            /* [m] k*ᵀ K̃⁻¹ y, the trained network's mean output on each test example */
+    /* the quantum algorithm's measurement counts (Zlokapa, Fig. 1/4), medians
+     * over the test examples: 1/P of the amplitude encoding of k* (Lemma III.4,
+     * P = Σ k*_i²/(n·max_i k*_i²), k* rescaled to entries ≤ 1) and 1/⟨ŷ|v̂⟩² for the sign readout (Lemma III.7), v = K̃⁻¹k* */
+    double meas_post, meas_sign;
     double *eig;          /* [n] eigenvalues of K̃/K(1), ascending */
 } NtkApproxReport;
 

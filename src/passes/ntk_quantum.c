@@ -90,12 +90,12 @@ bool ntk_qrun(const NtkProblem *p, const NtkQOptions *o, NtkQRun *out, char **er
             ok = false;
             break;
         }
-        double ds = 0, de = 0, kk = 0;
+        double ds = 0, de = 0, kk = 0, kmax = 0;
         for (uint32_t i = 0; i < n; i++)
-            ds += y[i] * xs[i], de += y[i] * xe[i], kk += ks[i] * ks[i];
+            ds += y[i] * xs[i], de += y[i] * xe[i], kk += ks[i] * ks[i], kmax = fmax(kmax, fabs(ks[i]));
         r->pred_sparse = sgn(ds);
         r->pred_exact = sgn(de);
-        r->P_amp = kk / n;
+        r->P_amp = kmax > 0 ? kk / (n * kmax * kmax) : 0; /* k* rescaled to max entry 1 */
         /* the circuit */
         qsolve_free(&out->qs);
         memset(&out->qs, 0, sizeof out->qs);

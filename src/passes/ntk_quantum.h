@@ -10,7 +10,7 @@
  * against the value 2a⟨ŷ|x̂⟩/(1 + a²) predicted from the classical
  * filtered solution (a² the solver's kept probability, read from the
  * circuit's own post-selection), the measurements the paper counts — 1/P
- * of the amplitude encoding of k* (Lemma III.4, P = Σ k*_i²/n; qgdc's
+ * of the amplitude encoding of k* (Lemma III.4, P = Σ k*_i²/(n·max k*_i²) with k* rescaled to entries ≤ 1; qgdc's
  * exact RY-tree preparation needs no post-selection) and the shots to
  * resolve the sign at 3σ, 9/(P(0) − P(1))², times the 1/P(kept) repetitions
  * of the solver — and the prediction from `shots` sampled outcomes.
@@ -50,7 +50,7 @@ typedef struct NtkQTest {
     double diff, diff_predicted; /* P(0) − P(1): simulated, and from the classical x̃ */
     double overlap;              /* ⟨ŷ|x̂⟩ of the classical filtered solution */
     double p_kept;               /* the solver's kept probability a² */
-    double P_amp;                /* Lemma III.4: Σ k*_i²/n */
+    double P_amp;                /* Lemma III.4: Σ k*_i²/(n·max k*_i²) */
     double sign_shots;           /* 9/diff²: shots to resolve the sign at 3σ */
     uint64_t count0, count1;     /* sampled outcomes */
 } NtkQTest;
