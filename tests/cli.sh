@@ -167,3 +167,8 @@ for key in ("tCount", "rotationCount", "cczCount", "measurementCount"):
 PY
     then ok "cli: compiled QASM agrees with run (post-selection, counts)"; else bad "cli: compiled QASM agrees with run" "$tmp/cli_err"; fi
 fi
+expect_rc "run ntk_micro (quantum predictions equal the classical ones)" 0 "$QGDC" run -o "$tmp/ntk.txt" examples/ntk_micro.qgd
+if grep -q "equal the classical sparse-NTK ones on 2 of 2" "$tmp/ntk.txt"; then ok "cli: ntk run prints the agreement"; else bad "cli: ntk run prints the agreement" "$tmp/ntk.txt"; fi
+expect_rc "compile ntk_micro --test-point 1" 0 "$QGDC" compile --test-point 1 -o "$tmp/ntk.qasm" examples/ntk_micro.qgd
+expect_rc "compile ntk_micro: no such test point" 1 "$QGDC" compile --test-point 9 -o "$tmp/ntk.qasm" examples/ntk_micro.qgd
+if grep -q "test point 9 does not exist" "$tmp/cli_err"; then ok "cli: missing test point message"; else bad "cli: missing test point message" "$tmp/cli_err"; fi

@@ -71,6 +71,31 @@ bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err)
     size_t n = p->n;
 
     double t0 = now();
+    if (!o->simulate) {
+        /* compile only: the circuit needs the system, not the dense references */
+        Carleman cm0;
+        LinSystem s0;
+        memset(&s0, 0, sizeof s0);
+        if (!pass_carleman(p, &cm0, err))
+            return false;
+        bool built = pass_unroll(&cm0, &s0, err);
+        if (built) {
+            out->dim = s0.dim_sz;
+            QSolveOptions qo = {.kappa0 = out->kappa0, .clock_bits = clock_bits, .precision = out->precision,
+                                .measure = o->measure};
+            double t1 = now();
+            built = qsolve_build(&s0.M, s0.rhs, &qo, &out->qs, err);
+            if (built) {
+                res_count(&out->qs.c, &out->res);
+                out->sim_qubits = (int)out->qs.c.nqubits;
+            }
+            out->t_build = now() - t1;
+        }
+        lin_system_free(&s0);
+        carleman_free(&cm0);
+        out->verdict = "not analysed (compile)";
+        return built;
+    }
     /* classical references */
     Analysis an;
     AnalyzeOptions ao = {.N = 0, .N_max = 0, .form = -1, .kappa0 = out->kappa0, .cut = 0};
