@@ -21,6 +21,58 @@
  *   postselect — keep the branch, renormalise, record its probability
  *     (a branch of probability 0 is refused);
  *   if — the operation when bits[bit] == value; barrier — nothing.
+ *
+ * Gate fusion. A call whose definition acts on 1 ≤ w ≤ SIM_FUSE_MAX_QUBITS
+ * qubits and whose body is unitary (gates, multiplexors, barriers and calls
+ * of such definitions, at any depth; no measure, reset, post-select or if)
+ * may instead be applied as one dense matrix with all its controls
+ * (sim_apply_mcdense: only the amplitudes where the controls fire are
+ * touched).
+ *   Building: the matrix U of a definition is built once per run by running
+ * its body, with this executor, on a 2w-qubit scratch state holding the
+ * identity (every column at once; U† under inv: the body run inverted).
+ * Formal qubits on which U turns out to be a control (U is the identity,
+ * within 1e-13 per entry, wherever the qubit does not have its firing
+ * value: a controlled walk whose PREP†·PREP cancels when the control is
+ * off) are dropped from the matrix and become controls of the application:
+ * a controlled walk on 1 + w qubits costs as much as W on w.
+ *   Powers: U^pow by repeated squaring with zgemm, U^(2^k) from a cached
+ * U^(2^(k−1)) in one product, other powers as products of those; (U^pow)†
+ * as the adjoint of a cached U^pow. Every matrix is cached for the rest of
+ * the run, keyed by (definition, inv, pow): phase estimation's
+ * pow(2^k) @ ctrl @ W for k = 0, 1, … costs one squaring and one dense
+ * application per k, its inverse one adjoint and one application. After
+ * each product, when the columns' squared norms have drifted from 1 by more
+ * than SIM_FUSE_POLAR_TOL, one Newton–Schulz step U ← U(3I − U†U)/2
+ * re-unitarises it (squaring doubles the drift: ‖U†U − I‖_F of a walk on
+ * 8 qubits grows from 1e-14 to 1e-8 at 2^20 without it, and stays below
+ * 3e-13 with it; docs/bench.md). Fused and unfused states agree to
+ * rounding, about 1e-15 · pow.
+ *   When: SIM_FUSE_AUTO (the default) fuses a call when an estimate of the
+ * work says so: pow × (the amplitudes the body's leaf operations visit, and
+ * a fixed cost per operation) unfused, against the build (the body on 2w
+ * qubits), the products still missing from the cache (8^w' multiply-adds
+ * each, w' the qubits of the matrix) and one application (2^w'
+ * multiply-adds per amplitude where the controls fire). While the shape is
+ * unknown, when some formals appear in the body only as controls, fusing
+ * would pay were they controls of U, and the build costs at most half of
+ * running the call, U is built first to learn the shape.
+ * SIM_FUSE_ALWAYS fuses every call that qualifies (tests), SIM_FUSE_OFF
+ * none (sim_set_fuse). SIM_FUSE_DEFAULT takes the environment variable
+ * QGDC_SIM_FUSE: "0" or "off" for off, "always" for always, unset or
+ * anything else auto.
+ *   Memory: a cached matrix takes 16 · 4^w' bytes (64 MiB at w' = 11); the
+ * cache and the scratch states together stay within half of what the
+ * memory budget leaves beside the state (least recently used matrices are
+ * dropped first); a definition whose matrices do not fit runs its body.
+ *   SIM_FUSE_MAX_QUBITS is 11: there a squaring is 2^33 multiply-adds (1
+ * to 3 s on the development machine), a matrix 64 MiB (and the build a
+ * 22-qubit scratch state), and an application 2048 multiply-adds per
+ * amplitude, which pays only against a body that visits each amplitude
+ * hundreds of times per pow; at 12 each of these is 2 to 8 times worse,
+ * for bodies that long.
+ * Fused or not, res->ops counts the leaf operations as if the body ran,
+ * and opt->max_ops refuses on that count.
  * The circuit's qubits are the state's qubits 0..c->nqubits−1; a state may
  * have more (spectators), for example a lowered circuit's ancillas.
  *
@@ -40,9 +92,27 @@
 
 #define SIM_EXEC_MAX_MUX 24
 
+#define SIM_FUSE_MAX_QUBITS 11
+#define SIM_FUSE_POLAR_TOL 1e-13
+
+typedef enum SimFuse {
+    SIM_FUSE_DEFAULT = 0, /* QGDC_SIM_FUSE decides (see above); auto when unset */
+    SIM_FUSE_OFF,
+    SIM_FUSE_AUTO,
+    SIM_FUSE_ALWAYS,
+} SimFuse;
+
+/* The fusion mode of the runs that follow (process-wide, like
+ * sim_set_parallel_min; initially SIM_FUSE_DEFAULT). raw: no Newton–Schulz
+ * re-unitarisation (to measure the drift). sim_fuse_mode: the mode a run
+ * started now uses (SIM_FUSE_DEFAULT resolved). */
+void sim_set_fuse(SimFuse mode, bool raw);
+SimFuse sim_fuse_mode(void);
+
 typedef struct SimRunOptions {
     unsigned long seed; /* measurement RNG seed (GSL: 0 means 4357) */
-    double max_ops;     /* refuse a run of more leaf operations; 0: 2^40 */
+    double max_ops;     /* refuse a run of more leaf operations (counted
+                           unfused, whatever the fusion); 0: 2^40 */
 } SimRunOptions;
 
 typedef struct SimRunResult {
@@ -51,7 +121,13 @@ typedef struct SimRunResult {
     double *post_prob;  /* probability of each post-selection, in order */
     size_t npost;
     double post_product;/* their product: the probability of the kept branch */
-    uint64_t ops;       /* leaf operations applied */
+    uint64_t ops;       /* leaf operations applied (fused calls: as if run) */
+    /* gate fusion */
+    uint64_t fused;     /* calls of the circuit applied as one dense matrix */
+    uint64_t fuse_builds;   /* definitions' matrices built from their bodies */
+    uint64_t fuse_products; /* matrix products (squarings and others) */
+    uint64_t fuse_polar;    /* Newton–Schulz steps */
+    double fuse_drift;  /* largest max_j |‖column j‖² − 1| of an applied matrix */
 } SimRunResult;
 
 /* Runs c on sv (not reset first). res may be NULL; its arrays are
@@ -61,6 +137,15 @@ bool sim_run(const Circuit *c, StateVec *sv, const SimRunOptions *opt, SimRunRes
  * budget's message, when it does not fit), then sim_run. NULL on failure. */
 StateVec *sim_run_new(const Circuit *c, const SimRunOptions *opt, SimRunResult *res, char **err);
 void sim_run_result_free(SimRunResult *res);
+
+/* The matrix a fused call of definition def applies: U^pow, or (U†)^pow
+ * when inv, computed as the executor computes it, into out[4^w], row-major, local index
+ * j = Σ_t bit(formal t) << t. res (may be NULL) gets the fusion counters.
+ * False with a message when the definition has more than
+ * SIM_FUSE_MAX_QUBITS qubits, is not unitary, or its matrices do not fit
+ * in the memory budget. */
+bool sim_def_matrix(const Circuit *c, uint32_t def, bool inv, uint64_t pow, double _Complex *out,
+                    SimRunResult *res, char **err);
 
 /* Leaf operations a run of c applies (calls expanded, pow counted), as a
  * double: what max_ops is compared with. */

@@ -156,4 +156,20 @@ static inline SimV2 v_re(double complex z) { return v_set(creal(z), creal(z)); }
 static inline SimV2 v_im(double complex z) { return v_set(-cimag(z), cimag(z)); }
 static inline SimV2 v_cmul(SimV2 re, SimV2 im, SimV2 x) { return v_add(v_mul(re, x), v_mul(im, v_swap(x))); }
 
+/* ---- dense matrices (dense.c) ----
+ * Row-major d × d complex matrices, d = 2^k; products are zgemm calls cut
+ * into column blocks fixed by d, so results do not depend on the thread
+ * count. Outputs must not overlap inputs. */
+void simm_mul(uint64_t d, const double complex *a, const double complex *b, double complex *c); /* c = a·b */
+void simm_adjoint(uint64_t d, const double complex *a, double complex *out);                   /* out = a† */
+void simm_transpose(uint64_t d, double complex *a);                                           /* in place */
+/* max_j |Σ_i |u_ij|² − 1|: the diagonal of u†u − I, in d² operations. */
+double simm_column_drift(uint64_t d, const double complex *u);
+/* ‖u†u − I‖_F (one product; tmp: d² scratch entries). */
+double simm_drift(uint64_t d, const double complex *u, double complex *tmp);
+/* One Newton–Schulz step towards the unitary polar factor:
+ * out = u (3I − u†u) / 2 (tmp: d² scratch entries). Near a unitary the
+ * deviation ‖u†u − I‖ is squared (times 3/4). */
+void simm_newton_schulz(uint64_t d, const double complex *u, double complex *out, double complex *tmp);
+
 #endif

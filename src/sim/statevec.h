@@ -32,7 +32,8 @@
  * Memory
  *   sim_create allocates the 2^n × 16-byte vector (64-byte aligned) after
  *   checking it against mem_budget(); sim_destroy frees it. Kernels
- *   allocate only small tables: a multiplexor takes 16 KiB plus 16 bytes
+ *   allocate only small tables (sim_apply_mcdense: batch buffers of 4 MiB
+ *   per thread): a multiplexor takes 16 KiB plus 16 bytes
  *   per control value (Ry, Rz); sim_probabilities takes 64 × 2^k × 8 bytes
  *   of scratch for registers of k ≤ 12 qubits, none above; sampling
  *   allocates 40 bytes per register value, checked against the budget.
@@ -110,6 +111,19 @@ void sim_apply_mcswap(StateVec *sv, int q0, int q1, uint64_t ctrl, uint64_t neg)
 /* Dense 4×4 gate on (q0, q1), local index bit(q0) | bit(q1) << 1. */
 void sim_apply_2q(StateVec *sv, int q0, int q1, const double _Complex m[16]);
 void sim_apply_mc2q(StateVec *sv, int q0, int q1, uint64_t ctrl, uint64_t neg, const double _Complex m[16]);
+
+/* Dense 2^k × 2^k gate m (row-major) on targets[0..k), local index
+ * j = Σ_t bit(targets[t]) << t (targets[0] is the least significant, as for
+ * the 4×4 gates), under controls: touches only the amplitudes whose
+ * controls fire. 0 ≤ k ≤ SIM_DENSE_MAX_QUBITS; k = 0 multiplies the firing
+ * amplitudes by m[0]. The amplitudes are gathered in groups of 2^k, up to
+ * 2^17 amplitudes at a time, and multiplied by m with one zgemm per batch
+ * (OpenBLAS, one thread per batch; batches fixed by the sizes, shared out
+ * by OpenMP). Allocates 2 × 2 MiB of batch buffers per thread (more for
+ * k > 17). The executor's gate fusion (exec.h) applies fused calls here. */
+#define SIM_DENSE_MAX_QUBITS 20
+void sim_apply_mcdense(StateVec *sv, const int *targets, int k, uint64_t ctrl, uint64_t neg,
+                       const double _Complex *m);
 
 /* Uniformly controlled (multiplexed) gates: for each control value c,
  * the gate with parameter c on target. ncontrols may be 0. */

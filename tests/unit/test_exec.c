@@ -7,10 +7,21 @@
  * product is applied to a random state; amplitudes agree within 1e-12,
  * global phase included. Then measurement, reset, post-selection,
  * conditions, and the refusals (memory budget, operation limit,
- * probability-0 branch). */
+ * probability-0 branch).
+ *
+ * Gate fusion (exec.h): the dense kernel sim_apply_mcdense against a
+ * per-amplitude reference (1e-12); random circuits of random definitions
+ * called with pow up to 2^12, inv, controls of both polarities and nested
+ * calls, run fused (always, auto) and unfused: amplitudes agree within
+ * 1e-10 (pow 2^12 of a body of ~10 operations: unfused rounding alone is
+ * ~1e-12); sim_def_matrix against the reference product (1e-12) and, for
+ * pow = 2^20 of a product of 1-qubit gates, against the exactly folded
+ * powers of its factors (1e-9), with ‖U†U − I‖_F ≤ 1e-12 after
+ * re-unitarisation; the fallback when the matrices do not fit. */
 #include "unit.h"
 
 #include <complex.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -563,6 +574,417 @@ static void test_controlled_mux_large(void)
     circuit_free(&c);
 }
 
+/* ---- gate fusion ---- */
+
+/* A random complex matrix with entries in the unit square (the kernel is
+ * linear: no need for unitarity). */
+static void random_matrix(cplx *m, uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++) {
+        double re = 2 * urand() - 1, im = 2 * urand() - 1;
+        m[i] = re + im * I;
+    }
+}
+
+/* out = the dense gate m on targets under (ctrl, neg), amplitude by
+ * amplitude from the definition: out[i] = Σ_j m[row(i)][j]·psi[i with the
+ * targets set to j] where the controls fire, psi[i] elsewhere. */
+static void ref_dense(const cplx *psi, cplx *out, int n, const int *t, int k, uint64_t ctrl, uint64_t neg,
+                      const cplx *m)
+{
+    uint64_t d = (uint64_t)1 << n, kd = (uint64_t)1 << k, tmask = 0;
+    for (int j = 0; j < k; j++)
+        tmask |= (uint64_t)1 << t[j];
+    for (uint64_t i = 0; i < d; i++) {
+        if ((i & ctrl) != (ctrl & ~neg)) {
+            out[i] = psi[i];
+            continue;
+        }
+        uint64_t row = 0;
+        for (int j = 0; j < k; j++)
+            row |= (i >> t[j] & 1) << j;
+        cplx s = 0;
+        for (uint64_t col = 0; col < kd; col++) {
+            uint64_t src = i & ~tmask;
+            for (int j = 0; j < k; j++)
+                src |= (col >> j & 1) << t[j];
+            s += m[row * kd + col] * psi[src];
+        }
+        out[i] = s;
+    }
+}
+
+/* One random case of the kernel on n qubits, k targets; serial and with
+ * the parallel paths forced, which must agree bitwise. */
+static void dense_case(int n, int k, int nctrl)
+{
+    uint32_t q[64];
+    distinct(q, (uint32_t)(k + nctrl), (uint32_t)n);
+    int t[64];
+    for (int j = 0; j < k; j++)
+        t[j] = (int)q[j];
+    uint64_t ctrl = 0, neg = 0;
+    for (int j = 0; j < nctrl; j++) {
+        ctrl |= (uint64_t)1 << q[k + j];
+        if (urand() < 0.5)
+            neg |= (uint64_t)1 << q[k + j];
+    }
+    uint64_t d = (uint64_t)1 << n, kd = (uint64_t)1 << k;
+    cplx *m = xmalloc(kd * kd * sizeof *m), *psi = xmalloc(d * sizeof *psi), *want = xmalloc(d * sizeof *want);
+    random_matrix(m, kd * kd);
+    StateVec *a = sim_create(n, NULL), *b = sim_create(n, NULL);
+    random_state(a, d);
+    memcpy(psi, a->amp, d * sizeof *psi);
+    sim_set_amplitudes(b, psi, d);
+    ref_dense(psi, want, n, t, k, ctrl, neg, m);
+    uint64_t saved = sim_parallel_min();
+    sim_set_parallel_min((uint64_t)1 << 62);
+    sim_apply_mcdense(a, t, k, ctrl, neg, m);
+    sim_set_parallel_min(1);
+    sim_apply_mcdense(b, t, k, ctrl, neg, m);
+    sim_set_parallel_min(saved);
+    double worst = 0;
+    for (uint64_t i = 0; i < d; i++)
+        worst = fmax(worst, cabs(a->amp[i] - want[i]));
+    if (worst > TOL)
+        fprintf(stderr, "\n  mcdense n=%d k=%d ctrl=%#llx neg=%#llx: off by %g\n", n, k, (unsigned long long)ctrl,
+                (unsigned long long)neg, worst);
+    CU_ASSERT(worst <= TOL);
+    CU_ASSERT(memcmp(a->amp, b->amp, d * sizeof *psi) == 0);
+    sim_destroy(a), sim_destroy(b);
+    free(m), free(psi), free(want);
+}
+
+static void test_dense_kernel(void)
+{
+    for (int n = 1; n <= 8; n++)
+        for (int k = 0; k <= n && k <= 6; k++)
+            for (int rep = 0; rep < 3; rep++)
+                dense_case(n, k, (int)irand((uint32_t)(n - k + 1) < 4 ? (uint32_t)(n - k + 1) : 4));
+    /* several batches of groups (2^17 amplitudes each) shared between threads */
+    dense_case(19, 9, 1);
+    int threads = omp_get_max_threads();
+    omp_set_num_threads(threads > 1 ? 1 : 2); /* a different thread count: the same bits */
+    dense_case(12, 5, 2);
+    omp_set_num_threads(threads);
+}
+
+/* A random definition on w qubits: gates and multiplexors, and calls of
+ * the definitions subs[0..nsubs) with random modifiers. */
+static uint32_t random_def(Circuit *c, const char *name, uint32_t w, int nops, const uint32_t *subs, int nsubs)
+{
+    uint32_t d = circuit_def(c, name, w, NULL);
+    for (int i = 0; i < nops; i++) {
+        double r = urand();
+        if (nsubs && r < 0.25) {
+            uint32_t s = subs[irand((uint32_t)nsubs)], sw = c->defs[s].nqubits;
+            if (sw > w)
+                continue;
+            uint32_t k = irand(w - sw + 1 < 3 ? w - sw + 1 : 3), q[16];
+            distinct(q, k + sw, w);
+            Op *op = circ_call(c, circuit_def_body(c, d), s, k, q);
+            op->negctrl = irand(1u << k);
+            op->inv = urand() < 0.5;
+            op->pow = 1 + irand(3);
+        } else if (r < 0.4 && w > 1)
+            random_mux(c, circuit_def_body(c, d), w, 2);
+        else
+            random_gate(c, circuit_def_body(c, d), w, 2);
+    }
+    return d;
+}
+
+/* Runs c from the same random state unfused, fused always and fused by
+ * the estimate; the largest difference from the unfused amplitudes. */
+static double fused_vs_unfused(const Circuit *c, int n, uint64_t *fused_always)
+{
+    CU_ASSERT_FATAL(circuit_verify(c));
+    uint64_t d = (uint64_t)1 << n;
+    uint64_t seed = rng_state;
+    double worst = 0;
+    cplx *ref = NULL;
+    uint64_t ops = 0;
+    static const SimFuse modes[] = {SIM_FUSE_OFF, SIM_FUSE_ALWAYS, SIM_FUSE_AUTO};
+    for (int m = 0; m < 3; m++) {
+        rng_state = seed;
+        StateVec *sv = sim_create(n, NULL);
+        random_state(sv, d);
+        sim_set_fuse(modes[m], false);
+        SimRunResult res = {0};
+        char *err = NULL;
+        CU_ASSERT_FATAL(sim_run(c, sv, NULL, &res, &err));
+        if (m == 0) {
+            CU_ASSERT_EQUAL(res.fused, 0);
+            ref = xmalloc(d * sizeof *ref);
+            memcpy(ref, sv->amp, d * sizeof *ref);
+            ops = res.ops;
+        } else {
+            for (uint64_t i = 0; i < d; i++)
+                worst = fmax(worst, cabs(sv->amp[i] - ref[i]));
+            CU_ASSERT_EQUAL(res.ops, ops); /* counted as if run */
+            CU_ASSERT(res.fuse_drift < 1e-12);
+            if (m == 1 && fused_always)
+                *fused_always = res.fused;
+        }
+        sim_run_result_free(&res);
+        sim_destroy(sv);
+    }
+    sim_set_fuse(SIM_FUSE_DEFAULT, false);
+    free(ref);
+    return worst;
+}
+
+#define FUSE_TOL 1e-10
+
+static void test_fused_random(void)
+{
+    static const uint64_t pows[] = {1, 2, 3, 4, 5, 7, 8, 13, 64, 100, 255, 1000, 1024, 2049, 4095, 4096};
+    for (int trial = 0; trial < 16; trial++) {
+        Circuit c;
+        circuit_init(&c);
+        uint32_t n = 5 + irand(3);
+        circuit_qreg(&c, "q", n);
+        uint32_t defs[4];
+        defs[0] = random_def(&c, "a", 1 + irand(2), 5, NULL, 0);
+        defs[1] = random_def(&c, "b", 2 + irand(2), 6, defs, 1);
+        defs[2] = random_def(&c, "c", 3, 5, defs, 2);
+        defs[3] = random_def(&c, "e", 1 + irand(n - 1), 6, defs, 3);
+        for (int i = 0; i < 6; i++) {
+            uint32_t def = defs[irand(4)], w = c.defs[def].nqubits, k = irand(n - w + 1 < 3 ? n - w + 1 : 3), q[16];
+            distinct(q, k + w, n);
+            Op *op = circ_call(&c, &c.main, def, k, q);
+            op->negctrl = irand(1u << k);
+            op->inv = urand() < 0.5;
+            op->pow = pows[irand(sizeof pows / sizeof *pows)];
+            random_gate(&c, &c.main, n, 2);
+        }
+        uint64_t fused = 0;
+        double worst = fused_vs_unfused(&c, (int)n, &fused);
+        if (worst > FUSE_TOL) {
+            fprintf(stderr, "\n  fused differs from unfused by %g:\n", worst);
+            circuit_dump(&c, stderr);
+        }
+        CU_ASSERT(worst <= FUSE_TOL);
+        CU_ASSERT(fused >= 6); /* every call in main qualifies */
+        circuit_free(&c);
+    }
+}
+
+/* Phase estimation's shape: pow(2^k) @ ctrl(clock[k]) @ W inside a qpe
+ * definition, and the same with a controlled walk whose control is its
+ * formal 0 (A; ctrl @ B or negctrl @ B; inv @ A: the matrix is a control on
+ * formal 0 only numerically, through A†A = I); the qpe run forward, then
+ * inverted under a negative control. */
+static void test_fused_qpe(void)
+{
+    for (int trial = 0; trial < 8; trial++) {
+        bool walk_c = trial % 2;
+        uint32_t p = 3 + irand(2), w = 2 + irand(2), n = p + w + 1;
+        Circuit c;
+        circuit_init(&c);
+        circuit_qreg(&c, "q", n);
+        uint32_t wd;
+        if (!walk_c)
+            wd = random_def(&c, "W", w, 8, NULL, 0);
+        else {
+            uint32_t a = random_def(&c, "A", w, 4, NULL, 0), b = random_def(&c, "B", w, 5, NULL, 0);
+            wd = circuit_def(&c, "Wc", w + 1, NULL);
+            uint32_t q[16];
+            for (uint32_t i = 0; i <= w; i++)
+                q[i] = i;
+            circ_call(&c, circuit_def_body(&c, wd), a, 0, q + 1);
+            circ_call(&c, circuit_def_body(&c, wd), b, 1, q)->negctrl = trial % 4 == 3; /* either polarity */
+            circ_call(&c, circuit_def_body(&c, wd), a, 0, q + 1)->inv = true;
+        }
+        uint32_t qpe = circuit_def(&c, "qpe", p + w, NULL);
+        for (uint32_t k = 0; k < p; k++)
+            circ_gate(&c, circuit_def_body(&c, qpe), GATE_H, &k, NULL);
+        for (uint32_t k = 0; k < p; k++) {
+            uint32_t q[16];
+            q[0] = k;
+            for (uint32_t i = 0; i < w; i++)
+                q[1 + i] = p + i;
+            Op *op = circ_call(&c, circuit_def_body(&c, qpe), wd, walk_c ? 0 : 1, q);
+            op->pow = (uint64_t)1 << (k + 9 - p); /* up to 2^8 */
+        }
+        uint32_t q[32];
+        for (uint32_t i = 0; i < p + w; i++)
+            q[i] = i;
+        for (uint32_t i = 0; i < w; i++) {
+            uint32_t t = p + i;
+            circ_gate(&c, &c.main, GATE_H, &t, NULL);
+        }
+        circ_call(&c, &c.main, qpe, 0, q);
+        q[p + w] = p + w; /* control: the last qubit, negative */
+        uint32_t cq[33];
+        cq[0] = p + w;
+        memcpy(cq + 1, q, (p + w) * sizeof *q);
+        Op *op = circ_call(&c, &c.main, qpe, 1, cq);
+        op->inv = true, op->negctrl = 1;
+        double worst = fused_vs_unfused(&c, (int)n, NULL);
+        CU_ASSERT(worst <= FUSE_TOL);
+        circuit_free(&c);
+    }
+}
+
+static void test_def_matrix(void)
+{
+    /* against the reference product of the body, inv and small pows */
+    for (int trial = 0; trial < 20; trial++) {
+        Circuit c;
+        circuit_init(&c);
+        uint32_t subs[2];
+        subs[0] = random_def(&c, "a", 2, 5, NULL, 0);
+        subs[1] = random_def(&c, "b", 3, 6, subs, 1);
+        uint32_t w = 3 + irand(2), def = random_def(&c, "top", w, 8, subs, 2);
+        circuit_qreg(&c, "q", w);
+        CU_ASSERT_FATAL(circuit_verify(&c));
+        bool inv = urand() < 0.5;
+        uint64_t pow = 1 + irand(40), d = (uint64_t)1 << w;
+        uint32_t ident[16];
+        for (uint32_t i = 0; i < w; i++)
+            ident[i] = i;
+        cplx *want = body_matrix(&c, &c.defs[def], ident, (int)w), *got = xmalloc(d * d * sizeof *got);
+        if (inv)
+            mat_adj(want, d);
+        mat_pow(want, pow, d);
+        SimRunResult res = {0};
+        CU_ASSERT_FATAL(sim_def_matrix(&c, def, inv, pow, got, &res, NULL));
+        double worst = 0;
+        for (uint64_t i = 0; i < d * d; i++)
+            worst = fmax(worst, cabs(got[i] - want[i]));
+        CU_ASSERT(worst <= TOL);
+        CU_ASSERT(res.fuse_builds >= 1);
+        free(want), free(got);
+        circuit_free(&c);
+    }
+}
+
+static void test_def_matrix_controlled(void)
+{
+    /* A; ctrl(formal 0) @ B; inv @ A (either polarity): stored as a matrix
+     * on the other formals, returned whole */
+    for (int trial = 0; trial < 8; trial++) {
+        Circuit c;
+        circuit_init(&c);
+        uint32_t w = 2 + irand(2), q[16];
+        uint32_t a = random_def(&c, "A", w, 4, NULL, 0), b = random_def(&c, "B", w, 5, NULL, 0);
+        uint32_t wd = circuit_def(&c, "Wc", w + 1, NULL);
+        for (uint32_t i = 0; i <= w; i++)
+            q[i] = i;
+        circ_call(&c, circuit_def_body(&c, wd), a, 0, q + 1);
+        circ_call(&c, circuit_def_body(&c, wd), b, 1, q)->negctrl = trial % 2;
+        circ_call(&c, circuit_def_body(&c, wd), a, 0, q + 1)->inv = true;
+        circuit_qreg(&c, "q", w + 1);
+        CU_ASSERT_FATAL(circuit_verify(&c));
+        uint64_t d = (uint64_t)1 << (w + 1), pow = 1 + irand(9);
+        cplx *want = body_matrix(&c, &c.defs[wd], q, (int)(w + 1)), *got = xmalloc(d * d * sizeof *got);
+        mat_pow(want, pow, d);
+        CU_ASSERT_FATAL(sim_def_matrix(&c, wd, false, pow, got, NULL, NULL));
+        double worst = 0;
+        for (uint64_t i = 0; i < d * d; i++)
+            worst = fmax(worst, cabs(got[i] - want[i]));
+        CU_ASSERT(worst <= TOL);
+        free(want), free(got);
+        circuit_free(&c);
+    }
+}
+
+/* ‖U†U − I‖_F */
+static double unitarity_error(const cplx *u, uint64_t d)
+{
+    double s = 0;
+    for (uint64_t i = 0; i < d; i++)
+        for (uint64_t j = 0; j < d; j++) {
+            cplx e = -(cplx)(i == j);
+            for (uint64_t k = 0; k < d; k++)
+                e += conj(u[k * d + i]) * u[k * d + j];
+            s += creal(e) * creal(e) + cimag(e) * cimag(e);
+        }
+    return sqrt(s);
+}
+
+static void test_def_matrix_high_power(void)
+{
+    /* def: a U gate on each of 4 qubits, a gphase. U^k = gphase(k·θ) ⊗_q u_q^k,
+     * each factor exactly by circuit_unitary_power; 20 squarings */
+    Circuit c;
+    circuit_init(&c);
+    uint32_t w = 4, def = circuit_def(&c, "prod", w, NULL);
+    cplx f[4][4];
+    for (uint32_t q = 0; q < w; q++) {
+        double p[3] = {rand_angle(), rand_angle(), rand_angle()};
+        circ_gate(&c, circuit_def_body(&c, def), GATE_U, &q, p);
+        int k;
+        cplx *b = base_matrix(GATE_U, p, &k);
+        memcpy(f[q], b, sizeof f[q]);
+        free(b);
+    }
+    double th = 0.3;
+    circ_gate(&c, circuit_def_body(&c, def), GATE_GPHASE, NULL, &th);
+    circuit_qreg(&c, "q", w);
+    CU_ASSERT_FATAL(circuit_verify(&c));
+    uint64_t pow = (uint64_t)1 << 20, d = (uint64_t)1 << w;
+    for (uint32_t q = 0; q < w; q++)
+        circuit_unitary_power(f[q], pow);
+    cplx ph = cexp(I * circuit_fold_angle(th, pow, 2));
+    cplx *got = xmalloc(d * d * sizeof *got);
+    for (int raw = 0; raw < 2; raw++) {
+        sim_set_fuse(SIM_FUSE_DEFAULT, raw);
+        SimRunResult res = {0};
+        CU_ASSERT_FATAL(sim_def_matrix(&c, def, false, pow, got, &res, NULL));
+        double worst = 0;
+        for (uint64_t r = 0; r < d; r++)
+            for (uint64_t col = 0; col < d; col++) {
+                cplx e = ph;
+                for (uint32_t q = 0; q < w; q++)
+                    e *= f[q][2 * (r >> q & 1) + (col >> q & 1)];
+                worst = fmax(worst, cabs(got[r * d + col] - e));
+            }
+        CU_ASSERT(worst <= 1e-9);
+        CU_ASSERT_EQUAL(res.fuse_products, 20);
+        if (!raw)
+            CU_ASSERT(unitarity_error(got, d) <= 1e-12);
+    }
+    sim_set_fuse(SIM_FUSE_DEFAULT, false);
+    free(got);
+    circuit_free(&c);
+}
+
+static void test_fuse_memory_fallback(void)
+{
+    /* a budget that holds the state but not the cache: the body runs */
+    Circuit c;
+    circuit_init(&c);
+    circuit_qreg(&c, "q", 8);
+    uint32_t def = random_def(&c, "big", 6, 10, NULL, 0), q[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+    Op *op = circ_call(&c, &c.main, def, 1, q);
+    op->pow = 77;
+    size_t saved = mem_budget();
+    mem_set_budget(16 << 8 | 4096); /* the state, and less than 2 × a 64 KiB matrix */
+    uint64_t fused = 1;
+    double worst = fused_vs_unfused(&c, 8, &fused);
+    CU_ASSERT(worst <= FUSE_TOL);
+    CU_ASSERT_EQUAL(fused, 0);
+    mem_set_budget(saved);
+    circuit_free(&c);
+    /* a definition that measures (circuit_verify refuses it; sim_def_matrix
+     * checks for itself) */
+    circuit_init(&c);
+    circuit_qreg(&c, "q", 1);
+    circuit_creg(&c, "c", 1);
+    def = circuit_def(&c, "m", 1, NULL);
+    uint32_t z = 0;
+    circ_gate(&c, circuit_def_body(&c, def), GATE_H, &z, NULL);
+    circ_measure(&c, circuit_def_body(&c, def), 0, 0);
+    char *err = NULL;
+    cplx m[4];
+    CU_ASSERT(!sim_def_matrix(&c, def, false, 1, m, NULL, &err));
+    CU_ASSERT(err && strstr(err, "not unitary"));
+    free(err);
+    circuit_free(&c);
+}
+
 void suite_exec(void);
 void suite_exec(void)
 {
@@ -571,5 +993,12 @@ void suite_exec(void)
                {"gphase and id", test_gphase_and_id}, {"measure, reset, post-select, if", test_measure_reset_post},
                {"measurement statistics and seeds", test_measurement_statistics},
                {"refusals", test_refusals}, {"controlled multiplexor", test_controlled_mux_large},
-               {"folding powers of rotations", test_fold_angle});
+               {"folding powers of rotations", test_fold_angle},
+               {"dense kernel vs reference", test_dense_kernel},
+               {"fused vs unfused: random definitions", test_fused_random},
+               {"fused vs unfused: phase estimation", test_fused_qpe},
+               {"fused matrix vs reference product", test_def_matrix},
+               {"fused matrix: 2^20 by squaring", test_def_matrix_high_power},
+               {"fused matrix of a controlled definition", test_def_matrix_controlled},
+               {"fusion: memory fallback, non-unitary", test_fuse_memory_fallback});
 }

@@ -887,6 +887,18 @@ static void bad_swap(void) { sim_apply_swap(small(), 2, 2); }
 static void bad_value(void) { sim_postselect(small(), 0, 2, NULL, NULL); }
 static void bad_null(void) { sim_apply_x(NULL, 0); }
 static void bad_negative(void) { sim_create(-1, NULL); }
+static void bad_dense(void)
+{
+    int t[2] = {0, 2};
+    double complex m[16] = {0};
+    sim_apply_mcdense(small(), t, 2, 4, 0, m);
+}
+static void bad_dense_twice(void)
+{
+    int t[2] = {1, 1};
+    double complex m[16] = {0};
+    sim_apply_mcdense(small(), t, 2, 0, 0, m);
+}
 
 static void test_misuse(void)
 {
@@ -903,6 +915,8 @@ static void test_misuse(void)
     CU_ASSERT(dies_with(bad_value, "sim_postselect: post-selection value 2"));
     CU_ASSERT(dies_with(bad_null, "sim_apply_x: state vector is NULL"));
     CU_ASSERT(dies_with(bad_negative, "sim_create: negative qubit count"));
+    CU_ASSERT(dies_with(bad_dense, "sim_apply_mcdense: control mask 0x4 overlaps the target qubits 0x5"));
+    CU_ASSERT(dies_with(bad_dense_twice, "sim_apply_mcdense: qubit 1 listed twice"));
 }
 
 /* ---- life cycle and text ---- */
