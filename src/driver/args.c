@@ -15,3 +15,12 @@ bool arg_number(const char *s, double lo, double hi, double *out)
     *out = v;
     return true;
 }
+
+bool arg_whole(const char *s, double lo, double hi, double *out)
+{
+    double v;
+    if (!arg_number(s, lo, hi, &v) || v != floor(v))
+        return false;
+    *out = v;
+    return true;
+}

@@ -197,7 +197,7 @@ int cmd_analyze(int argc, char **argv)
         switch (c) {
         case O_ORDER:
         case O_MAXORDER:
-            if (!arg_number(optarg, -DBL_MAX, DBL_MAX, &v) || v != floor(v) || v < 1 || v > 64)
+            if (!arg_whole(optarg, -DBL_MAX, DBL_MAX, &v) || v < 1 || v > 64)
                 return bad_value(c == O_ORDER ? "--order" : "--max-order", optarg);
             *(c == O_ORDER ? &ao.N : &ao.N_max) = (int)v;
             break;
@@ -228,7 +228,7 @@ int cmd_analyze(int argc, char **argv)
                 return bad_value("--threshold (must be > 0)", optarg);
             break;
         case O_TMAX:
-            if (!arg_number(optarg, -DBL_MAX, DBL_MAX, &v) || v != floor(v) || v < 1 || v > 1e7)
+            if (!arg_whole(optarg, -DBL_MAX, DBL_MAX, &v) || v < 1 || v > 1e7)
                 return bad_value("--tmax (1..10000000)", optarg);
             sa.tmax = (int)v;
             break;

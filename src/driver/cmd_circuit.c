@@ -265,13 +265,13 @@ int cmd_sim(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
         switch (c) {
         case O_SHOTS:
-            if (!arg_number(optarg, 0, 1e9, &shots) || shots != floor(shots)) {
+            if (!arg_whole(optarg, 0, 1e9, &shots)) {
                 fprintf(stderr, "qgdc sim: --shots takes a whole number 0..1e9\n");
                 return 2;
             }
             break;
         case O_SEED:
-            if (!arg_number(optarg, 0, 4294967295.0, &seed) || seed != floor(seed)) {
+            if (!arg_whole(optarg, 0, 4294967295.0, &seed)) {
                 fprintf(stderr, "qgdc sim: --seed takes a whole number 0..4294967295\n");
                 return 2;
             }

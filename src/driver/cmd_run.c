@@ -47,7 +47,7 @@ static int pipe_option(const char *cmd, int c, PipeArgs *a)
         a->q.kappa0 = v;
         return 0;
     case O_CLOCK:
-        if (!arg_number(optarg, 1, INVERT_MAX_CLOCK, &v) || v != floor(v)) {
+        if (!arg_whole(optarg, 1, INVERT_MAX_CLOCK, &v)) {
             fprintf(stderr, "qgdc %s: --clock-bits takes an integer in 1..%d\n", cmd, INVERT_MAX_CLOCK);
             return 2;
         }
@@ -205,7 +205,7 @@ int cmd_compile(int argc, char **argv)
         case O_FLAT: flat = true; break;
         case O_REPORT: report = optarg; break;
         case O_TESTPOINT:
-            if (!arg_number(optarg, 0, 4294967295.0, &v) || v != floor(v)) {
+            if (!arg_whole(optarg, 0, 4294967295.0, &v)) {
                 fprintf(stderr, "qgdc compile: --test-point takes an integer >= 0\n");
                 return 2;
             }
@@ -670,14 +670,14 @@ int cmd_run(int argc, char **argv)
             continue;
         switch (c) {
         case O_SHOTS:
-            if (!arg_number(optarg, 1, 1e12, &v) || v != floor(v)) {
+            if (!arg_whole(optarg, 1, 1e12, &v)) {
                 fprintf(stderr, "qgdc run: --shots takes an integer in 1..1e12\n");
                 return 2;
             }
             a.q.shots = (uint64_t)v;
             break;
         case O_SEED:
-            if (!arg_number(optarg, 0, 4294967295.0, &v) || v != floor(v)) {
+            if (!arg_whole(optarg, 0, 4294967295.0, &v)) {
                 fprintf(stderr, "qgdc run: --seed takes an integer in 0..4294967295\n");
                 return 2;
             }
@@ -685,21 +685,21 @@ int cmd_run(int argc, char **argv)
             a.q.seed_set = true;
             break;
         case O_TESTS:
-            if (!arg_number(optarg, 1, 4294967295.0, &v) || v != floor(v)) {
+            if (!arg_whole(optarg, 1, 4294967295.0, &v)) {
                 fprintf(stderr, "qgdc run: --tests takes a positive integer\n");
                 return 2;
             }
             max_tests = (uint32_t)v;
             break;
         case O_MAXQ:
-            if (!arg_number(optarg, 1, 40, &v) || v != floor(v)) {
+            if (!arg_whole(optarg, 1, 40, &v)) {
                 fprintf(stderr, "qgdc run: --max-qubits takes an integer in 1..40\n");
                 return 2;
             }
             a.q.max_qubits = (unsigned)v;
             break;
         case O_SEGMENT:
-            if (!arg_number(optarg, 1, 1e15, &v) || v != floor(v)) {
+            if (!arg_whole(optarg, 1, 1e15, &v)) {
                 fprintf(stderr, "qgdc run: --segment takes a positive integer\n");
                 return 2;
             }

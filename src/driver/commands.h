@@ -6,6 +6,8 @@
 
 /* A command-line number: the whole of s, finite, within [lo, hi]. */
 bool arg_number(const char *s, double lo, double hi, double *out);
+/* The same for a whole number within [lo, hi] (exponent notation allowed: 1e6). */
+bool arg_whole(const char *s, double lo, double hi, double *out);
 
 int cmd_check(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
