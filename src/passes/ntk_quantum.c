@@ -6,7 +6,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "passes/ntk_kernel.h"
 #include "passes/qrun.h"
@@ -43,8 +42,7 @@ bool ntk_qrun(const NtkProblem *p, const NtkQOptions *o, NtkQRun *out, char **er
 {
     memset(out, 0, sizeof *out);
     res_init(&out->res);
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = monotonic_seconds();
     out->p = p;
     out->kappa0 = o->kappa0 > 0 ? o->kappa0 : p->opt.kappa0 > 0 ? p->opt.kappa0 : NTK_KAPPA0;
     out->precision = o->precision > 0 ? o->precision : p->opt.precision;
@@ -167,7 +165,6 @@ bool ntk_qrun(const NtkProblem *p, const NtkQOptions *o, NtkQRun *out, char **er
     free(xe);
     sp_free(&Kt);
     ntk_system_free(&sys);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    out->seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    out->seconds = monotonic_seconds() - t0;
     return ok;
 }

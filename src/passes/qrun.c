@@ -5,7 +5,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "passes/analyze.h"
 #include "passes/carleman.h"
@@ -18,26 +17,11 @@
 const char *const qrun_post_names[QR_NPOST] = {"rotation ancilla = 1", "flag = well", "index register = 0",
                                                "clock = 0", "dilation qubit = 1"};
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static double *dup_n(const double *a, size_t n)
 {
     double *b = xmalloc(n * sizeof *b);
     memcpy(b, a, n * sizeof *b);
     return b;
-}
-
-static double fidelity(const double *a, const double *b, size_t n)
-{
-    double ab = 0, aa = 0, bb = 0;
-    for (size_t i = 0; i < n; i++)
-        ab += a[i] * b[i], aa += a[i] * a[i], bb += b[i] * b[i];
-    return aa > 0 && bb > 0 ? fabs(ab) / sqrt(aa * bb) : 0;
 }
 
 void qrun_free(QRun *r)
@@ -70,45 +54,7 @@ bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err)
     unsigned clock_bits = o->clock_bits ? o->clock_bits : (unsigned)p->opt.clock_bits;
     size_t n = p->n;
 
-    double t0 = now();
-    if (!o->simulate) {
-        /* compile only: the circuit needs the system, not the dense references */
-        Carleman cm0;
-        LinSystem s0;
-        memset(&s0, 0, sizeof s0);
-        if (!pass_carleman(p, &cm0, err))
-            return false;
-        bool built = pass_unroll(&cm0, &s0, err);
-        if (built) {
-            out->dim = s0.dim_sz;
-            QSolveOptions qo = {.kappa0 = out->kappa0, .clock_bits = clock_bits, .precision = out->precision,
-                                .measure = o->measure};
-            double t1 = now();
-            built = qsolve_build(&s0.M, s0.rhs, &qo, &out->qs, err);
-            if (built) {
-                res_count(&out->qs.c, &out->res);
-                out->sim_qubits = (int)out->qs.c.nqubits;
-            }
-            out->t_build = now() - t1;
-        }
-        lin_system_free(&s0);
-        carleman_free(&cm0);
-        out->verdict = "not analysed (compile)";
-        return built;
-    }
-    /* classical references */
-    Analysis an;
-    AnalyzeOptions ao = {.N = 0, .N_max = 0, .form = -1, .kappa0 = out->kappa0, .cut = 0};
-    if (!analyze_problem(p, &ao, &an, err))
-        return false;
-    out->fid_estimate = an.eig_ok ? an.fidelity_estimate : NAN;
-    out->verdict = verdict_text(an.verdict);
-    out->diverges = an.verdict != VERDICT_FULLY;
-    for (int i = 0; i < an.N_max; i++)
-        if (an.trunc[i].N == an.N && an.trunc[i].ok)
-            out->err_by_t = dup_n(an.trunc[i].err, (size_t)p->T + 1);
-    analysis_free(&an);
-
+    double t0 = monotonic_seconds();
     bool ok = false;
     Carleman cm;
     LinSystem s;
@@ -126,23 +72,39 @@ bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err)
     if (!pass_unroll(&cm, &s, err))
         goto done;
     out->dim = s.dim_sz;
-    x = xmalloc(s.dim_sz * sizeof *x);
-    if (!ref_forward_subst(&s, x, err) || !ref_filtered(&s, out->kappa0, x, &f, err))
-        goto done;
-    out->fid_filter = f.fidelity;
-    out->norm_M = f.norm_M;
-    out->kappa_M = f.kappa;
-    readout_plan(&s, &pl);
-    out->u_carleman = xmalloc(n * sizeof(double));
-    out->u_filtered = xmalloc(n * sizeof(double));
-    readout_exact(&pl, x, out->u_carleman);
-    readout_exact(&pl, f.x, out->u_filtered);
-    utraj = xmalloc(((size_t)p->T + 1) * n * sizeof *utraj);
-    ref_true_iteration(p, utraj);
-    out->u_true = dup_n(utraj + (size_t)p->T * n, n);
-    out->err_trunc = ref_max_abs_diff(out->u_carleman, out->u_true, n);
-    out->err_filter = ref_max_abs_diff(out->u_filtered, out->u_carleman, n);
-    double t1 = now();
+    if (!o->simulate) {
+        /* compile only: the circuit needs the system, not the dense references */
+        out->verdict = "not analysed (compile)";
+    } else {
+        Analysis an;
+        AnalyzeOptions ao = {.N = 0, .N_max = 0, .form = -1, .kappa0 = out->kappa0, .cut = 0};
+        if (!analyze_problem(p, &ao, &an, err))
+            goto done;
+        out->fid_estimate = an.eig_ok ? an.fidelity_estimate : NAN;
+        out->verdict = verdict_text(an.verdict);
+        out->diverges = an.verdict != VERDICT_FULLY;
+        for (int i = 0; i < an.N_max; i++)
+            if (an.trunc[i].N == an.N && an.trunc[i].ok)
+                out->err_by_t = dup_n(an.trunc[i].err, (size_t)p->T + 1);
+        analysis_free(&an);
+        x = xmalloc(s.dim_sz * sizeof *x);
+        if (!ref_forward_subst(&s, x, err) || !ref_filtered(&s, out->kappa0, x, &f, err))
+            goto done;
+        out->fid_filter = f.fidelity;
+        out->norm_M = f.norm_M;
+        out->kappa_M = f.kappa;
+        readout_plan(&s, &pl);
+        out->u_carleman = xmalloc(n * sizeof(double));
+        out->u_filtered = xmalloc(n * sizeof(double));
+        readout_exact(&pl, x, out->u_carleman);
+        readout_exact(&pl, f.x, out->u_filtered);
+        utraj = xmalloc(((size_t)p->T + 1) * n * sizeof *utraj);
+        ref_true_iteration(p, utraj);
+        out->u_true = dup_n(utraj + (size_t)p->T * n, n);
+        out->err_trunc = ref_max_abs_diff(out->u_carleman, out->u_true, n);
+        out->err_filter = ref_max_abs_diff(out->u_filtered, out->u_carleman, n);
+    }
+    double t1 = monotonic_seconds();
     out->t_classical = t1 - t0;
 
     /* the circuit */
@@ -152,7 +114,7 @@ bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err)
         goto done;
     res_count(&out->qs.c, &out->res);
     out->sim_qubits = (int)out->qs.c.nqubits;
-    double t2 = now();
+    double t2 = monotonic_seconds();
     out->t_build = t2 - t1;
     if (!o->simulate) {
         ok = true;
@@ -172,7 +134,7 @@ bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err)
     sv = sim_run_new(&out->qs.c, &so, &rr, err);
     if (!sv)
         goto done;
-    double t3 = now();
+    double t3 = monotonic_seconds();
     out->t_sim = t3 - t2;
     out->simulated = true;
     {
@@ -210,8 +172,8 @@ bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err)
         out->imag_residual = im;
         (void)nn;
     }
-    out->fid_qpe = fidelity(xq, f.x, s.dim_sz);
-    out->fid_total = fidelity(xq, x, s.dim_sz);
+    out->fid_qpe = ref_fidelity(xq, f.x, s.dim_sz);
+    out->fid_total = ref_fidelity(xq, x, s.dim_sz);
     out->u_state = xmalloc(n * sizeof(double));
     readout_exact(&pl, xq, out->u_state);
     out->err_qpe = ref_max_abs_diff(out->u_state, out->u_filtered, n);
@@ -227,7 +189,7 @@ bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err)
         out->shot_bound = fmax(out->shot_bound, 3 * out->ro.sigma[i]);
     out->budget = out->err_trunc + out->err_filter + out->err_qpe + out->shot_bound;
     out->err_total = ref_max_abs_diff(out->ro.u, out->u_true, n);
-    out->t_readout = now() - t3;
+    out->t_readout = monotonic_seconds() - t3;
     ok = true;
 done:
     sim_destroy(sv);

@@ -100,6 +100,17 @@ static bool dense_fits(size_t m, size_t copies, const char *what, char **err)
     return true;
 }
 
+double ref_fidelity(const double *a, const double *b, size_t n)
+{
+    double dot = 0, na = 0, nb = 0;
+    for (size_t i = 0; i < n; i++) {
+        dot += a[i] * b[i];
+        na += a[i] * a[i];
+        nb += b[i] * b[i];
+    }
+    return na > 0 && nb > 0 ? fabs(dot) / sqrt(na * nb) : 0.0;
+}
+
 bool ref_dense_solve(const LinSystem *s, double *x, char **err)
 {
     if (!need_materialised(s, "dense solve", err))
@@ -185,13 +196,7 @@ bool ref_filtered(const LinSystem *s, double kappa0, const double *x_exact, RefF
         }
         x_exact = xe;
     }
-    double dot = 0, na = 0, nb = 0;
-    for (size_t i = 0; i < d; i++) {
-        dot += out->x[i] * x_exact[i];
-        na += out->x[i] * out->x[i];
-        nb += x_exact[i] * x_exact[i];
-    }
-    out->fidelity = na > 0 && nb > 0 ? fabs(dot) / sqrt(na * nb) : 0.0;
+    out->fidelity = ref_fidelity(out->x, x_exact, d);
     free(xe);
     return true;
 }

@@ -63,6 +63,8 @@ void ref_filtered_free(RefFiltered *f);
 
 /* Level 1 (u) of time block t of an unrolled solution x, into u[n]. */
 void ref_unrolled_u(const LinSystem *s, const double *x, uint64_t t, double *u);
+/* |⟨a, b⟩|/(‖a‖‖b‖), 0 when either is zero. */
+double ref_fidelity(const double *a, const double *b, size_t n);
 /* max_i |a_i − b_i|; NaN when any difference is NaN (a diverged value). */
 double ref_max_abs_diff(const double *a, const double *b, size_t n);
 

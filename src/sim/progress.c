@@ -2,9 +2,9 @@
  * runs. Silent unless stderr is a terminal, and silent for the first half
  * second of a run, so short runs and logs never see it. */
 #include "sim/statevec.h"
+#include "support/util.h"
 
 #include <stdio.h>
-#include <time.h>
 #include <unistd.h>
 
 void sim_progress_text(char *buf, size_t len, uint64_t done, uint64_t total, int width)
@@ -26,23 +26,16 @@ void sim_progress_text(char *buf, size_t len, uint64_t done, uint64_t total, int
              (unsigned long long)total);
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 void sim_progress(uint64_t done, uint64_t total)
 {
     static double start = -1; /* −1: no run under way */
     static int last = -1;     /* permille last drawn; −1: nothing drawn yet */
     if (done == 0 || start < 0) {
-        start = now();
+        start = monotonic_seconds();
         last = -1;
     }
     bool end = done >= total;
-    bool show = isatty(2) && (last >= 0 || (!end && now() - start >= 0.5));
+    bool show = isatty(2) && (last >= 0 || (!end && monotonic_seconds() - start >= 0.5));
     if (show) {
         int permille = end ? 1000 : (int)(1000.0 * (double)done / (double)total);
         if (permille != last || end) {

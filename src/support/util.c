@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 void ice_at(const char *file, int line, const char *fmt, ...)
@@ -343,4 +344,11 @@ void out_abort(OutFile *o)
     free(o->path);
     o->tmp = o->path = NULL;
     o->fp = NULL;
+}
+
+double monotonic_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }

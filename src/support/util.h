@@ -26,6 +26,9 @@ char *xstrdup(const char *s);
 bool size_mul(size_t a, size_t b, size_t *out);
 bool size_add(size_t a, size_t b, size_t *out);
 
+/* Seconds on the monotonic clock (for intervals: progress bars, timings). */
+double monotonic_seconds(void);
+
 /* Memory budget. Default: the machine's physical memory; the environment
  * variable QGDC_MEM_LIMIT (bytes, with optional K/M/G suffix) lowers it. */
 size_t mem_budget(void);
