@@ -72,7 +72,13 @@ bool ntk_qrun(const NtkProblem *p, const NtkQOptions *o, NtkQRun *out, char **er
     SpMat Kt;
     sp_builder_finish(&sb, &Kt);
     const double *y = p->train.y;
-    double *xs = xmalloc(n * sizeof *xs), *xe = xmalloc(n * sizeof *xe), *ypad = NULL;
+    double *xs = xmalloc(n * sizeof *xs), *xe = xmalloc(n * sizeof *xe);
+    /* y padded to the solver's dimension (K̃ padded to a power of two) */
+    size_t dim = 1;
+    while (dim < n)
+        dim *= 2;
+    double *ypad = xcalloc(dim, sizeof *ypad);
+    memcpy(ypad, y, n * sizeof *y);
     double ynorm = 0;
     for (uint32_t i = 0; i < n; i++)
         ynorm += y[i] * y[i];
@@ -99,13 +105,6 @@ bool ntk_qrun(const NtkProblem *p, const NtkQOptions *o, NtkQRun *out, char **er
         memset(&out->qs, 0, sizeof out->qs);
         QSolveOptions qo = {.kappa0 = out->kappa0, .clock_bits = clock_bits, .precision = out->precision,
                             .measure = !o->simulate, .hadamard_y = NULL};
-        /* y padded to the solver's dimension (K̃ padded to a power of two) */
-        size_t dim = 1;
-        while (dim < n)
-            dim *= 2;
-        free(ypad);
-        ypad = xcalloc(dim, sizeof *ypad);
-        memcpy(ypad, y, n * sizeof *y);
         qo.hadamard_y = ypad;
         if (!qsolve_build(&Kt, ks, &qo, &out->qs, err)) {
             ok = false;
