@@ -1,9 +1,12 @@
 /* args.c — helpers shared by the subcommands' option parsing. */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "driver/commands.h"
+#include "frontend/sema.h"
+#include "support/diag.h"
 
 bool arg_number(const char *s, double lo, double hi, double *out)
 {
@@ -23,4 +26,20 @@ bool arg_whole(const char *s, double lo, double hi, double *out)
         return false;
     *out = v;
     return true;
+}
+
+void print_error_count(const char *path)
+{
+    int n = diag_error_count();
+    fprintf(stderr, "%s: %d error%s\n", path, n, n == 1 ? "" : "s");
+}
+
+bool load_qgd(const char *path, ProblemSet *ps, SrcFile **src)
+{
+    if (frontend_load(path, ps, src))
+        return true;
+    print_error_count(path);
+    srcfile_free(*src);
+    *src = NULL;
+    return false;
 }

@@ -258,12 +258,8 @@ int cmd_analyze(int argc, char **argv)
     const char *path = argv[optind];
     ProblemSet ps;
     SrcFile *src;
-    if (!frontend_load(path, &ps, &src)) {
-        int n = diag_error_count();
-        fprintf(stderr, "%s: %d error%s\n", path, n, n == 1 ? "" : "s");
-        srcfile_free(src);
+    if (!load_qgd(path, &ps, &src))
         return 1;
-    }
     if (plot_dir && !ensure_dir(plot_dir)) {
         problem_set_free(&ps);
         srcfile_free(src);

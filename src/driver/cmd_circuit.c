@@ -28,8 +28,7 @@ static bool load(const char *path, Circuit *c, SrcFile **src)
 {
     if (qasm_load(path, c, src))
         return true;
-    int n = diag_error_count();
-    fprintf(stderr, "%s: %d error%s\n", path, n, n == 1 ? "" : "s");
+    print_error_count(path);
     return false;
 }
 

@@ -67,15 +67,6 @@ static int pipe_option(const char *cmd, int c, PipeArgs *a)
     }
 }
 
-static bool load_problems(const char *path, ProblemSet *ps, SrcFile **src)
-{
-    if (frontend_load(path, ps, src))
-        return true;
-    int n = diag_error_count();
-    fprintf(stderr, "%s: %d error%s\n", path, n, n == 1 ? "" : "s");
-    return false;
-}
-
 /* The problems selected by --problem: indices into ps->gd (sel) and
  * ps->ntk (nsel, may be NULL); the total. */
 static int select_problems(const char *cmd, const ProblemSet *ps, const char *name, int *sel, int *k_gd, int *nsel)
@@ -238,10 +229,8 @@ int cmd_compile(int argc, char **argv)
     const char *path = argv[optind];
     ProblemSet ps;
     SrcFile *src;
-    if (!load_problems(path, &ps, &src)) {
-        srcfile_free(src);
+    if (!load_qgd(path, &ps, &src))
         return 1;
-    }
     int rc = 0;
     int *sel = xmalloc((size_t)(ps.ngd ? ps.ngd : 1) * sizeof *sel);
     int *nsel = xmalloc((size_t)(ps.nntk ? ps.nntk : 1) * sizeof *nsel);
@@ -717,10 +706,8 @@ int cmd_run(int argc, char **argv)
     const char *path = argv[optind];
     ProblemSet ps;
     SrcFile *src;
-    if (!load_problems(path, &ps, &src)) {
-        srcfile_free(src);
+    if (!load_qgd(path, &ps, &src))
         return 1;
-    }
     a.q.simulate = true;
     int *sel = xmalloc((size_t)(ps.ngd ? ps.ngd : 1) * sizeof *sel);
     int *nsel = xmalloc((size_t)(ps.nntk ? ps.nntk : 1) * sizeof *nsel);

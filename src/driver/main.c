@@ -99,13 +99,8 @@ int cmd_check(int argc, char **argv)
     const char *path = argv[optind];
     ProblemSet ps;
     SrcFile *src;
-    bool ok = frontend_load(path, &ps, &src);
-    if (!ok) {
-        int n = diag_error_count();
-        fprintf(stderr, "%s: %d error%s\n", path, n, n == 1 ? "" : "s");
-        srcfile_free(src);
+    if (!load_qgd(path, &ps, &src))
         return 1;
-    }
     OutFile out;
     if (!out_open(&out, output)) {
         diag_plain("cannot write '%s'", output);
