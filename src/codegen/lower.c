@@ -5,6 +5,7 @@
  * entry points for gates, multiplexors and calls; the flat lowering, which
  * inlines calls and writes into a new Circuit. */
 #include "codegen/lower.h"
+#include "support/diag.h"
 
 #include <complex.h>
 #include <math.h>
@@ -611,6 +612,12 @@ static const char *fresh_name(const Circuit *c, const char *base, char *buf, siz
 
 bool lower_circuit(const Circuit *in, Circuit *out, const LowerOptions *opt, char **err)
 {
+    const char *opq = circuit_opaque(in);
+    if (opq) {
+        circuit_init(out);
+        return diag_refuse(err, "the definition '%s' is only counted (declared counts, no gates): it cannot be lowered",
+                           opq);
+    }
     ResCounts rc;
     res_init(&rc);
     res_count(in, &rc);

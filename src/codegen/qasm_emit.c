@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "codegen/lower.h"
+#include "support/diag.h"
 
 /* Identifiers a definition or register may not take: stdgates.inc and the
  * OpenQASM 3 keywords and built-ins. */
@@ -555,6 +556,11 @@ static void emit_circuit(const Circuit *c, FILE *out, bool flat)
 
 bool qasm_emit(const Circuit *c, bool flat, FILE *out, char **err)
 {
+    const char *opq = circuit_opaque(c);
+    if (opq)
+        return diag_refuse(err, "the definition '%s' is only counted (its counts are declared, it has no gates), so "
+                           "the circuit cannot be written as OpenQASM",
+                           opq);
     if (flat) {
         Circuit low;
         LowerOptions lo = {QASM_FLAT_MAX_OPS};

@@ -288,6 +288,26 @@ static BlockCost *block_cost(Counter *K, uint32_t def, bool ctrl, bool inv)
         ICE("res_count: definition '%s' calls itself", K->c->defs[def].name);
     B->busy = true;
     const GateDef *d = &K->c->defs[def];
+    if (d->declared) {
+        /* opaque: its declared counts; depths bounded by its non-Clifford
+         * operations (the counter reports depths as bounds with calls) */
+        if (ctrl)
+            ICE("res_count: opaque definition '%s' called under a control", d->name);
+        for (int k = 0; k < NKIND; k++)
+            mpz_init(B->cnt[k]);
+        mpz_set(B->cnt[GATE_CCX], d->declared->ccz);
+        mpz_set(B->cnt[GATE_T], d->declared->t);
+        mpz_set(B->cnt[GATE_RZ], d->declared->rotations);
+        mpz_inits(B->d, B->dt, B->dl, NULL);
+        mpz_add(B->d, d->declared->ccz, d->declared->t);
+        mpz_add(B->d, B->d, d->declared->rotations);
+        mpz_set(B->dt, d->declared->t);
+        mpz_set(B->dl, B->d);
+        B->anc = d->declared->ancillas;
+        B->busy = false;
+        B->done = true;
+        return B;
+    }
     Sched S;
     sched_init(&S);
     CountSink cs = {{count_gate, count_barrier, d->nqubits + 1, 0, 0, true}, &S};

@@ -29,8 +29,13 @@ void circuit_free(Circuit *c)
     arena_free(&c->arena);
     free(c->qregs);
     free(c->cregs);
-    for (size_t i = 0; i < c->ndefs; i++)
+    for (size_t i = 0; i < c->ndefs; i++) {
         free(c->defs[i].body.ops);
+        if (c->defs[i].declared) {
+            mpz_clears(c->defs[i].declared->ccz, c->defs[i].declared->t, c->defs[i].declared->rotations, NULL);
+            free(c->defs[i].declared);
+        }
+    }
     free(c->defs);
     free(c->main.ops);
     memset(c, 0, sizeof *c);
@@ -73,8 +78,54 @@ uint32_t circuit_def(Circuit *c, const char *name, uint32_t nqubits, const char 
     return (uint32_t)c->ndefs++;
 }
 
+uint32_t circuit_declare(Circuit *c, const char *name, uint32_t nqubits, const DeclaredCost *cost, const char *doc)
+{
+    uint32_t d = circuit_def(c, name, nqubits, doc);
+    DeclaredCost *k = xmalloc(sizeof *k);
+    mpz_init_set(k->ccz, cost->ccz);
+    mpz_init_set(k->t, cost->t);
+    mpz_init_set(k->rotations, cost->rotations);
+    k->ancillas = cost->ancillas;
+    c->defs[d].declared = k;
+    return d;
+}
+
+static const char *opaque_in(const Circuit *c, const Block *b, unsigned char *seen)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        const Op *op = b->ops[i];
+        while (op->kind == OP_IF)
+            op = op->then;
+        if (op->kind != OP_CALL || seen[op->def])
+            continue;
+        seen[op->def] = 1;
+        const GateDef *d = &c->defs[op->def];
+        if (d->declared)
+            return d->name;
+        const char *r = opaque_in(c, &d->body, seen);
+        if (r)
+            return r;
+    }
+    return NULL;
+}
+
+const char *circuit_opaque(const Circuit *c)
+{
+    bool any = false;
+    for (size_t i = 0; i < c->ndefs && !any; i++)
+        any = c->defs[i].declared != NULL;
+    if (!any)
+        return NULL;
+    unsigned char *seen = xcalloc(c->ndefs + 1, 1);
+    const char *r = opaque_in(c, &c->main, seen);
+    free(seen);
+    return r;
+}
+
 Block *circuit_def_body(Circuit *c, uint32_t def)
 {
+    if (def < c->ndefs && c->defs[def].declared)
+        ICE("circuit_def_body: '%s' is opaque (declared counts, no body)", c->defs[def].name);
     if (def >= c->ndefs)
         ICE("circuit_def_body: no definition %u", def);
     return &c->defs[def].body;

@@ -24,7 +24,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
+#include <stdio.h> /* before gmp.h */
+
+#include <gmp.h>
 
 #include "support/util.h"
 
@@ -114,11 +116,19 @@ struct Op {
     const char *comment; /* emitted before the operation, may be NULL */
 };
 
+/* The counts of an opaque definition (circuit_declare): one uncontrolled
+ * call, in the resource counter's conventions (resources.h). */
+typedef struct DeclaredCost {
+    mpz_t ccz, t, rotations;
+    uint32_t ancillas;  /* peak lowering ancillas */
+} DeclaredCost;
+
 typedef struct GateDef {
     const char *name;  /* a valid OpenQASM identifier, unique in the circuit */
     uint32_t nqubits;
     Block body;
     const char *doc;   /* one-line description for the emitted QASM, may be NULL */
+    DeclaredCost *declared; /* non-NULL: opaque (no body), counted from these */
 } GateDef;
 
 typedef struct Register {
@@ -146,6 +156,15 @@ uint32_t circuit_creg(Circuit *c, const char *name, uint32_t size);
 /* A new, empty definition; returns its index. */
 uint32_t circuit_def(Circuit *c, const char *name, uint32_t nqubits, const char *doc);
 Block *circuit_def_body(Circuit *c, uint32_t def);
+/* An opaque definition: no body, only the counts of one uncontrolled call
+ * (copied). It stands for a part too large to build (a data oracle of
+ * 10^9 entries) in a circuit that is only counted: res_count uses the
+ * counts (called under a control it is an ICE: give such parts their
+ * control as a formal), while simulation, lowering and QASM
+ * output refuse the circuit (circuit_opaque names the first one). */
+uint32_t circuit_declare(Circuit *c, const char *name, uint32_t nqubits, const DeclaredCost *cost, const char *doc);
+/* The first opaque definition reachable from the main block, or NULL. */
+const char *circuit_opaque(const Circuit *c);
 
 /* Appends to a block (the main block or a definition's body). The
  * returned Op may be changed further (modifiers, comment). */

@@ -286,6 +286,13 @@ void sbe_qrom_cost(SbeQromKind kind, unsigned abits, const mpz_t L, unsigned wid
     mpz_clears(sum, nd, NULL);
 }
 
+void sbe_qrom_cost_sum(SbeQromKind kind, unsigned abits, const mpz_t L, unsigned width, const mpz_t sum, SbeCost *k)
+{
+    if (abits > SBE_MAX_ABITS)
+        ICE("sbe_qrom_cost_sum: %u address bits", abits);
+    decode_cost(kind, abits, L, width, sum, k);
+}
+
 void sbe_qrom_table_cost(SbeQromKind kind, const SbeTable *t, SbeCost *k)
 {
     check_table(t);

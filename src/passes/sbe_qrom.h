@@ -141,6 +141,10 @@ uint32_t sbe_qrom_def(Circuit *c, const char *name, const SbeTable *t, SbeQromKi
  * qubits = abits + width + work. Leaf rotations are not included (add
  * sbe_ry_cost per leaf, or use sbe_qrom_table_cost). */
 void sbe_qrom_cost(SbeQromKind kind, unsigned abits, const mpz_t L, unsigned width, SbeCost *k);
+/* The same from the sum Σ_{d=1}^{abits−1} N_d of the stored address
+ * prefixes (any address set of L entries whose prefix counts are known or
+ * bounded by the caller). */
+void sbe_qrom_cost_sum(SbeQromKind kind, unsigned abits, const mpz_t L, unsigned width, const mpz_t sum, SbeCost *k);
 /* The exact cost of the table's definition: the decoding of its actual
  * address set (N_d counted from the addresses) plus its leaf rotations. */
 void sbe_qrom_table_cost(SbeQromKind kind, const SbeTable *t, SbeCost *k);

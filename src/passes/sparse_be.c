@@ -456,11 +456,12 @@ void sbe_shape_init(SbeShape *sh)
     memset(sh, 0, sizeof *sh);
     mpz_init_set_ui(sh->n, 1);
     mpz_init_set_ui(sh->L, 0);
+    mpz_inits(sh->rows, sh->cols, NULL);
     sh->s = 1;
     sh->bits = 1;
 }
 
-void sbe_shape_clear(SbeShape *sh) { mpz_clears(sh->n, sh->L, NULL); }
+void sbe_shape_clear(SbeShape *sh) { mpz_clears(sh->n, sh->L, sh->rows, sh->cols, NULL); }
 
 bool sparse_be_shape_cost(const SbeShape *sh, SbeCosts *k, char **err)
 {
@@ -492,11 +493,37 @@ bool sparse_be_shape_cost(const SbeShape *sh, SbeCosts *k, char **err)
     if (mpz_sgn(sh->L) < 0 || mpz_cmp(sh->L, maxL) > 0)
         ok = diag_refuse(err, "sparse block encoding cost: L must be between 0 and 2^(q+1)*s' = 2^%u", q + 1 + w);
     else {
-        if (mpz_sgn(sh->L) == 0) {
-            mpz_mul_2exp(k->L, sh->n, w + 1);
-        } else
-            mpz_set(k->L, sh->L);
-        sbe_qrom_cost(sh->qrom, w + q + 1, k->L, q + 3 + b, &k->qrom);
+        if (mpz_sgn(sh->cols) > 0) {
+            /* rows [0, rows) and `cols` scattered columns: address (k, d, i) */
+            mpz_t sum, nd, cap, part;
+            mpz_inits(sum, nd, cap, part, NULL);
+            mpz_add(k->L, sh->rows, sh->cols);
+            mpz_mul_2exp(k->L, k->L, w);
+            for (unsigned d = 1; d < w + q + 1; d++) {
+                if (d <= w) { /* (k >> d, d, i): exact */
+                    mpz_add(nd, sh->rows, sh->cols);
+                    mpz_mul_2exp(nd, nd, w - d);
+                } else { /* prefixes of i >> e, e = d − w − 1: rows contiguous, columns at worst distinct */
+                    unsigned e = d - w - 1;
+                    mpz_cdiv_q_2exp(nd, sh->rows, e);
+                    mpz_set_ui(cap, 0);
+                    mpz_setbit(cap, q - e);
+                    mpz_set(part, mpz_cmp(sh->cols, cap) < 0 ? sh->cols : cap);
+                    mpz_add(nd, nd, part);
+                    if (mpz_cmp(nd, cap) > 0)
+                        mpz_set(nd, cap);
+                }
+                mpz_add(sum, sum, nd);
+            }
+            sbe_qrom_cost_sum(sh->qrom, w + q + 1, k->L, q + 3 + b, sum, &k->qrom);
+            mpz_clears(sum, nd, cap, part, NULL);
+        } else {
+            if (mpz_sgn(sh->L) == 0)
+                mpz_mul_2exp(k->L, sh->n, w + 1);
+            else
+                mpz_set(k->L, sh->L);
+            sbe_qrom_cost(sh->qrom, w + q + 1, k->L, q + 3 + b, &k->qrom);
+        }
         sbe_rot_fixed_cost(b, &k->rot);
         compose(k, sh->kind, q, w, b, sbe_qrom_work(sh->qrom, w + q + 1));
     }

@@ -170,9 +170,16 @@ typedef struct SbeShape {
     uint64_t s;          /* sparsity (colours), 1 ≤ s ≤ n */
     mpz_t L;             /* stored slots; 0: 2n·s' (every row and column of A holds an entry) */
     unsigned bits;       /* 1..SBE_MAX_BITS */
+    /* Dilation of a rectangular matrix padded to n × n (F_ℓ: n_rows × n^ℓ):
+     * when cols > 0, the indices holding an entry are the rows [0, rows)
+     * (d = 0) and `cols` columns (d = 1) at unknown places, L = s'·(rows +
+     * cols), and the prefix counts of the table are bounded above by
+     * assuming the columns as spread out as possible: the cost is then an
+     * upper bound (exact at every level d ≤ w + 0 of the slot bits). */
+    mpz_t rows, cols;
 } SbeShape;
 
-void sbe_shape_init(SbeShape *sh);   /* n = 1, s = 1, L = 0, bits = 1, symmetric, unary */
+void sbe_shape_init(SbeShape *sh);   /* n = 1, s = 1, L = 0, rows = cols = 0, bits = 1, symmetric, unary */
 void sbe_shape_clear(SbeShape *sh);
 /* The counts of the encoding sparse_be_build makes for a matrix of this
  * shape whose stored slots are the first L addresses (exact when every

@@ -895,6 +895,10 @@ bool sim_run(const Circuit *c, StateVec *sv, const SimRunOptions *opt, SimRunRes
         ICE("%s: NULL circuit or state", __func__);
     if ((uint32_t)sv->nqubits < c->nqubits)
         ICE("%s: a %u-qubit circuit on a %d-qubit state", __func__, c->nqubits, sv->nqubits);
+    const char *opq = circuit_opaque(c);
+    if (opq)
+        return sim_error(err, "the definition '%s' is only counted (declared counts, no gates): it cannot be simulated",
+                         opq);
     double limit = opt && opt->max_ops > 0 ? opt->max_ops : ldexp(1, 40);
     double cost = sim_run_cost(c);
     if (cost > limit)

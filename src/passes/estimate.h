@@ -1,0 +1,99 @@
+/* estimate.h — the fault-tolerant cost of one training step's linear solve,
+ * from the same circuit generator as the small circuits (docs/estimate.md).
+ *
+ * estimate_build assembles, with the structured encoding of carleman_be.h,
+ * the solver circuit
+ *     prep_b(sys, d); qpe(clock; walk_c); invert(clock, anc, ill);
+ *     inv qpe; post-select (flags, clock, ill = 0; anc, d = 1)
+ * and counts it with res_count. From a shape (ModelProblem) the data
+ * oracles, the right-hand-side preparation and, beyond 20 clock bits, the
+ * inversion multiplexors are opaque definitions carrying their closed-form
+ * counts; from a GdProblem (explicit) everything is built and the circuit
+ * can be written as OpenQASM and simulated.
+ *
+ * Parameters: λ_min = 1/κ0 — κ0 is taken relative to the unit diagonal of
+ * M (‖M‖₂ ≥ 1), a threshold that never filters more than qsolve's
+ * ‖M‖₂/κ0; clock bits p = the user's or p0 + extra with
+ * p0 = ⌈log2(2π·α_M/λ_min)⌉, extra = max(0, ⌈log2(0.01/ε)/2⌉) (qsolve.h).
+ *
+ * What one training step costs (Liu et al. Algorithm 1, readout II.D):
+ *   runs per upload = ⌈1/P_solve⌉ · ⌈1/P_read⌉ · shots, with
+ *   P_solve ≥ ‖ŷ_in‖²/(κ0²·‖B‖²)  (block 0 of the solution is ŷ_in, and
+ *       the filtered inversion multiplies the solution by λ_min = 1/κ0),
+ *       ‖B‖² = ‖ŷ_in‖² + T·‖F_0‖², ‖ŷ_in‖² = Σ_j ‖u‖^(2j);
+ *   P_read = P(t ≥ T, level 1) = (P+1)/(T+P+1) · ‖u‖²/Σ_j ‖u‖^(2j), an
+ *       estimate that assumes ‖ŷ(t)‖ stays near ‖ŷ_in‖ (dissipative
+ *       training neither grows nor collapses it);
+ *   shots = ⌈m²·r³/ε²⌉, m = ⌈log2 n⌉ (the paper's tomography bound).
+ * Totals multiply the per-run counts by runs and by the uploads. */
+#ifndef QGDC_ESTIMATE_H
+#define QGDC_ESTIMATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h> /* before gmp.h */
+
+#include <gmp.h>
+
+#include "codegen/resources.h"
+#include "ir/circuit.h"
+#include "ir/model.h"
+#include "ir/problem.h"
+#include "passes/carleman_be.h"
+#include "passes/invert.h"
+#include "support/json.h"
+
+#define EST_MAX_CLOCK 62
+#define EST_BUILD_INVERT_MAX 20 /* clock bits up to which the inversion is built */
+#define EST_MAX_MODELS 6
+
+typedef struct EstimateOptions {
+    unsigned bits;        /* oracle angle bits; 0: from ε (⌈log2(π/ε)⌉ + 1, at least 4) */
+    unsigned clock_bits;  /* 0: from κ0, α and ε */
+    bool explicit_build;  /* from the GdProblem's data */
+    const char *models[EST_MAX_MODELS]; /* qubit models for the physical estimate (NULL-terminated; none: default) */
+    double budget;        /* physical error budget, 0: 1e-3 */
+    bool count_walk;      /* also count one controlled walk alone */
+} EstimateOptions;
+
+typedef struct Estimate {
+    Circuit c;
+    CarlemanBE be;
+    ModelProblem shape;   /* the model estimated (a copy of the input, or made from the GdProblem) */
+    unsigned p, p0, bits;
+    double lambda_min;
+    InvertInfo inv;
+    /* registers: system (with d), flags, clock, anc + ill */
+    uint32_t q_sys, q_flags, q_clock, q_anc;
+    ResCounts run;        /* one solver circuit */
+    ResCounts walk;       /* one controlled walk */
+    bool have_walk;
+    mpz_t walk_steps;     /* controlled walks per run: 2·(2^p − 1) */
+    mpz_t queries;        /* calls of each F_ℓ oracle per run: 2 per walk step */
+    double norm_b2, norm_yin2, p_solve, p_read;
+    mpz_t shots, runs, uploads;
+    mpz_t total_ccz, total_t, total_rot; /* per training (all uploads) */
+    int nphys;
+    const char *phys_name[EST_MAX_MODELS];
+    ResPhysical phys[EST_MAX_MODELS];
+    bool phys_ok[EST_MAX_MODELS];
+    char *phys_err[EST_MAX_MODELS];
+    double total_seconds[EST_MAX_MODELS]; /* physical runtime × runs × uploads */
+    double build_s, count_s;
+} Estimate;
+
+/* m: the shape; p: the data when o->explicit_build (p->n == m's n). */
+bool estimate_build(const ModelProblem *m, const GdProblem *p, const EstimateOptions *o, Estimate *out, char **err);
+void estimate_free(Estimate *e);
+
+/* Human report and JSON. */
+void estimate_print(const Estimate *e, FILE *out);
+void estimate_json(const Estimate *e, JsonWriter *w);
+
+/* A copy of a model (for sweeps: the caller changes n, T, … of the copy). */
+void model_copy(ModelProblem *dst, const ModelProblem *src);
+/* Rescales a model to n parameters keeping per-row sparsities, bounds and
+ * the kept fraction r/n: rows = n, nnz = n·s_ℓ, cols = min(nnz, n^ℓ). */
+void model_rescale_n(ModelProblem *m, const mpz_t n);
+
+#endif
