@@ -31,6 +31,7 @@ static void usage_main(FILE *out)
           "  analyze    Carleman truncation error, dissipation, conditioning, verdict\n"
           "  compile    compile a gd problem into its quantum solver circuit (OpenQASM 3)\n"
           "  run        compile, simulate, read u(T) out and print the error budget\n"
+          "  estimate   fault-tolerant cost of a gd or size-only model problem, at any n\n"
           "  generate   write random quadratic test problems (paper's Fig. 4 setup)\n"
           "  count      exact logical and physical resource counts of a .qasm circuit\n"
           "  sim        simulate a .qasm circuit (distribution, post-selection, shots)\n"
@@ -154,6 +155,7 @@ static const Command commands[] = {
     {"qasm", cmd_qasm},
     {"compile", cmd_compile},
     {"run", cmd_run},
+    {"estimate", cmd_estimate},
 };
 
 int main(int argc, char **argv)

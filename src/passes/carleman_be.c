@@ -195,8 +195,14 @@ static bool oracle_shape_cost(const ModelProblem *m, unsigned l, unsigned qn, co
     mpz_setbit(sh.n, (mp_bitcnt_t)l * qn);
     sh.s = m->F[l].sparsity;
     sh.bits = o->bits;
-    mpz_set(sh.rows, m->F[l].rows);
-    mpz_set(sh.cols, m->F[l].cols);
+    if (l == 1 && !mpz_cmp(m->F[1].rows, m->n) && !mpz_cmp(m->F[1].cols, m->n)) {
+        /* every row and column holds an entry: the stored slots are the
+         * first 2n·s' addresses, and the count is exact */
+        mpz_mul_2exp(sh.L, m->n, ceil_log2_u(sh.s) + 1);
+    } else {
+        mpz_set(sh.rows, m->F[l].rows);
+        mpz_set(sh.cols, m->F[l].cols);
+    }
     bool ok = sparse_be_shape_cost(&sh, k, err);
     sbe_shape_clear(&sh);
     return ok;
@@ -459,7 +465,7 @@ bool cbe_build(Circuit *c, const char *prefix, const ModelProblem *m, const GdPr
                     lit[n++] = slot_lv(be, s - 1);
             } else {
                 lit[n++] = slot_lv(be, 0);
-                if (pos >= 2)
+                if (pos >= 3)
                     lit[n++] = slot_lv(be, pos - 2);
                 lit[n++] = slot_lv(be, N - 1) | NEG;
                 for (unsigned k = 0; k < be->qn; k++)
@@ -544,6 +550,8 @@ bool cbe_build(Circuit *c, const char *prefix, const ModelProblem *m, const GdPr
 
     /* U_H on (sys, d, flags, helper): formals sys[nsys], d, flags[nflags], a */
     uint32_t nH = be->nsys + 1 + be->nflags + 1;
+    snprintf(name, plen, "%s_reflect", prefix);
+    uint32_t dr = sbe_reflect_def(c, name, be->nflags + 1);
     snprintf(name, plen, "%s_uh", prefix);
     be->def_uh = circuit_def(c, name, nH, "Hermitian dilation X_d (|1><1| U_M + |0><0| U_M^dg) (helper last)");
     snprintf(name, plen, "%s_walk_c", prefix);
@@ -577,8 +585,6 @@ bool cbe_build(Circuit *c, const char *prefix, const ModelProblem *m, const GdPr
             rq[0] = cq;
             for (uint32_t k = 0; k < nr; k++)
                 rq[1 + k] = be->nsys + 1 + k + off;
-            snprintf(name, plen, "%s_reflect", prefix);
-            uint32_t dr = sbe_reflect_def(c, name, nr);
             circ_call(c, bh, dr, 1, rq);
             free(rq);
         }

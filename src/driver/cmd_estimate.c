@@ -1,0 +1,354 @@
+/* cmd_estimate.c — `qgdc estimate`: fault-tolerant cost of a training
+ * problem from the structured-encoding circuit generator (estimate.h). */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "driver/commands.h"
+#include "frontend/sema.h"
+#include "support/diag.h"
+#include "ir/model.h"
+#include "passes/carleman_be.h"
+#include "passes/estimate.h"
+#include "support/json.h"
+#include "support/plot.h"
+#include "support/util.h"
+
+#define SWEEP_MAX 64
+
+static void usage_estimate(FILE *out)
+{
+    fputs("usage: qgdc estimate [options] FILE.qgd\n"
+          "\n"
+          "Counts the fault-tolerant cost of one training run of a gd or model problem:\n"
+          "the solver circuit (right-hand side, phase estimation of the qubitized walk\n"
+          "of the structured Carleman block encoding, filtered inversion) is generated\n"
+          "and counted exactly (GMP integers) without being built where it is large:\n"
+          "the data oracles carry their closed-form counts. Prints logical qubits by\n"
+          "register, CCZ/T/rotations, walk steps and oracle queries, alpha, clock bits,\n"
+          "the post-selection probabilities, tomography shots, totals over the training\n"
+          "and the surface-code estimate (docs/estimate.md).\n"
+          "\n"
+          "options:\n"
+          "  --problem NAME      the problem, when the file has several\n"
+          "  --json              JSON instead of the table\n"
+          "  -o, --output F      write to F (default: standard output)\n"
+          "  --shape             gd problems: count from the statistics alone (oracles\n"
+          "                      opaque, as for a model), not from the built circuit\n"
+          "  --clock-bits P      phase-estimation clock bits (default: from alpha, kappa0, eps)\n"
+          "  --angle-bits B      fixed-point angle bits of the data oracles (default: from eps)\n"
+          "  --qubit MODEL       qubit model of the physical estimate, repeatable (default:\n"
+          "                      qubit_gate_ns_e3, qubit_gate_ns_e4, qubit_maj_ns_e4)\n"
+          "  --budget E          error budget of the physical estimate (default 1e-3)\n"
+          "  --sweep V=A..B      a scaling table over V = n (decades from A to B) or\n"
+          "                      V = T (doubling from A to B); other inputs held\n"
+          "  --plot F.svg        with --sweep: draw CCZ, queries and qubits against V\n"
+          "  -h, --help          this help\n",
+          out);
+}
+
+enum { O_PROBLEM = 256, O_JSON, O_SHAPE, O_CLOCK, O_ANGLE, O_QUBIT, O_BUDGET, O_SWEEP, O_PLOT };
+
+typedef struct SweepPoint {
+    double x;
+    Estimate e;
+} SweepPoint;
+
+static bool parse_sweep(const char *s, char *var, double *a, double *b)
+{
+    if ((s[0] != 'n' && s[0] != 'T') || s[1] != '=')
+        return false;
+    *var = s[0];
+    const char *dots = strstr(s + 2, "..");
+    if (!dots)
+        return false;
+    char lo[64];
+    size_t len = (size_t)(dots - (s + 2));
+    if (len == 0 || len >= sizeof lo)
+        return false;
+    memcpy(lo, s + 2, len);
+    lo[len] = 0;
+    return arg_whole(lo, 1, 1e38, a) && arg_whole(dots + 2, 1, 1e38, b) && *a <= *b;
+}
+
+static void sweep_table(SweepPoint *pt, int npt, char var, FILE *out)
+{
+    fprintf(out, "%-10s %7s %6s %6s %12s %14s %14s %14s %12s %12s\n", var == 'n' ? "n" : "T", "qubits", "clock",
+            "alphaM", "queries", "CCZ/run", "CCZ/query", "rotations/run", "T*log2(n)^2", "CCZ/(T lg^2)");
+    for (int i = 0; i < npt; i++) {
+        const Estimate *e = &pt[i].e;
+        double n = mpz_get_d(e->shape.n), lg = log2(n > 2 ? n : 2);
+        double ccz = mpz_get_d(e->run.ccz), qu = mpz_get_d(e->queries);
+        double th1 = (double)e->shape.T * lg * lg;
+        fprintf(out, "%-10.4g %7u %6u %6.3g %12.4g %14.4g %14.4g %14.4g %12.4g %12.4g\n", pt[i].x, e->run.qubits_peak,
+                e->p, e->be.alpha_M, qu, ccz, ccz / qu, mpz_get_d(e->run.rotations), th1, ccz / th1);
+    }
+    if (npt >= 2) {
+        double x0 = log(pt[0].x), x1 = log(pt[npt - 1].x);
+        if (x1 > x0) {
+            double sc = (log(mpz_get_d(pt[npt - 1].e.run.ccz)) - log(mpz_get_d(pt[0].e.run.ccz))) / (x1 - x0);
+            double sq = (log(mpz_get_d(pt[npt - 1].e.queries)) - log(mpz_get_d(pt[0].e.queries))) / (x1 - x0);
+            double sqb = (log((double)pt[npt - 1].e.run.qubits_peak) - log((double)pt[0].e.run.qubits_peak)) / (x1 - x0);
+            fprintf(out, "\nlog-log slopes from %c = %.3g to %.3g: CCZ per run ~ %c^%.3f, oracle queries ~ %c^%.3f, "
+                         "qubits ~ %c^%.3f\n",
+                    var, pt[0].x, pt[npt - 1].x, var, sc, var, sq, var, sqb);
+        }
+    }
+}
+
+int cmd_estimate(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"problem", required_argument, NULL, O_PROBLEM}, {"json", no_argument, NULL, O_JSON},
+        {"shape", no_argument, NULL, O_SHAPE},           {"clock-bits", required_argument, NULL, O_CLOCK},
+        {"angle-bits", required_argument, NULL, O_ANGLE}, {"qubit", required_argument, NULL, O_QUBIT},
+        {"budget", required_argument, NULL, O_BUDGET},   {"sweep", required_argument, NULL, O_SWEEP},
+        {"plot", required_argument, NULL, O_PLOT},       {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},                {NULL, 0, NULL, 0},
+    };
+    const char *problem = NULL, *output = "-", *plot = NULL;
+    bool json = false, shape = false;
+    EstimateOptions eo;
+    memset(&eo, 0, sizeof eo);
+    int nmodels = 0;
+    char svar = 0;
+    double sa = 0, sb = 0, v;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_PROBLEM: problem = optarg; break;
+        case O_JSON: json = true; break;
+        case O_SHAPE: shape = true; break;
+        case 'o': output = optarg; break;
+        case O_PLOT: plot = optarg; break;
+        case O_CLOCK:
+            if (!arg_whole(optarg, 1, EST_MAX_CLOCK, &v)) {
+                fprintf(stderr, "qgdc estimate: --clock-bits takes an integer from 1 to %d\n", EST_MAX_CLOCK);
+                return 2;
+            }
+            eo.clock_bits = (unsigned)v;
+            break;
+        case O_ANGLE:
+            if (!arg_whole(optarg, 1, SBE_MAX_BITS, &v)) {
+                fprintf(stderr, "qgdc estimate: --angle-bits takes an integer from 1 to %d\n", SBE_MAX_BITS);
+                return 2;
+            }
+            eo.bits = (unsigned)v;
+            break;
+        case O_QUBIT:
+            if (!res_qubit_model(optarg)) {
+                fprintf(stderr, "qgdc estimate: unknown qubit model '%s' (see qgdc count --help)\n", optarg);
+                return 2;
+            }
+            if (nmodels == EST_MAX_MODELS - 1) {
+                fprintf(stderr, "qgdc estimate: at most %d qubit models\n", EST_MAX_MODELS - 1);
+                return 2;
+            }
+            eo.models[nmodels++] = optarg;
+            break;
+        case O_BUDGET:
+            if (!arg_number(optarg, 1e-15, 0.5, &eo.budget)) {
+                fprintf(stderr, "qgdc estimate: --budget takes a number in (0, 0.5]\n");
+                return 2;
+            }
+            break;
+        case O_SWEEP:
+            if (!parse_sweep(optarg, &svar, &sa, &sb)) {
+                fprintf(stderr, "qgdc estimate: --sweep takes n=A..B or T=A..B with whole numbers 1 <= A <= B "
+                                "(e.g. n=1e3..1e9)\n");
+                return 2;
+            }
+            break;
+        case 'h': usage_estimate(stdout); return 0;
+        default: usage_estimate(stderr); return 2;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "qgdc estimate: expected one input file\n");
+        usage_estimate(stderr);
+        return 2;
+    }
+    if (plot && !svar) {
+        fprintf(stderr, "qgdc estimate: --plot needs --sweep\n");
+        return 2;
+    }
+    const char *path = argv[optind];
+    ProblemSet ps;
+    SrcFile *src;
+    if (!load_qgd(path, &ps, &src))
+        return 1;
+    int rc = 0;
+    const GdProblem *gp = NULL;
+    const ModelProblem *mp = NULL;
+    int found = 0;
+    for (int i = 0; i < ps.ngd; i++)
+        if (!problem || !strcmp(problem, ps.gd[i]->name))
+            gp = ps.gd[i], found++;
+#ifdef QGDC_HAVE_MODEL_PARSER
+    for (int i = 0; i < ps.nmodel; i++)
+        if (!problem || !strcmp(problem, ps.model[i]->name))
+            mp = ps.model[i], found++;
+#endif
+    ModelProblem own;
+    bool have_own = false;
+    char *err = NULL;
+    if (found == 0) {
+        if (problem)
+            fprintf(stderr, "qgdc estimate: no gd or model problem named '%s' in %s\n", problem, path);
+        else
+            fprintf(stderr, "qgdc estimate: %s has no gd or model problem%s\n", path,
+                    ps.nntk ? " (ntk problems are not estimated; use qgdc compile for their circuits)" : "");
+        rc = 2;
+        goto out;
+    }
+    if (found > 1) {
+        fprintf(stderr, "qgdc estimate: the file has %d problems; choose one with --problem NAME\n", found);
+        rc = 2;
+        goto out;
+    }
+    if (gp) {
+        if (gp->opt.carleman_form != FORM_PAPER && gp->opt.set[OPTION_carleman_form])
+            fprintf(stderr, "qgdc estimate: note: problem '%s' asks for the exact Carleman form; the structured "
+                            "encoding implements the paper form (C = I + A)\n",
+                    gp->name);
+        if (!cbe_model_of(gp, &own, &err)) {
+            diag_error(gp->loc, "cannot estimate problem '%s': %s", gp->name, err);
+            free(err);
+            model_free(&own);
+            rc = 1;
+            goto out;
+        }
+        have_own = true;
+        mp = &own;
+        eo.explicit_build = !shape && !svar;
+    }
+
+    OutFile of;
+    if (!svar) {
+        Estimate e;
+        if (!estimate_build(mp, gp, &eo, &e, &err)) {
+            diag_error(mp->loc, "cannot estimate problem '%s': %s", mp->name, err);
+            free(err);
+            estimate_free(&e);
+            rc = 1;
+            goto out;
+        }
+        if (!out_open(&of, output)) {
+            diag_plain("cannot write '%s'", output);
+            rc = 1;
+        } else {
+            if (json) {
+                JsonWriter w;
+                json_init(&w, of.fp);
+                estimate_json(&e, &w);
+                json_finish(&w);
+            } else
+                estimate_print(&e, of.fp);
+            if (!out_commit(&of)) {
+                diag_plain("error writing '%s'", output);
+                rc = 1;
+            }
+        }
+        estimate_free(&e);
+        goto out;
+    }
+
+    /* sweep */
+    SweepPoint *pt = xcalloc(SWEEP_MAX, sizeof *pt);
+    int npt = 0;
+    eo.explicit_build = false;
+    for (double x = sa; x <= sb * (1 + 1e-12) && npt < SWEEP_MAX; x *= svar == 'n' ? 10 : 2) {
+        ModelProblem m;
+        model_copy(&m, mp);
+        if (svar == 'n') {
+            mpz_t n;
+            mpz_init_set_d(n, floor(x + 0.5));
+            model_rescale_n(&m, n);
+            mpz_clear(n);
+        } else {
+            m.T = (uint64_t)floor(x + 0.5);
+            if (!mp->opt.set[OPTION_kappa0] && have_own)
+                m.kappa0 = 2.0 * (double)(m.T + 1);
+        }
+        pt[npt].x = floor(x + 0.5);
+        bool ok = estimate_build(&m, NULL, &eo, &pt[npt].e, &err);
+        model_free(&m);
+        npt++;
+        if (!ok) {
+            diag_error(mp->loc, "cannot estimate problem '%s' at %c = %.4g: %s", mp->name, svar, x, err);
+            free(err);
+            rc = 1;
+            break;
+        }
+        fprintf(stderr, "\r  %c = %-12.4g estimated", svar, x);
+    }
+    fputc('\n', stderr);
+    if (rc == 0) {
+        if (!out_open(&of, output)) {
+            diag_plain("cannot write '%s'", output);
+            rc = 1;
+        } else {
+            if (json) {
+                JsonWriter w;
+                json_init(&w, of.fp);
+                json_object(&w);
+                json_key(&w, "sweep"), json_string(&w, svar == 'n' ? "n" : "T");
+                json_key(&w, "points");
+                json_array(&w);
+                for (int i = 0; i < npt; i++)
+                    estimate_json(&pt[i].e, &w);
+                json_end(&w);
+                json_end(&w);
+                json_finish(&w);
+            } else
+                sweep_table(pt, npt, svar, of.fp);
+            if (!out_commit(&of)) {
+                diag_plain("error writing '%s'", output);
+                rc = 1;
+            }
+        }
+    }
+    if (rc == 0 && plot) {
+        double *xs = xmalloc((size_t)npt * sizeof *xs), *ys[3];
+        for (int k = 0; k < 3; k++)
+            ys[k] = xmalloc((size_t)npt * sizeof *ys[k]);
+        for (int i = 0; i < npt; i++) {
+            xs[i] = pt[i].x;
+            ys[0][i] = mpz_get_d(pt[i].e.run.ccz);
+            ys[1][i] = mpz_get_d(pt[i].e.queries);
+            ys[2][i] = (double)pt[i].e.run.qubits_peak;
+        }
+        PlotSeries s[3] = {{"CCZ per run", xs, ys[0], (size_t)npt, false},
+                           {"oracle queries per run", xs, ys[1], (size_t)npt, false},
+                           {"logical qubits", xs, ys[2], (size_t)npt, true}};
+        char title[160];
+        snprintf(title, sizeof title, "%s: cost of one solver run against %s", mp->name,
+                 svar == 'n' ? "the number of parameters n" : "the steps T");
+        Plot pl = {.title = title,
+                   .xlabel = svar == 'n' ? "n" : "T",
+                   .ylabel = "count",
+                   .logx = true,
+                   .logy = true,
+                   .series = s,
+                   .nseries = 3,
+                   .hline = NAN};
+        if (!plot_lines_svg(plot, &pl)) {
+            diag_plain("cannot write '%s'", plot);
+            rc = 1;
+        }
+        free(xs);
+        for (int k = 0; k < 3; k++)
+            free(ys[k]);
+    }
+    for (int i = 0; i < npt; i++)
+        estimate_free(&pt[i].e);
+    free(pt);
+out:
+    if (have_own)
+        model_free(&own);
+    problem_set_free(&ps);
+    srcfile_free(src);
+    return rc;
+}
