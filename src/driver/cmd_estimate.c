@@ -111,6 +111,7 @@ int cmd_estimate(int argc, char **argv)
     bool json = false, shape = false;
     EstimateOptions eo;
     memset(&eo, 0, sizeof eo);
+    eo.count_walk = true;
     int nmodels = 0;
     char svar = 0;
     double sa = 0, sb = 0, v;

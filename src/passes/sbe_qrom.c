@@ -351,7 +351,7 @@ void sbe_rot_fixed_cost(unsigned b, SbeCost *k)
 uint32_t sbe_reflect_def(Circuit *c, const char *name, unsigned m)
 {
     check_name(c, name);
-    if (m < 1 || m > 63)
+    if (m < 1 || m > SBE_MAX_ABITS)
         ICE("sbe_reflect_def: %u qubits", m);
     uint32_t def = circuit_def(c, name, m, "2|0><0| - I");
     Block *b = circuit_def_body(c, def);
@@ -359,8 +359,16 @@ uint32_t sbe_reflect_def(Circuit *c, const char *name, unsigned m)
     for (uint32_t j = 0; j < m; j++)
         q[j] = j;
     double pi = LOWER_PI;
-    Op *op = circ_cgate(c, b, GATE_GPHASE, m, q, &pi);
-    op->negctrl = ((uint64_t)1 << m) - 1;
+    if (m <= 63) {
+        Op *op = circ_cgate(c, b, GATE_GPHASE, m, q, &pi);
+        op->negctrl = ((uint64_t)1 << m) - 1;
+    } else { /* beyond the negative-control mask: flip, control, flip */
+        for (uint32_t j = 0; j < m; j++)
+            circ_gate(c, b, GATE_X, &q[j], NULL);
+        circ_cgate(c, b, GATE_GPHASE, m, q, &pi);
+        for (uint32_t j = 0; j < m; j++)
+            circ_gate(c, b, GATE_X, &q[j], NULL);
+    }
     circ_gate(c, b, GATE_GPHASE, NULL, &pi);
     free(q);
     return def;
