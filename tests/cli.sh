@@ -172,3 +172,16 @@ if grep -q "equal the classical sparse-NTK ones on 2 of 2" "$tmp/ntk.txt"; then 
 expect_rc "compile ntk_micro --test-point 1" 0 "$QGDC" compile --test-point 1 -o "$tmp/ntk.qasm" examples/ntk_micro.qgd
 expect_rc "compile ntk_micro: no such test point" 1 "$QGDC" compile --test-point 9 -o "$tmp/ntk.qasm" examples/ntk_micro.qgd
 if grep -q "test point 9 does not exist" "$tmp/cli_err"; then ok "cli: missing test point message"; else bad "cli: missing test point message" "$tmp/cli_err"; fi
+# estimate (docs/estimate.md)
+expect_rc "estimate --help" 0 "$QGDC" estimate --help
+expect_rc "estimate poly1_paper" 0 "$QGDC" estimate -o "$tmp/est.txt" examples/poly1_paper.qgd
+if grep -q "one controlled walk: CCZ" "$tmp/est.txt"; then ok "cli: estimate prints the walk"; else bad "cli: estimate prints the walk" "$tmp/est.txt"; fi
+expect_rc "estimate --json --shape" 0 "$QGDC" estimate --json --shape -o "$tmp/est.json" examples/poly1_paper.qgd
+if grep -q '"oracles": "counted"' "$tmp/est.json"; then ok "cli: estimate --shape counts opaque oracles"; else bad "cli: estimate --shape counts opaque oracles" "$tmp/est.json"; fi
+expect_rc "estimate too few clock bits" 1 "$QGDC" estimate --clock-bits 2 examples/poly1_paper.qgd
+if grep -q "use at least" "$tmp/cli_err"; then ok "cli: estimate clock-bit message"; else bad "cli: estimate clock-bit message" "$tmp/cli_err"; fi
+expect_rc "estimate bad sweep" 2 "$QGDC" estimate --sweep x=1..2 examples/poly1_paper.qgd
+expect_rc "estimate --plot without --sweep" 2 "$QGDC" estimate --plot "$tmp/p.svg" examples/poly1_paper.qgd
+expect_rc "estimate sweep T with a plot" 0 "$QGDC" estimate --sweep T=4..16 --plot "$tmp/p.svg" -o "$tmp/sw.txt" examples/poly1_paper.qgd
+if [ -s "$tmp/p.svg" ] && grep -q "log-log slopes" "$tmp/sw.txt"; then ok "cli: estimate sweep table and plot"; else bad "cli: estimate sweep table and plot" "$tmp/sw.txt"; fi
+expect_rc "estimate an ntk-only file" 2 "$QGDC" estimate examples/ntk_micro.qgd
