@@ -79,7 +79,13 @@ assert p["truncation"][-1]["max_error"] < 2e-4
 ' 2> "$tmp/cli_err"; then ok "cli: analyze json"; else bad "cli: analyze json" "$tmp/cli_err"; fi
 fi
 for f in examples/*.qgd; do
-    expect_rc "analyze $f" 0 "$QGDC" analyze "$f"
+    if grep -q '^model ' "$f"; then
+        # size-only models are estimated, not analysed
+        expect_rc "analyze $f (model: refused)" 2 "$QGDC" analyze "$f"
+        expect_rc "estimate $f" 0 "$QGDC" estimate "$f"
+    else
+        expect_rc "analyze $f" 0 "$QGDC" analyze "$f"
+    fi
 done
 expect_rc "analyze double_well" 0 "$QGDC" analyze examples/double_well.qgd
 if grep -q "verdict: not dissipative" "$tmp/cli_out"; then ok "cli: double well is not dissipative"; else bad "cli: double well is not dissipative" "$tmp/cli_out"; fi
@@ -185,3 +191,16 @@ expect_rc "estimate --plot without --sweep" 2 "$QGDC" estimate --plot "$tmp/p.sv
 expect_rc "estimate sweep T with a plot" 0 "$QGDC" estimate --sweep T=4..16 --plot "$tmp/p.svg" -o "$tmp/sw.txt" examples/poly1_paper.qgd
 if [ -s "$tmp/p.svg" ] && grep -q "log-log slopes" "$tmp/sw.txt"; then ok "cli: estimate sweep table and plot"; else bad "cli: estimate sweep table and plot" "$tmp/sw.txt"; fi
 expect_rc "estimate an ntk-only file" 2 "$QGDC" estimate examples/ntk_micro.qgd
+# size-only models (examples/resnet*.qgd)
+expect_rc "estimate resnet7m --json" 0 "$QGDC" estimate --json -o "$tmp/r7.json" examples/resnet7m.qgd
+if python3 -c '
+import json, sys
+e = json.load(open(sys.argv[1]))
+assert e["n"] == 7451044 and e["model"] == "resnet7m", e["n"]
+assert e["oracles"] == "counted"
+' "$tmp/r7.json" 2> "$tmp/cli_err"; then ok "cli: estimate of a model file, exact n in JSON"; else bad "cli: estimate of a model file, exact n in JSON" "$tmp/cli_err"; fi
+expect_rc "estimate model sweep n" 0 "$QGDC" estimate --sweep n=1e3..1e9 -o "$tmp/swn.txt" examples/resnet7m.qgd
+if grep -q "log-log slopes" "$tmp/swn.txt"; then ok "cli: model n sweep"; else bad "cli: model n sweep" "$tmp/swn.txt"; fi
+expect_rc "compile a model" 2 "$QGDC" compile examples/resnet7m.qgd
+if grep -q "size-only model" "$tmp/cli_err"; then ok "cli: compile refuses a model with a reason"; else bad "cli: compile refuses a model with a reason" "$tmp/cli_err"; fi
+expect_rc "run a model" 2 "$QGDC" run examples/resnet103m.qgd

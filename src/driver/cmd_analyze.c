@@ -265,6 +265,16 @@ int cmd_analyze(int argc, char **argv)
         srcfile_free(src);
         return 1;
     }
+    if (ps.nmodel > 0 && ps.ngd + ps.nntk == 0) {
+        fprintf(stderr, "qgdc analyze: the file holds only size-only model problems; they are estimated (qgdc "
+                        "estimate), not analysed\n");
+        problem_set_free(&ps);
+        srcfile_free(src);
+        return 2;
+    }
+    if (ps.nmodel > 0)
+        fprintf(stderr, "qgdc analyze: note: %d size-only model problem%s skipped (use qgdc estimate)\n", ps.nmodel,
+                ps.nmodel == 1 ? "" : "s");
     Analysis *an = xcalloc((size_t)(ps.ngd ? ps.ngd : 1), sizeof *an);
     int rc = 0, done = 0;
     for (int i = 0; i < ps.ngd; i++) {

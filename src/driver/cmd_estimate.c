@@ -187,11 +187,9 @@ int cmd_estimate(int argc, char **argv)
     for (int i = 0; i < ps.ngd; i++)
         if (!problem || !strcmp(problem, ps.gd[i]->name))
             gp = ps.gd[i], found++;
-#ifdef QGDC_HAVE_MODEL_PARSER
     for (int i = 0; i < ps.nmodel; i++)
         if (!problem || !strcmp(problem, ps.model[i]->name))
             mp = ps.model[i], found++;
-#endif
     ModelProblem own;
     bool have_own = false;
     char *err = NULL;
@@ -270,7 +268,7 @@ int cmd_estimate(int argc, char **argv)
             mpz_clear(n);
         } else {
             m.T = (uint64_t)floor(x + 0.5);
-            if (!mp->opt.set[OPTION_kappa0] && have_own)
+            if (!mp->opt.set[OPTION_kappa0])
                 m.kappa0 = 2.0 * (double)(m.T + 1);
         }
         pt[npt].x = floor(x + 0.5);

@@ -15,6 +15,7 @@
 #include "codegen/resources.h"
 #include "driver/commands.h"
 #include "frontend/sema.h"
+#include "ir/model.h"
 #include "passes/carleman.h"
 #include "passes/ntk_quantum.h"
 #include "passes/qrun.h"
@@ -78,7 +79,14 @@ static int select_problems(const char *cmd, const ProblemSet *ps, const char *na
     for (int i = 0; nsel && i < ps->nntk; i++)
         if (!name || !strcmp(ps->ntk[i]->name, name))
             nsel[kn++] = i;
-    if (name && k + kn == 0)
+    int km = 0;
+    for (int i = 0; i < ps->nmodel; i++)
+        if (!name || !strcmp(ps->model[i]->name, name))
+            km++;
+    if (k + kn == 0 && km > 0)
+        fprintf(stderr, "qgdc %s: %s a size-only model problem: it is estimated (qgdc estimate), not %s\n", cmd,
+                name ? "the problem named is" : "the file holds only", !strcmp(cmd, "compile") ? "compiled" : "run");
+    else if (name && k + kn == 0)
         fprintf(stderr, "qgdc %s: no problem named '%s' in the file\n", cmd, name);
     else if (k + kn == 0)
         fprintf(stderr, "qgdc %s: the file has no problem\n", cmd);

@@ -11,6 +11,7 @@
 
 #include "driver/commands.h"
 #include "frontend/sema.h"
+#include "ir/model.h"
 #include "ir/ntk.h"
 #include "ir/problem.h"
 #include "support/diag.h"
@@ -51,6 +52,9 @@ static void usage_check(FILE *out)
           "Parses and validates FILE.qgd: syntax, names, sizes, data files, and\n"
           "that every loss and update is a polynomial in the parameters. Builds\n"
           "the problem IR: u(t+1) = u(t) + F_0(t) + F_1 u + F_2 u^(x)2 + ...\n"
+          "A size-only 'model' problem is checked the same way (n, the shape of\n"
+          "each F_l, T, kept, ...; Matrix Market files read for their statistics);\n"
+          "models are estimated with 'qgdc estimate', not compiled or run.\n"
           "\n"
           "options:\n"
           "  --dump-ir      print the problem IR as stable, diffable text\n"
@@ -125,7 +129,18 @@ int cmd_check(int argc, char **argv)
                     p->train.n, p->test.n, p->train.d, ntk_activation_name(p->activation), p->L,
                     ntk_kernel_name(p->kernel));
         }
-        if (ps.ngd == 0 && ps.nntk == 0)
+        for (int i = 0; i < ps.nmodel; i++) {
+            const ModelProblem *m = ps.model[i];
+            mpz_t nnz;
+            mpz_init(nnz);
+            for (unsigned l = 0; l <= m->q; l++)
+                if (m->F[l].present)
+                    mpz_add(nnz, nnz, m->F[l].nnz);
+            gmp_fprintf(out.fp, "%s: ok: model %s: n = %Zd, q = %u, T = %llu, %Zd nonzero coefficients (size only)\n",
+                        path, m->name, m->n, m->q, (unsigned long long)m->T, nnz);
+            mpz_clear(nnz);
+        }
+        if (ps.ngd == 0 && ps.nntk == 0 && ps.nmodel == 0)
             fprintf(out.fp, "%s: ok: no problems\n", path);
         break;
     case OUT_DUMP: problem_set_dump(&ps, out.fp); break;

@@ -22,6 +22,13 @@ typedef enum ExprKind {
     E_COMPREH, /* [body for var in lo..hi] */
 } ExprKind;
 
+/* A number as the lexer saw it: its value and its text (the text lets a
+ * size-only model read whole numbers beyond 2^53 exactly). */
+typedef struct NumTok {
+    double v;
+    const char *text; /* NULL after a malformed number */
+} NumTok;
+
 typedef struct Expr Expr;
 typedef struct ExprList {
     Expr **v;
@@ -33,6 +40,7 @@ struct Expr {
     Loc loc;
     int op;           /* E_BINARY: '+', '-', '*', '/', '^' */
     double num;       /* E_NUM */
+    const char *text; /* E_NUM: the digits as written (NULL when malformed) */
     const char *name; /* E_IDENT, E_INDEX, E_CALL, E_NAMED, E_STRING; the bound variable of E_SUM/E_PROD/E_COMPREH */
     Loc name_loc;
     Expr *a, *b;      /* operands; E_SUM/E_PROD/E_COMPREH: a = lo, b = hi */

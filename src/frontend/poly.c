@@ -39,12 +39,6 @@ void poly_free(Poly *p)
 
 size_t poly_nterms(const Poly *p) { return HASH_COUNT(p->terms); }
 
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* Adds c to the term with the given (already sorted) key. */
 static PolyStatus add_key(Poly *p, const uint32_t *key, double c)
 {

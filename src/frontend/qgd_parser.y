@@ -35,7 +35,7 @@ static void qgd_error(QGD_LTYPE *loc, yyscan_t scanner, const char *msg);
 }
 
 %union {
-    double num;
+    NumTok numtok;
     const char *str;
     Expr *expr;
     Stmt *stmt;
@@ -46,7 +46,7 @@ static void qgd_error(QGD_LTYPE *loc, yyscan_t scanner, const char *msg);
 }
 
 %token END 0 "end of file"
-%token <num> NUMBER "number"
+%token <numtok> NUMBER "number"
 %token <str> IDENT "name"
 %token <str> STRING "string"
 %token KW_CONST "'const'" KW_PARAM "'param'" KW_UPDATE "'update'"
@@ -201,7 +201,7 @@ arg: expr
  *       | '(' expr ')' | '[' [exprs] ']' | '[' expr 'for' NAME 'in' expr '..' expr ']'
  *       | expr ('+'|'-'|'*'|'/'|'^') expr | ('-'|'+') expr
  *       | ('sum'|'prod') '(' NAME 'in' expr '..' expr ')' expr */
-expr: NUMBER            { $$ = ast_expr(A, E_NUM, L(@$)); $$->num = $1; }
+expr: NUMBER            { $$ = ast_expr(A, E_NUM, L(@$)); $$->num = $1.v; $$->text = $1.text; }
     | STRING            { $$ = ast_expr(A, E_STRING, L(@$)); $$->name = $1; }
     | IDENT             { $$ = ast_expr(A, E_IDENT, L(@$)); $$->name = $1; $$->name_loc = L(@1); }
     | IDENT '[' exprs ']'

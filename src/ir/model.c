@@ -1,8 +1,11 @@
 /* model.c — size-only problems (model.h). */
 #include "ir/model.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "support/util.h"
 
 void model_init(ModelProblem *m)
 {
@@ -23,4 +26,178 @@ void model_free(ModelProblem *m)
         free(m->F[l].mtx_path);
     }
     memset(m, 0, sizeof *m);
+}
+
+/* ---- IR checker ---- */
+
+static bool fail(const ModelProblem *m, const char *what)
+{
+    fprintf(stderr, "qgdc: internal error: model '%s' failed verification: %s\n", m->name ? m->name : "?", what);
+    return false;
+}
+
+bool model_verify(const ModelProblem *m)
+{
+    if (!m->name)
+        return fail(m, "no name");
+    if (mpz_sgn(m->n) <= 0 || mpz_sizeinbase(m->n, 2) > MODEL_MAX_N_BITS)
+        return fail(m, "n out of range");
+    if (m->q < 1 || m->q > MODEL_MAX_DEGREE || !m->F[m->q].present)
+        return fail(m, "degree out of range or F_q absent");
+    mpz_t cap;
+    mpz_init(cap);
+    bool ok = true;
+    for (unsigned l = 0; l <= MODEL_MAX_DEGREE && ok; l++) {
+        const ModelTerm *F = &m->F[l];
+        if (!F->present) {
+            ok = l > m->q || (mpz_sgn(F->nnz) == 0 && F->sparsity == 0);
+            if (!ok)
+                fail(m, "an absent term has statistics");
+            continue;
+        }
+        if (l > m->q) {
+            ok = fail(m, "a term beyond the degree");
+            break;
+        }
+        mpz_pow_ui(cap, m->n, l); /* columns n^ℓ */
+        if (mpz_sgn(F->nnz) <= 0 || F->sparsity < 1 || (l > 0 && mpz_cmp_ui(cap, F->sparsity) < 0) ||
+            mpz_sgn(F->rows) <= 0 || mpz_cmp(F->rows, m->n) > 0 || mpz_sgn(F->cols) <= 0 || mpz_cmp(F->cols, cap) > 0 ||
+            mpz_cmp(F->rows, F->nnz) > 0 || mpz_cmp(F->cols, F->nnz) > 0)
+            ok = fail(m, "term statistics out of range");
+        mpz_mul_ui(cap, F->rows, F->sparsity);
+        if (ok && mpz_cmp(F->nnz, cap) > 0)
+            ok = fail(m, "more nonzeros than rows × sparsity");
+        if (ok && !(isfinite(F->max_abs) && F->max_abs > 0))
+            ok = fail(m, "entry bound not positive and finite");
+        if (ok && l == 0 && !(isfinite(F->norm2) && F->norm2 > 0))
+            ok = fail(m, "F_0 norm not positive and finite");
+    }
+    mpz_clear(cap);
+    if (!ok)
+        return false;
+    if (!(isfinite(m->u_norm) && m->u_norm > 0))
+        return fail(m, "u_norm");
+    if (mpz_sgn(m->r) <= 0 || mpz_cmp(m->r, m->n) > 0)
+        return fail(m, "kept parameters out of 1..n");
+    if (m->T < 1 || m->N < 1 || m->N > MODEL_MAX_ORDER || m->uploads < 1)
+        return fail(m, "T, N or uploads out of range");
+    if (!(m->kappa0 > 1 && isfinite(m->kappa0)) || !(m->eps > 0 && m->eps < 1))
+        return fail(m, "kappa0 or precision out of range");
+    return true;
+}
+
+/* ---- text and JSON ---- */
+
+static void dump_term(const ModelTerm *F, unsigned l, FILE *out)
+{
+    char b1[40], b2[40];
+    fprintf(out, "  F%u", l);
+    if (l == 0)
+        fprintf(out, "       norm %s, max %s", fmt_double(F->norm2, b1, sizeof b1), fmt_double(F->max_abs, b2, sizeof b2));
+    else
+        fprintf(out, "       sparsity %llu, max %s", (unsigned long long)F->sparsity, fmt_double(F->max_abs, b1, sizeof b1));
+    gmp_fprintf(out, ", nnz %Zd, rows %Zd, cols %Zd", F->nnz, F->rows, F->cols);
+    if (F->mtx_path)
+        fprintf(out, " (from %s)", F->mtx_path);
+    fputc('\n', out);
+}
+
+void model_dump(const ModelProblem *m, FILE *out)
+{
+    char b1[40];
+    fprintf(out, "problem %s: model (size only)\n", m->name);
+    gmp_fprintf(out, "  n        %Zd\n", m->n);
+    fprintf(out, "  degree   %u\n", m->q);
+    for (unsigned l = 0; l <= m->q; l++)
+        if (m->F[l].present)
+            dump_term(&m->F[l], l, out);
+    fprintf(out, "  u_norm   %s\n", fmt_double(m->u_norm, b1, sizeof b1));
+    gmp_fprintf(out, "  kept     %Zd\n", m->r);
+    fprintf(out, "  T        %llu\n", (unsigned long long)m->T);
+    fprintf(out, "  uploads  %llu\n", (unsigned long long)m->uploads);
+    if (m->angle_bits)
+        fprintf(out, "  angle_bits %u\n", m->angle_bits);
+    else
+        fputs("  angle_bits auto\n", out);
+    fputs("  options\n", out);
+    static const OptionId ids[] = {OPTION_carleman_order, OPTION_kappa0, OPTION_clock_bits, OPTION_idle_blocks,
+                                   OPTION_precision};
+    for (size_t i = 0; i < sizeof ids / sizeof *ids; i++) {
+        OptionId id = ids[i];
+        fprintf(out, "    %-15s %s%s\n", options_name(id), options_text(&m->opt, id, b1, sizeof b1),
+                m->opt.set[id] ? "" : "  (default)");
+    }
+}
+
+void model_json(const ModelProblem *m, JsonWriter *w)
+{
+    json_object(w);
+    json_key(w, "name");
+    json_string(w, m->name);
+    json_key(w, "kind");
+    json_string(w, "model");
+    json_key(w, "n");
+    json_mpz(w, m->n);
+    json_key(w, "degree");
+    json_uint(w, m->q);
+    json_key(w, "terms");
+    json_array(w);
+    for (unsigned l = 0; l <= m->q; l++) {
+        const ModelTerm *F = &m->F[l];
+        if (!F->present)
+            continue;
+        json_object(w);
+        json_key(w, "l");
+        json_uint(w, l);
+        json_key(w, "nnz");
+        json_mpz(w, F->nnz);
+        json_key(w, "sparsity");
+        json_uint(w, F->sparsity);
+        json_key(w, "rows");
+        json_mpz(w, F->rows);
+        json_key(w, "cols");
+        json_mpz(w, F->cols);
+        json_key(w, "max_abs");
+        json_double(w, F->max_abs);
+        if (l == 0) {
+            json_key(w, "norm2");
+            json_double(w, F->norm2);
+        }
+        json_key(w, "mtx");
+        if (F->mtx_path)
+            json_string(w, F->mtx_path);
+        else
+            json_null(w);
+        json_end(w);
+    }
+    json_end(w);
+    json_key(w, "u_norm");
+    json_double(w, m->u_norm);
+    json_key(w, "kept");
+    json_mpz(w, m->r);
+    json_key(w, "T");
+    json_uint(w, m->T);
+    json_key(w, "uploads");
+    json_uint(w, m->uploads);
+    json_key(w, "carleman_order");
+    json_uint(w, (unsigned)m->N);
+    json_key(w, "idle_blocks");
+    json_uint(w, m->P);
+    json_key(w, "kappa0");
+    json_double(w, m->kappa0);
+    json_key(w, "precision");
+    json_double(w, m->eps);
+    json_key(w, "clock_bits");
+    json_uint(w, m->clock_bits);
+    json_key(w, "angle_bits");
+    json_uint(w, m->angle_bits);
+    json_end(w);
+}
+
+void model_problem_free(ModelProblem *m)
+{
+    if (!m)
+        return;
+    model_free(m);
+    free(m);
 }

@@ -26,6 +26,7 @@
 
 #include "ir/problem.h"
 #include "support/diag.h"
+#include "support/json.h"
 
 #define MODEL_MAX_N_BITS 128   /* n < 2^128: anything larger is refused as absurd */
 #define MODEL_MAX_DEGREE 8     /* q */
@@ -68,5 +69,8 @@ void model_free(ModelProblem *m);     /* accepts a zeroed or freed struct */
 bool model_verify(const ModelProblem *m);
 /* Stable text form (golden tests). */
 void model_dump(const ModelProblem *m, FILE *out);
+void model_json(const ModelProblem *m, JsonWriter *w);
+/* model_free, then free(m); NULL is allowed (problem sets hold pointers). */
+void model_problem_free(ModelProblem *m);
 
 #endif

@@ -1,6 +1,7 @@
 /* problem.c — the problem IR: options table, tensor helpers, the map
  * itself, the verifier and the text and JSON forms (see problem.h). */
 #include "ir/problem.h"
+#include "ir/model.h"
 #include "ir/ntk.h"
 #include "support/json.h"
 #include "support/util.h"
@@ -158,6 +159,11 @@ void problem_set_free(ProblemSet *ps)
     free(ps->ntk);
     ps->ntk = NULL;
     ps->nntk = 0;
+    for (int i = 0; i < ps->nmodel; i++)
+        model_problem_free(ps->model[i]);
+    free(ps->model);
+    ps->model = NULL;
+    ps->nmodel = 0;
 }
 
 /* ---- verifier ---- */
@@ -280,6 +286,11 @@ void problem_set_dump(const ProblemSet *ps, FILE *out)
         if (i || ps->ngd)
             fputc('\n', out);
         ntk_dump(ps->ntk[i], out);
+    }
+    for (int i = 0; i < ps->nmodel; i++) {
+        if (i || ps->ngd || ps->nntk)
+            fputc('\n', out);
+        model_dump(ps->model[i], out);
     }
 }
 
@@ -406,6 +417,8 @@ void problem_set_json(const ProblemSet *ps, FILE *out)
         gd_json(ps->gd[i], &w);
     for (int i = 0; i < ps->nntk; i++)
         ntk_json(ps->ntk[i], &w);
+    for (int i = 0; i < ps->nmodel; i++)
+        model_json(ps->model[i], &w);
     json_end(&w);
     json_end(&w);
     json_finish(&w);

@@ -97,12 +97,15 @@ typedef struct GdProblem {
 } GdProblem;
 
 typedef struct NtkProblem NtkProblem; /* ir/ntk.h */
+typedef struct ModelProblem ModelProblem; /* ir/model.h */
 
 typedef struct ProblemSet {
     GdProblem **gd;
     int ngd;
     NtkProblem **ntk; /* ntk problems, in the order of the file */
     int nntk;
+    ModelProblem **model; /* size-only problems, in the order of the file */
+    int nmodel;
 } ProblemSet;
 
 void problem_set_free(ProblemSet *ps);

@@ -146,7 +146,7 @@ bool estimate_build(const ModelProblem *m, const GdProblem *p, const EstimateOpt
     model_copy(&e->shape, m);
     double t0 = monotonic_seconds();
 
-    e->bits = o->bits;
+    e->bits = o->bits ? o->bits : m->angle_bits;
     if (!e->bits) {
         unsigned b = ceil_log2_d(M_PI_EST / m->eps);
         e->bits = b > 1 ? b - 1 : 1;

@@ -539,12 +539,6 @@ bool ntk_report_plots(const NtkReport *r, const char *dir, FILE *log)
     return ok;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 bool ntk_compare_plots(const NtkReport *r, int count, const char *dir, FILE *log)
 {
     if (count < 2)

@@ -81,12 +81,6 @@ double ntk_kernel_ratio(NtkActivation a, uint32_t L, double rho)
 
 /* ---- the sparsity pattern ---- */
 
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 void ntk_sparsity_pattern(uint32_t n, uint32_t s, uint64_t seed, uint32_t *cols)
 {
     uint32_t deg = ntk_sparse_degree(n, s);

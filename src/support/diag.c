@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gmp.h>
+
 static FILE *stream;
 static int nerrors;
 static int limit = 50;
@@ -104,6 +106,20 @@ void diag_error(Loc loc, const char *fmt, ...)
     va_start(ap, fmt);
     vreport("error", loc, fmt, ap);
     va_end(ap);
+}
+
+void gmp_diag_error(Loc loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = NULL;
+    if (gmp_vasprintf(&msg, fmt, ap) < 0)
+        ICE("gmp_vasprintf failed");
+    va_end(ap);
+    diag_error(loc, "%s", msg);
+    void (*gfree)(void *, size_t);
+    mp_get_memory_functions(NULL, NULL, &gfree);
+    gfree(msg, strlen(msg) + 1);
 }
 
 void diag_note(Loc loc, const char *fmt, ...)

@@ -29,6 +29,8 @@ SrcFile *srcfile_from_string(const char *name, const char *text, size_t len);
 void srcfile_free(SrcFile *f);
 
 void diag_error(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* diag_error with GMP's format (%Zd for an mpz_t). */
+void gmp_diag_error(Loc loc, const char *fmt, ...);
 void diag_note(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Errors that have no place in a file (command line, I/O). */
 void diag_plain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

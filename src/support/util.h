@@ -57,6 +57,9 @@ void sb_printf(StrBuf *b, const char *fmt, ...) __attribute__((format(printf, 2,
 void sb_vprintf(StrBuf *b, const char *fmt, va_list ap);
 void sb_free(StrBuf *b);
 
+/* qsort comparator of uint32_t. */
+int cmp_u32(const void *a, const void *b);
+
 /* Shortest "%.Ng" text (N = 15..17) that reads back as exactly x. */
 const char *fmt_double(double x, char *buf, size_t len);
 

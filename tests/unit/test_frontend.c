@@ -387,7 +387,7 @@ static void test_errors_reported(void)
         {"gd p { param u[1] = 0; eta = 0.1; T = 1; loss = u[0]^2 + log(-1); }", "NaN"},
         {"gd p { param u[1] = 0; eta = 0.1; T = 1; loss = u[0]^2; options { kappa0 = 1; } }", "greater than 1"},
         {"gd p { param u[1] = 0; eta = 0.1; T = 1; loss = u[0]^2; options { carleman_oder = 2; } }", "did you mean 'carleman_order'"},
-        {"model p { }", "not supported yet"},
+        {"model p { }", "does not set n"},
         {"const a = sum(i in 0..100000000000) i;", "more elements than"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
