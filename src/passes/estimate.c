@@ -27,29 +27,53 @@ void model_copy(ModelProblem *dst, const ModelProblem *src)
     }
 }
 
+/* x·n'/n rounded down, at least 1 */
+static void scale_count(mpz_t x, const mpz_t n_new, const mpz_t n_old)
+{
+    mpz_mul(x, x, n_new);
+    mpz_fdiv_q(x, x, n_old);
+    if (mpz_sgn(x) == 0)
+        mpz_set_ui(x, 1);
+}
+
 void model_rescale_n(ModelProblem *m, const mpz_t n)
 {
-    mpz_t r, cap;
-    mpz_inits(r, cap, NULL);
-    /* r/n kept: r' = max(1, round(r·n'/n)) */
-    mpz_mul(r, m->r, n);
-    mpz_fdiv_q(r, r, m->n);
-    if (mpz_sgn(r) == 0)
-        mpz_set_ui(r, 1);
-    mpz_set(m->r, r);
+    mpz_t old, cap;
+    mpz_init_set(old, m->n);
+    mpz_init(cap);
+    double r_old = mpz_get_d(m->r);
+    scale_count(m->r, n, old);
+    m->u_norm *= sqrt(mpz_get_d(m->r) / r_old); /* ‖u‖ ∝ √r: kept weights of a fixed size */
     mpz_set(m->n, n);
-    for (unsigned l = 1; l <= m->q; l++) {
+    for (unsigned l = 0; l <= m->q; l++) {
         ModelTerm *F = &m->F[l];
         if (!F->present)
             continue;
-        if (mpz_cmp_ui(n, F->sparsity) < 0)
+        if (l > 0 && mpz_cmp_ui(n, F->sparsity) < 0)
             F->sparsity = mpz_get_ui(n);
-        mpz_set(F->rows, n);
-        mpz_mul_ui(F->nnz, n, F->sparsity);
+        scale_count(F->rows, n, old);
+        scale_count(F->nnz, n, old);
+        if (l == 0) { /* an n × 1 column */
+            mpz_set(F->rows, F->nnz);
+            F->sparsity = mpz_fits_ulong_p(F->nnz) ? mpz_get_ui(F->nnz) : UINT64_MAX;
+            continue;
+        }
+        mpz_mul_ui(cap, F->rows, F->sparsity);
+        if (mpz_cmp(F->nnz, cap) > 0)
+            mpz_set(F->nnz, cap);
+        if (mpz_cmp(F->nnz, F->rows) < 0)
+            mpz_set(F->nnz, F->rows);
+        scale_count(F->cols, n, old);
         mpz_pow_ui(cap, n, l);
-        mpz_set(F->cols, mpz_cmp(F->nnz, cap) < 0 ? F->nnz : cap);
+        if (mpz_cmp(F->cols, cap) > 0)
+            mpz_set(F->cols, cap);
+        if (mpz_cmp(F->cols, F->nnz) > 0)
+            mpz_set(F->cols, F->nnz);
+        mpz_cdiv_q_ui(cap, F->nnz, F->sparsity); /* nnz ≤ cols·s */
+        if (mpz_cmp(F->cols, cap) < 0)
+            mpz_set(F->cols, cap);
     }
-    mpz_clears(r, cap, NULL);
+    mpz_clears(old, cap, NULL);
 }
 
 static void declared_init(DeclaredCost *k)

@@ -6,8 +6,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "passes/carleman_be.h"
+#include "ir/model.h"
 #include "passes/estimate.h"
 #include "unit.h"
 
@@ -176,11 +178,165 @@ static void test_refusals(void)
     model_free(&m);
 }
 
+/* Writes F_ℓ of p as a Matrix Market file (column = Kronecker position of
+ * the sorted multi-index), straight from the tensor. */
+static void write_mtx(const GdProblem *p, unsigned l, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_FATAL(f != NULL);
+    const Tensor *t = &p->F[l];
+    unsigned long cols = 1;
+    for (unsigned k = 0; k < l; k++)
+        cols *= p->n;
+    fprintf(f, "%%%%MatrixMarket matrix coordinate real general\n%u %lu %zu\n", p->n, cols, t->nnz);
+    for (size_t e = 0; e < t->nnz; e++) {
+        unsigned long c = 0;
+        for (unsigned k = 0; k < l; k++)
+            c = c * p->n + t->col[e * l + k];
+        fprintf(f, "%u %lu %.17g\n", t->row[e] + 1, c + 1, t->val[e]);
+    }
+    fclose(f);
+}
+
+static void same_stats(const ModelProblem *a, const ModelProblem *b)
+{
+    CU_ASSERT(mpz_cmp(a->n, b->n) == 0);
+    CU_ASSERT_EQUAL(a->q, b->q);
+    for (unsigned l = 0; l <= a->q; l++) {
+        const ModelTerm *x = &a->F[l], *y = &b->F[l];
+        CU_ASSERT_EQUAL(x->present, y->present);
+        if (!x->present || !y->present)
+            continue;
+        CU_ASSERT(mpz_cmp(x->nnz, y->nnz) == 0);
+        CU_ASSERT_EQUAL(x->sparsity, y->sparsity);
+        CU_ASSERT(mpz_cmp(x->rows, y->rows) == 0);
+        CU_ASSERT(mpz_cmp(x->cols, y->cols) == 0);
+        ASSERT_CLOSE(x->max_abs, y->max_abs, 1e-15);
+        ASSERT_CLOSE(x->norm2, y->norm2, 1e-15);
+    }
+    ASSERT_CLOSE(a->u_norm, b->u_norm, 1e-15);
+    CU_ASSERT_EQUAL(a->T, b->T);
+    CU_ASSERT_EQUAL(a->N, b->N);
+    ASSERT_CLOSE(a->kappa0, b->kappa0, 1e-15);
+}
+
+static void same_estimate(const ModelProblem *a, const ModelProblem *b)
+{
+    EstimateOptions o = {.count_walk = true};
+    Estimate x, y;
+    char *err = NULL;
+    bool ok = estimate_build(a, NULL, &o, &x, &err) && estimate_build(b, NULL, &o, &y, &err);
+    if (!ok)
+        fprintf(stderr, "\n  %s\n", err), free(err);
+    CU_ASSERT_FATAL(ok);
+    CU_ASSERT(mpz_cmp(x.walk.ccz, y.walk.ccz) == 0);
+    CU_ASSERT(mpz_cmp(x.walk.rotations, y.walk.rotations) == 0);
+    CU_ASSERT(mpz_cmp(x.run.ccz, y.run.ccz) == 0);
+    CU_ASSERT(mpz_cmp(x.run.t_count, y.run.t_count) == 0);
+    CU_ASSERT_EQUAL(x.run.qubits_peak, y.run.qubits_peak);
+    CU_ASSERT_EQUAL(x.p, y.p);
+    ASSERT_CLOSE(x.be.alpha_M, y.be.alpha_M, 1e-15);
+    estimate_free(&x);
+    estimate_free(&y);
+}
+
+/* A model file against the statistics of the gd problem it describes:
+ * (a) F_ℓ read from Matrix Market files written from the problem's tensors
+ * give the statistics cbe_model_of computes from the tensors themselves;
+ * (b) the same statistics written by shape (sparse/vector) give the same
+ * model; both give the gd problem's shape estimate, count for count. */
+static void test_model_file(void)
+{
+    ProblemSet ps;
+    GdProblem *p = compile_one("gd c { param u[3] = [0.5, -0.3, 0.2]; eta = 0.1; T = 2;"
+                               " loss = 0.5*u[0]^2 + 0.7*u[1]^2 + 0.3*u[0]*u[1] + 0.1*u[0]^3 - 0.2*u[1]^2*u[2]"
+                               " + 0.05*u[2]^3 + 0.4*u[0] - 0.1*u[2];"
+                               " options { carleman_order = 2; carleman_form = paper; } }",
+                               &ps);
+    ModelProblem ref;
+    char *err = NULL;
+    CU_ASSERT_FATAL(cbe_model_of(p, &ref, &err));
+    CU_ASSERT_FATAL(ref.q == 2 && ref.F[0].present && ref.F[1].present && ref.F[2].present);
+    char dir[] = "/tmp/qgdc_model_XXXXXX";
+    CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+    char path[3][96];
+    for (unsigned l = 0; l < 3; l++) {
+        snprintf(path[l], sizeof path[l], "%s/f%u.mtx", dir, l);
+        write_mtx(p, l, path[l]);
+    }
+    char text[2048];
+    snprintf(text, sizeof text,
+             "model c { n = 3; F0 = mtx(\"%s\"); F1 = mtx(\"%s\"); F2 = mtx(\"%s\"); u_norm = %.17g; T = 2; }", path[0],
+             path[1], path[2], ref.u_norm);
+    ProblemSet pm;
+    char *diag = NULL;
+    int nerr = unit_compile(text, &pm, &diag);
+    if (nerr)
+        fprintf(stderr, "\n%s", diag ? diag : "");
+    free(diag), diag = NULL;
+    CU_ASSERT_FATAL(nerr == 0 && pm.nmodel == 1);
+    same_stats(pm.model[0], &ref);
+    same_estimate(pm.model[0], &ref);
+    /* by shape */
+    gmp_snprintf(text, sizeof text,
+                 "model c { n = 3; F0 = vector(norm = %.17g, max = %.17g, nnz = %Zd);"
+                 " F1 = sparse(sparsity = %lu, max = %.17g, nnz = %Zd, rows = %Zd, cols = %Zd);"
+                 " F2 = sparse(sparsity = %lu, max = %.17g, nnz = %Zd, rows = %Zd, cols = %Zd);"
+                 " u_norm = %.17g; T = 2; }",
+                 ref.F[0].norm2, ref.F[0].max_abs, ref.F[0].nnz, (unsigned long)ref.F[1].sparsity, ref.F[1].max_abs,
+                 ref.F[1].nnz, ref.F[1].rows, ref.F[1].cols, (unsigned long)ref.F[2].sparsity, ref.F[2].max_abs,
+                 ref.F[2].nnz, ref.F[2].rows, ref.F[2].cols, ref.u_norm);
+    ProblemSet pz;
+    nerr = unit_compile(text, &pz, &diag);
+    if (nerr)
+        fprintf(stderr, "\n%s", diag ? diag : "");
+    free(diag);
+    CU_ASSERT_FATAL(nerr == 0 && pz.nmodel == 1);
+    same_stats(pz.model[0], &ref);
+    same_estimate(pz.model[0], &ref);
+    for (unsigned l = 0; l < 3; l++)
+        remove(path[l]);
+    rmdir(dir);
+    problem_set_free(&pz);
+    problem_set_free(&pm);
+    model_free(&ref);
+    problem_set_free(&ps);
+}
+
+/* Whole numbers beyond 2^53 are read exactly: n = 2^100 + 1, an nnz of
+ * 2·10^30 + 7, a 'kept' written as 123456789012345678901. */
+static void test_model_exact_sizes(void)
+{
+    ProblemSet ps;
+    char *diag = NULL;
+    int nerr = unit_compile("model big { n = 2^100 + 1; F1 = sparse(sparsity = 3, max = 1, nnz = 2e30 + 7);"
+                            " kept = 123456789012345678901; u_norm = 1; T = 10; }",
+                            &ps, &diag);
+    if (nerr)
+        fprintf(stderr, "\n%s", diag ? diag : "");
+    free(diag);
+    CU_ASSERT_FATAL(nerr == 0 && ps.nmodel == 1);
+    const ModelProblem *m = ps.model[0];
+    mpz_t want;
+    mpz_init(want);
+    mpz_ui_pow_ui(want, 2, 100);
+    mpz_add_ui(want, want, 1);
+    CU_ASSERT(mpz_cmp(m->n, want) == 0);
+    mpz_set_str(want, "2000000000000000000000000000007", 10);
+    CU_ASSERT(mpz_cmp(m->F[1].nnz, want) == 0);
+    mpz_set_str(want, "123456789012345678901", 10);
+    CU_ASSERT(mpz_cmp(m->r, want) == 0);
+    CU_ASSERT(mpz_cmp(m->F[1].cols, m->n) == 0); /* min(nnz, n) */
+    mpz_clear(want);
+    problem_set_free(&ps);
+}
+
 void suite_carleman_be(void);
 void suite_carleman_be(void)
 {
     UNIT_SUITE("carleman_be", {"walk counts: built = shape (F_1)", test_walk_counts_linear},
                {"walk counts: built <= shape (F_2, a zero in F_0)", test_walk_counts_cubic},
                {"shape at n = 10^9 against the table formula", test_shape_scale},
-               {"refusals", test_refusals});
+               {"refusals", test_refusals}, {"model files: mtx and shape = the gd statistics", test_model_file},
+               {"model files: exact whole numbers beyond 2^53", test_model_exact_sizes});
 }
