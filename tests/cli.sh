@@ -204,3 +204,17 @@ if grep -q "log-log slopes" "$tmp/swn.txt"; then ok "cli: model n sweep"; else b
 expect_rc "compile a model" 2 "$QGDC" compile examples/resnet7m.qgd
 if grep -q "size-only model" "$tmp/cli_err"; then ok "cli: compile refuses a model with a reason"; else bad "cli: compile refuses a model with a reason" "$tmp/cli_err"; fi
 expect_rc "run a model" 2 "$QGDC" run examples/resnet103m.qgd
+# structured encoding: compile writes the circuit estimate counts (same generator)
+for f in examples/*.qgd; do
+    grep -q 'block_encoding *= *structured' "$f" || continue
+    expect_rc "compile structured $f" 0 "$QGDC" compile --json --report "$tmp/sc.json" -o "$tmp/sc.qasm" "$f"
+    expect_rc "estimate structured $f" 0 "$QGDC" estimate --json -o "$tmp/se.json" "$f"
+    if python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["resources"]["logical"]
+e = json.load(open(sys.argv[2]))
+r, q = e["run"], e["qubits"]
+assert (c["cczCount"], c["tCount"], c["rotationCount"], c["measurementCount"]) == (r["ccz"], r["t"], r["rotations"], r["measurements"]), (c, r)
+assert c["qubitsPeak"] == q["total"], (c["qubitsPeak"], q)
+' "$tmp/sc.json" "$tmp/se.json" 2> "$tmp/cli_err"; then ok "cli: $f: compile's counts = estimate's"; else bad "cli: $f: compile's counts = estimate's" "$tmp/cli_err"; fi
+done

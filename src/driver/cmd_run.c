@@ -17,6 +17,8 @@
 #include "frontend/sema.h"
 #include "ir/model.h"
 #include "passes/carleman.h"
+#include "passes/carleman_be.h"
+#include "passes/estimate.h"
 #include "passes/ntk_quantum.h"
 #include "passes/qrun.h"
 #include "passes/unroll.h"
@@ -173,6 +175,50 @@ static void json_solver(const QRun *r, JsonWriter *w)
     json_key(w, "state_prep"), json_string(w, state_prep_method_name(q->prep_info.method));
 }
 
+/* The structured encoding's circuit (block_encoding = structured). */
+static void structured_header(const Estimate *e, FILE *fp)
+{
+    const CarlemanBE *be = &e->be;
+    fprintf(fp, "problem %s: n = %u, T = %llu, Carleman order N = %u, idle blocks P = %llu (paper form)\n",
+            e->shape.name, (unsigned)mpz_get_ui(be->n), (unsigned long long)be->T, be->N,
+            (unsigned long long)be->P);
+    fprintf(fp, "  block encoding    structured (docs/estimate.md): alpha_M = %.6g over %u (term, position) pairs, "
+                "%u angle bits\n",
+            be->alpha_M, be->npairs, e->bits);
+    fprintf(fp, "  phase estimation  %u clock bits (at least %u), lambda_min = 1/kappa0 = %.4g\n", e->p, e->p0,
+            e->lambda_min);
+    fprintf(fp, "  qubits            sys %u (with d), flags %u, clock %u, anc 1, ill 1\n", e->q_sys, e->q_flags,
+            e->q_clock);
+    gmp_fprintf(fp, "  walk              %Zd controlled walk steps, %Zd queries to each F_l oracle (the circuit "
+                    "`qgdc estimate` counts)\n",
+                e->walk_steps, e->queries);
+}
+
+static void json_structured(const Estimate *e, JsonWriter *w)
+{
+    const CarlemanBE *be = &e->be;
+    json_key(w, "problem"), json_string(w, e->shape.name);
+    json_key(w, "block_encoding"), json_string(w, "structured");
+    json_key(w, "n"), json_mpz(w, be->n);
+    json_key(w, "T"), json_uint(w, be->T);
+    json_key(w, "carleman_order"), json_uint(w, be->N);
+    json_key(w, "idle_blocks"), json_uint(w, be->P);
+    json_key(w, "alpha"), json_double(w, be->alpha_M);
+    json_key(w, "angle_bits"), json_uint(w, e->bits);
+    json_key(w, "lambda_min"), json_double(w, e->lambda_min);
+    json_key(w, "qubits");
+    json_object(w);
+    json_key(w, "sys"), json_uint(w, e->q_sys);
+    json_key(w, "flags"), json_uint(w, e->q_flags);
+    json_key(w, "clock"), json_uint(w, e->q_clock);
+    json_key(w, "anc"), json_uint(w, 1);
+    json_key(w, "ill"), json_uint(w, 1);
+    json_end(w);
+    json_key(w, "clock_bits_min"), json_uint(w, e->p0);
+    json_key(w, "walk_steps"), json_mpz(w, e->walk_steps);
+    json_key(w, "queries"), json_mpz(w, e->queries);
+}
+
 int cmd_compile(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -260,7 +306,50 @@ int cmd_compile(int argc, char **argv)
     res_init(&nr.res);
     char *err = NULL;
     const Circuit *circ;
-    if (kg) {
+    Estimate est;
+    bool structured = false;
+    ModelProblem sm;
+    model_init(&sm);
+    if (kg && ps.gd[sel[0]]->opt.block_encoding != BE_STRUCTURED)
+        model_free(&sm);
+    if (kg && ps.gd[sel[0]]->opt.block_encoding == BE_STRUCTURED) {
+        /* the structured encoding: the circuit `qgdc estimate` counts,
+         * built from the data (estimate.h) */
+        GdProblem *p = ps.gd[sel[0]];
+        structured = true;
+        model_free(&sm); /* cbe_model_of initialises it again */
+        bool ok = cbe_model_of(p, &sm, &err);
+        if (ok) {
+            if (a.q.kappa0 > 0)
+                sm.kappa0 = a.q.kappa0;
+            if (a.q.precision > 0)
+                sm.eps = a.q.precision;
+            EstimateOptions eo = {.explicit_build = true, .clock_bits = a.q.clock_bits ? a.q.clock_bits
+                                                                                     : (unsigned)p->opt.clock_bits};
+            if (po.qubit)
+                eo.models[0] = po.qubit->name;
+            eo.budget = po.budget;
+            ok = estimate_build(&sm, p, &eo, &est, &err);
+            if (!ok)
+                estimate_free(&est);
+            else if (est.p > EST_BUILD_INVERT_MAX) {
+                ok = diag_refuse(&err, "%u clock bits: the structured circuit builds its inversion up to %d clock "
+                                       "bits (qgdc estimate counts it beyond)",
+                                 est.p, EST_BUILD_INVERT_MAX);
+                estimate_free(&est);
+            }
+        }
+        if (!ok) {
+            diag_error(p->loc, "cannot compile problem '%s': %s", p->name, err);
+            free(err);
+            model_free(&sm);
+            qrun_free(&r);
+            ntk_qrun_free(&nr);
+            rc = 1;
+            goto out;
+        }
+        circ = &est.c;
+    } else if (kg) {
         GdProblem *p = ps.gd[sel[0]];
         res_clear(&r.res);
         a.q.simulate = false;
@@ -303,7 +392,7 @@ int cmd_compile(int argc, char **argv)
         rc = 1;
     }
     if (rc == 0 && report) {
-        const ResCounts *rcnt = kg ? &r.res : &nr.res;
+        const ResCounts *rcnt = structured ? &est.run : kg ? &r.res : &nr.res;
         ResPhysical ph;
         res_phys_init(&ph);
         char *perr = NULL;
@@ -317,7 +406,9 @@ int cmd_compile(int argc, char **argv)
                 JsonWriter w;
                 json_init(&w, ro.fp);
                 json_object(&w);
-                if (kg)
+                if (structured)
+                    json_structured(&est, &w);
+                else if (kg)
                     json_solver(&r, &w);
                 else
                     json_key(&w, "problem"), json_string(&w, nr.p->name), json_key(&w, "test_point"),
@@ -327,7 +418,9 @@ int cmd_compile(int argc, char **argv)
                 json_end(&w);
                 json_finish(&w);
             } else {
-                if (kg)
+                if (structured)
+                    structured_header(&est, ro.fp);
+                else if (kg)
                     report_header(&r, ro.fp);
                 else
                     fprintf(ro.fp, "problem %s (ntk), test point %u: %u qubits, K~ %zu x %zu, %zu Pauli terms, "
@@ -346,6 +439,10 @@ int cmd_compile(int argc, char **argv)
         }
         free(perr);
         res_phys_clear(&ph);
+    }
+    if (structured) {
+        estimate_free(&est);
+        model_free(&sm);
     }
     qrun_free(&r);
     ntk_qrun_free(&nr);

@@ -28,7 +28,10 @@
 //   qubits with ancillas (default 20) or more than G executed operations
 //   (default 200000), from `qgdc count` or compile's report (a flat file is
 //   then not even written). If the file is at most B bytes (default 5e5) the
-//   QDK still parses and type-checks it, and a rejection fails.
+//   QDK still parses and type-checks it, and a rejection fails. A flat file
+//   with too many qubits to simulate but at most G operations (the
+//   structured encoding's circuits) is not run but still estimated: its
+//   COUNTS and PHYSICAL checks below apply ("counted, not run").
 //
 // DISTRIBUTIONS. qgdc's side is `qgdc sim --json --shots n --seed S`: the
 // exact distribution of the measured bits when every measurement is
@@ -219,7 +222,7 @@ async function main() {
       size = { qubits: Number(l.qubitsPeak), ops: Number(l.operations) };
     } catch { /* counted from the file later */ }
     out.push({ name: `${base}.hier`, file: hier, role: "hier", group: base, size });
-    if (size && tooBig(size)) {
+    if (size && size.ops > opt.maxGates) {
       skipped.push({ name: `${base}.flat`, why: `not written: ${tooBig(size)}` });
       return out;
     }
@@ -245,7 +248,17 @@ async function main() {
     if (cnt.error) { j.problems.push(cnt.error); j.broken = true; return; }
     j.logical = cnt.json.logical;
     const qubits = Number(j.logical.qubitsPeak), ops = Number(j.logical.operations);
-    if (tooBig({ qubits, ops })) { j.skip = tooBig({ qubits, ops }); return; }
+    if (tooBig({ qubits, ops })) {
+      if (j.role === "flat" && ops <= opt.maxGates) {
+        // too many qubits to simulate, few enough operations to estimate
+        j.countOnly = tooBig({ qubits, ops });
+        const phys = await Promise.all(PHYSICAL.map(([model, budget]) => qgdcJson(["count", "--json", "--qubit", model, "--budget", String(budget), j.file])));
+        j.physQgdc = phys.map((r) => (r.error ? { error: r.error } : r.json.physical ?? { error: "no physical estimate in qgdc's output" }));
+        return;
+      }
+      j.skip = tooBig({ qubits, ops });
+      return;
+    }
     const weight = j.role === "flat" ? 1 : HIER_WEIGHT; // source files are hierarchical too
     j.shots = Math.min(opt.shots, Math.max(MIN_SHOTS, Math.floor(opt.work / (Math.max(1, ops) * weight))));
     j.cost = j.shots * Math.max(1, ops) * weight;
@@ -268,7 +281,7 @@ async function main() {
   // ---------- the plan: tests (Bonferroni), workers ----------
   let planned = 0;
   for (const j of jobs) {
-    if (j.broken || j.skip) continue;
+    if (j.broken || j.skip || j.countOnly) continue;
     if (j.directives.probs) planned++;
     if (j.role !== "pinned") planned += 1 + (j.post ? 1 : 0);
   }
@@ -334,7 +347,8 @@ async function main() {
   const counted = results.filter((r) => r.counts);
   const phys = results.flatMap((r) => (r.physical ?? []).filter((x) => x.qubitsRatio !== undefined).map((x) => ({ ...x, job: r.name })));
   const range = (xs) => (xs.length ? [Math.min(...xs), Math.max(...xs)] : null);
-  const ran = results.filter((r) => r.role && !r.parseOnly).length, parsed = results.filter((r) => r.parseOnly).length;
+  const ran = results.filter((r) => r.role && !r.parseOnly && !r.countOnly).length, parsed = results.filter((r) => r.parseOnly).length;
+  const countOnly = results.filter((r) => r.countOnly).length;
   const figures = {
     qdkVersion, shots: opt.shots, seed: opt.seed, familyAlpha: opt.alpha, workers: K,
     testsPlanned: planned, testsRun: tests.length, alphaEach,
@@ -348,7 +362,7 @@ async function main() {
   };
   fs.writeFileSync(path.join(opt.out, "summary.json"), JSON.stringify({ ...figures, passed: pass, failed: fail, tests, results }, null, 2) + "\n");
   console.log("");
-  console.log(`QDK qsharp-lang ${qdkVersion ?? "?"}: ${ran} circuit files run, ${parsed} only parsed (too big to run), ${skipped.length} skipped; ` +
+  console.log(`QDK qsharp-lang ${qdkVersion ?? "?"}: ${ran} circuit files run, ${countOnly} counted only (too many qubits to run), ${parsed} only parsed (too big to run), ${skipped.length} skipped; ` +
     `${seconds.toFixed(0)} s (qgdc ${tSetup.toFixed(0)} s, QDK ${figures.qdkSeconds.toFixed(0)} s, ${K} worker${K === 1 ? "" : "s"})`);
   console.log(`statistics: ${tests.length} G-tests (${planned} planned), family-wise false-alarm rate ${opt.alpha} -> ${alphaEach.toExponential(2)} each (Bonferroni)`);
   if (byP[0]) console.log(`  smallest p = ${byP[0].pValue.toExponential(2)} (${byP[0].job}, ${byP[0].what}, G = ${byP[0].statistic.toFixed(2)}, df = ${byP[0].df})`);
@@ -427,6 +441,25 @@ async function worker() {
       verdict = { file: j.file, name: j.name, role: j.role, ok: c.ok, notes: [], problems: [], parseOnly: true };
       if (c.ok) verdict.notes.push(`parses in the QDK; not run: ${j.skip}`);
       else verdict.problems.push(`the QDK rejects it (${firstLine(message)}); not run: ${j.skip}`);
+    } else if (j.countOnly) {
+      // counted, not run: the QDK's check and estimator only
+      const stages = { check: { ran: false }, estimate: { ran: false } };
+      const put = (s, out) => {
+        const { exitCode, message, ...json } = out;
+        stages[s] = { ran: true, ok: out.ok === true, json, err: out.ok ? "" : message ?? "" };
+        writeJson(`${j.name}.${s}.json`, json);
+      };
+      put("check", await q.checkFile(j.file));
+      verdict = { file: j.file, name: j.name, ok: true, countOnly: true, notes: [`counted, not run: ${j.countOnly}`], problems: [] };
+      if (!stages.check.ok) verdict.problems.push(`QDK check failed: ${firstLine(stages.check.err)}`);
+      else {
+        put("estimate", await q.estimateFile(j.file, { list: estimateList, labels: estimateLabels, noCheck: true }));
+        compareEstimates(j, stages.estimate);
+      }
+      verdict.notes.push(...j.notes);
+      verdict.problems.push(...j.problems);
+      verdict.ok = verdict.problems.length === 0;
+      Object.assign(verdict, { role: j.role, shots: null, distribution: null, counts: j.counts ?? null, physical: j.physical ?? null });
     } else {
       const stages = {
         check: { ran: false, ok: false, json: null, err: "" },
