@@ -201,6 +201,15 @@ assert e["oracles"] == "counted"
 ' "$tmp/r7.json" 2> "$tmp/cli_err"; then ok "cli: estimate of a model file, exact n in JSON"; else bad "cli: estimate of a model file, exact n in JSON" "$tmp/cli_err"; fi
 expect_rc "estimate model sweep n" 0 "$QGDC" estimate --sweep n=1e3..1e9 -o "$tmp/swn.txt" examples/resnet7m.qgd
 if grep -q "log-log slopes" "$tmp/swn.txt"; then ok "cli: model n sweep"; else bad "cli: model n sweep" "$tmp/swn.txt"; fi
+expect_rc "estimate model sweep n json" 0 "$QGDC" estimate --json --sweep n=1e3..1e6 -o "$tmp/swn.json" examples/resnet7m.qgd
+if python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+f = d["fits"]
+assert abs(f["queries_exponent"]) < 1e-12, f      # queries do not depend on n
+assert 0.95 < f["ccz_per_run_exponent"] < 1.1, f  # the tables: linear in nnz = n*s
+assert len(d["points"]) == 4
+' "$tmp/swn.json" 2> "$tmp/cli_err"; then ok "cli: n sweep fits (queries flat, CCZ linear)"; else bad "cli: n sweep fits (queries flat, CCZ linear)" "$tmp/cli_err"; fi
 expect_rc "compile a model" 2 "$QGDC" compile examples/resnet7m.qgd
 if grep -q "size-only model" "$tmp/cli_err"; then ok "cli: compile refuses a model with a reason"; else bad "cli: compile refuses a model with a reason" "$tmp/cli_err"; fi
 expect_rc "run a model" 2 "$QGDC" run examples/resnet103m.qgd

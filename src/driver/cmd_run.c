@@ -827,6 +827,12 @@ int cmd_run(int argc, char **argv)
         char *err = NULL;
         if (isatty(2))
             fprintf(stderr, "running %s ...\n", p->name);
+        if (p->opt.block_encoding == BE_STRUCTURED)
+            fprintf(stderr, "qgdc run: note: problem '%s' asks for the structured encoding, which 'compile' and "
+                            "'estimate' build; its circuit has too many qubits for a dense state, so 'run' simulates "
+                            "the same solve with the Pauli encoding (the structured encoding's block is checked "
+                            "against M/alpha by sparse-state simulation in the unit tests)\n",
+                    p->name);
         bool ok = segment && segment < p->T ? qrun_gd_segments(p, segment, &a.q, &segs[i], &err)
                                             : qrun_gd(p, &a.q, &runs[i], &err);
         if (!ok) {

@@ -464,15 +464,25 @@ void estimate_print(const Estimate *e, FILE *out)
             continue;
         }
         const ResPhysical *p = &e->phys[i];
-        fprintf(out, "  %-18s %9u ", e->phys_name[i], p->code_distance);
-        put_mpz_grouped(out, p->factories);
-        fputs("   ", out);
-        put_mpz_grouped(out, p->qubits);
-        fputs("   ", out);
-        put_seconds(out, mpz_get_d(p->runtime_ns) * 1e-9);
-        fputs("   ", out);
-        put_seconds(out, e->total_seconds[i]);
-        fputc('\n', out);
+        /* each cell formatted on its own, then aligned */
+        char *cell[4] = {NULL};
+        size_t len[4];
+        for (int k = 0; k < 4; k++) {
+            FILE *ms = open_memstream(&cell[k], &len[k]);
+            if (!ms)
+                ICE("open_memstream failed");
+            if (k == 0)
+                put_mpz_grouped(ms, p->factories);
+            else if (k == 1)
+                put_mpz_grouped(ms, p->qubits);
+            else
+                put_seconds(ms, k == 2 ? mpz_get_d(p->runtime_ns) * 1e-9 : e->total_seconds[i]);
+            fclose(ms);
+        }
+        fprintf(out, "  %-18s %9u %5s %18s %14s %16s\n", e->phys_name[i], p->code_distance, cell[0], cell[1], cell[2],
+                cell[3]);
+        for (int k = 0; k < 4; k++)
+            free(cell[k]);
     }
     fprintf(out, "\n(built in %.3g s, counted in %.3g s)\n", e->build_s, e->count_s);
 }
