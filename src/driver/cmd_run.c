@@ -830,8 +830,8 @@ int cmd_run(int argc, char **argv)
         if (p->opt.block_encoding == BE_STRUCTURED)
             fprintf(stderr, "qgdc run: note: problem '%s' asks for the structured encoding, which 'compile' and "
                             "'estimate' build; its circuit has too many qubits for a dense state, so 'run' simulates "
-                            "the same solve with the Pauli encoding (the structured encoding's block is checked "
-                            "against M/alpha by sparse-state simulation in the unit tests)\n",
+                            "the same solve with the Pauli encoding (the structured solver circuit is simulated end to "
+                            "end on a sparse state in the unit tests)\n",
                     p->name);
         bool ok = segment && segment < p->T ? qrun_gd_segments(p, segment, &a.q, &segs[i], &err)
                                             : qrun_gd(p, &a.q, &runs[i], &err);

@@ -446,7 +446,9 @@ void estimate_print(const Estimate *e, FILE *out)
             line(out, lab, be->oracle_cost[l].qrom.ccz, NULL);
         }
     fputs("\nrepetitions\n", out);
-    fprintf(out, "  P(solve) >= %.4g   |y_in|^2 / (kappa0^2 |B|^2), |B|^2 = %.4g (bound)\n", e->p_solve, e->norm_b2);
+    fprintf(out, "  P(solve) >= %.4g   |y_in|^2 / (kappa0^2 |B|^2), |B|^2 = %.4g (bound if no singular value of M\n"
+                 "                        is near or below 1/kappa0; lower where the filter cuts the spectrum)\n",
+            e->p_solve, e->norm_b2);
     fprintf(out, "  P(read t >= T, level 1) ~ %.4g   (P+1)/(T+P+1) * |u|^2/|y_in|^2 (assumes |y(t)| ~ |y_in|)\n",
             e->p_read);
     line(out, "tomography shots m^2 r^3/eps^2", e->shots, NULL);

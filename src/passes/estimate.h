@@ -20,7 +20,11 @@
  *   runs per upload = ⌈1/P_solve⌉ · ⌈1/P_read⌉ · shots, with
  *   P_solve ≥ ‖ŷ_in‖²/(κ0²·‖B‖²)  (block 0 of the solution is ŷ_in, and
  *       the filtered inversion multiplies the solution by λ_min = 1/κ0),
- *       ‖B‖² = ‖ŷ_in‖² + T·‖F_0‖², ‖ŷ_in‖² = Σ_j ‖u‖^(2j);
+ *       ‖B‖² = ‖ŷ_in‖² + T·‖F_0‖², ‖ŷ_in‖² = Σ_j ‖u‖^(2j) — a bound only
+ *       when every singular value of M lies well above λ_min (the filter
+ *       then keeps all of M⁻¹B); where κ0 cuts into the spectrum the
+ *       filter removes part of the solution and P_solve can be 2–3× below
+ *       it (tests/unit/test_structured_solve.c simulates both cases);
  *   P_read = P(t ≥ T, level 1) = (P+1)/(T+P+1) · ‖u‖²/Σ_j ‖u‖^(2j), an
  *       estimate that assumes ‖ŷ(t)‖ stays near ‖ŷ_in‖ (dissipative
  *       training neither grows nor collapses it);

@@ -26,7 +26,7 @@
 //   build) is skipped with a note; any other failure of qgdc fails.
 // * Circuits too big for the QDK are not run, with a note: more than Q
 //   qubits with ancillas (default 20) or more than G executed operations
-//   (default 200000), from `qgdc count` or compile's report (a flat file is
+//   (default 250000), from `qgdc count` or compile's report (a flat file is
 //   then not even written). If the file is at most B bytes (default 5e5) the
 //   QDK still parses and type-checks it, and a rejection fails. A flat file
 //   with too many qubits to simulate but at most G operations (the
@@ -105,7 +105,7 @@ async function main() {
   const opt = {
     qgdc: path.join(ROOT, "qgdc"), out: path.join(HERE, "results"), shots: 2000, seed: "1", alpha: 1e-3,
     jobs: Math.max(1, Math.min(2, os.availableParallelism?.() ?? os.cpus().length)),
-    maxQubits: 20, maxGates: 200000, work: 1e6, parseBig: 5e5, files: [],
+    maxQubits: 20, maxGates: 250000, work: 1e6, parseBig: 5e5, files: [],
   };
   const usage = (msg) => {
     const text = fs.readFileSync(SELF, "utf8").split("\n").slice(1, 80)
