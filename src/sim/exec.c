@@ -31,10 +31,11 @@ typedef struct Exec {
 
 /* ---- gate matrices ---- */
 
-static void matrix(GateKind g, const double *p, double complex m[4])
+void sim_gate_matrix(GateKind g, const double *p, double complex m[4])
 {
     double r = 1 / sqrt(2.0);
     switch (g) {
+    case GATE_ID: m[0] = 1, m[1] = 0, m[2] = 0, m[3] = 1; return;
     case GATE_H: m[0] = r, m[1] = r, m[2] = r, m[3] = -r; return;
     case GATE_X: m[0] = 0, m[1] = 1, m[2] = 1, m[3] = 0; return;
     case GATE_Y: m[0] = 0, m[1] = -I, m[2] = I, m[3] = 0; return;
@@ -68,7 +69,7 @@ static void matrix(GateKind g, const double *p, double complex m[4])
         m[3] = CMPLX(cos(p[1] + p[2]), sin(p[1] + p[2])) * c;
         return;
     }
-    default: ICE("exec: no 2x2 matrix for %s", gate_info[g].name);
+    default: ICE("sim: no 2x2 matrix for %s", gate_info[g].name);
     }
 }
 
@@ -141,7 +142,7 @@ static void apply_gate(Exec *X, const Op *op, const uint32_t *q, uint64_t ctrl, 
             e = k % 4;
         else if (g == GATE_H || g == GATE_Y)
             e = k % 2;
-        matrix(g, p, m);
+        sim_gate_matrix(g, p, m);
         if (inv) {
             double complex a[4] = {conj(m[0]), conj(m[2]), conj(m[1]), conj(m[3])};
             memcpy(m, a, sizeof a);

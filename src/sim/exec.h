@@ -151,4 +151,9 @@ bool sim_def_matrix(const Circuit *c, uint32_t def, bool inv, uint64_t pow, doub
  * double: what max_ops is compared with. */
 double sim_run_cost(const Circuit *c);
 
+/* The 2×2 unitary of a one-qubit gate kind (id h x y z s sdg t tdg sx rx
+ * ry rz p U) with parameters p, row-major: the one table both simulators
+ * (dense and sparse) apply. */
+void sim_gate_matrix(GateKind g, const double *p, double _Complex m[4]);
+
 #endif

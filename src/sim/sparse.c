@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "codegen/lower.h"
+#include "sim/exec.h"
 #include "support/cmplx.h"
 #include "support/diag.h"
 #include "support/util.h"
@@ -273,48 +274,6 @@ void sparse_project(SparseState *s, unsigned q, int value)
 
 /* ---- gates ---- */
 
-static void gate_matrix(GateKind g, const double *p, double complex m[4])
-{
-    double r = 1 / sqrt(2.0);
-    switch (g) {
-    case GATE_ID: m[0] = 1, m[1] = 0, m[2] = 0, m[3] = 1; return;
-    case GATE_H: m[0] = r, m[1] = r, m[2] = r, m[3] = -r; return;
-    case GATE_X: m[0] = 0, m[1] = 1, m[2] = 1, m[3] = 0; return;
-    case GATE_Y: m[0] = 0, m[1] = -I, m[2] = I, m[3] = 0; return;
-    case GATE_Z: m[0] = 1, m[1] = 0, m[2] = 0, m[3] = -1; return;
-    case GATE_S: m[0] = 1, m[1] = 0, m[2] = 0, m[3] = I; return;
-    case GATE_SDG: m[0] = 1, m[1] = 0, m[2] = 0, m[3] = -I; return;
-    case GATE_T: m[0] = 1, m[1] = 0, m[2] = 0, m[3] = CMPLX(r, r); return;
-    case GATE_TDG: m[0] = 1, m[1] = 0, m[2] = 0, m[3] = CMPLX(r, -r); return;
-    case GATE_SX:
-        m[0] = CMPLX(0.5, 0.5), m[1] = CMPLX(0.5, -0.5), m[2] = CMPLX(0.5, -0.5), m[3] = CMPLX(0.5, 0.5);
-        return;
-    case GATE_RX: {
-        double c = cos(p[0] / 2), sn = sin(p[0] / 2);
-        m[0] = c, m[1] = CMPLX(0, -sn), m[2] = CMPLX(0, -sn), m[3] = c;
-        return;
-    }
-    case GATE_RY: {
-        double c = cos(p[0] / 2), sn = sin(p[0] / 2);
-        m[0] = c, m[1] = -sn, m[2] = sn, m[3] = c;
-        return;
-    }
-    case GATE_RZ:
-        m[0] = CMPLX(cos(p[0] / 2), -sin(p[0] / 2)), m[1] = 0, m[2] = 0;
-        m[3] = CMPLX(cos(p[0] / 2), sin(p[0] / 2));
-        return;
-    case GATE_P: m[0] = 1, m[1] = 0, m[2] = 0, m[3] = CMPLX(cos(p[0]), sin(p[0])); return;
-    case GATE_U: {
-        double c = cos(p[0] / 2), sn = sin(p[0] / 2);
-        m[0] = c;
-        m[1] = -CMPLX(cos(p[2]), sin(p[2])) * sn;
-        m[2] = CMPLX(cos(p[1]), sin(p[1])) * sn;
-        m[3] = CMPLX(cos(p[1] + p[2]), sin(p[1] + p[2])) * c;
-        return;
-    }
-    default: ICE("sparse: no 2x2 matrix for %s", gate_info[g].name);
-    }
-}
 
 /* Whether the controls (mask cm, of which nm fire on |0⟩) fire on key k. */
 static inline bool fires(uint64_t k, uint64_t cm, uint64_t want) { return (k & cm) == want; }
@@ -462,7 +421,7 @@ bool sparse_apply_gate(SparseState *s, GateKind g, const double *param, const ui
             p[0] = -p[0];
             inv = false;
         }
-        gate_matrix(g, p, m);
+        sim_gate_matrix(g, p, m);
         if (inv) {
             double complex a[4] = {conj(m[0]), conj(m[2]), conj(m[1]), conj(m[3])};
             memcpy(m, a, sizeof a);
