@@ -2289,7 +2289,7 @@ static bool term_from_shape(Sema *s, ModelBuild *b, unsigned l, const Expr *call
         if (!eval_whole_in(s, named[0].value, what, 1, ncols, hi_what, sp))
             goto out;
         if (!mpz_fits_ulong_p(sp) || mpz_sizeinbase(sp, 2) > 62) {
-            gmp_diag_error(named[0].value->loc, "sparsity of F%u = %Zd is beyond the 2^62 qgdc accepts", l, sp);
+            gmp_diag_error(named[0].value->loc, "sparsity of F%u = %Zd: qgdc accepts sparsities below 2^62", l, sp);
             goto out;
         }
         F->sparsity = mpz_get_ui(sp);

@@ -293,6 +293,14 @@ bool estimate_build(const ModelProblem *m, const GdProblem *p, const EstimateOpt
     e->norm_b2 = yin2 + (double)m->T * f02;
     e->p_solve = yin2 / (m->kappa0 * m->kappa0 * e->norm_b2);
     e->p_read = (double)(m->P + 1) / (double)(m->T + m->P + 1) * u2 / yin2;
+    /* ‖u‖ far from 1 makes the level weights ‖u‖^(2j) overflow or the
+     * probabilities underflow: refuse rather than count with inf or 0 */
+    if (!(isfinite(e->norm_b2) && yin2 > 0 && e->p_solve >= 1e-300 && e->p_read >= 1e-300))
+        return diag_refuse(err,
+                           "model '%s': with |u| = %g and Carleman order %d the post-selection probabilities are "
+                           "beyond double range (P(solve) %g, P(read) %g); rescale the parameters so that |u| is "
+                           "nearer 1",
+                           m->name, m->u_norm, m->N, e->p_solve, e->p_read);
 
     /* shots m²·r³/ε², runs */
     unsigned mq = be->qn;
