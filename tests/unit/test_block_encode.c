@@ -36,17 +36,8 @@
 
 typedef double complex cplx;
 
-static uint64_t rng_state = 0xb10cULL;
+static UnitRng rng = {0xb10cULL};
 
-static uint64_t next64(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static double urand(void) { return (double)(next64() >> 11) * 0x1p-53; }
 
 /* ---- test matrices ---- */
 
@@ -56,7 +47,7 @@ static double *random_symmetric(unsigned s)
     double *h = xmalloc(d * d * sizeof *h);
     for (size_t r = 0; r < d; r++)
         for (size_t c = r; c < d; c++)
-            h[r * d + c] = h[c * d + r] = 2 * urand() - 1;
+            h[r * d + c] = h[c * d + r] = 2 * unit_urand(&rng) - 1;
     return h;
 }
 
@@ -68,7 +59,7 @@ static double *dilation(unsigned s)
     double *H = xcalloc(d * d, sizeof *H);
     for (size_t r = 0; r < h; r++)
         for (size_t c = 0; c <= r; c++) {
-            double m = r == c ? 1 : (urand() < 0.5 ? 0 : 2 * urand() - 1);
+            double m = r == c ? 1 : (unit_urand(&rng) < 0.5 ? 0 : 2 * unit_urand(&rng) - 1);
             H[r * d + (h + c)] = m;    /* M[r][c] */
             H[(h + c) * d + r] = m;    /* Mᵀ[c][r] */
         }
@@ -432,7 +423,7 @@ static void check_walk(unsigned s, const double *H, StatePrepMethod prep)
     cplx *psi = xcalloc(DD, sizeof *psi), *wpsi = xmalloc(D * sizeof *wpsi);
     double nn = 0;
     for (uint64_t i = 0; i < D; i++) {
-        psi[i] = CMPLX(urand() - 0.5, urand() - 0.5);
+        psi[i] = CMPLX(unit_urand(&rng) - 0.5, unit_urand(&rng) - 0.5);
         nn += creal(psi[i] * conj(psi[i]));
     }
     for (uint64_t i = 0; i < D; i++)

@@ -41,48 +41,25 @@
 
 /* ---- random circuits (splitmix64: reproducible, no allocation) ---- */
 
-static uint64_t rng_state = 77;
+static UnitRng rng = {77};
 
-static uint64_t next64(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static double urand(void) { return (double)(next64() >> 11) * 0x1p-53; }
-static uint32_t irand(uint32_t n) { return (uint32_t)(next64() % n); }
-
-static void distinct(uint32_t *q, uint32_t k, uint32_t n)
-{
-    for (uint32_t i = 0; i < k; i++) {
-        bool again;
-        do {
-            q[i] = irand(n);
-            again = false;
-            for (uint32_t j = 0; j < i; j++)
-                again = again || q[j] == q[i];
-        } while (again);
-    }
-}
 
 static double rand_angle(void)
 {
-    double r = urand();
+    double r = unit_urand(&rng);
     if (r < 0.3)
-        return (double)((int)irand(17) - 8) * PI / 4; /* snaps to a Clifford+T word */
+        return (double)((int)unit_irand(&rng, 17) - 8) * PI / 4; /* snaps to a Clifford+T word */
     if (r < 0.35)
         return 0;
-    return (2 * urand() - 1) * 4;
+    return (2 * unit_urand(&rng) - 1) * 4;
 }
 
 static uint64_t rand_pow(bool big)
 {
     static const uint64_t pows[] = {1, 1, 1, 2, 3, 4, 5, 7};
-    if (big && urand() < 0.1)
-        return ((uint64_t)1 << 33) + irand(8); /* folds; never repeated */
-    return pows[irand(8)];
+    if (big && unit_urand(&rng) < 0.1)
+        return ((uint64_t)1 << 33) + unit_irand(&rng, 8); /* folds; never repeated */
+    return pows[unit_irand(&rng, 8)];
 }
 
 static Op *random_gate_kind(Circuit *c, Block *b, GateKind g, uint32_t n, uint32_t k)
@@ -90,11 +67,11 @@ static Op *random_gate_kind(Circuit *c, Block *b, GateKind g, uint32_t n, uint32
     uint32_t own = (uint32_t)gate_info[g].nqubits, q[16];
     if (own + k > n)
         k = own > n ? 0 : n - own;
-    distinct(q, own + k, n);
+    unit_distinct(&rng, q, own + k, n);
     double p[3] = {rand_angle(), rand_angle(), rand_angle()};
     Op *op = circ_cgate(c, b, g, k, q, p);
-    op->negctrl = irand(1u << k);
-    op->inv = urand() < 0.5;
+    op->negctrl = unit_irand(&rng, 1u << k);
+    op->inv = unit_urand(&rng) < 0.5;
     return op;
 }
 
@@ -102,21 +79,21 @@ static void random_gate(Circuit *c, Block *b, uint32_t n, uint32_t maxctrl, bool
 {
     GateKind g;
     do
-        g = (GateKind)irand(GATE_COUNT);
+        g = (GateKind)unit_irand(&rng, GATE_COUNT);
     while ((uint32_t)gate_info[g].nqubits > n);
-    random_gate_kind(c, b, g, n, irand(maxctrl + 1))->pow = rand_pow(bigpow);
+    random_gate_kind(c, b, g, n, unit_irand(&rng, maxctrl + 1))->pow = rand_pow(bigpow);
 }
 
 static void random_mux(Circuit *c, Block *b, uint32_t n, uint32_t maxsel)
 {
-    uint32_t k = irand(maxsel + 1), q[16];
+    uint32_t k = unit_irand(&rng, maxsel + 1), q[16];
     if (k + 1 > n)
         k = n - 1;
-    distinct(q, k + 1, n);
+    unit_distinct(&rng, q, k + 1, n);
     double a[64];
     for (uint32_t i = 0; i < (1u << k); i++)
         a[i] = rand_angle();
-    circ_multiplex(c, b, urand() < 0.5 ? GATE_RY : GATE_RZ, k, q, a);
+    circ_multiplex(c, b, unit_urand(&rng) < 0.5 ? GATE_RY : GATE_RZ, k, q, a);
 }
 
 /* def A(2): gates and a multiplexor; def B(3): A with modifiers, gates;
@@ -129,21 +106,21 @@ static void build_nested(Circuit *c, uint32_t nmain, bool bigpow)
     random_mux(c, circuit_def_body(c, a), 2, 1);
     uint32_t b = circuit_def(c, "B", 3, NULL);
     for (int i = 0; i < 3; i++) {
-        uint32_t q[3], k = irand(2);
-        distinct(q, 3, 3);
+        uint32_t q[3], k = unit_irand(&rng, 2);
+        unit_distinct(&rng, q, 3, 3);
         Op *op = circ_call(c, circuit_def_body(c, b), a, k, k ? q : q + 1);
-        op->negctrl = irand(1u << k);
-        op->inv = urand() < 0.5;
-        op->pow = 1 + irand(3);
+        op->negctrl = unit_irand(&rng, 1u << k);
+        op->inv = unit_urand(&rng) < 0.5;
+        op->pow = 1 + unit_irand(&rng, 3);
         random_gate(c, circuit_def_body(c, b), 3, 1, bigpow);
     }
     for (int i = 0; i < 3; i++) {
-        uint32_t q[8], k = irand(nmain - 3 < 3 ? nmain - 2 : 4);
-        distinct(q, k + 3, nmain);
+        uint32_t q[8], k = unit_irand(&rng, nmain - 3 < 3 ? nmain - 2 : 4);
+        unit_distinct(&rng, q, k + 3, nmain);
         Op *op = circ_call(c, &c->main, b, k, q);
-        op->negctrl = irand(1u << k);
-        op->inv = urand() < 0.5;
-        op->pow = 1 + irand(3);
+        op->negctrl = unit_irand(&rng, 1u << k);
+        op->inv = unit_urand(&rng) < 0.5;
+        op->pow = 1 + unit_irand(&rng, 3);
         random_gate(c, &c->main, nmain, 2, bigpow);
     }
 }
@@ -224,7 +201,7 @@ static void check_lowering(const Circuit *c)
     double complex *psi = xcalloc(a->dim, sizeof *psi);
     double s = 0;
     for (uint64_t i = 0; i < d; i++) {
-        psi[i] = CMPLX(urand() - 0.5, urand() - 0.5);
+        psi[i] = CMPLX(unit_urand(&rng) - 0.5, unit_urand(&rng) - 0.5);
         s += creal(psi[i] * conj(psi[i]));
     }
     for (uint64_t i = 0; i < d; i++)
@@ -272,7 +249,7 @@ static void test_every_gate(void)
                         circuit_init(&c);
                         circuit_qreg(&c, "q", 6);
                         Op *op = random_gate_kind(&c, &c.main, (GateKind)g, 6, k);
-                        op->negctrl = rep ? irand(1u << op->nctrl) : 0;
+                        op->negctrl = rep ? unit_irand(&rng, 1u << op->nctrl) : 0;
                         op->inv = inv;
                         op->pow = pows[pw];
                         check_lowering(&c);
@@ -343,12 +320,12 @@ static void test_multiplexors(void)
                 for (uint32_t j = 0; j <= k; j++)
                     fq[j] = j;
                 for (uint32_t i = 0; i < (1u << k); i++)
-                    a[i] = urand() < 0.2 ? irand(8) * PI / 4 : 6 * urand() - 3;
+                    a[i] = unit_urand(&rng) < 0.2 ? unit_irand(&rng, 8) * PI / 4 : 6 * unit_urand(&rng) - 3;
                 circ_multiplex(&c, circuit_def_body(&c, d), axis ? GATE_RZ : GATE_RY, k, fq, a);
-                distinct(q, k + 1 + nc, k + 1 + nc);
+                unit_distinct(&rng, q, k + 1 + nc, k + 1 + nc);
                 Op *op = circ_call(&c, &c.main, d, nc, q);
-                op->negctrl = irand(1u << nc);
-                op->inv = urand() < 0.5;
+                op->negctrl = unit_irand(&rng, 1u << nc);
+                op->inv = unit_urand(&rng) < 0.5;
                 /* and one directly in main */
                 circ_multiplex(&c, &c.main, axis ? GATE_RY : GATE_RZ, k, q + nc, a);
                 check_lowering(&c);
@@ -362,7 +339,7 @@ static void test_multiplexors(void)
                     circuit_qreg(&one, "q", k + 1);
                     double g[16];
                     for (uint32_t i = 0; i < (1u << k); i++)
-                        g[i] = 4 * urand() - 2;
+                        g[i] = 4 * unit_urand(&rng) - 2;
                     circ_multiplex(&one, &one.main, GATE_RY, k, fq, g);
                     res_count(&one, &r);
                     CU_ASSERT_EQUAL(mpz_get_ui(r.gate[GATE_RY]), 1u << k);
@@ -416,13 +393,13 @@ static void test_counts_random(void)
         if (trial % 2)
             build_nested(&c, 7, true);
         for (int i = 0; i < 8; i++) {
-            double r = urand();
+            double r = unit_urand(&rng);
             if (r < 0.15)
                 random_mux(&c, &c.main, 7, 3);
             else if (r < 0.2)
-                circ_measure(&c, &c.main, irand(7), irand(2));
+                circ_measure(&c, &c.main, unit_irand(&rng, 7), unit_irand(&rng, 2));
             else if (r < 0.23)
-                circ_reset(&c, &c.main, irand(7));
+                circ_reset(&c, &c.main, unit_irand(&rng, 7));
             else
                 random_gate(&c, &c.main, 7, 3, true);
         }
@@ -915,7 +892,7 @@ static void test_qasm_angles_read_back(void)
 {
     /* every printed angle parses back to the same double */
     for (int i = 0; i < 200; i++) {
-        double x = (2 * urand() - 1) * pow(10, (int)irand(12) - 6);
+        double x = (2 * unit_urand(&rng) - 1) * pow(10, (int)unit_irand(&rng, 12) - 6);
         char buf[40];
         fmt_double(x, buf, sizeof buf);
         CU_ASSERT(strtod(buf, NULL) == x);

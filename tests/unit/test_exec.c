@@ -226,64 +226,40 @@ static cplx *op_matrix(const Circuit *c, const Op *op, const uint32_t *map, int 
 /* ---- random circuits ---- */
 
 /* splitmix64: reproducible and allocation-free */
-static uint64_t rng_state = 20240607;
+static UnitRng rng = {20240607};
 
-static uint64_t next64(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
 
-static double urand(void) { return (double)(next64() >> 11) * 0x1p-53; }
-static uint32_t irand(uint32_t n) { return (uint32_t)(next64() % n); }
-
-static void distinct(uint32_t *q, uint32_t k, uint32_t n)
-{
-    for (uint32_t i = 0; i < k; i++) {
-        bool again;
-        do {
-            q[i] = irand(n);
-            again = false;
-            for (uint32_t j = 0; j < i; j++)
-                again = again || q[j] == q[i];
-        } while (again);
-    }
-}
-
-static double rand_angle(void) { return urand() < 0.3 ? (double)((int)irand(17) - 8) * PI / 4 : (2 * urand() - 1) * 4; }
 
 /* A random gate on n qubits (at most maxctrl controls), appended to b. */
 static void random_gate(Circuit *c, Block *b, uint32_t n, uint32_t maxctrl)
 {
     GateKind g;
     do
-        g = (GateKind)irand(GATE_COUNT);
+        g = (GateKind)unit_irand(&rng, GATE_COUNT);
     while ((uint32_t)gate_info[g].nqubits > n);
-    uint32_t own = (uint32_t)gate_info[g].nqubits, k = irand(maxctrl + 1);
+    uint32_t own = (uint32_t)gate_info[g].nqubits, k = unit_irand(&rng, maxctrl + 1);
     if (own + k > n)
         k = n - own;
     uint32_t q[16];
-    distinct(q, own + k, n);
-    double p[3] = {rand_angle(), rand_angle(), rand_angle()};
+    unit_distinct(&rng, q, own + k, n);
+    double p[3] = {unit_rand_angle(&rng), unit_rand_angle(&rng), unit_rand_angle(&rng)};
     Op *op = circ_cgate(c, b, g, k, q, p);
-    op->negctrl = irand(1u << k);
-    op->inv = urand() < 0.5;
+    op->negctrl = unit_irand(&rng, 1u << k);
+    op->inv = unit_urand(&rng) < 0.5;
     static const uint64_t pows[] = {1, 1, 1, 2, 3, 4, 5, 7};
-    op->pow = pows[irand(8)];
+    op->pow = pows[unit_irand(&rng, 8)];
 }
 
 static void random_mux(Circuit *c, Block *b, uint32_t n, uint32_t maxsel)
 {
-    uint32_t k = irand(maxsel + 1), q[16];
+    uint32_t k = unit_irand(&rng, maxsel + 1), q[16];
     if (k + 1 > n)
         k = n - 1;
-    distinct(q, k + 1, n);
+    unit_distinct(&rng, q, k + 1, n);
     double a[64];
     for (uint32_t i = 0; i < (1u << k); i++)
-        a[i] = rand_angle();
-    circ_multiplex(c, b, urand() < 0.5 ? GATE_RY : GATE_RZ, k, q, a);
+        a[i] = unit_rand_angle(&rng);
+    circ_multiplex(c, b, unit_urand(&rng) < 0.5 ? GATE_RY : GATE_RZ, k, q, a);
 }
 
 static void random_state(StateVec *sv, uint64_t dim)
@@ -291,7 +267,7 @@ static void random_state(StateVec *sv, uint64_t dim)
     double complex *a = xcalloc(sv->dim, sizeof *a);
     double s = 0;
     for (uint64_t i = 0; i < dim; i++) {
-        a[i] = CMPLX(urand() - 0.5, urand() - 0.5);
+        a[i] = CMPLX(unit_urand(&rng) - 0.5, unit_urand(&rng) - 0.5);
         s += creal(a[i] * conj(a[i]));
     }
     for (uint64_t i = 0; i < dim; i++)
@@ -348,10 +324,10 @@ static void test_every_gate(void)
                     circuit_init(&c);
                     circuit_qreg(&c, "q", 5);
                     uint32_t q[5];
-                    distinct(q, 5, 5);
-                    double p[3] = {rand_angle(), rand_angle(), rand_angle()};
+                    unit_distinct(&rng, q, 5, 5);
+                    double p[3] = {unit_rand_angle(&rng), unit_rand_angle(&rng), unit_rand_angle(&rng)};
                     Op *op = circ_cgate(&c, &c.main, (GateKind)g, k, q, p);
-                    op->negctrl = irand(1u << k);
+                    op->negctrl = unit_irand(&rng, 1u << k);
                     op->inv = inv;
                     op->pow = pw;
                     check_against_reference(&c);
@@ -366,7 +342,7 @@ static void test_random_flat(void)
         circuit_init(&c);
         circuit_qreg(&c, "q", 5);
         for (int i = 0; i < 12; i++) {
-            if (urand() < 0.2)
+            if (unit_urand(&rng) < 0.2)
                 random_mux(&c, &c.main, 5, 3);
             else
                 random_gate(&c, &c.main, 5, 3);
@@ -387,21 +363,21 @@ static void build_nested(Circuit *c, uint32_t nmain)
     uint32_t b = circuit_def(c, "B", 3, NULL);
     for (int i = 0; i < 3; i++) {
         uint32_t q[3];
-        distinct(q, 3, 3);
-        uint32_t k = irand(2);
+        unit_distinct(&rng, q, 3, 3);
+        uint32_t k = unit_irand(&rng, 2);
         Op *op = circ_call(c, circuit_def_body(c, b), a, k, k ? q : q + 1);
-        op->negctrl = irand(1u << k);
-        op->inv = urand() < 0.5;
-        op->pow = 1 + irand(3);
+        op->negctrl = unit_irand(&rng, 1u << k);
+        op->inv = unit_urand(&rng) < 0.5;
+        op->pow = 1 + unit_irand(&rng, 3);
         random_gate(c, circuit_def_body(c, b), 3, 1);
     }
     for (int i = 0; i < 3; i++) {
-        uint32_t q[8], k = irand(nmain - 2 > 3 ? 4 : nmain - 2);
-        distinct(q, k + 3, nmain);
+        uint32_t q[8], k = unit_irand(&rng, nmain - 2 > 3 ? 4 : nmain - 2);
+        unit_distinct(&rng, q, k + 3, nmain);
         Op *op = circ_call(c, &c->main, b, k, q);
-        op->negctrl = irand(1u << k);
-        op->inv = urand() < 0.5;
-        op->pow = 1 + irand(3);
+        op->negctrl = unit_irand(&rng, 1u << k);
+        op->inv = unit_urand(&rng) < 0.5;
+        op->pow = 1 + unit_irand(&rng, 3);
         random_gate(c, &c->main, nmain, 2);
     }
 }
@@ -547,8 +523,8 @@ static void test_fold_angle(void)
     ASSERT_CLOSE(circuit_fold_angle(PI / 2, 3, 2), -PI / 2, 1e-15); /* 3π/2 → −π/2 */
     ASSERT_CLOSE(circuit_fold_angle(PI / 4, 8, 4), 2 * PI, 1e-15);  /* the period 4π: 2π stays */
     for (int i = 0; i < 1000; i++) { /* small k: the fold is θ·k reduced */
-        double th = (urand() - 0.5) * 20;
-        uint64_t k = 2 + irand(50);
+        double th = (unit_urand(&rng) - 0.5) * 20;
+        uint64_t k = 2 + unit_irand(&rng, 50);
         double f = circuit_fold_angle(th, k, 4), d = remainder(th * (double)k, 4 * PI);
         CU_ASSERT(fabs(f - d) < 1e-12 || fabs(fabs(f - d) - 4 * PI) < 1e-12);
     }
@@ -564,7 +540,7 @@ static void test_controlled_mux_large(void)
     uint32_t mq[4] = {0, 1, 2, 3};
     double a[8];
     for (int i = 0; i < 8; i++)
-        a[i] = rand_angle();
+        a[i] = unit_rand_angle(&rng);
     circ_multiplex(&c, circuit_def_body(&c, d), GATE_RZ, 3, mq, a);
     uint32_t q[7] = {6, 5, 4, 0, 1, 2, 3};
     Op *op = circ_call(&c, &c.main, d, 3, q);
@@ -581,7 +557,7 @@ static void test_controlled_mux_large(void)
 static void random_matrix(cplx *m, uint64_t n)
 {
     for (uint64_t i = 0; i < n; i++) {
-        double re = 2 * urand() - 1, im = 2 * urand() - 1;
+        double re = 2 * unit_urand(&rng) - 1, im = 2 * unit_urand(&rng) - 1;
         m[i] = re + im * I;
     }
 }
@@ -619,14 +595,14 @@ static void ref_dense(const cplx *psi, cplx *out, int n, const int *t, int k, ui
 static void dense_case(int n, int k, int nctrl)
 {
     uint32_t q[64];
-    distinct(q, (uint32_t)(k + nctrl), (uint32_t)n);
+    unit_distinct(&rng, q, (uint32_t)(k + nctrl), (uint32_t)n);
     int t[64];
     for (int j = 0; j < k; j++)
         t[j] = (int)q[j];
     uint64_t ctrl = 0, neg = 0;
     for (int j = 0; j < nctrl; j++) {
         ctrl |= (uint64_t)1 << q[k + j];
-        if (urand() < 0.5)
+        if (unit_urand(&rng) < 0.5)
             neg |= (uint64_t)1 << q[k + j];
     }
     uint64_t d = (uint64_t)1 << n, kd = (uint64_t)1 << k;
@@ -660,7 +636,7 @@ static void test_dense_kernel(void)
     for (int n = 1; n <= 8; n++)
         for (int k = 0; k <= n && k <= 6; k++)
             for (int rep = 0; rep < 3; rep++)
-                dense_case(n, k, (int)irand((uint32_t)(n - k + 1) < 4 ? (uint32_t)(n - k + 1) : 4));
+                dense_case(n, k, (int)unit_irand(&rng, (uint32_t)(n - k + 1) < 4 ? (uint32_t)(n - k + 1) : 4));
     /* several batches of groups (2^17 amplitudes each) shared between threads */
     dense_case(19, 9, 1);
     int threads = omp_get_max_threads();
@@ -675,17 +651,17 @@ static uint32_t random_def(Circuit *c, const char *name, uint32_t w, int nops, c
 {
     uint32_t d = circuit_def(c, name, w, NULL);
     for (int i = 0; i < nops; i++) {
-        double r = urand();
+        double r = unit_urand(&rng);
         if (nsubs && r < 0.25) {
-            uint32_t s = subs[irand((uint32_t)nsubs)], sw = c->defs[s].nqubits;
+            uint32_t s = subs[unit_irand(&rng, (uint32_t)nsubs)], sw = c->defs[s].nqubits;
             if (sw > w)
                 continue;
-            uint32_t k = irand(w - sw + 1 < 3 ? w - sw + 1 : 3), q[16];
-            distinct(q, k + sw, w);
+            uint32_t k = unit_irand(&rng, w - sw + 1 < 3 ? w - sw + 1 : 3), q[16];
+            unit_distinct(&rng, q, k + sw, w);
             Op *op = circ_call(c, circuit_def_body(c, d), s, k, q);
-            op->negctrl = irand(1u << k);
-            op->inv = urand() < 0.5;
-            op->pow = 1 + irand(3);
+            op->negctrl = unit_irand(&rng, 1u << k);
+            op->inv = unit_urand(&rng) < 0.5;
+            op->pow = 1 + unit_irand(&rng, 3);
         } else if (r < 0.4 && w > 1)
             random_mux(c, circuit_def_body(c, d), w, 2);
         else
@@ -700,13 +676,13 @@ static double fused_vs_unfused(const Circuit *c, int n, uint64_t *fused_always)
 {
     CU_ASSERT_FATAL(circuit_verify(c));
     uint64_t d = (uint64_t)1 << n;
-    uint64_t seed = rng_state;
+    uint64_t seed = rng.s;
     double worst = 0;
     cplx *ref = NULL;
     uint64_t ops = 0;
     static const SimFuse modes[] = {SIM_FUSE_OFF, SIM_FUSE_ALWAYS, SIM_FUSE_AUTO};
     for (int m = 0; m < 3; m++) {
-        rng_state = seed;
+        rng.s = seed;
         StateVec *sv = sim_create(n, NULL);
         random_state(sv, d);
         sim_set_fuse(modes[m], false);
@@ -742,20 +718,20 @@ static void test_fused_random(void)
     for (int trial = 0; trial < 16; trial++) {
         Circuit c;
         circuit_init(&c);
-        uint32_t n = 5 + irand(3);
+        uint32_t n = 5 + unit_irand(&rng, 3);
         circuit_qreg(&c, "q", n);
         uint32_t defs[4];
-        defs[0] = random_def(&c, "a", 1 + irand(2), 5, NULL, 0);
-        defs[1] = random_def(&c, "b", 2 + irand(2), 6, defs, 1);
+        defs[0] = random_def(&c, "a", 1 + unit_irand(&rng, 2), 5, NULL, 0);
+        defs[1] = random_def(&c, "b", 2 + unit_irand(&rng, 2), 6, defs, 1);
         defs[2] = random_def(&c, "c", 3, 5, defs, 2);
-        defs[3] = random_def(&c, "e", 1 + irand(n - 1), 6, defs, 3);
+        defs[3] = random_def(&c, "e", 1 + unit_irand(&rng, n - 1), 6, defs, 3);
         for (int i = 0; i < 6; i++) {
-            uint32_t def = defs[irand(4)], w = c.defs[def].nqubits, k = irand(n - w + 1 < 3 ? n - w + 1 : 3), q[16];
-            distinct(q, k + w, n);
+            uint32_t def = defs[unit_irand(&rng, 4)], w = c.defs[def].nqubits, k = unit_irand(&rng, n - w + 1 < 3 ? n - w + 1 : 3), q[16];
+            unit_distinct(&rng, q, k + w, n);
             Op *op = circ_call(&c, &c.main, def, k, q);
-            op->negctrl = irand(1u << k);
-            op->inv = urand() < 0.5;
-            op->pow = pows[irand(sizeof pows / sizeof *pows)];
+            op->negctrl = unit_irand(&rng, 1u << k);
+            op->inv = unit_urand(&rng) < 0.5;
+            op->pow = pows[unit_irand(&rng, sizeof pows / sizeof *pows)];
             random_gate(&c, &c.main, n, 2);
         }
         uint64_t fused = 0;
@@ -779,7 +755,7 @@ static void test_fused_qpe(void)
 {
     for (int trial = 0; trial < 8; trial++) {
         bool walk_c = trial % 2;
-        uint32_t p = 3 + irand(2), w = 2 + irand(2), n = p + w + 1;
+        uint32_t p = 3 + unit_irand(&rng, 2), w = 2 + unit_irand(&rng, 2), n = p + w + 1;
         Circuit c;
         circuit_init(&c);
         circuit_qreg(&c, "q", n);
@@ -836,11 +812,11 @@ static void test_def_matrix(void)
         uint32_t subs[2];
         subs[0] = random_def(&c, "a", 2, 5, NULL, 0);
         subs[1] = random_def(&c, "b", 3, 6, subs, 1);
-        uint32_t w = 3 + irand(2), def = random_def(&c, "top", w, 8, subs, 2);
+        uint32_t w = 3 + unit_irand(&rng, 2), def = random_def(&c, "top", w, 8, subs, 2);
         circuit_qreg(&c, "q", w);
         CU_ASSERT_FATAL(circuit_verify(&c));
-        bool inv = urand() < 0.5;
-        uint64_t pow = 1 + irand(40), d = (uint64_t)1 << w;
+        bool inv = unit_urand(&rng) < 0.5;
+        uint64_t pow = 1 + unit_irand(&rng, 40), d = (uint64_t)1 << w;
         uint32_t ident[16];
         for (uint32_t i = 0; i < w; i++)
             ident[i] = i;
@@ -867,7 +843,7 @@ static void test_def_matrix_controlled(void)
     for (int trial = 0; trial < 8; trial++) {
         Circuit c;
         circuit_init(&c);
-        uint32_t w = 2 + irand(2), q[16];
+        uint32_t w = 2 + unit_irand(&rng, 2), q[16];
         uint32_t a = random_def(&c, "A", w, 4, NULL, 0), b = random_def(&c, "B", w, 5, NULL, 0);
         uint32_t wd = circuit_def(&c, "Wc", w + 1, NULL);
         for (uint32_t i = 0; i <= w; i++)
@@ -877,7 +853,7 @@ static void test_def_matrix_controlled(void)
         circ_call(&c, circuit_def_body(&c, wd), a, 0, q + 1)->inv = true;
         circuit_qreg(&c, "q", w + 1);
         CU_ASSERT_FATAL(circuit_verify(&c));
-        uint64_t d = (uint64_t)1 << (w + 1), pow = 1 + irand(9);
+        uint64_t d = (uint64_t)1 << (w + 1), pow = 1 + unit_irand(&rng, 9);
         cplx *want = body_matrix(&c, &c.defs[wd], q, (int)(w + 1)), *got = xmalloc(d * d * sizeof *got);
         mat_pow(want, pow, d);
         CU_ASSERT_FATAL(sim_def_matrix(&c, wd, false, pow, got, NULL, NULL));
@@ -913,7 +889,7 @@ static void test_def_matrix_high_power(void)
     uint32_t w = 4, def = circuit_def(&c, "prod", w, NULL);
     cplx f[4][4];
     for (uint32_t q = 0; q < w; q++) {
-        double p[3] = {rand_angle(), rand_angle(), rand_angle()};
+        double p[3] = {unit_rand_angle(&rng), unit_rand_angle(&rng), unit_rand_angle(&rng)};
         circ_gate(&c, circuit_def_body(&c, def), GATE_U, &q, p);
         int k;
         cplx *b = base_matrix(GATE_U, p, &k);

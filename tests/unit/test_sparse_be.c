@@ -54,18 +54,9 @@
 
 typedef double complex cplx;
 
-static uint64_t rng_state = 0x5ba75eULL;
+static UnitRng rng = {0x5ba75eULL};
 
-static uint64_t next64(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static double urand(void) { return (double)(next64() >> 11) * 0x1p-53; }
-static uint64_t rand_below(uint64_t n) { return next64() % n; }
+static uint64_t rand_below(uint64_t n) { return unit_next64(&rng) % n; }
 
 static unsigned clog2(uint64_t n)
 {
@@ -155,8 +146,8 @@ static void check_table(SbeQromKind kind, unsigned abits, size_t L, bool contigu
     }
     for (size_t l = 0; l < L; l++) {
         word[l] = rand_below((uint64_t)1 << width);
-        double u = urand();
-        theta[l] = u < 0.15 ? 0 : u < 0.3 ? LOWER_PI / 2 : u < 0.4 ? LOWER_PI : 4 * urand() - 2;
+        double u = unit_urand(&rng);
+        theta[l] = u < 0.15 ? 0 : u < 0.3 ? LOWER_PI / 2 : u < 0.4 ? LOWER_PI : 4 * unit_urand(&rng) - 2;
     }
     SbeTable t = {abits, L, contiguous ? NULL : addr, width, word, rot ? theta : NULL, (unsigned)rand_below(width)};
     uint32_t def = sbe_qrom_def(&c, "tab", &t, kind);
@@ -328,10 +319,10 @@ static void random_matrix(size_t n, unsigned s, bool sym, bool full, bool specia
         size_t i = t < tries ? t : rand_below(n), j = t < tries ? t : rand_below(n);
         if (has[i * n + j] || rd[i] >= s || cd[j] >= s || (sym && i != j && (rd[j] >= s || cd[i] >= s)))
             continue;
-        if (!full && t >= tries && urand() < 0.3)
+        if (!full && t >= tries && unit_urand(&rng) < 0.3)
             continue;
-        double u = urand(), v = special && u < 0.1 ? 1 : special && u < 0.2 ? 0.5 : 0.05 + 0.95 * urand();
-        if (urand() < 0.5)
+        double u = unit_urand(&rng), v = special && u < 0.1 ? 1 : special && u < 0.2 ? 0.5 : 0.05 + 0.95 * unit_urand(&rng);
+        if (unit_urand(&rng) < 0.5)
             v = -v;
         has[i * n + j] = 1, rd[i]++, cd[j]++;
         sp_push(&b, i, j, v);

@@ -28,33 +28,9 @@ static bool verbose(void) { return getenv("QGDC_TEST_VERBOSE") != NULL; }
 
 /* ---- random circuits (splitmix64, reproducible) ---- */
 
-static uint64_t rng_state = 0x5eed5a11;
+static UnitRng rng = {0x5eed5a11};
 
-static uint64_t next64(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
 
-static double urand(void) { return (double)(next64() >> 11) * 0x1p-53; }
-static uint32_t irand(uint32_t n) { return (uint32_t)(next64() % n); }
-
-static void distinct(uint32_t *q, uint32_t k, uint32_t n)
-{
-    for (uint32_t i = 0; i < k; i++) {
-        bool again;
-        do {
-            q[i] = irand(n);
-            again = false;
-            for (uint32_t j = 0; j < i; j++)
-                again = again || q[j] == q[i];
-        } while (again);
-    }
-}
-
-static double rand_angle(void) { return urand() < 0.3 ? (double)((int)irand(17) - 8) * PI / 4 : (2 * urand() - 1) * 4; }
 
 /* A random gate (every kind, gphase included), pow 1; with controls and
  * inverse when `modifiers`. */
@@ -62,18 +38,18 @@ static void random_gate(Circuit *c, Block *b, uint32_t n, bool modifiers)
 {
     GateKind g;
     do
-        g = (GateKind)irand(GATE_COUNT);
+        g = (GateKind)unit_irand(&rng, GATE_COUNT);
     while ((uint32_t)gate_info[g].nqubits > n);
-    uint32_t own = (uint32_t)gate_info[g].nqubits, k = modifiers ? irand(3) : 0;
+    uint32_t own = (uint32_t)gate_info[g].nqubits, k = modifiers ? unit_irand(&rng, 3) : 0;
     if (own + k > n)
         k = n - own;
     uint32_t q[16];
-    distinct(q, own + k, n);
-    double p[3] = {rand_angle(), rand_angle(), rand_angle()};
+    unit_distinct(&rng, q, own + k, n);
+    double p[3] = {unit_rand_angle(&rng), unit_rand_angle(&rng), unit_rand_angle(&rng)};
     Op *op = circ_cgate(c, b, g, k, q, p);
     if (modifiers) {
-        op->negctrl = irand(1u << k);
-        op->inv = urand() < 0.5;
+        op->negctrl = unit_irand(&rng, 1u << k);
+        op->inv = unit_urand(&rng) < 0.5;
     }
 }
 
@@ -90,11 +66,11 @@ static double compare_dense(const Circuit *c, int kind)
     CU_ASSERT_FATAL(sv && s);
     double complex *a = xcalloc(d + 4, sizeof *a); /* kind 1: up to 4 terms, repeats allowed */
     uint64_t *idx = xmalloc((d + 4) * sizeof *idx);
-    size_t m = kind == 0 ? 1 : kind == 1 ? 1 + irand(4) : d;
+    size_t m = kind == 0 ? 1 : kind == 1 ? 1 + unit_irand(&rng, 4) : d;
     double nrm = 0;
     for (size_t k = 0; k < m; k++) {
-        idx[k] = kind == 2 ? k : next64() & (d - 1);
-        double complex v = kind == 0 ? 1 : CMPLX(urand() - 0.5, urand() - 0.5);
+        idx[k] = kind == 2 ? k : unit_next64(&rng) & (d - 1);
+        double complex v = kind == 0 ? 1 : CMPLX(unit_urand(&rng) - 0.5, unit_urand(&rng) - 0.5);
         a[k] = v;
     }
     double complex *full = xcalloc(d, sizeof *full);
@@ -128,11 +104,11 @@ static void test_random_flat(void)
 {
     double worst = 0;
     for (int rep = 0; rep < 120; rep++) {
-        uint32_t n = 1 + irand(10);
+        uint32_t n = 1 + unit_irand(&rng, 10);
         Circuit c;
         circuit_init(&c);
         circuit_qreg(&c, "q", n);
-        int nops = 5 + (int)irand(60);
+        int nops = 5 + (int)unit_irand(&rng, 60);
         for (int i = 0; i < nops; i++)
             random_gate(&c, &c.main, n, rep % 2 == 1);
         CU_ASSERT_FATAL(circuit_verify(&c));
@@ -241,7 +217,7 @@ static void test_hier_vs_dense(void)
 {
     double worst = 0;
     for (int rep = 0; rep < 20; rep++) {
-        uint32_t n = 4 + irand(4);
+        uint32_t n = 4 + unit_irand(&rng, 4);
         Circuit c;
         circuit_init(&c);
         circuit_qreg(&c, "q", n);
@@ -249,16 +225,16 @@ static void test_hier_vs_dense(void)
         for (int i = 0; i < 12; i++)
             random_gate(&c, circuit_def_body(&c, d), 3, true);
         for (int i = 0; i < 8; i++) {
-            if (urand() < 0.5) {
-                uint32_t q[8], k = 1 + irand(n - 3 < 3 ? n - 3 : 3);
-                distinct(q, k + 3, n);
+            if (unit_urand(&rng) < 0.5) {
+                uint32_t q[8], k = 1 + unit_irand(&rng, n - 3 < 3 ? n - 3 : 3);
+                unit_distinct(&rng, q, k + 3, n);
                 Op *op = circ_call(&c, &c.main, d, k, q);
-                op->negctrl = irand(1u << k);
-                op->inv = urand() < 0.5;
+                op->negctrl = unit_irand(&rng, 1u << k);
+                op->inv = unit_urand(&rng) < 0.5;
             } else
                 random_gate(&c, &c.main, n, true);
         }
-        uint32_t pq = irand(n);
+        uint32_t pq = unit_irand(&rng, n);
         circ_postselect(&c, &c.main, pq, 0);
         CU_ASSERT_FATAL(circuit_verify(&c));
         char *err = NULL;

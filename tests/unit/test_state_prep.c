@@ -31,17 +31,8 @@
 #define TOL 1e-12
 
 /* splitmix64: reproducible */
-static uint64_t rng_state = 0x5eed5eedULL;
+static UnitRng rng = {0x5eed5eedULL};
 
-static uint64_t next64(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static double urand(void) { return (double)(next64() >> 11) * 0x1p-53; }
 
 /* A random vector of 2^k entries: about `density` of them nonzero (at
  * least one), values of both signs in ±[0.05, 1]. */
@@ -51,12 +42,12 @@ static double *random_vector(unsigned k, double density)
     double *v = xcalloc(dim, sizeof *v);
     bool any = false;
     for (uint64_t i = 0; i < dim; i++)
-        if (urand() < density) {
-            v[i] = (0.05 + 0.95 * urand()) * (urand() < 0.5 ? -1 : 1);
+        if (unit_urand(&rng) < density) {
+            v[i] = (0.05 + 0.95 * unit_urand(&rng)) * (unit_urand(&rng) < 0.5 ? -1 : 1);
             any = true;
         }
     if (!any)
-        v[next64() % dim] = -0.7;
+        v[unit_next64(&rng) % dim] = -0.7;
     return v;
 }
 

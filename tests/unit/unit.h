@@ -4,6 +4,7 @@
 
 #include <CUnit/CUnit.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "frontend/sema.h"
@@ -28,6 +29,19 @@
                     __FILE__, __LINE__, #a, a_, b_);                          \
         CU_ASSERT(fabs(a_ - b_) <= lim_);                                     \
     } while (0)
+
+/* A reproducible random stream (splitmix64): each test file keeps its own
+ * state, so its sequence does not depend on the other suites. */
+typedef struct UnitRng {
+    uint64_t s;
+} UnitRng;
+uint64_t unit_next64(UnitRng *r);
+double unit_urand(UnitRng *r);                 /* uniform in [0, 1), 53 bits */
+uint32_t unit_irand(UnitRng *r, uint32_t n);   /* uniform in 0..n−1 */
+/* k distinct values in 0..n−1 into q */
+void unit_distinct(UnitRng *r, uint32_t *q, uint32_t k, uint32_t n);
+/* an angle: 30% a multiple of π/4 in −2π..2π, else uniform in (−4, 4) */
+double unit_rand_angle(UnitRng *r);
 
 /* Compiles a .qgd text held in a string; diagnostics go to *diag_out
  * (a malloc'd string, may be NULL). Returns the number of errors. */
