@@ -49,7 +49,8 @@ static void usage_estimate(FILE *out)
           "  --budget E          error budget of the physical estimate (default 1e-3)\n"
           "  --sweep V=A..B      a scaling table over V = n (decades from A to B) or\n"
           "                      V = T (doubling from A to B); other inputs held\n"
-          "  --plot F.svg        with --sweep: draw CCZ, queries and qubits against V\n"
+          "  --plot F.svg        with --sweep: draw CCZ, queries and qubits against V, with\n"
+          "                      the forms of Theorems 1 and 2 anchored at the first point\n"
           "  -h, --help          this help\n",
           out);
 }
@@ -417,18 +418,32 @@ int cmd_estimate(int argc, char **argv)
         }
     }
     if (rc == 0 && plot) {
-        double *xs = xmalloc((size_t)npt * sizeof *xs), *ys[3];
-        for (int k = 0; k < 3; k++)
+        /* the measured counts, and the theorems' forms anchored at the
+         * first point: for n, T·(log n)^2 through the CCZ and the query
+         * counts (Theorems 1 and 2 agree in n); for T, T and T^2 through
+         * the CCZ per run */
+        enum { NS = 5 };
+        double *xs = xmalloc((size_t)npt * sizeof *xs), *ys[NS];
+        for (int k = 0; k < NS; k++)
             ys[k] = xmalloc((size_t)npt * sizeof *ys[k]);
         for (int i = 0; i < npt; i++) {
             xs[i] = pt[i].x;
             ys[0][i] = mpz_get_d(pt[i].e.run.ccz);
             ys[1][i] = mpz_get_d(pt[i].e.queries);
             ys[2][i] = (double)pt[i].e.run.qubits_peak;
+            double lg = log2(pt[i].x > 2 ? pt[i].x : 2), lg0 = log2(pt[0].x > 2 ? pt[0].x : 2);
+            double f1 = svar == 'n' ? (lg * lg) / (lg0 * lg0) : pt[i].x / pt[0].x;
+            double f2 = svar == 'n' ? f1 : (pt[i].x / pt[0].x) * (pt[i].x / pt[0].x);
+            ys[3][i] = (svar == 'n' ? ys[1][0] : ys[0][0]) * f1;
+            ys[4][i] = ys[0][0] * f2;
         }
-        PlotSeries s[3] = {{"CCZ per run", xs, ys[0], (size_t)npt, false},
-                           {"oracle queries per run", xs, ys[1], (size_t)npt, false},
-                           {"logical qubits", xs, ys[2], (size_t)npt, true}};
+        PlotSeries s[NS] = {
+            {"CCZ per run", xs, ys[0], (size_t)npt, false},
+            {"queries per run", xs, ys[1], (size_t)npt, false},
+            {"logical qubits", xs, ys[2], (size_t)npt, true},
+            {svar == 'n' ? "Thm 1/2: (log n)^2" : "Thm 1: ~T", xs, ys[3], (size_t)npt, true},
+            {svar == 'n' ? "Thm 1/2 from CCZ" : "Thm 2: ~T^2", xs, ys[4], (size_t)npt, true},
+        };
         char title[160];
         snprintf(title, sizeof title, "%s: cost of one solver run against %s", mp->name,
                  svar == 'n' ? "the number of parameters n" : "the steps T");
@@ -438,14 +453,14 @@ int cmd_estimate(int argc, char **argv)
                    .logx = true,
                    .logy = true,
                    .series = s,
-                   .nseries = 3,
+                   .nseries = NS,
                    .hline = NAN};
         if (!plot_lines_svg(plot, &pl)) {
             diag_plain("cannot write '%s'", plot);
             rc = 1;
         }
         free(xs);
-        for (int k = 0; k < 3; k++)
+        for (int k = 0; k < NS; k++)
             free(ys[k]);
     }
     for (int i = 0; i < npt; i++)
