@@ -26,19 +26,6 @@ static bool verbose(void) { return getenv("QGDC_TEST_VERBOSE") != NULL; }
 
 /* ---- problems ---- */
 
-static GdProblem *compile1(const char *text, ProblemSet *ps)
-{
-    char *diag = NULL;
-    int nerr = unit_compile(text, ps, &diag);
-    if (nerr || ps->ngd != 1) {
-        fprintf(stderr, "\n  compile failed:\n%s\n", diag ? diag : "");
-        free(diag);
-        CU_FAIL_FATAL("test problem does not compile");
-    }
-    free(diag);
-    return ps->gd[0];
-}
-
 /* Update maps of degree 1..3 on 2 or 3 parameters, with non-symmetric
  * coefficients, with (index 1) and without (index 0) a constant term. */
 static const char *const maps[3][2] = {
@@ -256,7 +243,7 @@ static void test_dense_agreement(void)
     for (int q = 1; q <= 3; q++)
         for (int withf0 = 0; withf0 <= 1; withf0++) {
             ProblemSet ps;
-            GdProblem *p = compile1(maps[q - 1][withf0], &ps);
+            GdProblem *p = unit_compile_gd(maps[q - 1][withf0], &ps);
             CU_ASSERT_EQUAL(p->q, (unsigned)q);
             CU_ASSERT_EQUAL(p->F[0].nnz > 0, withf0);
             double f0[3];
@@ -282,7 +269,7 @@ static void test_dense_agreement(void)
 static void test_noise_steps(void)
 {
     ProblemSet ps;
-    GdProblem *p = compile1(noisy_quad, &ps);
+    GdProblem *p = unit_compile_gd(noisy_quad, &ps);
     double f0[2];
     for (int N = 1; N <= 3; N++)
         for (int form = 0; form <= 1; form++) {
@@ -319,7 +306,7 @@ static void test_linear_exact(void)
     const char *texts[] = {maps[0][0], maps[0][1], noisy_lin};
     for (size_t s = 0; s < sizeof texts / sizeof *texts; s++) {
         ProblemSet ps;
-        GdProblem *p = compile1(texts[s], &ps);
+        GdProblem *p = unit_compile_gd(texts[s], &ps);
         size_t len = (p->T + 1) * p->n;
         double *u = malloc(len * sizeof *u), *uc = malloc(len * sizeof *uc);
         ref_true_iteration(p, u);
@@ -366,7 +353,7 @@ static void truncation_error(const GdProblem *p, int N, CarlemanForm form, doubl
 static void test_truncation_converges(void)
 {
     ProblemSet ps;
-    GdProblem *p = compile1(quad_cubic, &ps);
+    GdProblem *p = unit_compile_gd(quad_cubic, &ps);
     double prev = INFINITY, m, eT;
     for (int N = 1; N <= 6; N++) {
         truncation_error(p, N, FORM_EXACT, &m, &eT);
@@ -433,7 +420,7 @@ static void test_unrolled_solutions(void)
     const char *texts[] = {maps[0][1], maps[1][0], maps[1][1], maps[2][1], quad_cubic, noisy_quad, noisy_lin};
     for (size_t k = 0; k < sizeof texts / sizeof *texts; k++) {
         ProblemSet ps;
-        GdProblem *p = compile1(texts[k], &ps);
+        GdProblem *p = unit_compile_gd(texts[k], &ps);
         for (int N = 1; N <= 3; N++)
             for (int form = 0; form <= 1; form++)
                 check_unrolled(p, N, form ? FORM_PAPER : FORM_EXACT, (uint64_t)(N - 1) * 2);
@@ -445,7 +432,7 @@ static void test_unrolled_solutions(void)
 static void test_unrolled_structure(void)
 {
     ProblemSet ps;
-    GdProblem *p = compile1("gd tiny { param u[1] = 0.5; T = 2; update u[0] = 0.1 + 0.9*u[0] - 0.1*u[0]^2; }", &ps);
+    GdProblem *p = unit_compile_gd("gd tiny { param u[1] = 0.5; T = 2; update u[0] = 0.1 + 0.9*u[0] - 0.1*u[0]^2; }", &ps);
     Carleman cm;
     LinSystem s;
     CU_ASSERT_FATAL(carleman_build(p, 2, FORM_EXACT, &cm, NULL));
@@ -521,7 +508,7 @@ static void test_index_split(void)
 static void test_filtered(void)
 {
     ProblemSet ps;
-    GdProblem *p = compile1(quad_cubic, &ps);
+    GdProblem *p = unit_compile_gd(quad_cubic, &ps);
     Carleman cm;
     LinSystem s;
     CU_ASSERT_FATAL(carleman_build(p, 2, FORM_EXACT, &cm, NULL));
@@ -563,7 +550,7 @@ static bool has(const char *s, const char *part) { return s && strstr(s, part) !
 static void test_bad_inputs(void)
 {
     ProblemSet ps;
-    GdProblem *p = compile1(quad_cubic, &ps);
+    GdProblem *p = unit_compile_gd(quad_cubic, &ps);
     Carleman cm;
     char *err = NULL;
     CU_ASSERT(!carleman_build(p, 0, FORM_EXACT, &cm, &err));
@@ -633,7 +620,7 @@ static void test_bad_inputs(void)
     problem_set_free(&ps);
 
     /* A size no machine holds: Δ beyond 64 bits, refused from GMP sizes. */
-    p = compile1("gd big { param u[1000] = 0.1; T = 2;"
+    p = unit_compile_gd("gd big { param u[1000] = 0.1; T = 2;"
                  " for i in 0..999 { update u[i] = 0.5*u[i] + 0.1*u[i]^2; } }",
                  &ps);
     CU_ASSERT(!carleman_build(p, 8, FORM_EXACT, &cm, &err));
@@ -652,7 +639,7 @@ static void test_bad_inputs(void)
 static void test_pass_and_dump(void)
 {
     ProblemSet ps;
-    GdProblem *p = compile1("gd tiny { param u[1] = 0.5; T = 2; update u[0] = 0.1 + 0.9*u[0] - 0.1*u[0]^2;"
+    GdProblem *p = unit_compile_gd("gd tiny { param u[1] = 0.5; T = 2; update u[0] = 0.1 + 0.9*u[0] - 0.1*u[0]^2;"
                             " options { carleman_order = 2; carleman_form = paper; idle_blocks = 1; } }",
                             &ps);
     Carleman cm;

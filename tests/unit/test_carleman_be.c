@@ -13,23 +13,11 @@
 #include "passes/estimate.h"
 #include "unit.h"
 
-static GdProblem *compile_one(const char *text, ProblemSet *ps)
-{
-    char *diag = NULL;
-    int nerr = unit_compile(text, ps, &diag);
-    if (nerr)
-        fprintf(stderr, "%s", diag ? diag : "");
-    free(diag);
-    CU_ASSERT_EQUAL_FATAL(nerr, 0);
-    CU_ASSERT_EQUAL_FATAL(ps->ngd, 1);
-    return ps->gd[0];
-}
-
 /* explicit (built) and shape (counted) estimates of one problem */
 static void both(const char *text, bool expect_equal_ccz)
 {
     ProblemSet ps;
-    GdProblem *p = compile_one(text, &ps);
+    GdProblem *p = unit_compile_gd(text, &ps);
     ModelProblem m;
     char *err = NULL;
     CU_ASSERT_FATAL(cbe_model_of(p, &m, &err));
@@ -248,7 +236,7 @@ static void same_estimate(const ModelProblem *a, const ModelProblem *b)
 static void test_model_file(void)
 {
     ProblemSet ps;
-    GdProblem *p = compile_one("gd c { param u[3] = [0.5, -0.3, 0.2]; eta = 0.1; T = 2;"
+    GdProblem *p = unit_compile_gd("gd c { param u[3] = [0.5, -0.3, 0.2]; eta = 0.1; T = 2;"
                                " loss = 0.5*u[0]^2 + 0.7*u[1]^2 + 0.3*u[0]*u[1] + 0.1*u[0]^3 - 0.2*u[1]^2*u[2]"
                                " + 0.05*u[2]^3 + 0.4*u[0] - 0.1*u[2];"
                                " options { carleman_order = 2; carleman_form = paper; } }",
@@ -269,12 +257,8 @@ static void test_model_file(void)
              "model c { n = 3; F0 = mtx(\"%s\"); F1 = mtx(\"%s\"); F2 = mtx(\"%s\"); u_norm = %.17g; T = 2; }", path[0],
              path[1], path[2], ref.u_norm);
     ProblemSet pm;
-    char *diag = NULL;
-    int nerr = unit_compile(text, &pm, &diag);
-    if (nerr)
-        fprintf(stderr, "\n%s", diag ? diag : "");
-    free(diag), diag = NULL;
-    CU_ASSERT_FATAL(nerr == 0 && pm.nmodel == 1);
+    unit_compile_ok(text, &pm);
+    CU_ASSERT_FATAL(pm.nmodel == 1);
     same_stats(pm.model[0], &ref);
     same_estimate(pm.model[0], &ref);
     /* by shape */
@@ -287,11 +271,8 @@ static void test_model_file(void)
                  ref.F[1].nnz, ref.F[1].rows, ref.F[1].cols, (unsigned long)ref.F[2].sparsity, ref.F[2].max_abs,
                  ref.F[2].nnz, ref.F[2].rows, ref.F[2].cols, ref.u_norm);
     ProblemSet pz;
-    nerr = unit_compile(text, &pz, &diag);
-    if (nerr)
-        fprintf(stderr, "\n%s", diag ? diag : "");
-    free(diag);
-    CU_ASSERT_FATAL(nerr == 0 && pz.nmodel == 1);
+    unit_compile_ok(text, &pz);
+    CU_ASSERT_FATAL(pz.nmodel == 1);
     same_stats(pz.model[0], &ref);
     same_estimate(pz.model[0], &ref);
     for (unsigned l = 0; l < 3; l++)
@@ -308,14 +289,10 @@ static void test_model_file(void)
 static void test_model_exact_sizes(void)
 {
     ProblemSet ps;
-    char *diag = NULL;
-    int nerr = unit_compile("model big { n = 2^100 + 1; F1 = sparse(sparsity = 3, max = 1, nnz = 2e30 + 7);"
-                            " kept = 123456789012345678901; u_norm = 1; T = 10; }",
-                            &ps, &diag);
-    if (nerr)
-        fprintf(stderr, "\n%s", diag ? diag : "");
-    free(diag);
-    CU_ASSERT_FATAL(nerr == 0 && ps.nmodel == 1);
+    unit_compile_ok("model big { n = 2^100 + 1; F1 = sparse(sparsity = 3, max = 1, nnz = 2e30 + 7);"
+                    " kept = 123456789012345678901; u_norm = 1; T = 10; }",
+                    &ps);
+    CU_ASSERT_FATAL(ps.nmodel == 1);
     const ModelProblem *m = ps.model[0];
     mpz_t want;
     mpz_init(want);

@@ -41,17 +41,6 @@ static const char *P1 = "gd p1 {\n"
                         "    options { carleman_order = 2; }\n"
                         "}\n";
 
-static GdProblem *compile1(const char *text, ProblemSet *ps)
-{
-    char *d = NULL;
-    int nerr = unit_compile(text, ps, &d);
-    if (nerr)
-        fprintf(stderr, "%s", d ? d : "");
-    free(d);
-    CU_ASSERT_FATAL(nerr == 0 && ps->ngd == 1);
-    return ps->gd[0];
-}
-
 static void build_system(GdProblem *p, Carleman *cm, LinSystem *s)
 {
     CU_ASSERT_FATAL(pass_carleman(p, cm, NULL));
@@ -70,7 +59,7 @@ static double _Complex qpe_amp(double phi, unsigned p, uint64_t j)
 static void test_dense_small_case(void)
 {
     ProblemSet ps;
-    GdProblem *p = compile1(P1, &ps);
+    GdProblem *p = unit_compile_gd(P1, &ps);
     Carleman cm;
     LinSystem s;
     build_system(p, &cm, &s);
@@ -199,7 +188,7 @@ static void test_dense_small_case(void)
 static void check_run(const char *text, double min_fid)
 {
     ProblemSet ps;
-    GdProblem *p = compile1(text, &ps);
+    GdProblem *p = unit_compile_gd(text, &ps);
     QRunOptions o;
     memset(&o, 0, sizeof o);
     o.simulate = true;
@@ -258,7 +247,7 @@ static void test_run_noise(void)
 static void test_refusals(void)
 {
     ProblemSet ps;
-    GdProblem *p = compile1(P1, &ps);
+    GdProblem *p = unit_compile_gd(P1, &ps);
     Carleman cm;
     LinSystem s;
     build_system(p, &cm, &s);

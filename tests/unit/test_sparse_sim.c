@@ -287,18 +287,6 @@ static void test_hier_vs_dense(void)
 
 /* ---- b. the structured Carleman block encoding ---- */
 
-static GdProblem *compile_one(const char *text, ProblemSet *ps)
-{
-    char *diag = NULL;
-    int nerr = unit_compile(text, ps, &diag);
-    if (nerr)
-        fprintf(stderr, "%s", diag ? diag : "");
-    free(diag);
-    CU_ASSERT_EQUAL_FATAL(nerr, 0);
-    CU_ASSERT_EQUAL_FATAL(ps->ngd, 1);
-    return ps->gd[0];
-}
-
 typedef struct RealIdx {
     uint64_t be;   /* basis index over U_M's system qubits */
     size_t row;    /* unroll's row */
@@ -422,7 +410,7 @@ static void check_cbe(const char *text, unsigned bits, bool uh, double tolq, Cbe
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     ProblemSet ps;
-    GdProblem *p = compile_one(text, &ps);
+    GdProblem *p = unit_compile_gd(text, &ps);
     ModelProblem m;
     char *err = NULL;
     CU_ASSERT_FATAL(cbe_model_of(p, &m, &err));

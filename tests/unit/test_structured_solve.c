@@ -79,25 +79,6 @@
 
 static bool ss_verbose(void) { return getenv("QGDC_TEST_VERBOSE") != NULL; }
 
-static double ss_seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static GdProblem *ss_compile(const char *text, ProblemSet *ps)
-{
-    char *diag = NULL;
-    int nerr = unit_compile(text, ps, &diag);
-    if (nerr)
-        fprintf(stderr, "%s", diag ? diag : "");
-    free(diag);
-    CU_ASSERT_EQUAL_FATAL(nerr, 0);
-    CU_ASSERT_EQUAL_FATAL(ps->ngd, 1);
-    return ps->gd[0];
-}
-
 static uint32_t ss_reg(const Circuit *c, const char *name)
 {
     for (size_t k = 0; k < c->nqregs; k++)
@@ -404,9 +385,9 @@ typedef struct SsResult {
 static void ss_run(const char *text, unsigned bits, unsigned clock_bits, SsResult *r)
 {
     memset(r, 0, sizeof *r);
-    double t0 = ss_seconds();
+    double t0 = monotonic_seconds();
     ProblemSet ps;
-    GdProblem *p = ss_compile(text, &ps);
+    GdProblem *p = unit_compile_gd(text, &ps);
     ModelProblem m;
     char *err = NULL;
     CU_ASSERT_FATAL(cbe_model_of(p, &m, &err));
@@ -433,11 +414,11 @@ static void ss_run(const char *text, unsigned bits, unsigned clock_bits, SsResul
     CU_ASSERT_FATAL(e.c.nqubits <= SPARSE_MAX_QUBITS);
     SparseState *s = sparse_create(e.c.nqubits, (size_t)1 << 24, &err);
     CU_ASSERT_FATAL(s != NULL);
-    double ts = ss_seconds();
+    double ts = monotonic_seconds();
     uint64_t gates = 0;
     ok = ss_exec(&e.c, s, &gates, &err);
     r->ops = (size_t)gates;
-    r->sim_seconds = ss_seconds() - ts;
+    r->sim_seconds = monotonic_seconds() - ts;
     if (!ok)
         fprintf(stderr, "\n  simulation: %s\n", err), free(err), err = NULL;
     CU_ASSERT_FATAL(ok);
@@ -554,7 +535,7 @@ static void ss_run(const char *text, unsigned bits, unsigned clock_bits, SsResul
     estimate_free(&e);
     model_free(&m);
     problem_set_free(&ps);
-    r->seconds = ss_seconds() - t0;
+    r->seconds = monotonic_seconds() - t0;
 }
 
 static void ss_print(const char *what, const SsResult *r)

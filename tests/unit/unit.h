@@ -46,5 +46,10 @@ double unit_rand_angle(UnitRng *r);
 /* Compiles a .qgd text held in a string; diagnostics go to *diag_out
  * (a malloc'd string, may be NULL). Returns the number of errors. */
 int unit_compile(const char *text, ProblemSet *out, char **diag_out);
+/* unit_compile that must succeed: prints the diagnostics and fails the
+ * test (fatally) on any error. */
+void unit_compile_ok(const char *text, ProblemSet *out);
+/* unit_compile_ok of a text holding exactly one gd problem, returned. */
+GdProblem *unit_compile_gd(const char *text, ProblemSet *out);
 
 #endif

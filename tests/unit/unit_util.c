@@ -30,6 +30,23 @@ int unit_compile(const char *text, ProblemSet *out, char **diag_out)
     return n;
 }
 
+void unit_compile_ok(const char *text, ProblemSet *out)
+{
+    char *diag = NULL;
+    int nerr = unit_compile(text, out, &diag);
+    if (nerr)
+        fprintf(stderr, "\n  compile failed:\n%s\n", diag ? diag : "");
+    free(diag);
+    CU_ASSERT_EQUAL_FATAL(nerr, 0);
+}
+
+GdProblem *unit_compile_gd(const char *text, ProblemSet *out)
+{
+    unit_compile_ok(text, out);
+    CU_ASSERT_EQUAL_FATAL(out->ngd, 1);
+    return out->gd[0];
+}
+
 uint64_t unit_next64(UnitRng *r)
 {
     uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
