@@ -213,6 +213,9 @@ assert len(d["points"]) == 4
 expect_rc "compile a model" 2 "$QGDC" compile examples/resnet7m.qgd
 if grep -q "size-only model" "$tmp/cli_err"; then ok "cli: compile refuses a model with a reason"; else bad "cli: compile refuses a model with a reason" "$tmp/cli_err"; fi
 expect_rc "run a model" 2 "$QGDC" run examples/resnet103m.qgd
+sed 's/kappa0 = 5;/kappa0 = 5; clock_bits = 9;/' examples/structured_tiny.qgd > "$tmp/tiny9.qgd"
+expect_rc "estimate takes a gd file's clock_bits" 0 "$QGDC" estimate --json -o "$tmp/t9.json" "$tmp/tiny9.qgd"
+if python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["clock_bits"] == 9' "$tmp/t9.json" 2> "$tmp/cli_err"; then ok "cli: estimate uses the file's clock_bits"; else bad "cli: estimate uses the file's clock_bits" "$tmp/cli_err"; fi
 printf 'model m { n = 1e6; F1 = sparse(sparsity = 4, max = 0.1); u_norm = 1e300; T = 10; options { carleman_order = 3; } }\n' > "$tmp/huge_u.qgd"
 expect_rc "estimate refuses |u| = 1e300" 1 "$QGDC" estimate "$tmp/huge_u.qgd"
 if grep -q "rescale the parameters" "$tmp/cli_err"; then ok "cli: estimate says why |u| = 1e300 is refused"; else bad "cli: estimate says why |u| = 1e300 is refused" "$tmp/cli_err"; fi

@@ -308,27 +308,20 @@ int cmd_compile(int argc, char **argv)
     const Circuit *circ;
     Estimate est;
     bool structured = false;
-    ModelProblem sm;
-    model_init(&sm);
-    if (kg && ps.gd[sel[0]]->opt.block_encoding != BE_STRUCTURED)
-        model_free(&sm);
+    ModelProblem sm = {0}; /* model_free accepts it zeroed */
     if (kg && ps.gd[sel[0]]->opt.block_encoding == BE_STRUCTURED) {
         /* the structured encoding: the circuit `qgdc estimate` counts,
-         * built from the data (estimate.h) */
+         * built from the data (estimate.h); the report below makes the
+         * physical estimate */
         GdProblem *p = ps.gd[sel[0]];
         structured = true;
-        model_free(&sm); /* cbe_model_of initialises it again */
         bool ok = cbe_model_of(p, &sm, &err);
         if (ok) {
             if (a.q.kappa0 > 0)
                 sm.kappa0 = a.q.kappa0;
             if (a.q.precision > 0)
                 sm.eps = a.q.precision;
-            EstimateOptions eo = {.explicit_build = true, .clock_bits = a.q.clock_bits ? a.q.clock_bits
-                                                                                     : (unsigned)p->opt.clock_bits};
-            if (po.qubit)
-                eo.models[0] = po.qubit->name;
-            eo.budget = po.budget;
+            EstimateOptions eo = {.explicit_build = true, .clock_bits = a.q.clock_bits, .no_physical = true};
             ok = estimate_build(&sm, p, &eo, &est, &err);
             if (!ok)
                 estimate_free(&est);

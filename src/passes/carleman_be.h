@@ -102,7 +102,8 @@ bool cbe_build(Circuit *c, const char *prefix, const ModelProblem *m, const GdPr
 void cbe_free(CarlemanBE *be);
 
 /* The statistics of a GdProblem as a ModelProblem (exact sparsities,
- * nonzeros, norms), with T, N, P, κ0 and ε from its options. */
+ * nonzeros, norms), with T, N, P, κ0, ε and the clock bits from its
+ * options. */
 bool cbe_model_of(const GdProblem *p, ModelProblem *m, char **err);
 
 /* The basis index (over U_M's system qubits, t lowest) of the real index

@@ -334,7 +334,7 @@ bool estimate_build(const ModelProblem *m, const GdProblem *p, const EstimateOpt
     static const char *const defaults[] = {"qubit_gate_ns_e3", "qubit_gate_ns_e4", "qubit_maj_ns_e4", NULL};
     const char *const *names = o->models[0] ? o->models : defaults;
     double runs_d = mpz_get_d(x);
-    for (int i = 0; i < EST_MAX_MODELS && names[i]; i++) {
+    for (int i = 0; i < EST_MAX_MODELS && names[i] && !o->no_physical; i++) {
         const ResQubitModel *qm = res_qubit_model(names[i]);
         if (!qm) {
             mpz_clear(x);

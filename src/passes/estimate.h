@@ -58,6 +58,7 @@ typedef struct EstimateOptions {
     const char *models[EST_MAX_MODELS]; /* qubit models for the physical estimate (NULL-terminated; none: default) */
     double budget;        /* physical error budget, 0: 1e-3 */
     bool count_walk;      /* also count one controlled walk alone */
+    bool no_physical;     /* skip the surface-code estimates (a caller that makes its own) */
 } EstimateOptions;
 
 typedef struct Estimate {
