@@ -2304,12 +2304,8 @@ static bool term_from_shape(Sema *s, ModelBuild *b, unsigned l, const Expr *call
         mpz_set(F->nnz, m->n);
         if (named[2].value && !eval_whole_in(s, named[2].value, "nnz of F0", 1, m->n, "n", F->nnz))
             goto out;
-        mpz_set(F->rows, F->nnz);
-        mpz_set_ui(F->cols, 1);
-        F->sparsity = mpz_fits_ulong_p(F->nnz) ? mpz_get_ui(F->nnz) : UINT64_MAX;
-        mpz_sqrt(t, F->nnz);
-        mpz_add_ui(t, t, 1);
-        if (F->norm2 > F->max_abs * mpz_get_d(t) * (1 + 1e-12)) {
+        model_term_column(F);
+        if (F->norm2 > F->max_abs * sqrt(mpz_get_d(F->nnz)) * (1 + 1e-12)) {
             char b1[40], b2[40];
             gmp_diag_error(named[0].value->loc, "a vector with %Zd nonzeros of at most %s has a 2-norm of at most "
                                                 "%s·√%Zd; %s is impossible",

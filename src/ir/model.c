@@ -15,6 +15,13 @@ void model_init(ModelProblem *m)
         mpz_inits(m->F[l].nnz, m->F[l].rows, m->F[l].cols, NULL);
 }
 
+void model_term_column(ModelTerm *F)
+{
+    mpz_set(F->rows, F->nnz);
+    mpz_set_ui(F->cols, 1);
+    F->sparsity = mpz_fits_ulong_p(F->nnz) ? mpz_get_ui(F->nnz) : UINT64_MAX;
+}
+
 void model_free(ModelProblem *m)
 {
     if (!m->n->_mp_d) /* zeroed or freed */

@@ -64,6 +64,9 @@ typedef struct ModelProblem {
 } ModelProblem;
 
 void model_init(ModelProblem *m);     /* all zero, mpz's initialised */
+/* F_0 as an n × 1 column from its nonzeros: rows = nnz, cols = 1,
+ * sparsity = nnz (the column's count; UINT64_MAX beyond 64 bits). */
+void model_term_column(ModelTerm *F);
 void model_free(ModelProblem *m);     /* accepts a zeroed or freed struct */
 /* The IR checker: every range above; false with messages on stderr. */
 bool model_verify(const ModelProblem *m);

@@ -53,9 +53,8 @@ void model_rescale_n(ModelProblem *m, const mpz_t n)
             F->sparsity = mpz_get_ui(n);
         scale_count(F->rows, n, old);
         scale_count(F->nnz, n, old);
-        if (l == 0) { /* an n × 1 column */
-            mpz_set(F->rows, F->nnz);
-            F->sparsity = mpz_fits_ulong_p(F->nnz) ? mpz_get_ui(F->nnz) : UINT64_MAX;
+        if (l == 0) {
+            model_term_column(F);
             continue;
         }
         mpz_mul_ui(cap, F->rows, F->sparsity);
@@ -369,43 +368,48 @@ void estimate_free(Estimate *e)
 
 /* ---- output ---- */
 
-static void put_mpz_grouped(FILE *out, const mpz_t x)
+/* x grouped by thousands (12,345,678), or "%.4g" beyond 10^15 (the exact
+ * digits are in the JSON); buf holds at least 32 bytes. */
+static const char *mpz_grouped(const mpz_t x, char *buf, size_t len)
 {
     char *s = mpz_get_str(NULL, 10, x);
-    size_t len = strlen(s);
-    if (len > 15) { /* scientific beyond 10^15, with the exact digits in JSON */
-        fprintf(out, "%.4g", mpz_get_d(x));
+    size_t n = strlen(s), k = 0;
+    if (n > 15) {
+        snprintf(buf, len, "%.4g", mpz_get_d(x));
     } else {
-        for (size_t i = 0; i < len; i++) {
-            fputc(s[i], out);
-            if (s[i] != '-' && (len - 1 - i) % 3 == 0 && i + 1 < len)
-                fputc(',', out);
+        for (size_t i = 0; i < n && k + 2 < len; i++) {
+            buf[k++] = s[i];
+            if (s[i] != '-' && (n - 1 - i) % 3 == 0 && i + 1 < n)
+                buf[k++] = ',';
         }
+        buf[k] = 0;
     }
     free(s);
+    return buf;
 }
 
 static void line(FILE *out, const char *label, const mpz_t x, const char *note)
 {
-    fprintf(out, "  %-34s ", label);
-    put_mpz_grouped(out, x);
+    char b[32];
+    fprintf(out, "  %-34s %s", label, mpz_grouped(x, b, sizeof b));
     if (note)
         fprintf(out, "   %s", note);
     fputc('\n', out);
 }
 
-static void put_seconds(FILE *out, double s)
+static const char *seconds_text(double s, char *buf, size_t len)
 {
     if (s < 1e-3)
-        fprintf(out, "%.3g us", s * 1e6);
+        snprintf(buf, len, "%.3g us", s * 1e6);
     else if (s < 1)
-        fprintf(out, "%.3g ms", s * 1e3);
+        snprintf(buf, len, "%.3g ms", s * 1e3);
     else if (s < 3600)
-        fprintf(out, "%.3g s", s);
+        snprintf(buf, len, "%.3g s", s);
     else if (s < 86400 * 365.25)
-        fprintf(out, "%.3g h", s / 3600);
+        snprintf(buf, len, "%.3g h", s / 3600);
     else
-        fprintf(out, "%.3g years", s / (86400 * 365.25));
+        snprintf(buf, len, "%.3g years", s / (86400 * 365.25));
+    return buf;
 }
 
 void estimate_print(const Estimate *e, FILE *out)
@@ -474,25 +478,11 @@ void estimate_print(const Estimate *e, FILE *out)
             continue;
         }
         const ResPhysical *p = &e->phys[i];
-        /* each cell formatted on its own, then aligned */
-        char *cell[4] = {NULL};
-        size_t len[4];
-        for (int k = 0; k < 4; k++) {
-            FILE *ms = open_memstream(&cell[k], &len[k]);
-            if (!ms)
-                ICE("open_memstream failed");
-            if (k == 0)
-                put_mpz_grouped(ms, p->factories);
-            else if (k == 1)
-                put_mpz_grouped(ms, p->qubits);
-            else
-                put_seconds(ms, k == 2 ? mpz_get_d(p->runtime_ns) * 1e-9 : e->total_seconds[i]);
-            fclose(ms);
-        }
-        fprintf(out, "  %-18s %9u %5s %18s %14s %16s\n", e->phys_name[i], p->code_distance, cell[0], cell[1], cell[2],
-                cell[3]);
-        for (int k = 0; k < 4; k++)
-            free(cell[k]);
+        char c0[32], c1[32], c2[32], c3[32];
+        fprintf(out, "  %-18s %9u %5s %18s %14s %16s\n", e->phys_name[i], p->code_distance,
+                mpz_grouped(p->factories, c0, sizeof c0), mpz_grouped(p->qubits, c1, sizeof c1),
+                seconds_text(mpz_get_d(p->runtime_ns) * 1e-9, c2, sizeof c2),
+                seconds_text(e->total_seconds[i], c3, sizeof c3));
     }
     fprintf(out, "\n(built in %.3g s, counted in %.3g s)\n", e->build_s, e->count_s);
 }
