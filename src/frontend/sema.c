@@ -2189,63 +2189,30 @@ static bool term_from_mtx(Sema *s, ModelBuild *b, unsigned l, const Expr *call, 
                        a.dim[0], a.rank == 2 ? a.dim[1] : 1, l, m->n, m->n, cols);
         goto out;
     }
-    size_t rows = a.dim[0], ncols = a.dim[1];
-    size_t nnz = 0, nrows = 0, ncol_used = 0;
-    uint64_t smax = 0;
-    double mx = 0, n2 = 0;
-    uint32_t *ci = NULL;
-    if (a.v) { /* dense array: count the nonzeros */
-        size_t *colc = xcalloc(ncols, sizeof *colc);
-        for (size_t i = 0; i < rows; i++) {
-            size_t rc = 0;
-            for (size_t j = 0; j < ncols; j++) {
-                double x = a.v[i * ncols + j];
-                if (x == 0)
-                    continue;
-                rc++, colc[j]++, nnz++;
-                mx = fmax(mx, fabs(x)), n2 += x * x;
-            }
-            nrows += rc > 0;
-            smax = rc > smax ? rc : smax;
-        }
-        for (size_t j = 0; j < ncols; j++) {
-            ncol_used += colc[j] > 0;
-            smax = colc[j] > smax ? colc[j] : smax;
-        }
-        free(colc);
-    } else { /* sorted by (row, column), no duplicates; explicit zeros are not nonzeros */
-        ci = xmalloc((a.nnz ? a.nnz : 1) * sizeof *ci);
-        size_t rc = 0;
-        for (size_t k = 0; k < a.nnz; k++) {
-            if (k && a.ri[k] != a.ri[k - 1])
-                nrows += rc > 0, smax = rc > smax ? rc : smax, rc = 0;
-            if (a.sv[k] == 0)
-                continue;
-            rc++;
-            ci[nnz++] = a.ci[k];
-            mx = fmax(mx, fabs(a.sv[k])), n2 += a.sv[k] * a.sv[k];
-        }
-        nrows += rc > 0, smax = rc > smax ? rc : smax;
-        qsort(ci, nnz, sizeof *ci, cmp_u32);
-        size_t run = 0;
-        for (size_t k = 0; k < nnz; k++) {
-            run = k && ci[k] == ci[k - 1] ? run + 1 : 1;
-            ncol_used += run == 1;
-            smax = run > smax ? run : smax;
-        }
-        free(ci);
+    /* the entries as triplets (a dense array: its nonzeros) */
+    size_t count = a.v ? 0 : a.nnz;
+    if (a.v)
+        for (size_t k = 0; k < a.dim[0] * a.dim[1]; k++)
+            count += a.v[k] != 0;
+    uint32_t *ri = xmalloc((count ? count : 1) * sizeof *ri);
+    uint64_t *ci = xmalloc((count ? count : 1) * sizeof *ci);
+    double *v = xmalloc((count ? count : 1) * sizeof *v);
+    size_t k = 0;
+    if (a.v) {
+        for (size_t i = 0; i < a.dim[0]; i++)
+            for (size_t j = 0; j < a.dim[1]; j++)
+                if (a.v[i * a.dim[1] + j] != 0)
+                    ri[k] = (uint32_t)i, ci[k] = j, v[k] = a.v[i * a.dim[1] + j], k++;
+    } else {
+        for (; k < a.nnz; k++)
+            ri[k] = a.ri[k], ci[k] = a.ci[k], v[k] = a.sv[k];
     }
-    if (nnz == 0) {
+    model_term_from_entries(F, l, count, ri, ci, v);
+    free(ri), free(ci), free(v);
+    if (!F->present) {
         diag_error(pos[0]->loc, "'%s' holds no nonzero entry; leave F%u out instead", pos[0]->name, l);
         goto out;
     }
-    F->present = true;
-    mpz_set_ui(F->nnz, nnz);
-    F->sparsity = smax;
-    mpz_set_ui(F->rows, nrows);
-    mpz_set_ui(F->cols, ncol_used);
-    F->max_abs = mx;
-    F->norm2 = l == 0 ? sqrt(n2) : 0;
     F->mtx_path = xstrdup(pos[0]->name);
     ok = true;
 out:

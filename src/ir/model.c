@@ -22,6 +22,51 @@ void model_term_column(ModelTerm *F)
     F->sparsity = mpz_fits_ulong_p(F->nnz) ? mpz_get_ui(F->nnz) : UINT64_MAX;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Sorts k keys and returns the number of distinct ones; *most: the
+ * longest run. */
+static size_t distinct_sorted(uint64_t *key, size_t k, uint64_t *most)
+{
+    qsort(key, k, sizeof *key, cmp_u64);
+    size_t distinct = 0, run = 0;
+    for (size_t i = 0; i < k; i++) {
+        run = i && key[i] == key[i - 1] ? run + 1 : 1;
+        distinct += run == 1;
+        if (run > *most)
+            *most = run;
+    }
+    return distinct;
+}
+
+void model_term_from_entries(ModelTerm *F, unsigned l, size_t count, const uint32_t *row, const uint64_t *col,
+                             const double *val)
+{
+    uint64_t *rk = xmalloc((count ? count : 1) * sizeof *rk), *ck = xmalloc((count ? count : 1) * sizeof *ck);
+    size_t nnz = 0;
+    double mx = 0, n2 = 0;
+    for (size_t e = 0; e < count; e++) {
+        if (val[e] == 0)
+            continue;
+        rk[nnz] = row[e], ck[nnz] = col[e], nnz++;
+        mx = fmax(mx, fabs(val[e])), n2 += val[e] * val[e];
+    }
+    uint64_t most = 0;
+    size_t nrows = distinct_sorted(rk, nnz, &most), ncols = distinct_sorted(ck, nnz, &most);
+    free(rk), free(ck);
+    F->present = nnz > 0;
+    mpz_set_ui(F->nnz, nnz);
+    F->sparsity = most;
+    mpz_set_ui(F->rows, nrows);
+    mpz_set_ui(F->cols, ncols);
+    F->max_abs = mx;
+    F->norm2 = l == 0 ? sqrt(n2) : 0;
+}
+
 void model_free(ModelProblem *m)
 {
     if (!m->n->_mp_d) /* zeroed or freed */

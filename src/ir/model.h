@@ -67,6 +67,14 @@ void model_init(ModelProblem *m);     /* all zero, mpz's initialised */
 /* F_0 as an n × 1 column from its nonzeros: rows = nnz, cols = 1,
  * sparsity = nnz (the column's count; UINT64_MAX beyond 64 bits). */
 void model_term_column(ModelTerm *F);
+/* The exact statistics of F_ℓ from its entries (row, column key, value),
+ * in any order, without duplicates: nonzeros (zero values are skipped),
+ * the sparsity (the most nonzeros in a row or a column), nonempty rows and
+ * columns, max |a| and, for ℓ = 0, the 2-norm; present when any value is
+ * nonzero. O(count log count) time and memory, nothing of the matrix's
+ * dimensions. */
+void model_term_from_entries(ModelTerm *F, unsigned l, size_t count, const uint32_t *row, const uint64_t *col,
+                             const double *val);
 void model_free(ModelProblem *m);     /* accepts a zeroed or freed struct */
 /* The IR checker: every range above; false with messages on stderr. */
 bool model_verify(const ModelProblem *m);

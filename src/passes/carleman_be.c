@@ -629,52 +629,17 @@ bool cbe_model_of(const GdProblem *p, ModelProblem *m, char **err)
         ModelTerm *F = &m->F[l];
         if (t->nnz == 0)
             continue;
-        /* merge duplicates through a builder over (row, column key) */
-        size_t *rowc = xcalloc(p->n, sizeof *rowc);
-        double mx = 0, n2 = 0;
-        /* columns: sort keys */
-        size_t nnz = t->nnz;
-        uint64_t *keys = xmalloc(nnz * sizeof *keys);
-        for (size_t e = 0; e < nnz; e++) {
+        /* column keys: the Kronecker position of the sorted multi-index */
+        uint64_t *keys = xmalloc(t->nnz * sizeof *keys);
+        for (size_t e = 0; e < t->nnz; e++) {
             uint64_t key = 0;
             for (unsigned k = 0; k < l; k++)
                 key = key * p->n + t->col[e * l + k];
             keys[e] = key;
-            rowc[t->row[e]]++;
-            mx = fmax(mx, fabs(t->val[e]));
-            n2 += t->val[e] * t->val[e];
         }
-        /* column counts */
-        for (size_t a = 1; a < nnz; a++) { /* insertion sort is fine for data-sized problems */
-            uint64_t k = keys[a];
-            size_t b2 = a;
-            while (b2 > 0 && keys[b2 - 1] > k)
-                keys[b2] = keys[b2 - 1], b2--;
-            keys[b2] = k;
-        }
-        uint64_t smax = 0, ncols = 0, run = 0, nrows = 0;
-        for (size_t a = 0; a < nnz; a++) {
-            run = (a > 0 && keys[a] == keys[a - 1]) ? run + 1 : 1;
-            if (run == 1)
-                ncols++;
-            if (run > smax)
-                smax = run;
-        }
-        for (uint32_t i = 0; i < p->n; i++) {
-            if (rowc[i])
-                nrows++;
-            if (rowc[i] > smax)
-                smax = rowc[i];
-        }
-        free(keys), free(rowc);
-        F->present = true;
+        model_term_from_entries(F, l, t->nnz, t->row, keys, t->val);
+        free(keys);
         F->loc = p->loc;
-        mpz_set_ui(F->nnz, nnz);
-        F->sparsity = smax;
-        mpz_set_ui(F->rows, nrows);
-        mpz_set_ui(F->cols, ncols);
-        F->max_abs = mx;
-        F->norm2 = l == 0 ? sqrt(n2) : 0;
     }
     double un = 0;
     for (uint32_t i = 0; i < p->n; i++)

@@ -230,7 +230,10 @@ static void same_estimate(const ModelProblem *a, const ModelProblem *b)
 
 /* A model file against the statistics of the gd problem it describes:
  * (a) F_ℓ read from Matrix Market files written from the problem's tensors
- * give the statistics cbe_model_of computes from the tensors themselves;
+ * give the statistics cbe_model_of computes from the tensors themselves
+ * (both count through model_term_from_entries: this checks the file path —
+ * writing, reading, 1-based indices, column keys, symmetric storage aside;
+ * the counts themselves are checked by hand in tests/golden/model_mtx.ir);
  * (b) the same statistics written by shape (sparse/vector) give the same
  * model; both give the gd problem's shape estimate, count for count. */
 static void test_model_file(void)
