@@ -1015,6 +1015,17 @@ static void do_options(Sema *s, const Stmt *st, Options *o, bool *failed)
     }
 }
 
+/* Options a problem kind does not take: "option 'NAME' WHY", each unset. */
+static void reject_options(Options *o, const OptionId *ids, size_t n, const char *why, bool *failed)
+{
+    for (size_t k = 0; k < n; k++)
+        if (o->set[ids[k]]) {
+            diag_error(o->loc[ids[k]], "option '%s' %s", options_name(ids[k]), why);
+            o->set[ids[k]] = false;
+            *failed = true;
+        }
+}
+
 static Sym *define_setting(Sema *s, const Stmt *st, double v)
 {
     Sym *y = define(s, st->name, st->name_loc, SYM_CONST);
@@ -1891,12 +1902,7 @@ static void ntk_stmt(Sema *s, NtkBuild *b, const Stmt *st)
         Options *o = &b->p->opt;
         do_options(s, st, o, &b->failed);
         static const OptionId gd_only[] = {OPTION_carleman_order, OPTION_carleman_form, OPTION_idle_blocks};
-        for (size_t k = 0; k < sizeof gd_only / sizeof *gd_only; k++)
-            if (o->set[gd_only[k]]) {
-                diag_error(o->loc[gd_only[k]], "option '%s' applies to gd problems only", options_name(gd_only[k]));
-                o->set[gd_only[k]] = false;
-                b->failed = true;
-            }
+        reject_options(o, gd_only, sizeof gd_only / sizeof *gd_only, "applies to gd problems only", &b->failed);
         break;
     }
     case S_PARAM:
@@ -2441,14 +2447,8 @@ static void model_stmt(Sema *s, ModelBuild *b, const Stmt *st)
         Options *o = &b->m->opt;
         do_options(s, st, o, &b->failed);
         static const OptionId not_here[] = {OPTION_shots, OPTION_seed, OPTION_gate_set, OPTION_block_encoding};
-        for (size_t k = 0; k < sizeof not_here / sizeof *not_here; k++)
-            if (o->set[not_here[k]]) {
-                diag_error(o->loc[not_here[k]], "option '%s' does not apply to a model problem (it is estimated, not "
-                                                "run or compiled)",
-                           options_name(not_here[k]));
-                o->set[not_here[k]] = false;
-                b->failed = true;
-            }
+        reject_options(o, not_here, sizeof not_here / sizeof *not_here,
+                       "does not apply to a model problem (it is estimated, not run or compiled)", &b->failed);
         if (o->set[OPTION_carleman_form] && o->carleman_form != FORM_PAPER) {
             diag_error(o->loc[OPTION_carleman_form], "a model problem is estimated in the paper form (C = I + A) only");
             b->failed = true;
