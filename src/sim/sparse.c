@@ -473,6 +473,104 @@ bool sparse_run(const Circuit *flat, SparseState *s, char **err)
     return true;
 }
 
+/* ---- hierarchical circuits, walked without lowering ---- */
+
+typedef struct SparseExec {
+    const Circuit *c;
+    SparseState *s;
+    uint64_t gates; /* sparse_apply_gate calls */
+    char *err;
+} SparseExec;
+
+static bool exec_block(SparseExec *x, const Block *b, const uint32_t *map, const uint32_t *ctl, uint32_t nctl,
+                          uint64_t neg, bool inv)
+{
+    uint32_t q[SPARSE_MAX_QUBITS + 4];
+    for (size_t n = 0; n < b->n; n++) {
+        const Op *op = b->ops[inv ? b->n - 1 - n : n];
+        bool oinv = inv != op->inv;
+        switch (op->kind) {
+        case OP_BARRIER:
+            break;
+        case OP_POSTSELECT:
+            if (nctl) {
+                x->err = xstrdup("sparse simulator: a post-selection under a control");
+                return false;
+            }
+            sparse_project(x->s, map[op->q[0]], op->value);
+            break;
+        case OP_GATE:
+        case OP_CALL: {
+            uint32_t nc = nctl + op->nctrl;
+            if (nc > SPARSE_MAX_QUBITS || nctl + op->nq > SPARSE_MAX_QUBITS) {
+                x->err = xstrdup("sparse simulator: more than 64 operands");
+                return false;
+            }
+            if (nctl)
+                memcpy(q, ctl, nctl * sizeof *q);
+            for (uint32_t k = 0; k < op->nq; k++)
+                q[nctl + k] = map[op->q[k]];
+            uint64_t ng = neg | (op->nctrl ? op->negctrl << nctl : 0);
+            for (uint64_t r = 0; r < op->pow; r++) {
+                if (op->kind == OP_GATE) {
+                    x->gates++;
+                    if (!sparse_apply_gate(x->s, op->gate, op->param, q, nc, ng, oinv, &x->err))
+                        return false;
+                } else if (!exec_block(x, &x->c->defs[op->def].body, q + nc, q, nc, ng, oinv))
+                    return false;
+            }
+            break;
+        }
+        case OP_MULTIPLEX: {
+            uint32_t k = op->nq - 1;
+            if (op->nctrl || nctl + op->nq > SPARSE_MAX_QUBITS) {
+                x->err = xstrdup("sparse simulator: a controlled multiplexor");
+                return false;
+            }
+            if (nctl)
+                memcpy(q, ctl, nctl * sizeof *q);
+            for (uint32_t j = 0; j <= k; j++)
+                q[nctl + j] = map[op->q[j]];
+            for (uint64_t v = 0; v < (uint64_t)1 << k; v++) {
+                if (op->angles[v] == 0)
+                    continue;
+                uint64_t ng = neg;
+                for (uint32_t j = 0; j < k; j++)
+                    if (!(v >> j & 1))
+                        ng |= (uint64_t)1 << (nctl + j);
+                x->gates++;
+                if (!sparse_apply_gate(x->s, op->gate, &op->angles[v], q, nctl + k, ng, oinv, &x->err))
+                    return false;
+            }
+            break;
+        }
+        default:
+            x->err = xstrdup("sparse simulator: measure, reset and if are not supported");
+            return false;
+        }
+    }
+    return true;
+}
+
+bool sparse_run_circuit(const Circuit *c, SparseState *s, uint64_t *gates, char **err)
+{
+    if (c->nqubits > s->nq)
+        return diag_refuse(err, "sparse simulator: the circuit has %u qubits, the state %u", c->nqubits, s->nq);
+    SparseExec x = {.c = c, .s = s};
+    uint32_t *id = xmalloc(c->nqubits * sizeof *id);
+    for (uint32_t k = 0; k < c->nqubits; k++)
+        id[k] = k;
+    bool ok = exec_block(&x, &c->main, id, NULL, 0, 0, false);
+    free(id);
+    if (gates)
+        *gates = x.gates;
+    if (!ok)
+        *err = x.err;
+    else
+        free(x.err);
+    return ok;
+}
+
 bool sparse_lower(const Circuit *c, Circuit *flat, size_t max_ops, uint32_t *anc_offset, uint32_t *anc_size,
                   char **err)
 {

@@ -25,7 +25,8 @@
  * (OP_POSTSELECT) projects onto the kept branch WITHOUT renormalising
  * (sparse_norm2 then gives the branch probability; sparse_normalize
  * rescales). Barriers do nothing. Calls, multiplexors, measure, reset and
- * if are refused with a message (lower the circuit first: sparse_run_hier).
+ * if are refused with a message (lower the circuit first, sparse_run_hier,
+ * or walk its hierarchy: sparse_run_circuit).
  *
  * Limits: a state has a cap on its number of nonzeros (given at
  * creation); a gate that would exceed it is refused with a message (the
@@ -95,6 +96,17 @@ bool sparse_apply_gate(SparseState *s, GateKind g, const double *param, const ui
 /* Runs every operation of the main block of a flat circuit (the output of
  * lower_circuit) on s; s must have at least flat->nqubits qubits. */
 bool sparse_run(const Circuit *flat, SparseState *s, char **err);
+
+/* Runs a hierarchical circuit's main block on s without lowering it, so
+ * no ancillas are needed (s needs only c->nqubits qubits): a call binds
+ * its formals and adds its controls to every operation of its body
+ * (inverted: the body reversed and each operation inverted; pow(k): the
+ * body k times); a multiplexor is its 2^k rotations, each under its select
+ * value as controls; post-selection projects (no renormalisation). Global
+ * phases are kept. Refused with a message: measure, reset, if, a
+ * controlled multiplexor or post-selection, more than 64 operands. *gates
+ * (may be NULL): the sparse_apply_gate calls made. */
+bool sparse_run_circuit(const Circuit *c, SparseState *s, uint64_t *gates, char **err);
 
 /* Lowers c (lower_circuit, max_ops 0: no limit) into *flat, which the
  * caller frees with circuit_free (also on failure). The flat circuit acts

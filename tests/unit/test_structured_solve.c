@@ -9,7 +9,7 @@
  * |0…0⟩. Lowered (sparse_lower) it has 98–111 qubits — the AND ladders of
  * the nested controls take 43–48 ancillas — beyond the simulator's 64, so
  * the hierarchical circuit (52–64 qubits) is walked here and every gate
- * goes to sparse_apply_gate with its accumulated controls (ss_exec below);
+ * goes to sparse_apply_gate with its accumulated controls (sparse_run_circuit);
  * global phases are kept. Post-selection is sparse_project: no
  * renormalisation, so the norm² left is the success probability P(kept).
  *
@@ -256,111 +256,6 @@ static void ss_readout(const SsIndex *ix, const double *x, const double *Br, uin
             u[ix->pos[k]] = s * x[k];
 }
 
-/* ---- the hierarchical circuit on the sparse state ----
- * sparse_run takes flat circuits only, and the lowering adds an AND
- * ladder's ancillas for every nested control (43 to 48 here, beyond the
- * simulator's 64 qubits). The circuit's own registers fit (55 to 63
- * qubits), and sparse_apply_gate takes any number of controls of either
- * polarity, so the hierarchy is walked here instead: a call binds its
- * formals and adds its controls to those of every operation of its body
- * (inverted: the body reversed, each operation inverted; pow(k): the body k
- * times); a multiplexor is its 2^k rotations, each under the select value
- * as controls; post-selection is sparse_project (no renormalisation). */
-typedef struct SsExec {
-    const Circuit *c;
-    SparseState *s;
-    uint64_t gates; /* sparse_apply_gate calls */
-    char *err;
-} SsExec;
-
-#define SS_MAXQ 64
-
-static bool ss_exec_block(SsExec *x, const Block *b, const uint32_t *map, const uint32_t *ctl, uint32_t nctl,
-                          uint64_t neg, bool inv)
-{
-    uint32_t q[SS_MAXQ + 4];
-    for (size_t n = 0; n < b->n; n++) {
-        const Op *op = b->ops[inv ? b->n - 1 - n : n];
-        bool oinv = inv != op->inv;
-        switch (op->kind) {
-        case OP_BARRIER:
-            break;
-        case OP_POSTSELECT:
-            if (nctl) {
-                x->err = xstrdup("post-selection under a control");
-                return false;
-            }
-            sparse_project(x->s, map[op->q[0]], op->value);
-            break;
-        case OP_GATE:
-        case OP_CALL: {
-            uint32_t nc = nctl + op->nctrl;
-            if (nc > SS_MAXQ || nctl + op->nq > SS_MAXQ) {
-                x->err = xstrdup("too many operands");
-                return false;
-            }
-            if (nctl)
-                memcpy(q, ctl, nctl * sizeof *q);
-            for (uint32_t k = 0; k < op->nq; k++)
-                q[nctl + k] = map[op->q[k]];
-            uint64_t ng = neg | (op->nctrl ? op->negctrl << nctl : 0);
-            for (uint64_t r = 0; r < op->pow; r++) {
-                if (op->kind == OP_GATE) {
-                    x->gates++;
-                    if (!sparse_apply_gate(x->s, op->gate, op->param, q, nc, ng, oinv, &x->err))
-                        return false;
-                } else if (!ss_exec_block(x, &x->c->defs[op->def].body, q + nc, q, nc, ng, oinv))
-                    return false;
-            }
-            break;
-        }
-        case OP_MULTIPLEX: {
-            uint32_t k = op->nq - 1;
-            if (op->nctrl || nctl + op->nq > SS_MAXQ) {
-                x->err = xstrdup("a controlled multiplexor");
-                return false;
-            }
-            if (nctl)
-                memcpy(q, ctl, nctl * sizeof *q);
-            for (uint32_t j = 0; j <= k; j++)
-                q[nctl + j] = map[op->q[j]];
-            for (uint64_t v = 0; v < (uint64_t)1 << k; v++) {
-                if (op->angles[v] == 0)
-                    continue;
-                uint64_t ng = neg;
-                for (uint32_t j = 0; j < k; j++)
-                    if (!(v >> j & 1))
-                        ng |= (uint64_t)1 << (nctl + j);
-                x->gates++;
-                if (!sparse_apply_gate(x->s, op->gate, &op->angles[v], q, nctl + k, ng, oinv, &x->err))
-                    return false;
-            }
-            break;
-        }
-        default:
-            x->err = xstrdup("measure, reset or if in the solver circuit");
-            return false;
-        }
-    }
-    return true;
-}
-
-static bool ss_exec(const Circuit *c, SparseState *s, uint64_t *gates, char **err)
-{
-    SsExec x = {.c = c, .s = s};
-    uint32_t *id = xmalloc(c->nqubits * sizeof *id);
-    for (uint32_t k = 0; k < c->nqubits; k++)
-        id[k] = k;
-    bool ok = ss_exec_block(&x, &c->main, id, NULL, 0, 0, false);
-    free(id);
-    *gates = x.gates;
-    if (!ok)
-        *err = x.err;
-    else
-        free(x.err);
-    return ok;
-}
-
 typedef struct SsResult {
     unsigned qubits, p, bits, nsys;
     size_t ops, peak_nnz, nr;
@@ -416,7 +311,7 @@ static void ss_run(const char *text, unsigned bits, unsigned clock_bits, SsResul
     CU_ASSERT_FATAL(s != NULL);
     double ts = monotonic_seconds();
     uint64_t gates = 0;
-    ok = ss_exec(&e.c, s, &gates, &err);
+    ok = sparse_run_circuit(&e.c, s, &gates, &err);
     r->ops = (size_t)gates;
     r->sim_seconds = monotonic_seconds() - ts;
     if (!ok)
