@@ -612,6 +612,22 @@ uint64_t cbe_real_index(const CarlemanBE *be, uint64_t t, unsigned j, const uint
     return x;
 }
 
+/* A multi-index of a tensor entry, for sorting entries by column. */
+typedef struct MultiIndexRef {
+    const uint32_t *mi;
+    unsigned l;
+    size_t e;
+} MultiIndexRef;
+
+static int cmp_multi_index(const void *a, const void *b)
+{
+    const MultiIndexRef *x = a, *y = b;
+    for (unsigned k = 0; k < x->l; k++)
+        if (x->mi[k] != y->mi[k])
+            return x->mi[k] < y->mi[k] ? -1 : 1;
+    return 0;
+}
+
 bool cbe_model_of(const GdProblem *p, ModelProblem *m, char **err)
 {
     model_init(m);
@@ -629,14 +645,19 @@ bool cbe_model_of(const GdProblem *p, ModelProblem *m, char **err)
         ModelTerm *F = &m->F[l];
         if (t->nnz == 0)
             continue;
-        /* column keys: the Kronecker position of the sorted multi-index */
-        uint64_t *keys = xmalloc(t->nnz * sizeof *keys);
-        for (size_t e = 0; e < t->nnz; e++) {
-            uint64_t key = 0;
-            for (unsigned k = 0; k < l; k++)
-                key = key * p->n + t->col[e * l + k];
-            keys[e] = key;
+        /* column keys: the rank of each sorted multi-index among the
+         * distinct ones (its Kronecker position n^ℓ can exceed 64 bits) */
+        MultiIndexRef *ref = xmalloc(t->nnz * sizeof *ref);
+        for (size_t e = 0; e < t->nnz; e++)
+            ref[e] = (MultiIndexRef){t->col + e * l, l, e};
+        qsort(ref, t->nnz, sizeof *ref, cmp_multi_index);
+        uint64_t *keys = xmalloc(t->nnz * sizeof *keys), rank = 0;
+        for (size_t k = 0; k < t->nnz; k++) {
+            if (k && cmp_multi_index(&ref[k - 1], &ref[k]) != 0)
+                rank++;
+            keys[ref[k].e] = rank;
         }
+        free(ref);
         model_term_from_entries(F, l, t->nnz, t->row, keys, t->val);
         free(keys);
         F->loc = p->loc;

@@ -287,6 +287,29 @@ static void test_model_file(void)
     problem_set_free(&ps);
 }
 
+/* Column statistics where the Kronecker position n^ℓ exceeds 64 bits
+ * (n = 300, ℓ = 8): F_8 of this loss has the columns (0^8), (299^8),
+ * (1^7 2) and (1^8), one entry each. */
+static void test_model_of_wide_columns(void)
+{
+    ProblemSet ps;
+    GdProblem *p = unit_compile_gd("gd w { param u[300] = 0.01; eta = 0.1; T = 2;"
+                                   " loss = sum(i in 0..299) (0.5 * u[i]^2) + 0.001 * u[0]^9 + 0.002 * u[299]^9"
+                                   " + 0.001 * u[1]^8 * u[2];"
+                                   " options { carleman_order = 2; carleman_form = paper; } }",
+                                   &ps);
+    ModelProblem m;
+    char *err = NULL;
+    CU_ASSERT_FATAL(cbe_model_of(p, &m, &err));
+    CU_ASSERT_EQUAL_FATAL(m.q, 8);
+    CU_ASSERT(mpz_cmp_ui(m.F[8].nnz, 4) == 0);
+    CU_ASSERT(mpz_cmp_ui(m.F[8].cols, 4) == 0);
+    CU_ASSERT(mpz_cmp_ui(m.F[8].rows, 4) == 0);
+    CU_ASSERT_EQUAL(m.F[8].sparsity, 1);
+    model_free(&m);
+    problem_set_free(&ps);
+}
+
 /* Whole numbers beyond 2^53 are read exactly: n = 2^100 + 1, an nnz of
  * 2·10^30 + 7, a 'kept' written as 123456789012345678901. */
 static void test_model_exact_sizes(void)
@@ -318,5 +341,6 @@ void suite_carleman_be(void)
                {"walk counts: built <= shape (F_2, a zero in F_0)", test_walk_counts_cubic},
                {"shape at n = 10^9 against the table formula", test_shape_scale},
                {"refusals", test_refusals}, {"model files: mtx and shape = the gd statistics", test_model_file},
-               {"model files: exact whole numbers beyond 2^53", test_model_exact_sizes});
+               {"model files: exact whole numbers beyond 2^53", test_model_exact_sizes},
+               {"statistics of columns beyond 64 bits (n^8)", test_model_of_wide_columns});
 }
