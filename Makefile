@@ -40,6 +40,9 @@ UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BIN  := $(BUILD)/unit_tests
 
 .PHONY: all test unit golden fuzz bench clean
+# The generated parsers and scanners are real targets, not intermediates:
+# make must not delete them (and so rebuild everything) after a build.
+.SECONDARY:
 all: $(QGDC)
 
 $(BUILD)/qgdc: $(MAIN_OBJ) $(LIB_OBJS)
@@ -123,22 +126,52 @@ bench: $(BENCH_BINS) $(QGDC)
 	  echo "== bench/qdk_sim_bench.mjs"; node bench/qdk_sim_bench.mjs --qgdc $(QGDC) || exit 1; \
 	else echo "== QDK simulator: skipped (needs node and tests/interop/node_modules: make interop installs them)"; fi
 
-# libFuzzer harness for the .qgd front end; FUZZ_SECONDS bounds the run.
+# libFuzzer harnesses: tests/fuzz/NAME_fuzz.c for each NAME in FUZZ_TARGETS
+# (qgd: the .qgd front end; qasm: the OpenQASM reader through elaboration,
+# lowering and counting). `make fuzz` runs each for FUZZ_SECONDS with its
+# dictionary tests/fuzz/NAME.dict and its own corpus, seeded from the inputs
+# of that language in the examples, the tests and tests/fuzz/regressions/.
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= qgd qasm
 FUZZ_BUILD := build/fuzz
 FUZZ_SRCS := $(filter-out src/driver/%,$(LIB_SRCS))
+FUZZ_SEEDS_qgd  := examples/*.qgd tests/golden/*.qgd tests/errors/*.qgd tests/fuzz/regressions/*.qgd
+FUZZ_SEEDS_qasm := tests/interop/circuits/*.qasm tests/golden/*.qasm tests/errors/*.qasm tests/fuzz/regressions/*.qasm
 fuzz:
-	@mkdir -p $(FUZZ_BUILD)/gen $(FUZZ_BUILD)/corpus
+	@mkdir -p $(FUZZ_BUILD)/gen
 	for g in $(GRAMMARS); do \
 	  bison --defines=$(FUZZ_BUILD)/gen/$${g}_parser.h -o $(FUZZ_BUILD)/gen/$${g}_parser.c src/frontend/$${g}_parser.y && \
 	  flex --header-file=$(FUZZ_BUILD)/gen/$${g}_lexer.h -o $(FUZZ_BUILD)/gen/$${g}_lexer.c src/frontend/$${g}_lexer.l || exit 1; \
 	done
-	clang -std=c11 -D_POSIX_C_SOURCE=200809L -DQGDC_FUZZ=1 -g -O1 -fsanitize=fuzzer,address,undefined -fopenmp \
-	  -Isrc -I$(FUZZ_BUILD)/gen -w -o $(FUZZ_BUILD)/qgd_fuzz tests/fuzz/qgd_fuzz.c $(FUZZ_SRCS) \
-	  $(foreach g,$(GRAMMARS),$(FUZZ_BUILD)/gen/$(g)_parser.c $(FUZZ_BUILD)/gen/$(g)_lexer.c) $(LDLIBS)
-	cp examples/*.qgd tests/golden/*.qgd tests/errors/*.qgd tests/fuzz/regressions/* $(FUZZ_BUILD)/corpus/ 2>/dev/null || true
-	$(FUZZ_BUILD)/qgd_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
-	  -dict=tests/fuzz/qgd.dict -artifact_prefix=$(FUZZ_BUILD)/ $(FUZZ_BUILD)/corpus
+	for t in $(FUZZ_TARGETS); do \
+	  clang -std=c11 -D_POSIX_C_SOURCE=200809L -DQGDC_FUZZ=1 -g -O1 -fsanitize=fuzzer,address,undefined -fopenmp \
+	    -Isrc -I$(FUZZ_BUILD)/gen -w -o $(FUZZ_BUILD)/$${t}_fuzz tests/fuzz/$${t}_fuzz.c $(FUZZ_SRCS) \
+	    $(foreach g,$(GRAMMARS),$(FUZZ_BUILD)/gen/$(g)_parser.c $(FUZZ_BUILD)/gen/$(g)_lexer.c) $(LDLIBS) || exit 1; \
+	done
+	@mkdir -p $(foreach t,$(FUZZ_TARGETS),$(FUZZ_BUILD)/$(t)_corpus)
+	$(foreach t,$(FUZZ_TARGETS),cp $(FUZZ_SEEDS_$(t)) $(FUZZ_BUILD)/$(t)_corpus/ 2>/dev/null || true;)
+	for t in $(FUZZ_TARGETS); do \
+	  echo "== fuzz $$t: $(FUZZ_SECONDS) s"; \
+	  $(FUZZ_BUILD)/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+	    -dict=tests/fuzz/$$t.dict -artifact_prefix=$(FUZZ_BUILD)/$${t}- $(FUZZ_BUILD)/$${t}_corpus || exit 1; \
+	done
+
+# `make install PREFIX=/usr/local` (DESTDIR for staging): the binary, the
+# documentation and the examples.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DOCDIR ?= $(PREFIX)/share/doc/qgdc
+.PHONY: install uninstall
+install: ./qgdc
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR)/docs
+	install -m 755 ./qgdc $(DESTDIR)$(BINDIR)/qgdc
+	install -m 644 README.md $(DESTDIR)$(DOCDIR)/
+	install -m 644 docs/*.md docs/*.svg $(DESTDIR)$(DOCDIR)/docs/
+	cp -R examples/. $(DESTDIR)$(DOCDIR)/examples/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/qgdc
+	rm -rf $(DESTDIR)$(DOCDIR)
 
 clean:
 	rm -rf build qgdc

@@ -149,7 +149,7 @@ echo "keep me" > "$tmp/keep.qasm"
 expect_rc "compile -o on a refused build" 1 "$QGDC" compile --clock-bits 2 -o "$tmp/keep.qasm" examples/tiny1.qgd
 if [ "$(cat "$tmp/keep.qasm")" = "keep me" ]; then ok "cli: refused compile leaves -o file untouched"; else bad "cli: refused compile leaves -o file untouched"; fi
 expect_rc "compile tiny1" 0 "$QGDC" compile -o "$tmp/tiny1.qasm" --report "$tmp/tiny1.rep" examples/tiny1.qgd
-expect_rc "compile tiny1 --flat" 0 "$QGDC" compile --flat -o "$tmp/tiny1f.qasm" --report /dev/null examples/tiny1.qgd
+expect_rc "compile tiny1 --flat" 0 "$QGDC" compile --flat -o "$tmp/tiny1f.qasm" --report "$tmp/tiny1f.report" examples/tiny1.qgd
 expect_rc "run tiny1" 0 "$QGDC" run -o "$tmp/run.txt" examples/tiny1.qgd
 if grep -q "end to end .*within the budget" "$tmp/run.txt"; then ok "cli: run prints the budget"; else bad "cli: run prints the budget" "$tmp/run.txt"; fi
 if command -v python3 > /dev/null 2>&1; then

@@ -3,7 +3,7 @@
 # stored beside them.
 #   tests/golden/NAME.qgd   expected IR dump in NAME.ir (and NAME.json if present)
 #   tests/errors/NAME.qgd   expected diagnostics (stderr) in NAME.err, exit 1
-#   tests/cli.sh            command-line behaviour (help, exit codes, -o)
+#   tests/cli.sh, tests/cli_*.sh   command-line behaviour (help, exit codes, -o, ...)
 #   examples/*.qgd          must check without error
 # UPDATE=1 rewrites the expected files from the current output (review the
 # diff before committing). Prints [ok]/[FAIL] per case and a summary line.
@@ -76,9 +76,10 @@ for f in tests/fuzz/regressions/*.qgd; do
     if [ $rc -eq 0 ] || [ $rc -eq 1 ]; then ok "$f (fuzz regression)"; else bad "$f (fuzz regression): exit status $rc"; fi
 done
 
-if [ -f tests/cli.sh ]; then
-    . tests/cli.sh
-fi
+# command-line behaviour: tests/cli.sh, then each tests/cli_TOPIC.sh
+for f in tests/cli.sh tests/cli_*.sh; do
+    [ -f "$f" ] && . "./$f"
+done
 
 echo "golden: $pass passed, $fail failed"
 [ $fail -eq 0 ]

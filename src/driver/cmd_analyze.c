@@ -95,7 +95,6 @@ static int run_spectrum(const char *path, const SpectrumArgs *sa, bool json, con
     int at = proxy_first_exceed(e, sa->tmax, sa->threshold);
     OutFile o;
     if (!out_open(&o, output)) {
-        diag_plain("cannot write '%s'", output);
         free(e);
         spectrum_free(&s);
         return 1;
@@ -165,7 +164,6 @@ static int run_spectrum(const char *path, const SpectrumArgs *sa, bool json, con
         if (ok)
             fprintf(stderr, "wrote %s\n", p.s);
         else
-            diag_plain("cannot write '%s'", p.s);
         sb_free(&p);
         free(ts);
     }
@@ -305,7 +303,6 @@ int cmd_analyze(int argc, char **argv)
     if (rc == 0) {
         OutFile o;
         if (!out_open(&o, output)) {
-            diag_plain("cannot write '%s'", output);
             rc = 1;
         } else {
             if (json) {
@@ -334,7 +331,6 @@ int cmd_analyze(int argc, char **argv)
                 }
             }
             if (!out_commit(&o)) {
-                diag_plain("error writing '%s'", output);
                 rc = 1;
             }
         }

@@ -115,7 +115,6 @@ int cmd_count(int argc, char **argv)
     int status = 0;
     OutFile o;
     if (!out_open(&o, output)) {
-        diag_plain("cannot write '%s'", output);
         status = 1;
     } else {
         if (json) {
@@ -129,7 +128,6 @@ int cmd_count(int argc, char **argv)
                 fprintf(o.fp, "\nno physical estimate: %s\n", err);
         }
         if (!out_commit(&o)) {
-            diag_plain("error writing '%s'", output);
             status = 1;
         }
     }
@@ -186,14 +184,12 @@ int cmd_qasm(int argc, char **argv)
     OutFile o;
     char *err = NULL;
     if (!out_open(&o, output)) {
-        diag_plain("cannot write '%s'", output);
         status = 1;
     } else if (!qasm_emit(&circ, flat, o.fp, &err)) {
         out_abort(&o);
         diag_plain("%s", err);
         status = 1;
     } else if (!out_commit(&o)) {
-        diag_plain("error writing '%s'", output);
         status = 1;
     }
     free(err);
@@ -408,7 +404,6 @@ int cmd_sim(int argc, char **argv)
     if (status == 0) {
         OutFile o;
         if (!out_open(&o, output)) {
-            diag_plain("cannot write '%s'", output);
             status = 1;
         } else {
             char *buf = xmalloc(nb + 1);
@@ -494,7 +489,6 @@ int cmd_sim(int argc, char **argv)
             }
             free(buf);
             if (!out_commit(&o)) {
-                diag_plain("error writing '%s'", output);
                 status = 1;
             }
         }

@@ -342,7 +342,6 @@ int cmd_estimate(int argc, char **argv)
             goto out;
         }
         if (!out_open(&of, output)) {
-            diag_plain("cannot write '%s'", output);
             rc = 1;
         } else {
             if (json) {
@@ -353,7 +352,6 @@ int cmd_estimate(int argc, char **argv)
             } else
                 estimate_print(&e, of.fp);
             if (!out_commit(&of)) {
-                diag_plain("error writing '%s'", output);
                 rc = 1;
             }
         }
@@ -393,7 +391,6 @@ int cmd_estimate(int argc, char **argv)
     fputc('\n', stderr);
     if (rc == 0) {
         if (!out_open(&of, output)) {
-            diag_plain("cannot write '%s'", output);
             rc = 1;
         } else {
             if (json) {
@@ -412,7 +409,6 @@ int cmd_estimate(int argc, char **argv)
             } else
                 sweep_table(pt, npt, svar, !mp->opt.set[OPTION_kappa0], of.fp);
             if (!out_commit(&of)) {
-                diag_plain("error writing '%s'", output);
                 rc = 1;
             }
         }
@@ -456,7 +452,6 @@ int cmd_estimate(int argc, char **argv)
                    .nseries = NS,
                    .hline = NAN};
         if (!plot_lines_svg(plot, &pl)) {
-            diag_plain("cannot write '%s'", plot);
             rc = 1;
         }
         free(xs);

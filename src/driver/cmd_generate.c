@@ -140,7 +140,6 @@ int cmd_generate(int argc, char **argv)
     gsl_rng_free(r);
     OutFile o;
     if (!out_open(&o, output)) {
-        diag_plain("cannot write '%s'", output);
         free(q), free(f2), free(uin), free(pos), free(neg);
         return 1;
     }
@@ -193,7 +192,6 @@ int cmd_generate(int argc, char **argv)
     free(f1);
     free(q), free(f2), free(uin), free(pos), free(neg);
     if (!out_commit(&o)) {
-        diag_plain("error writing '%s'", output);
         return 1;
     }
     return 0;

@@ -373,7 +373,6 @@ int cmd_compile(int argc, char **argv)
     }
     OutFile o;
     if (!out_open(&o, a.output)) {
-        diag_plain("cannot write '%s'", a.output);
         rc = 1;
     } else if (!qasm_emit(circ, flat, o.fp, &err)) {
         diag_plain("%s", err);
@@ -381,7 +380,6 @@ int cmd_compile(int argc, char **argv)
         out_abort(&o);
         rc = 1;
     } else if (!out_commit(&o)) {
-        diag_plain("error writing '%s'", a.output);
         rc = 1;
     }
     if (rc == 0 && report) {
@@ -392,7 +390,6 @@ int cmd_compile(int argc, char **argv)
         bool have = res_physical(rcnt, &po, &ph, &perr);
         OutFile ro;
         if (!out_open(&ro, report)) {
-            diag_plain("cannot write '%s'", report);
             rc = 1;
         } else {
             if (a.json) {
@@ -426,7 +423,6 @@ int cmd_compile(int argc, char **argv)
                     fprintf(ro.fp, "\nno physical estimate: %s\n", perr);
             }
             if (!out_commit(&ro)) {
-                diag_plain("error writing '%s'", report);
                 rc = 1;
             }
         }
@@ -855,7 +851,6 @@ int cmd_run(int argc, char **argv)
     if (rc == 0) {
         OutFile o;
         if (!out_open(&o, a.output)) {
-            diag_plain("cannot write '%s'", a.output);
             rc = 1;
         } else {
             JsonWriter w;
@@ -895,7 +890,6 @@ int cmd_run(int argc, char **argv)
                 json_finish(&w);
             }
             if (!out_commit(&o)) {
-                diag_plain("error writing '%s'", a.output);
                 rc = 1;
             }
         }

@@ -108,7 +108,6 @@ int cmd_check(int argc, char **argv)
         return 1;
     OutFile out;
     if (!out_open(&out, output)) {
-        diag_plain("cannot write '%s'", output);
         problem_set_free(&ps);
         srcfile_free(src);
         return 1;
@@ -149,11 +148,7 @@ int cmd_check(int argc, char **argv)
     bool wrote = out_commit(&out);
     problem_set_free(&ps);
     srcfile_free(src);
-    if (!wrote) {
-        diag_plain("error writing '%s'", output);
-        return 1;
-    }
-    return 0;
+    return wrote ? 0 : 1;
 }
 
 typedef struct Command {
@@ -175,6 +170,7 @@ static const Command commands[] = {
 
 int main(int argc, char **argv)
 {
+    out_guard_stdout();
     if (argc < 2) {
         usage_main(stderr);
         return 2;

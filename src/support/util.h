@@ -66,14 +66,7 @@ const char *fmt_double(double x, char *buf, size_t len);
 /* Reads a whole file; NULL and errno set on failure. */
 char *read_file(const char *path, size_t *len_out);
 
-/* Output that never leaves a half-written file: data goes to a temporary
- * file beside the target, renamed over it on success. Path "-" is stdout. */
-typedef struct OutFile {
-    FILE *fp;
-    char *path, *tmp;
-} OutFile;
-bool out_open(OutFile *o, const char *path);
-bool out_commit(OutFile *o); /* closes and renames; false on write error */
-void out_abort(OutFile *o);  /* closes and removes the temporary */
+/* Output files: support/output.h. */
+#include "support/output.h"
 
 #endif
