@@ -33,7 +33,8 @@
  * needed — refused beyond QASM_FLAT_MAX_OPS operations.
  *
  * Writes to out; the caller makes the file atomic (util.h OutFile). False
- * with a malloc'd message in *err on a refused flat form or a write error. */
+ * with a malloc'd message in *err on a refused flat form. Write errors are
+ * left on the stream for its owner (out_commit) to report. */
 #ifndef QGDC_QASM_EMIT_H
 #define QGDC_QASM_EMIT_H
 
