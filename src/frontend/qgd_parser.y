@@ -250,6 +250,35 @@ static bool is_closer(const char *name)
     return strcmp(name, "')'") == 0 || strcmp(name, "']'") == 0 || strcmp(name, "'}'") == 0;
 }
 
+/* Names the unexpected token, quoting the text of a name, number or string
+ * ("unexpected name 'lr'"), and '**' as written (the parser reads it as
+ * '^'). The lookahead is the latest token the scanner read, so its text is
+ * still the scanner's yytext. Long texts are cut at 40 bytes. */
+static void describe_token(StrBuf *b, yysymbol_kind_t tok, yyscan_t scanner)
+{
+    const char *text = qgd_get_text(scanner);
+    int len = text ? qgd_get_leng(scanner) : 0;
+    enum { MAX = 40 };
+    if (tok == YYSYMBOL_IDENT || tok == YYSYMBOL_NUMBER) {
+        if (len > 0) {
+            sb_printf(b, "%s '%.*s%s'", yysymbol_name(tok), len > MAX ? MAX : len, text, len > MAX ? "..." : "");
+            return;
+        }
+    } else if (tok == YYSYMBOL_STRING) {
+        if (len >= 2 && text[0] == '"') {
+            int inner = len - 1 - (text[len - 1] == '"');
+            sb_printf(b, "string \"%.*s%s\"", inner > MAX ? MAX : inner, text + 1, inner > MAX ? "..." : "");
+            return;
+        }
+    } else if (tok == YYSYMBOL_YYEOF || tok == YYSYMBOL_YYEMPTY) {
+        /* no text */
+    } else if (len == 2 && !strncmp(text, "**", 2)) {
+        sb_puts(b, "'**'");
+        return;
+    }
+    sb_puts(b, yysymbol_name(tok));
+}
+
 /* "syntax error: unexpected X; expected A, B or C". When every binary
  * operator is among the expected tokens they are summed up as "an operator",
  * which keeps the list short enough to read. */
@@ -279,7 +308,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner)
     if (nops)
         names[nn++] = "an operator";
     StrBuf b = {0};
-    sb_printf(&b, "syntax error: unexpected %s", yysymbol_name(tok));
+    sb_puts(&b, "syntax error: unexpected ");
+    describe_token(&b, tok, scanner);
     if (nn > 0 && nn <= 6) {
         sb_puts(&b, "; expected ");
         for (int i = 0; i < nn; i++) {

@@ -2545,6 +2545,14 @@ static ModelProblem *model_build(Sema *s, const Problem *pr)
     return m;
 }
 
+typedef struct ProblemName {
+    UT_hash_handle hh;
+    const char *name;
+    int first; /* index of its first definition */
+    int count;
+    bool reported;
+} ProblemName;
+
 bool sema_build(const ParseResult *pr, const char *base_dir, ProblemSet *out)
 {
     memset(out, 0, sizeof *out);
@@ -2557,13 +2565,35 @@ bool sema_build(const ParseResult *pr, const char *base_dir, ProblemSet *out)
     for (int k = 0; k < prog->globals.n; k++)
         do_const(&s, prog->globals.v[k], true);
     bool globals_failed = diag_error_count() > before;
+    /* Problem names: a name defined more than once is one error, at its
+     * second definition, however many copies follow (a hash, so that
+     * 20,000 copies cost 20,000 lookups, not 2*10^8 comparisons). */
+    ProblemName *names = NULL;
+    for (int k = 0; k < prog->nproblems; k++) {
+        const Problem *p = prog->problems[k];
+        ProblemName *e;
+        HASH_FIND_STR(names, p->name, e);
+        if (!e) {
+            e = xcalloc(1, sizeof *e);
+            e->name = p->name;
+            e->first = k;
+            HASH_ADD_KEYPTR(hh, names, e->name, strlen(e->name), e);
+        }
+        e->count++;
+    }
     for (int k = 0; k < prog->nproblems && !s.out_of_steps; k++) {
         const Problem *p = prog->problems[k];
-        for (int j = 0; j < k; j++)
-            if (!strcmp(prog->problems[j]->name, p->name)) {
+        ProblemName *e;
+        HASH_FIND_STR(names, p->name, e);
+        if (e->first != k && !e->reported) {
+            e->reported = true;
+            if (e->count == 2)
                 diag_error(p->name_loc, "a problem named '%s' is already defined", p->name);
-                diag_note(prog->problems[j]->name_loc, "the first is here");
-            }
+            else
+                diag_error(p->name_loc, "a problem named '%s' is already defined (%d definitions of it in all)", p->name,
+                           e->count);
+            diag_note(prog->problems[e->first]->name_loc, "the first is here");
+        }
         if (globals_failed) /* problems would cascade from the failed constants */
             break;
         if (p->kind == P_MODEL) {
@@ -2592,6 +2622,11 @@ bool sema_build(const ParseResult *pr, const char *base_dir, ProblemSet *out)
         }
     }
     drop_all(&s);
+    ProblemName *e, *etmp;
+    HASH_ITER(hh, names, e, etmp) {
+        HASH_DEL(names, e);
+        free(e);
+    }
     if (diag_error_count() > before) {
         problem_set_free(out);
         return false;
@@ -2620,7 +2655,24 @@ bool frontend_load(const char *path, ProblemSet *out, SrcFile **src_out)
         *slash = 0;
     else
         strcpy(dir, ".");
-    bool ok = pr->nerrors == 0 && sema_build(pr, dir, out);
+    bool ok = pr->nerrors == 0;
+    if (ok && pr->prog.nproblems == 0) {
+        /* every command needs a problem: an empty file is bad input (exit 1) */
+        Loc start = {src, 1, 1, 1, 1};
+        if (pr->prog.globals.n) {
+            Loc at = pr->prog.globals.v[0]->loc; /* the first constant */
+            at.end_line = at.line, at.end_col = at.col;
+            diag_error(at, "the file defines constants but no problem; it needs at least one problem, such as "
+                           "'gd NAME { ... }' (or 'ntk', 'model')");
+        } else if (src->text[strspn(src->text, " \t\r\n")] == 0)
+            diag_error(start, "the file is empty; it needs at least one problem, such as 'gd NAME { ... }' (or 'ntk', "
+                              "'model')");
+        else
+            diag_error(start, "the file has only comments, no problem; it needs at least one problem, such as "
+                              "'gd NAME { ... }' (or 'ntk', 'model')");
+        ok = false;
+    }
+    ok = ok && sema_build(pr, dir, out);
     free(dir);
     parse_result_free(pr);
     return ok;
