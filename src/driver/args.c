@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "driver/commands.h"
 #include "frontend/sema.h"
@@ -31,7 +32,7 @@ bool arg_whole(const char *s, double lo, double hi, double *out)
 void print_error_count(const char *path)
 {
     int n = diag_error_count();
-    fprintf(stderr, "%s: %d error%s\n", path, n, n == 1 ? "" : "s");
+    fprintf(stderr, "%s: %d error%s\n", strcmp(path, "-") ? path : "<stdin>", n, n == 1 ? "" : "s");
 }
 
 bool load_qgd(const char *path, ProblemSet *ps, SrcFile **src)
