@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "driver/commands.h"
 #include "frontend/sema.h"
@@ -359,7 +360,8 @@ int cmd_estimate(int argc, char **argv)
         goto out;
     }
 
-    /* sweep */
+    /* sweep: a progress line only on a terminal, never into a log */
+    bool progress = isatty(2);
     SweepPoint *pt = xcalloc(SWEEP_MAX, sizeof *pt);
     int npt = 0;
     eo.explicit_build = false;
@@ -386,9 +388,11 @@ int cmd_estimate(int argc, char **argv)
             rc = 1;
             break;
         }
-        fprintf(stderr, "\r  %c = %-12.4g estimated", svar, x);
+        if (progress)
+            fprintf(stderr, "\r  %c = %-12.4g estimated", svar, x);
     }
-    fputc('\n', stderr);
+    if (progress)
+        fputc('\n', stderr);
     if (rc == 0) {
         if (!out_open(&of, output)) {
             rc = 1;
