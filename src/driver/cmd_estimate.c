@@ -49,7 +49,8 @@ static void usage_estimate(FILE *out)
           "                      qubit_gate_ns_e3, qubit_gate_ns_e4, qubit_maj_ns_e4)\n"
           "  --budget E          error budget of the physical estimate (default 1e-3)\n"
           "  --sweep V=A..B      a scaling table over V = n (decades from A to B) or\n"
-          "                      V = T (doubling from A to B); other inputs held\n"
+          "                      V = T (doubling from A to B); other inputs held. A progress\n"
+          "                      line is drawn on stderr only when it is a terminal\n"
           "  --plot F.svg        with --sweep: draw CCZ, queries and qubits against V, with\n"
           "                      the forms of Theorems 1 and 2 anchored at the first point\n"
           "  -h, --help          this help\n",
