@@ -151,16 +151,33 @@ static bool at_eol(Cursor *c)
     return c->p >= c->end || *c->p == '\n';
 }
 
-static bool check_alloc(size_t count, size_t elem, Loc loc, const char *what)
+/* Where the file being parsed is named in the .qgd text (set by the
+ * loaders; no file when parsing text given directly). */
+static Loc named_at;
+
+/* Checked before every allocation that grows with the file: count·elem
+ * bytes, with the text of the file (held bytes) still in memory. A refusal
+ * is reported in the data file, with a note at the .qgd text naming it. */
+static bool check_alloc(size_t count, size_t elem, size_t held, Loc loc, const char *what)
 {
     size_t bytes;
-    if (!size_mul(count, elem, &bytes) || bytes > mem_budget()) {
+    if (!size_mul(count, elem, &bytes) || !size_add(bytes, held, &bytes) || bytes > mem_budget()) {
         char b1[32], b2[32];
         diag_error(loc, "%s would need %s of memory; the limit is %s", what,
-                   mem_human((double)count * (double)elem, b1, sizeof b1), mem_human((double)mem_budget(), b2, sizeof b2));
+                   mem_human((double)count * (double)elem + (double)held, b1, sizeof b1),
+                   mem_human((double)mem_budget(), b2, sizeof b2));
+        if (named_at.file)
+            diag_note(named_at, "'%s' is read here", loc.file ? loc.file->name : "the file");
         return false;
     }
     return true;
+}
+
+/* At most how many items of at least `min` bytes each (a separator
+ * included, except after the last) the rest of the text holds. */
+static unsigned long long items_that_fit(const Cursor *c, size_t min)
+{
+    return ((unsigned long long)(c->end - c->p) + 1) / min;
 }
 
 /* ---- CSV ---- */
@@ -190,7 +207,7 @@ bool data_parse_csv(const SrcFile *f, Array *out)
             }
             if (n == cap) {
                 cap = cap ? 2 * cap : 64;
-                if (!check_alloc(cap, sizeof *v, cur_loc(&c, 1), "this file")) {
+                if (!check_alloc(cap, sizeof *v, f->len, cur_loc(&c, 1), "this file")) {
                     free(v);
                     return false;
                 }
@@ -345,9 +362,14 @@ bool data_parse_mtx(const SrcFile *f, Array *out)
     skip_line(&c);
     if (!coord) {
         size_t total = (size_t)rows * (size_t)cols;
-        if (!check_alloc(total, sizeof(double), sizeloc, "this dense matrix"))
+        /* the values the file must hold (symmetric: the lower triangle) */
+        unsigned long long given = sym > 0 ? rows * (rows + 1) / 2 : sym < 0 ? rows * (rows - 1) / 2 : total;
+        /* each value takes at least 2 bytes ("0\n"): a file too short for the
+         * declared size is read without storing, to fail where it ends */
+        bool fits = given <= items_that_fit(&c, 2);
+        if (fits && !check_alloc(total, sizeof(double), f->len, sizeloc, "this dense matrix"))
             return false;
-        double *v = xcalloc(total, sizeof *v);
+        double *v = fits ? xcalloc(total, sizeof *v) : NULL;
         /* column-major; symmetric arrays store the lower triangle only */
         for (unsigned long long j = 0; j < cols; j++) {
             for (unsigned long long i = (sym ? j + (sym < 0) : 0); i < rows; i++) {
@@ -369,11 +391,15 @@ bool data_parse_mtx(const SrcFile *f, Array *out)
                     free(v);
                     return false;
                 }
+                if (!v)
+                    continue;
                 v[i * cols + j] = x;
                 if (sym)
                     v[j * cols + i] = sym > 0 ? x : -x;
             }
         }
+        if (!v) /* cannot happen: the file was too short for all values */
+            ICE("a %llu x %llu array read from %zu bytes", rows, cols, f->len);
         out->rank = 2;
         out->dim[0] = rows;
         out->dim[1] = cols;
@@ -386,10 +412,14 @@ bool data_parse_mtx(const SrcFile *f, Array *out)
                    (unsigned long long)rows * cols, rows, cols);
         return false;
     }
+    /* room for the entries the rest of the file can hold, at most: an entry
+     * takes at least 4 bytes ("1 1\n") or 6 with a value ("1 1 0\n") */
+    unsigned long long room = items_that_fit(&c, pattern ? 4 : 6);
     size_t cap;
-    if (!size_mul((size_t)nnz, sym ? 2 : 1, &cap))
+    if (!size_mul((size_t)(nnz < room ? nnz : room), sym ? 2 : 1, &cap))
         cap = SIZE_MAX;
-    if (!check_alloc(cap, sizeof(Coo), sizeloc, "this sparse matrix"))
+    /* the entries, then the three arrays of the result beside them */
+    if (!check_alloc(cap, sizeof(Coo) + 2 * sizeof(uint32_t) + sizeof(double), f->len, sizeloc, "this sparse matrix"))
         return false;
     Coo *e = xmalloc((cap ? cap : 1) * sizeof *e);
     size_t n = 0;
@@ -430,6 +460,8 @@ bool data_parse_mtx(const SrcFile *f, Array *out)
             free(e);
             return false;
         }
+        if (n + (sym ? 2 : 1) > cap) /* cannot happen: cap counts what the file can hold */
+            ICE("sparse matrix entries beyond the %zu the file can hold", cap);
         e[n++] = (Coo){(uint32_t)(i - 1), (uint32_t)(j - 1), x, el.line};
         if (sym && i != j)
             e[n++] = (Coo){(uint32_t)(j - 1), (uint32_t)(i - 1), sym > 0 ? x : -x, el.line};
@@ -489,12 +521,14 @@ static bool load(const char *path, const char *base_dir, Loc use, Array *out, bo
         sb_puts(&full, path);
     SrcFile *f = srcfile_load(full.s);
     if (!f) {
-        diag_error(use, "cannot read '%s': %s", full.s, strerror(errno));
+        diag_error(use, "cannot read '%s': %s", full.s, read_error(errno));
         sb_free(&full);
         return false;
     }
     sb_free(&full);
+    named_at = use;
     bool ok = parse(f, out);
+    named_at = (Loc){0};
     srcfile_free(f);
     return ok;
 }

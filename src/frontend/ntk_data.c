@@ -47,114 +47,242 @@ static const char *idx_type_name(unsigned t)
     }
 }
 
-/* gzread of len bytes (any size); returns the bytes read, -1 on an error. */
-static int64_t gz_read_all(gzFile g, unsigned char *buf, uint64_t len)
-{
-    uint64_t got = 0;
-    while (got < len) {
-        uint64_t want = len - got;
-        unsigned chunk = want > (1u << 30) ? (1u << 30) : (unsigned)want;
-        int r = gzread(g, buf + got, chunk);
-        if (r < 0)
-            return -1;
-        if (r == 0)
-            break;
-        got += (uint64_t)r;
-    }
-    return (int64_t)got;
-}
+/* ---- a bounded reader: a plain file or gzip (one member or several),
+ * never more than input_limit() bytes from the file ---- */
 
-/* After a short or failed read: is the gzip stream itself broken? Writes
- * the reason into why. */
-static bool gz_broken(gzFile g, const char *path, char *why, size_t len)
+enum { RD_OK, RD_CORRUPT, RD_IO, RD_LIMIT };
+
+typedef struct Reader {
+    FILE *fp;
+    bool gz;          /* inflating */
+    bool z_ready;     /* z initialised */
+    bool at_member;   /* gz: before a member's header (the next member, or trailing bytes) */
+    bool eof;         /* no more data */
+    int status;       /* RD_*: why a read stopped short */
+    char why[200];    /* RD_CORRUPT, RD_IO: the reason */
+    z_stream z;       /* next_in/avail_in: the unread input, in both modes */
+    uint64_t raw;     /* bytes read from the file */
+    uint64_t limit;
+    unsigned char *in;
+} Reader;
+
+enum { RD_CHUNK = 1 << 16 };
+
+/* Appends to the unread input (moved to the front of the buffer); false at
+ * the end of the file or on an error (status set). */
+static bool rd_fill(Reader *r)
 {
-    int errnum = Z_OK;
-    const char *msg = gzerror(g, &errnum);
-    if (errnum == Z_OK || errnum == Z_STREAM_END)
+    size_t keep = r->z.avail_in;
+    if (keep)
+        memmove(r->in, r->z.next_in, keep);
+    r->z.next_in = r->in;
+    errno = 0;
+    size_t n = fread(r->in + keep, 1, RD_CHUNK - keep, r->fp);
+    if (n == 0) {
+        if (ferror(r->fp)) {
+            r->status = RD_IO;
+            snprintf(r->why, sizeof r->why, "%s", strerror(errno ? errno : EIO));
+        }
         return false;
-    size_t pl = strlen(path); /* zlib writes "path: message" */
-    if (!strncmp(msg, path, pl) && msg[pl] == ':' && msg[pl + 1] == ' ')
-        msg += pl + 2;
-    snprintf(why, len, "%s", errnum == Z_ERRNO ? strerror(errno) : msg);
+    }
+    r->raw += n;
+    r->z.avail_in = (uInt)(keep + n);
+    if (r->raw > r->limit) {
+        r->status = RD_LIMIT;
+        return false;
+    }
     return true;
 }
 
-bool idx_read(const char *path, const char *shown, Loc use, unsigned ndims_want, IdxHeader *h, unsigned char **data)
+/* gz: at a member boundary, is a gzip header next? Bytes that are not one
+ * end the data, as zlib's gzread ignores trailing garbage. */
+static bool rd_gzip_next(Reader *r)
 {
-    *data = NULL;
-    memset(h, 0, sizeof *h);
+    while (r->z.avail_in < 2 && rd_fill(r))
+        ;
+    return r->status == RD_OK && r->z.avail_in >= 2 && r->z.next_in[0] == 0x1f && r->z.next_in[1] == 0x8b;
+}
+
+/* Opens path: 0, or an errno (EISDIR, EFBIG for a regular file over the
+ * limit, or fopen's). */
+static int rd_open(Reader *r, const char *path)
+{
+    memset(r, 0, sizeof *r);
+    r->limit = input_limit();
+    r->fp = fopen(path, "rb");
+    if (!r->fp)
+        return errno ? errno : EIO;
+    struct stat st;
+    int err = 0;
+    if (fstat(fileno(r->fp), &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            err = EISDIR;
+        else if (S_ISREG(st.st_mode) && st.st_size >= 0 && (uintmax_t)st.st_size > r->limit)
+            err = EFBIG; /* refused unread */
+    }
+    if (err) {
+        fclose(r->fp);
+        r->fp = NULL;
+        return err;
+    }
+    r->in = xmalloc(RD_CHUNK);
+    r->z.next_in = r->in;
+    if (rd_gzip_next(r)) {
+        if (inflateInit2(&r->z, 16 + MAX_WBITS) != Z_OK) /* gzip only */
+            ICE("inflateInit2 failed");
+        r->gz = r->z_ready = true;
+    }
+    return 0;
+}
+
+static void rd_close(Reader *r)
+{
+    if (r->z_ready)
+        inflateEnd(&r->z);
+    if (r->fp)
+        fclose(r->fp);
+    free(r->in);
+    memset(r, 0, sizeof *r);
+}
+
+/* Reads up to len bytes; fewer at the end of the data or when status says
+ * why (RD_CORRUPT for a gzip stream that is damaged or cut short). */
+static uint64_t rd_read(Reader *r, unsigned char *buf, uint64_t len)
+{
+    uint64_t got = 0;
+    while (got < len && r->status == RD_OK && !r->eof) {
+        if (r->gz && r->at_member) {
+            if (!rd_gzip_next(r)) {
+                r->eof = true;
+                break;
+            }
+            inflateReset(&r->z);
+            r->at_member = false;
+        }
+        if (r->z.avail_in == 0 && !rd_fill(r)) {
+            if (r->status == RD_OK && r->gz) {
+                r->status = RD_CORRUPT;
+                snprintf(r->why, sizeof r->why, "unexpected end of file");
+            }
+            r->eof = true;
+            break;
+        }
+        uint64_t want = len - got;
+        if (!r->gz) {
+            size_t n = want < r->z.avail_in ? (size_t)want : r->z.avail_in;
+            memcpy(buf + got, r->z.next_in, n);
+            r->z.next_in += n;
+            r->z.avail_in -= (uInt)n;
+            got += n;
+            continue;
+        }
+        r->z.next_out = buf + got;
+        r->z.avail_out = want > (1u << 30) ? (1u << 30) : (uInt)want;
+        uInt before = r->z.avail_out;
+        int zr = inflate(&r->z, Z_NO_FLUSH);
+        got += before - r->z.avail_out;
+        if (zr == Z_STREAM_END)
+            r->at_member = true;
+        else if (zr == Z_MEM_ERROR)
+            ICE("zlib: out of memory");
+        else if (zr != Z_OK && zr != Z_BUF_ERROR) { /* Z_BUF_ERROR: needs more input */
+            r->status = RD_CORRUPT;
+            snprintf(r->why, sizeof r->why, "%s", r->z.msg ? r->z.msg : "invalid data");
+        }
+    }
+    return got;
+}
+
+/* The reason a read stopped short, for RD_IO and RD_LIMIT. */
+static const char *rd_why(const Reader *r)
+{
+    return r->status == RD_LIMIT ? read_error(EFBIG) : r->why;
+}
+
+/* An IDX file open after its header, its data unread. */
+typedef struct IdxFile {
+    Reader rd;
+    const char *path, *shown;
+    Loc use;
+    unsigned ndims_want;
+    IdxHeader h;
+    uint64_t total; /* data bytes: count·item */
+} IdxFile;
+
+/* Reports a read of the header that stopped short for a reason other than
+ * the end of the file; false if it did stop at the end. */
+static bool header_read_failed(IdxFile *x, const char *corrupt_fmt)
+{
+    const char *shown = x->shown;
+    if (x->rd.status == RD_CORRUPT)
+        diag_error(x->use, corrupt_fmt, shown, x->rd.why);
+    else if (x->rd.status != RD_OK)
+        diag_error(x->use, "'%s': cannot read the file (%s)", shown, rd_why(&x->rd));
+    return x->rd.status != RD_OK;
+}
+
+/* Opens an IDX file and reads and checks its header: the magic number,
+ * the data type, the dimensions. Reports and returns false (x closed) on an error. */
+static bool idx_open(IdxFile *x, const char *path, const char *shown, Loc use, unsigned ndims_want)
+{
+    memset(x, 0, sizeof *x);
+    x->path = path;
+    x->shown = shown;
+    x->use = use;
+    x->ndims_want = ndims_want;
+    IdxHeader *h = &x->h;
     if (!data_files_allowed) {
         diag_error(use, "data files are disabled in this build");
         return false;
     }
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        diag_error(use, "cannot read '%s': it is a directory", path);
+    int err = rd_open(&x->rd, path);
+    if (err) {
+        diag_error(use, "cannot read '%s': %s", path, err == EISDIR ? "it is a directory" : read_error(err));
         return false;
     }
-    gzFile g = gzopen(path, "rb");
-    if (!g) {
-        diag_error(use, "cannot read '%s': %s", path, errno ? strerror(errno) : "out of memory");
-        return false;
-    }
-    char why[200];
     const char *kind = ndims_want == 1 ? "labels" : "images";
     unsigned char head[4];
-    int64_t got = gz_read_all(g, head, 4);
-    if (got < 0 || (got < 4 && gz_broken(g, path, why, sizeof why))) {
-        if (got >= 0)
-            diag_error(use, "'%s': the gzip data is corrupt (%s)", shown, why);
-        else
-            diag_error(use, "'%s': cannot read the file (%s)", shown, gz_broken(g, path, why, sizeof why) ? why : "read error");
-        gzclose(g);
-        return false;
-    }
+    uint64_t got = rd_read(&x->rd, head, 4);
+    if (got < 4 && header_read_failed(x, "'%s': the gzip data is corrupt (%s)"))
+        goto fail;
     if (got < 4) {
-        diag_error(use, "'%s' is not an IDX file: it has only %lld byte%s, less than the 4-byte magic number", shown,
-                   (long long)got, got == 1 ? "" : "s");
-        gzclose(g);
-        return false;
+        diag_error(use, "'%s' is not an IDX file: it has only %llu byte%s, less than the 4-byte magic number", shown,
+                   (unsigned long long)got, got == 1 ? "" : "s");
+        goto fail;
     }
     if (head[0] != 0 || head[1] != 0 || head[3] == 0 || head[3] > 8) {
         diag_error(use,
                    "'%s' is not an IDX file: its magic number is 0x%02x%02x%02x%02x; an IDX %s file starts with "
                    "0x0000 0x08 0x0%u (two zero bytes, the data type, the number of dimensions)",
                    shown, head[0], head[1], head[2], head[3], kind, ndims_want == 1 ? 1u : 3u);
-        gzclose(g);
-        return false;
+        goto fail;
     }
     h->type = head[2];
     h->ndims = head[3];
     if (h->type != 0x08) {
         diag_error(use, "'%s': IDX data type 0x%02x (%s) is not supported; qgdc reads unsigned-byte IDX files (type 0x08)",
                    shown, h->type, idx_type_name(h->type));
-        gzclose(g);
-        return false;
+        goto fail;
     }
     if (ndims_want == 1 && h->ndims != 1) {
         diag_error(use, "'%s' has %u dimensions, so it holds images, not labels (magic number 0x0000080%u; a labels file "
                         "has 0x00000801): are the images and labels files swapped?",
                    shown, h->ndims, h->ndims);
-        gzclose(g);
-        return false;
+        goto fail;
     }
     if (ndims_want >= 2 && h->ndims < 2) {
         diag_error(use, "'%s' has 1 dimension, so it holds labels, not images (magic number 0x00000801; an images file "
                         "has 0x00000803): are the images and labels files swapped?",
                    shown);
-        gzclose(g);
-        return false;
+        goto fail;
     }
     unsigned char dimbytes[32];
-    got = gz_read_all(g, dimbytes, 4ull * h->ndims);
-    if (got < (int64_t)(4 * h->ndims)) {
-        if (got >= 0 && gz_broken(g, path, why, sizeof why))
-            diag_error(use, "'%s': the gzip data is corrupt or truncated (%s)", shown, why);
-        else
+    got = rd_read(&x->rd, dimbytes, 4ull * h->ndims);
+    if (got < 4ull * h->ndims) {
+        if (!header_read_failed(x, "'%s': the gzip data is corrupt or truncated (%s)"))
             diag_error(use, "'%s' is truncated: it ends inside its header (%u dimension sizes of 4 bytes each)", shown,
                        h->ndims);
-        gzclose(g);
-        return false;
+        goto fail;
     }
     h->item = 1;
     for (unsigned k = 0; k < h->ndims; k++) {
@@ -163,54 +291,107 @@ bool idx_read(const char *path, const char *shown, Loc use, unsigned ndims_want,
         if (k > 0) {
             if (h->dims[k] == 0) {
                 diag_error(use, "'%s': dimension %u of its header is 0", shown, k + 1);
-                gzclose(g);
-                return false;
+                goto fail;
             }
             h->item *= h->dims[k];
             if (h->item > UINT32_MAX) {
                 diag_error(use, "'%s': an item of %u dimensions is larger than qgdc reads (more than 2^32 values)", shown,
                            h->ndims);
-                gzclose(g);
-                return false;
+                goto fail;
             }
         }
     }
     h->count = h->dims[0];
-    uint64_t total = h->count * h->item;
+    x->total = h->count * h->item; /* < 2^64: both factors < 2^32 */
+    return true;
+fail:
+    rd_close(&x->rd);
+    return false;
+}
+
+/* The declared data size against the input limit (on an open file; closed
+ * on an error). */
+static bool idx_size_ok(IdxFile *x)
+{
+    const IdxHeader *h = &x->h;
+    const char *shown = x->shown;
+    Loc use = x->use;
+    if (x->total > x->rd.limit) {
+        char b1[32], b2[32];
+        if (x->ndims_want == 1)
+            diag_error(use, "'%s': its header declares %llu labels (%s), more than the input limit of %s (QGDC_MAX_INPUT "
+                            "sets it)",
+                       shown, (unsigned long long)h->count, mem_human((double)x->total, b1, sizeof b1),
+                       mem_human((double)x->rd.limit, b2, sizeof b2));
+        else
+            diag_error(use, "'%s': its header declares %llu images of %llu bytes (%s), more than the input limit of %s "
+                            "(QGDC_MAX_INPUT sets it)",
+                       shown, (unsigned long long)h->count, (unsigned long long)h->item,
+                       mem_human((double)x->total, b1, sizeof b1), mem_human((double)x->rd.limit, b2, sizeof b2));
+        rd_close(&x->rd);
+        return false;
+    }
+    return true;
+}
+
+/* Reads the data of an open IDX file (count·item bytes, then nothing more)
+ * into *data, malloc'd; closes x. Reports and returns false on an error. */
+static bool idx_data(IdxFile *x, unsigned char **data)
+{
+    const IdxHeader *h = &x->h;
+    const char *shown = x->shown;
+    Loc use = x->use;
+    uint64_t total = x->total;
+    *data = NULL;
     if (!budget_ok(total, use, shown, "reading the file")) {
-        gzclose(g);
+        rd_close(&x->rd);
         return false;
     }
     unsigned char *buf = xmalloc(total ? total : 1);
-    got = gz_read_all(g, buf, total);
-    if (got < 0 || (uint64_t)got < total) {
-        uint64_t have = got < 0 ? 0 : (uint64_t)got;
-        const char *unit = ndims_want == 1 ? "label" : "image";
-        if (gz_broken(g, path, why, sizeof why))
+    uint64_t got = rd_read(&x->rd, buf, total);
+    if (got < total) {
+        const char *unit = x->ndims_want == 1 ? "label" : "image";
+        if (x->rd.status == RD_CORRUPT)
             diag_error(use, "'%s': the gzip data is corrupt or truncated (%s) after %llu of the %llu %ss its header declares",
-                       shown, why, (unsigned long long)(have / h->item), (unsigned long long)h->count, unit);
+                       shown, x->rd.why, (unsigned long long)(got / h->item), (unsigned long long)h->count, unit);
+        else if (x->rd.status != RD_OK)
+            diag_error(use, "'%s': cannot read the file (%s)", shown, rd_why(&x->rd));
         else
             diag_error(use, "'%s' is truncated: its header declares %llu %ss (%llu bytes) but the data ends after %llu bytes",
-                       shown, (unsigned long long)h->count, unit, (unsigned long long)total, (unsigned long long)have);
+                       shown, (unsigned long long)h->count, unit, (unsigned long long)total, (unsigned long long)got);
         free(buf);
-        gzclose(g);
+        rd_close(&x->rd);
         return false;
     }
     unsigned char extra;
-    int more = gzread(g, &extra, 1);
-    if (more != 0) {
-        if (more < 0 && gz_broken(g, path, why, sizeof why))
-            diag_error(use, "'%s': the gzip data is corrupt (%s)", shown, why);
-        else
-            diag_error(use, "'%s' has more data than its header declares (%llu %s of %llu bytes)", shown,
-                       (unsigned long long)h->count, ndims_want == 1 ? "labels" : "images", (unsigned long long)h->item);
+    if (rd_read(&x->rd, &extra, 1) != 0) {
+        diag_error(use, "'%s' has more data than its header declares (%llu %s of %llu bytes)", shown,
+                   (unsigned long long)h->count, x->ndims_want == 1 ? "labels" : "images", (unsigned long long)h->item);
         free(buf);
-        gzclose(g);
+        rd_close(&x->rd);
         return false;
     }
-    gzclose(g);
+    if (x->rd.status != RD_OK) {
+        if (x->rd.status == RD_CORRUPT)
+            diag_error(use, "'%s': the gzip data is corrupt (%s)", shown, x->rd.why);
+        else
+            diag_error(use, "'%s': cannot read the file (%s)", shown, rd_why(&x->rd));
+        free(buf);
+        rd_close(&x->rd);
+        return false;
+    }
+    rd_close(&x->rd);
     *data = buf;
     return true;
+}
+
+bool idx_read(const char *path, const char *shown, Loc use, unsigned ndims_want, IdxHeader *h, unsigned char **data)
+{
+    *data = NULL;
+    IdxFile x;
+    bool ok = idx_open(&x, path, shown, use, ndims_want) && idx_size_ok(&x) && idx_data(&x, data);
+    *h = x.h;
+    return ok;
 }
 
 /* ---- choosing the examples ---- */
@@ -425,19 +606,40 @@ static bool choose(const NtkLoadSpec *sp, const RawSet *r, NtkData *out)
 static bool load_idx(const NtkLoadSpec *sp, const char *base_dir, NtkData *out)
 {
     char *ipath = full_path(sp->path, base_dir), *lpath = full_path(sp->labels_path, base_dir);
-    IdxHeader hi, hl;
+    IdxFile fi, fl;
     unsigned char *img = NULL, *lab = NULL;
-    bool ok = idx_read(lpath, sp->labels_path, sp->labels_loc, 1, &hl, &lab) &&
-              idx_read(ipath, sp->path, sp->path_loc, 3, &hi, &img);
-    if (ok && hi.count != hl.count) {
+    /* both headers first: their counts and sizes are checked before any data is read */
+    bool lopen = idx_open(&fl, lpath, sp->labels_path, sp->labels_loc, 1);
+    bool iopen = lopen && idx_open(&fi, ipath, sp->path, sp->path_loc, 3);
+    bool ok = iopen;
+    if (ok && fi.h.count != fl.h.count) {
         diag_error(sp->call_loc, "the files disagree: '%s' has %llu images but '%s' has %llu labels", sp->path,
-                   (unsigned long long)hi.count, sp->labels_path, (unsigned long long)hl.count);
+                   (unsigned long long)fi.h.count, sp->labels_path, (unsigned long long)fl.h.count);
         ok = false;
     }
+    if (ok && !idx_size_ok(&fl))
+        ok = lopen = false;
+    if (ok && !idx_size_ok(&fi))
+        ok = iopen = false;
+    /* the two files' data, and a label of 8 bytes per record */
+    if (ok && !budget_ok(fi.total + fl.total + 8 * fl.h.count, sp->call_loc, sp->path, "reading the images and labels"))
+        ok = false;
+    if (ok) {
+        lopen = false;
+        ok = idx_data(&fl, &lab);
+    }
+    if (ok) {
+        iopen = false;
+        ok = idx_data(&fi, &img);
+    }
+    if (lopen)
+        rd_close(&fl.rd);
+    if (iopen)
+        rd_close(&fi.rd);
     if (ok) {
         RawSet r = {0};
-        r.count = hl.count;
-        r.d = (uint32_t)hi.item;
+        r.count = fl.h.count;
+        r.d = (uint32_t)fi.h.item;
         r.label = xmalloc((r.count ? r.count : 1) * sizeof *r.label);
         for (uint64_t k = 0; k < r.count; k++)
             r.label[k] = lab[k];
@@ -486,14 +688,9 @@ static bool load_csv(const NtkLoadSpec *sp, const char *base_dir, NtkData *out)
         return false;
     }
     char *path = full_path(sp->path, base_dir);
-    struct stat st;
-    SrcFile *f = NULL;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        errno = EISDIR;
-    else
-        f = srcfile_load(path);
+    SrcFile *f = srcfile_load(path);
     if (!f) {
-        diag_error(sp->path_loc, "cannot read '%s': %s", path, strerror(errno));
+        diag_error(sp->path_loc, "cannot read '%s': %s", path, read_error(errno));
         free(path);
         return false;
     }
@@ -501,6 +698,15 @@ static bool load_csv(const NtkLoadSpec *sp, const char *base_dir, NtkData *out)
     Array a;
     if (!data_parse_csv(f, &a)) {
         diag_note(sp->path_loc, "the %s set is read from this file", sp->what);
+        srcfile_free(f);
+        return false;
+    }
+    /* the line and the label of each row, beside the text and the values */
+    size_t rows_max = a.rank == 2 ? a.dim[0] : a.dim[0] + 1;
+    if (!budget_ok((uint64_t)f->len + (uint64_t)array_size(&a) * sizeof(double) +
+                       (uint64_t)rows_max * (sizeof(int) + sizeof(double)),
+                   sp->path_loc, sp->path, "reading the file")) {
+        array_free(&a);
         srcfile_free(f);
         return false;
     }

@@ -16,16 +16,27 @@ void spectrum_free(Spectrum *s)
     memset(s, 0, sizeof *s);
 }
 
-static void push(Spectrum *s, size_t *cap, double v, double w)
+/* Appends a mode; false (reported at l) when the arrays would pass the
+ * memory budget, with the text of the file (held bytes) still in memory. */
+static bool push(Spectrum *s, size_t *cap, double v, double w, size_t held, Loc l)
 {
     if (s->n == *cap) {
-        *cap = *cap ? 2 * *cap : 256;
+        size_t ncap = *cap ? 2 * *cap : 256;
+        if ((double)ncap * 2 * sizeof(double) + (double)held > (double)mem_budget()) {
+            char b1[32], b2[32];
+            diag_error(l, "the spectrum would need %s of memory; the limit is %s",
+                       mem_human((double)ncap * 2 * sizeof(double) + (double)held, b1, sizeof b1),
+                       mem_human((double)mem_budget(), b2, sizeof b2));
+            return false;
+        }
+        *cap = ncap;
         s->value = xrealloc(s->value, *cap * sizeof *s->value);
         s->weight = xrealloc(s->weight, *cap * sizeof *s->weight);
     }
     s->value[s->n] = v;
     s->weight[s->n] = w;
     s->n++;
+    return true;
 }
 
 bool spectrum_load(const char *path, Spectrum *out)
@@ -33,7 +44,7 @@ bool spectrum_load(const char *path, Spectrum *out)
     memset(out, 0, sizeof *out);
     SrcFile *f = srcfile_load(path);
     if (!f) {
-        diag_plain("cannot read '%s': %s", path, strerror(errno));
+        diag_plain("cannot read '%s': %s", path, read_error(errno));
         return false;
     }
     size_t cap = 0;
@@ -86,13 +97,13 @@ bool spectrum_load(const char *path, Spectrum *out)
             } else {
                 columns = k;
                 columns_line = line;
-                push(out, &cap, k == 3 ? (x[0] + x[1]) / 2 : x[0], k == 1 ? 1.0 : x[k - 1]);
+                ok = push(out, &cap, k == 3 ? (x[0] + x[1]) / 2 : x[0], k == 1 ? 1.0 : x[k - 1], f->len, l);
             }
         }
         p = eol + 1;
     }
     if (ok && out->n == 0) {
-        diag_plain("'%s' holds no eigenvalues", path);
+        diag_plain("'%s' holds no eigenvalues", f->name);
         ok = false;
     }
     srcfile_free(f);

@@ -12,6 +12,16 @@ static FILE *stream;
 static int nerrors;
 static int limit = 50;
 
+/* A UTF-8 byte-order mark at the start is not part of the text: dropped, so
+ * that columns on line 1 count from the first character the user sees. */
+static void drop_bom(SrcFile *f)
+{
+    if (f->len >= 3 && memcmp(f->text, "\xef\xbb\xbf", 3) == 0) {
+        memmove(f->text, f->text + 3, f->len - 3 + 1);
+        f->len -= 3;
+    }
+}
+
 SrcFile *srcfile_load(const char *path)
 {
     size_t len;
@@ -19,9 +29,10 @@ SrcFile *srcfile_load(const char *path)
     if (!text)
         return NULL;
     SrcFile *f = xcalloc(1, sizeof *f);
-    f->name = xstrdup(path);
+    f->name = xstrdup(strcmp(path, "-") ? path : "<stdin>");
     f->text = text;
     f->len = len;
+    drop_bom(f);
     return f;
 }
 
@@ -33,6 +44,7 @@ SrcFile *srcfile_from_string(const char *name, const char *text, size_t len)
     memcpy(f->text, text, len);
     f->text[len] = 0;
     f->len = len;
+    drop_bom(f);
     return f;
 }
 

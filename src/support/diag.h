@@ -24,7 +24,12 @@ typedef struct Loc {
     int end_line, end_col; /* last column of the span, inclusive */
 } Loc;
 
-SrcFile *srcfile_load(const char *path); /* NULL with errno on failure */
+/* Reads a source file with read_file (bounded by input_limit(); "-" is
+ * standard input, named "<stdin>"); NULL with errno on failure (EFBIG: over
+ * the limit, see read_error). A UTF-8 byte-order mark at the start is
+ * dropped, here and in srcfile_from_string, so columns count from the
+ * first visible character. */
+SrcFile *srcfile_load(const char *path);
 SrcFile *srcfile_from_string(const char *name, const char *text, size_t len);
 void srcfile_free(SrcFile *f);
 

@@ -238,41 +238,112 @@ const char *fmt_double(double x, char *buf, size_t len)
     return buf;
 }
 
+/* ---- bounded reads ---- */
+
+#define INPUT_LIMIT_CAP ((size_t)256 << 20)
+
+static size_t input_set;
+
+size_t input_limit(void)
+{
+    size_t lim = input_set;
+    if (lim == 0) {
+        const char *env = getenv("QGDC_MAX_INPUT");
+        lim = env ? parse_bytes(env) : 0;
+    }
+    if (lim == 0) {
+        lim = mem_budget() / 8;
+        if (lim > INPUT_LIMIT_CAP)
+            lim = INPUT_LIMIT_CAP;
+    }
+    if (lim > mem_budget())
+        lim = mem_budget();
+    return lim;
+}
+
+void input_set_limit(size_t bytes) { input_set = bytes; }
+
+const char *read_error(int err)
+{
+    static char buf[160];
+    if (err != EFBIG)
+        return strerror(err);
+    char h[32];
+    snprintf(buf, sizeof buf, "it is larger than the input limit of %s (QGDC_MAX_INPUT sets it)",
+             mem_human((double)input_limit(), h, sizeof h));
+    return buf;
+}
+
 char *read_file(const char *path, size_t *len_out)
 {
-    FILE *fp = fopen(path, "rb");
+    bool from_stdin = strcmp(path, "-") == 0;
+    FILE *fp = from_stdin ? stdin : fopen(path, "rb");
     if (!fp)
         return NULL;
+    size_t limit = input_limit();
+    size_t cap = 65536; /* bytes the buffer holds, the NUL included */
     struct stat st;
-    if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (fstat(fileno(fp), &st) == 0) {
+        int err = 0;
+        if (S_ISDIR(st.st_mode))
+            err = EISDIR;
+        else if (S_ISREG(st.st_mode) && st.st_size >= 0 && (uintmax_t)st.st_size > limit)
+            err = EFBIG; /* a regular file says its size: refused unread */
+        if (err) {
+            if (!from_stdin)
+                fclose(fp);
+            errno = err;
+            return NULL;
+        }
+        if (S_ISREG(st.st_mode) && st.st_size >= 0)
+            cap = (size_t)st.st_size + 1; /* the whole file, if it does not grow */
+    }
+    if (cap > limit + 2)
+        cap = limit + 2;
+    char *buf = xmalloc(cap);
+    size_t len = 0;
+    int err = 0;
+    errno = 0;
+    /* never more than limit + 1 bytes: the one byte over says the file is too large */
+    for (;;) {
+        if (len + 1 == cap) {
+            int c = getc(fp); /* full: is there more? */
+            if (c == EOF)
+                break;
+            if (cap == limit + 2) {
+                err = EFBIG;
+                break;
+            }
+            size_t ncap = cap < (SIZE_MAX - 2) / 2 ? 2 * cap : SIZE_MAX - 1;
+            if (ncap > limit + 2)
+                ncap = limit + 2;
+            buf = xrealloc(buf, ncap);
+            cap = ncap;
+            buf[len++] = (char)c;
+            continue;
+        }
+        size_t want = cap - 1 - len, n = fread(buf + len, 1, want, fp);
+        len += n;
+        if (n < want) /* the end of the file, or an error */
+            break;
+    }
+    if (!err && ferror(fp))
+        err = errno ? errno : EIO;
+    if (from_stdin)
+        clearerr(fp);
+    else
         fclose(fp);
-        errno = EISDIR;
-        return NULL;
-    }
-    StrBuf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
-        sb_reserve(&b, n);
-        memcpy(b.s + b.len, chunk, n);
-        b.len += n;
-    }
-    int err = ferror(fp);
-    fclose(fp);
+    if (!err && len > limit)
+        err = EFBIG;
     if (err) {
-        sb_free(&b);
-        errno = EIO;
+        free(buf);
+        errno = err;
         return NULL;
     }
-    if (!b.s) {
-        b.s = xmalloc(1);
-        b.s[0] = 0;
-    } else {
-        b.s[b.len] = 0;
-    }
+    buf[len] = 0;
     if (len_out)
-        *len_out = b.len;
-    return b.s;
+        *len_out = len;
+    return buf;
 }
 
 double monotonic_seconds(void)

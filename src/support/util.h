@@ -63,8 +63,23 @@ int cmp_u32(const void *a, const void *b);
 /* Shortest "%.Ng" text (N = 15..17) that reads back as exactly x. */
 const char *fmt_double(double x, char *buf, size_t len);
 
-/* Reads a whole file; NULL and errno set on failure. */
+/* Input limit: the most bytes qgdc reads from any one input or data file
+ * (for a gzip file, the most it inflates to as well). Default: an eighth of
+ * the memory budget, at most 256 MiB; the environment variable
+ * QGDC_MAX_INPUT (bytes, with optional K/M/G suffix) sets it, never above
+ * the memory budget. input_set_limit(0) returns to the default. */
+size_t input_limit(void);
+void input_set_limit(size_t bytes);
+
+/* Reads a whole file; "-" is standard input. The size is checked while
+ * reading: a file larger than input_limit() is refused with errno EFBIG
+ * after at most input_limit() + 1 bytes (at once for a regular file). NULL
+ * and errno set on failure. */
 char *read_file(const char *path, size_t *len_out);
+
+/* The reason for a read_file error, for "cannot read 'F': %s": strerror,
+ * except that EFBIG names the input limit and how to change it. */
+const char *read_error(int err);
 
 /* Output files: support/output.h. */
 #include "support/output.h"
