@@ -295,7 +295,7 @@ char *read_file(const char *path, size_t *len_out)
             errno = err;
             return NULL;
         }
-        if (S_ISREG(st.st_mode) && st.st_size >= 0)
+        if (S_ISREG(st.st_mode) && st.st_size > 0)
             cap = (size_t)st.st_size + 1; /* the whole file, if it does not grow */
     }
     if (cap > limit + 2)
