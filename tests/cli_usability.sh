@@ -35,3 +35,26 @@ if command -v script > /dev/null 2>&1; then
 else
     echo "cli: script(1) not found: progress on a terminal not tested"
 fi
+
+# the unit runner (built beside qgdc by `make test`): one line per suite
+# with its count, result and time, and a total over all the suites named
+unit_bin=$(dirname "$QGDC")/unit_tests
+if [ -x "$unit_bin" ]; then
+    case $unit_bin in /*) ;; *) unit_bin=$(pwd)/$unit_bin ;; esac
+    (cd tests && "$unit_bin" parser poly) > "$tmp/unit_out" 2>&1
+    if grep -q '^unit: parser  *[0-9][0-9]* tests, ok  *[0-9.]* s$' "$tmp/unit_out" \
+        && grep -q '^unit: poly  *[0-9][0-9]* tests, ok  *[0-9.]* s$' "$tmp/unit_out"; then
+        ok "cli: unit runner prints one line per suite with its time"
+    else
+        bad "cli: unit runner prints one line per suite with its time" "$tmp/unit_out"
+    fi
+    n_parser=$(sed -n 's/^unit: parser  *\([0-9]*\) tests.*/\1/p' "$tmp/unit_out")
+    n_poly=$(sed -n 's/^unit: poly  *\([0-9]*\) tests.*/\1/p' "$tmp/unit_out")
+    if grep -q "^unit: $((${n_parser:-0} + ${n_poly:-0})) tests run, 0 failures$" "$tmp/unit_out"; then
+        ok "cli: unit runner totals the suites named"
+    else
+        bad "cli: unit runner totals the suites named" "$tmp/unit_out"
+    fi
+else
+    echo "cli: no unit_tests beside $QGDC: the unit runner's output not tested"
+fi
