@@ -6,9 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "passes/qpe.h"
-
-#define M_PI_EST 3.14159265358979323846
+#include "support/consts.h"
 #include "passes/state_prep.h"
 #include "support/diag.h"
 #include "support/util.h"
@@ -154,6 +152,28 @@ static uint32_t prep_b_declared(Circuit *c, const CarlemanBE *be, bool f0)
     return d;
 }
 
+/* the structured encoder's hooks for the assembler */
+typedef struct EstPrep {
+    const CarlemanBE *be;
+    const GdProblem *p;
+    bool explicit_build, f0;
+} EstPrep;
+
+static bool est_prep_b(Circuit *c, void *ctx, uint32_t *def, char **err)
+{
+    EstPrep *x = ctx;
+    if (x->explicit_build)
+        return prep_b_explicit(c, x->be, x->p, def, err);
+    *def = prep_b_declared(c, x->be, x->f0);
+    return true;
+}
+
+static uint32_t est_walk_c(Circuit *c, void *ctx)
+{
+    (void)c;
+    return ((EstPrep *)ctx)->be->def_walk_c;
+}
+
 static unsigned ceil_log2_d(double x) { return x <= 1 ? 0 : (unsigned)ceil(log2(x) - 1e-12); }
 
 bool estimate_build(const ModelProblem *m, const GdProblem *p, const EstimateOptions *o, Estimate *e, char **err)
@@ -171,7 +191,7 @@ bool estimate_build(const ModelProblem *m, const GdProblem *p, const EstimateOpt
 
     e->bits = o->bits ? o->bits : m->angle_bits;
     if (!e->bits) {
-        unsigned b = ceil_log2_d(M_PI_EST / m->eps);
+        unsigned b = ceil_log2_d(QGD_PI / m->eps);
         e->bits = b > 1 ? b - 1 : 1;
         if (e->bits < 4)
             e->bits = 4;
@@ -181,94 +201,49 @@ bool estimate_build(const ModelProblem *m, const GdProblem *p, const EstimateOpt
         return false;
     CarlemanBE *be = &e->be;
 
-    /* clock */
+    /* the solver, assembled from the structured encoder */
     e->lambda_min = 1 / m->kappa0;
-    double ratio = 2 * M_PI_EST * be->alpha_M / e->lambda_min;
-    e->p0 = ceil_log2_d(ratio);
-    unsigned extra = m->eps < 0.01 ? (unsigned)ceil(log2(0.01 / m->eps) / 2) : 0;
-    unsigned pc = o->clock_bits ? o->clock_bits : m->clock_bits;
-    e->p = pc ? pc : e->p0 + extra;
-    if (e->p < e->p0)
-        return diag_refuse(err,
-                           "model '%s': %u clock bits are too few for kappa0 = %g and alpha = %.6g: use at least %u "
-                           "clock bits",
-                           m->name, e->p, m->kappa0, be->alpha_M, e->p0);
-    if (e->p > EST_MAX_CLOCK)
-        return diag_refuse(err,
-                           "model '%s': %u clock bits (alpha = %.6g, kappa0 = %g) is beyond the limit of %d; the "
-                           "encoding's normalisation is absurd for a phase estimate",
-                           m->name, e->p, be->alpha_M, m->kappa0, EST_MAX_CLOCK);
-
-    /* registers */
-    e->q_sys = be->nsys + 1;
-    e->q_flags = be->nflags + 1;
+    EstPrep ep = {be, p, o->explicit_build, m->F[0].present};
+    e->enc = (SolverEncoding){.name = "structured", .nsys = be->nsys + 1, .nidx = be->nflags + 1,
+                              .alpha = be->alpha_M, .kept = (int)be->nsys, .prep_b = est_prep_b,
+                              .walk_c = est_walk_c, .ctx = &ep};
+    char who[256];
+    snprintf(who, sizeof who, "model '%s': ", m->name);
+    e->sopt = (SolverOptions){.lambda_min = e->lambda_min, .kappa0 = m->kappa0,
+                              .clock_bits = o->clock_bits ? o->clock_bits : m->clock_bits, .precision = m->eps,
+                              .max_clock = EST_MAX_CLOCK, .build_invert_max = EST_BUILD_INVERT_MAX, .who = who,
+                              .reg_names = {"sys", "flags", "clock", "anc", "ill"},
+                              .post_order = {SPOST_IDX, SPOST_CLOCK, SPOST_FLAG, SPOST_ANC, SPOST_KEPT}};
+    int nstages;
+    const SolverStage *const *stages = solver_qpe_stages(&nstages);
+    bool built = solver_build(&e->c, &e->enc, &e->sopt, stages, nstages, &e->solver, err);
+    e->enc.ctx = NULL, e->sopt.who = NULL; /* on this stack */
+    if (!built)
+        return false;
+    e->p = e->solver.p;
+    e->p0 = e->solver.p_min;
+    e->inv = e->solver.inv;
+    e->q_sys = e->enc.nsys;
+    e->q_flags = e->enc.nidx;
     e->q_clock = e->p;
     e->q_anc = 2;
-    uint32_t rsys = circuit_qreg(&e->c, "sys", e->q_sys);
-    uint32_t rfl = circuit_qreg(&e->c, "flags", e->q_flags);
-    uint32_t rclk = circuit_qreg(&e->c, "clock", e->p);
-    uint32_t ranc = circuit_qreg(&e->c, "anc", 1);
-    uint32_t rill = circuit_qreg(&e->c, "ill", 1);
-
-    uint32_t dprep;
-    if (o->explicit_build) {
-        if (!prep_b_explicit(&e->c, be, p, &dprep, err))
-            return false;
-    } else
-        dprep = prep_b_declared(&e->c, be, m->F[0].present);
-    uint32_t dqpe = pass_qpe(&e->c, be->def_walk_c, e->p, true);
-    uint32_t dinv;
-    if (e->p <= EST_BUILD_INVERT_MAX)
-        dinv = pass_invert(&e->c, e->p, be->alpha_M, e->lambda_min, &e->inv);
-    else {
-        /* two multiplexors over the clock (invert.h), 2^p rotations each */
-        DeclaredCost k;
-        declared_init(&k);
-        mpz_setbit(k.rotations, e->p + 1);
-        dinv = circuit_declare(&e->c, "invert", e->p + 2, &k, "filtered inversion (counted, not built)");
-        declared_clear(&k);
-    }
-
-    uint32_t ntot = e->c.nqubits;
-    uint32_t *q = xmalloc(((size_t)ntot + 4) * sizeof *q);
-    /* one controlled walk alone */
+    /* one controlled walk alone, counted apart */
     if (o->count_walk) {
-        q[0] = rclk;
+        uint32_t *q = xmalloc((1 + (size_t)e->q_sys + e->q_flags) * sizeof *q);
+        q[0] = e->solver.reg[SREG_CLOCK];
         for (uint32_t k = 0; k < e->q_sys; k++)
-            q[1 + k] = rsys + k;
+            q[1 + k] = e->solver.reg[SREG_SYS] + k;
         for (uint32_t k = 0; k < e->q_flags; k++)
-            q[1 + e->q_sys + k] = rfl + k;
+            q[1 + e->q_sys + k] = e->solver.reg[SREG_IDX] + k;
+        Block solver_main = e->c.main; /* counted with the walk as the only step */
+        memset(&e->c.main, 0, sizeof e->c.main);
         circ_call(&e->c, &e->c.main, be->def_walk_c, 0, q);
         res_count(&e->c, &e->walk);
+        free(e->c.main.ops);
+        e->c.main = solver_main;
         e->have_walk = true;
-        e->c.main.n = 0;
+        free(q);
     }
-    Block *mb = &e->c.main;
-    for (uint32_t k = 0; k < e->q_sys; k++)
-        q[k] = rsys + k;
-    circ_call(&e->c, mb, dprep, 0, q);
-    uint32_t n = 0;
-    for (uint32_t k = 0; k < e->p; k++)
-        q[n++] = rclk + k;
-    for (uint32_t k = 0; k < e->q_sys; k++)
-        q[n++] = rsys + k;
-    for (uint32_t k = 0; k < e->q_flags; k++)
-        q[n++] = rfl + k;
-    circ_call(&e->c, mb, dqpe, 0, q);
-    uint32_t qi[EST_MAX_CLOCK + 2];
-    for (uint32_t k = 0; k < e->p; k++)
-        qi[k] = rclk + k;
-    qi[e->p] = ranc, qi[e->p + 1] = rill;
-    circ_call(&e->c, mb, dinv, 0, qi);
-    circ_call(&e->c, mb, dqpe, 0, q)->inv = true;
-    for (uint32_t k = 0; k < e->q_flags; k++)
-        circ_postselect(&e->c, mb, rfl + k, 0);
-    for (uint32_t k = 0; k < e->p; k++)
-        circ_postselect(&e->c, mb, rclk + k, 0);
-    circ_postselect(&e->c, mb, rill, 0);
-    circ_postselect(&e->c, mb, ranc, 1);
-    circ_postselect(&e->c, mb, rsys + be->nsys, 1);
-    free(q);
     e->build_s = monotonic_seconds() - t0;
     if (!circuit_verify(&e->c))
         ICE("estimate: the solver circuit fails the verifier");
@@ -354,6 +329,7 @@ void estimate_free(Estimate *e)
 {
     circuit_free(&e->c);
     cbe_free(&e->be);
+    solver_free(&e->solver);
     model_free(&e->shape);
     res_clear(&e->run);
     res_clear(&e->walk);
@@ -431,7 +407,7 @@ void estimate_print(const Estimate *e, FILE *out)
             fprintf(out, "    F_%u: alpha = %.6g%s\n", l, be->alpha_l[l],
                     l == 0 ? " (|F_0|_2, dense loader)" : " (s'*max|F|, sparse access)");
     fprintf(out, "  clock bits p = %u (at least %u: 2*pi*alpha_M*kappa0 = %.4g)\n", e->p, e->p0,
-            2 * M_PI_EST * be->alpha_M * m->kappa0);
+            2 * QGD_PI * be->alpha_M * m->kappa0);
     fputs("\nlogical qubits\n", out);
     fprintf(out, "  %-34s %u  (time %u, level %u, factors %u x %u, dilation 1)\n", "system", e->q_sys, be->tb, be->N,
             be->N, be->qn);

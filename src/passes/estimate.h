@@ -45,6 +45,7 @@
 #include "ir/problem.h"
 #include "passes/carleman_be.h"
 #include "passes/invert.h"
+#include "passes/solver.h"
 #include "support/json.h"
 
 #define EST_MAX_CLOCK 62
@@ -70,6 +71,9 @@ typedef struct Estimate {
     InvertInfo inv;
     /* registers: system (with d), flags, clock, anc + ill */
     uint32_t q_sys, q_flags, q_clock, q_anc;
+    SolverEncoding enc;   /* the structured encoder handed to the assembler */
+    SolverOptions sopt;
+    Solver solver;        /* the assembled solver: registers, post-selection groups */
     ResCounts run;        /* one solver circuit */
     ResCounts walk;       /* one controlled walk */
     bool have_walk;

@@ -18,7 +18,7 @@
  * both branches give the same α·cos(2πj/2^p), which is what the inversion
  * (invert.h) reads. The controlled powers stay single nodes: the QPE of a
  * 60-bit clock is 60 calls. The definition acts on registers only, so the
- * uncompute pass is its inverse call (uncompute.h).
+ * uncompute step is its inverse call (solver.h).
  *
  * Needs: u a definition of c, 1 ≤ p ≤ 63. Gives: the
  * definition index (added to c), with the qft definition it calls. */

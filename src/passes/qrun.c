@@ -138,20 +138,12 @@ bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err)
     out->t_sim = t3 - t2;
     out->simulated = true;
     {
-        unsigned m = out->qs.m, pc = out->qs.p;
-        size_t want = 2 + m + pc + (out->qs.dil.dilated ? 1 : 0);
-        if (rr.npost != want)
-            ICE("qrun: %zu post-selections, expected %zu", rr.npost, want);
+        const Solver *sol = &out->qs.solver;
+        static const SolverPostId group[QR_NPOST] = {
+            [QR_POST_ANC] = SPOST_ANC, [QR_POST_FLAG] = SPOST_FLAG, [QR_POST_IDX] = SPOST_IDX,
+            [QR_POST_CLOCK] = SPOST_CLOCK, [QR_POST_DIL] = SPOST_KEPT};
         for (int g = 0; g < QR_NPOST; g++)
-            out->post[g] = 1;
-        out->post[QR_POST_ANC] = rr.post_prob[0];
-        out->post[QR_POST_FLAG] = rr.post_prob[1];
-        for (unsigned i = 0; i < m; i++)
-            out->post[QR_POST_IDX] *= rr.post_prob[2 + i];
-        for (unsigned i = 0; i < pc; i++)
-            out->post[QR_POST_CLOCK] *= rr.post_prob[2 + m + i];
-        if (out->qs.dil.dilated)
-            out->post[QR_POST_DIL] = rr.post_prob[2 + m + pc];
+            out->post[g] = solver_post_prob(sol, group[g], rr.post_prob, rr.npost);
         out->post_product = rr.post_product;
     }
     /* the kept branch: solution entry i at dilation_solution_index(i), anc = 1 */

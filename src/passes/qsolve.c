@@ -6,12 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "passes/qpe.h"
-#include "passes/uncompute.h"
+#include "support/consts.h"
 #include "support/diag.h"
 #include "support/util.h"
 
-#define QS_PI 3.14159265358979323846
 
 /* ‖M‖₂ and σ_min(M) from the singular values (dim ≤ 2^(DILATE_MAX_QUBITS−1)). */
 static bool singular_range(const SpMat *M, double *smax, double *smin, char **err)
@@ -52,28 +50,81 @@ static uint32_t controlled_walk(Circuit *c, const BlockEncoding *be)
     rq[0] = 0;
     for (unsigned i = 0; i < m; i++)
         rq[1 + i] = 1 + s + i;
-    double pi = QS_PI;
+    double pi = QGD_PI;
     Op *op = circ_cgate(c, b, GATE_GPHASE, 1 + m, rq, &pi);
     op->negctrl = ((uint64_t)1 << (1 + m)) - 2; /* every index control negative, the walk's control positive */
     circ_cgate(c, b, GATE_GPHASE, 1, rq, &pi);
     return d;
 }
 
-unsigned qsolve_solution_qubits(const QSolve *q, int *out)
-{
-    unsigned k = q->dil.dilated ? q->s - 1 : q->s;
-    for (unsigned i = 0; i < k; i++)
-        out[i] = (int)(q->sys + i);
-    return k;
-}
+unsigned qsolve_solution_qubits(const QSolve *q, int *out) { return solver_solution_qubits(&q->solver, out); }
 
 void qsolve_free(QSolve *q)
 {
     circuit_free(&q->c);
     dilation_free(&q->dil);
     block_encoding_free(&q->be);
+    solver_free(&q->solver);
     memset(q, 0, sizeof *q);
 }
+
+/* the encoder: the Pauli LCU of the dilation */
+static bool pauli_prep_b(Circuit *c, void *ctx, uint32_t *def, char **err)
+{
+    QSolve *q = ctx;
+    return state_prep_def(c, "prep_b", q->s, q->dil.b, SP_AUTO, def, &q->prep_info, err);
+}
+
+static uint32_t pauli_walk_c(Circuit *c, void *ctx) { return controlled_walk(c, &((QSolve *)ctx)->be); }
+
+/* The Hadamard test of sign <y|x> (Zlokapa et al., Lemma III.7): main
+ * gets h(hq); negctrl(hq) @ solve; ctrl(hq) @ prep_y(sys);
+ * ctrl(hq) @ x(anc); h(hq). */
+typedef struct HadamardCtx {
+    QSolve *q;
+    const double *y;
+} HadamardCtx;
+
+static bool st_hadamard(Solver *s, Block *b, char **err)
+{
+    HadamardCtx *h = s->opt->user;
+    QSolve *q = h->q;
+    Circuit *c = s->c;
+    uint32_t nsolve = c->nqubits;
+    q->hq = circuit_qreg(c, "hq", 1);
+    if (!state_prep_def(c, "prep_y", q->s, h->y, SP_AUTO, &q->def_prep_y, NULL, err))
+        return false;
+    circ_gate(c, b, GATE_H, &q->hq, NULL)->comment = "Hadamard test of sign <y|x> (Zlokapa et al., Lemma III.7)";
+    uint32_t *aq = xmalloc((nsolve + 1) * sizeof *aq);
+    aq[0] = q->hq;
+    for (uint32_t i = 0; i < nsolve; i++)
+        aq[1 + i] = i;
+    circ_call(c, b, s->def_solve, 1, aq)->negctrl = 1;
+    for (unsigned i = 0; i < q->s; i++)
+        aq[1 + i] = s->reg[SREG_SYS] + i;
+    circ_call(c, b, q->def_prep_y, 1, aq);
+    aq[1] = s->reg[SREG_ANC];
+    circ_cgate(c, b, GATE_X, 1, aq, NULL);
+    free(aq);
+    circ_gate(c, b, GATE_H, &q->hq, NULL);
+    return true;
+}
+
+static bool st_measure_sign(Solver *s, Block *b, char **err)
+{
+    (void)err;
+    HadamardCtx *h = s->opt->user;
+    if (s->opt->measure)
+        circ_measure(s->c, b, h->q->hq, circuit_creg(s->c, "sign", 1));
+    return true;
+}
+
+static const SolverStage stage_hadamard = {
+    "hadamard_test", "`solve` defined; hq |0>",
+    "(|0>(a|x> + |y>) + |1>(a|x> - |y>))/2 on the kept flags: P(hq = 0) - P(hq = 1) has the sign of <y|x>", false,
+    st_hadamard};
+static const SolverStage stage_measure_sign = {"measure_sign", "the kept branch", "with measure: hq into sign",
+                                               false, st_measure_sign};
 
 bool qsolve_build(const SpMat *M, const double *rhs, const QSolveOptions *o, QSolve *out, char **err)
 {
@@ -95,117 +146,47 @@ bool qsolve_build(const SpMat *M, const double *rhs, const QSolveOptions *o, QSo
     out->alpha = out->be.alpha;
     out->s = out->dil.s;
     out->m = out->be.m;
-    double bins = 2 * QS_PI * out->alpha / out->lambda_min;
-    unsigned p0 = 1;
-    while (p0 < 64 && ldexp(1.0, (int)p0) < bins)
-        p0++;
-    out->p_min = p0;
-    unsigned p = o->clock_bits;
-    if (p == 0) {
-        double eps = o->precision > 0 ? o->precision : 0.01;
-        int extra = eps < 0.01 ? (int)ceil(log2(0.01 / eps) / 2) : 0;
-        p = p0 + (unsigned)extra;
-    } else if (p < p0) {
-        return diag_refuse(err, "clock_bits = %u is too few for kappa0 = %g: a clock bin of 2*pi*alpha/2^%u = %.4g "
-                                "is wider than lambda_min = ||M||/kappa0 = %.4g, so the filter cannot tell it from 0; "
-                                "use at least %u clock bits",
-                           p, o->kappa0, p, 2 * QS_PI * out->alpha / ldexp(1.0, (int)p), out->lambda_min, p0);
-    }
-    if (p > INVERT_MAX_CLOCK)
-        return diag_refuse(err, "%u clock bits needed (alpha = %.4g, lambda_min = %.4g), more than the %d the "
-                                "filtered rotation tabulates; lower kappa0 or raise precision",
-                           p, out->alpha, out->lambda_min, INVERT_MAX_CLOCK);
-    out->p = p;
     if (out->lambda_min > out->alpha)
         ICE("qsolve: lambda_min %g above alpha %g", out->lambda_min, out->alpha);
 
-    /* registers */
-    out->sys = circuit_qreg(c, "sys", out->s);
-    out->idx = circuit_qreg(c, "idx", out->m);
-    out->clock = circuit_qreg(c, "clock", p);
-    out->anc = circuit_qreg(c, "anc", 1);
-    out->flag = circuit_qreg(c, "flag", 1);
-
-    /* definitions */
-    if (!state_prep_def(c, "prep_b", out->s, out->dil.b, SP_AUTO, &out->def_prep_b, &out->prep_info, err))
-        return false;
-    out->def_walk_c = controlled_walk(c, &out->be);
-    out->def_qpe = pass_qpe(c, out->def_walk_c, p, true);
-    out->def_invert = pass_invert(c, p, out->alpha, out->lambda_min, &out->inv);
-
-    /* main, or with a Hadamard test the body of `solve` on every register
-     * (formal i = qubit i: the registers come first), called under
-     * negctrl(hq) */
-    uint32_t nsolve = c->nqubits, solve_def = 0;
-    Block *b = &c->main;
+    out->enc = (SolverEncoding){.name = "pauli", .nsys = out->s, .nidx = out->m, .alpha = out->alpha,
+                                .kept = out->dil.dilated ? (int)out->s - 1 : -1, .prep_b = pauli_prep_b,
+                                .walk_c = pauli_walk_c, .ctx = out};
+    HadamardCtx hc = {out, o->hadamard_y};
+    out->sopt = (SolverOptions){
+        .lambda_min = out->lambda_min, .kappa0 = o->kappa0, .clock_bits = o->clock_bits,
+        .precision = o->precision, .max_clock = INVERT_MAX_CLOCK, .build_invert_max = INVERT_MAX_CLOCK,
+        .reg_names = {"sys", "idx", "clock", "anc", "flag"},
+        .post_order = {SPOST_ANC, SPOST_FLAG, SPOST_IDX, SPOST_CLOCK, SPOST_KEPT},
+        .comments = true, .wrap_solve = o->hadamard_y != NULL, .measure = o->measure, .user = &hc};
+    const SolverStage *const *stages;
+    int nstages;
+    const SolverStage *const hadamard[] = {&solver_stage_prep_b, &solver_stage_qpe, &solver_stage_invert,
+                                           &solver_stage_uncompute, &stage_hadamard, &solver_stage_postselect,
+                                           &stage_measure_sign};
     if (o->hadamard_y) {
-        solve_def = circuit_def(c, "solve", nsolve, "the linear solver: |b>, qpe, invert, uncompute");
-        b = circuit_def_body(c, solve_def);
-        out->hq = circuit_qreg(c, "hq", 1);
+        stages = hadamard;
+        nstages = (int)(sizeof hadamard / sizeof *hadamard);
         out->hadamard = true;
+    } else {
+        stages = solver_qpe_stages(&nstages);
     }
-    uint32_t *q = xmalloc((p + out->s + out->m + 2) * sizeof *q);
-    for (unsigned i = 0; i < out->s; i++)
-        q[i] = out->sys + i;
-    circ_call(c, b, out->def_prep_b, 0, q)->comment = "state_prep: |b>, the normalised right-hand side";
-    for (unsigned i = 0; i < p; i++)
-        q[i] = out->clock + i;
-    for (unsigned i = 0; i < out->s; i++)
-        q[p + i] = out->sys + i;
-    for (unsigned i = 0; i < out->m; i++)
-        q[p + out->s + i] = out->idx + i;
-    circ_call(c, b, out->def_qpe, 0, q)->comment = "qpe: phase estimation of the walk W";
-    uint32_t iq[INVERT_MAX_CLOCK + 2];
-    for (unsigned i = 0; i < p; i++)
-        iq[i] = out->clock + i;
-    iq[p] = out->anc;
-    iq[p + 1] = out->flag;
-    circ_call(c, b, out->def_invert, 0, iq)->comment = "invert: eigenvalue-filtered rotation (Theorem II.4)";
-    pass_uncompute(c, b, out->def_qpe, q);
-    free(q);
-    if (o->hadamard_y) {
-        /* (|0>|solve b> + |1>|y>)/sqrt2 on the kept flags, then h: the
-         * outcome difference P(0) - P(1) has the sign of <y|x> */
-        b = &c->main;
-        if (!state_prep_def(c, "prep_y", out->s, o->hadamard_y, SP_AUTO, &out->def_prep_y, NULL, err))
-            return false;
-        circ_gate(c, b, GATE_H, &out->hq, NULL)->comment = "Hadamard test of sign <y|x> (Zlokapa et al., Lemma III.7)";
-        uint32_t *aq = xmalloc((nsolve + 1) * sizeof *aq);
-        aq[0] = out->hq;
-        for (uint32_t i = 0; i < nsolve; i++)
-            aq[1 + i] = i;
-        circ_call(c, b, solve_def, 1, aq)->negctrl = 1;
-        for (unsigned i = 0; i < out->s; i++)
-            aq[1 + i] = out->sys + i;
-        circ_call(c, b, out->def_prep_y, 1, aq);
-        aq[1] = out->anc;
-        circ_cgate(c, b, GATE_X, 1, aq, NULL);
-        free(aq);
-        circ_gate(c, b, GATE_H, &out->hq, NULL);
-    }
-    Op *ps = circ_postselect(c, b, out->anc, 1);
-    ps->comment = "readout: keep the rotated branch (anc = 1), the well-conditioned one (flag = 0), idx = 0, "
-                  "clock = 0 and the dilation's solution half";
-    circ_postselect(c, b, out->flag, 0);
-    for (unsigned i = 0; i < out->m; i++)
-        circ_postselect(c, b, out->idx + i, 0);
-    for (unsigned i = 0; i < p; i++)
-        circ_postselect(c, b, out->clock + i, 0);
-    if (out->dil.dilated)
-        circ_postselect(c, b, out->sys + out->s - 1, 1);
-    if (o->hadamard_y) {
-        if (o->measure) {
-            uint32_t bit = circuit_creg(c, "sign", 1);
-            circ_measure(c, b, out->hq, bit);
-        }
-    } else if (o->measure) {
-        int sq[DILATE_MAX_QUBITS];
-        unsigned k = qsolve_solution_qubits(out, sq);
-        uint32_t bits = circuit_creg(c, "x", k);
-        for (unsigned i = 0; i < k; i++)
-            circ_measure(c, b, (uint32_t)sq[i], bits + i);
-    }
-    if (!circuit_verify(c))
-        ICE("qsolve: the assembled circuit fails verification");
+    bool ok = solver_build(c, &out->enc, &out->sopt, stages, nstages, &out->solver, err);
+    out->sopt.user = NULL; /* hc lives on this stack */
+    if (!ok)
+        return false;
+    const Solver *sv = &out->solver;
+    out->p = sv->p;
+    out->p_min = sv->p_min;
+    out->inv = sv->inv;
+    out->sys = sv->reg[SREG_SYS];
+    out->idx = sv->reg[SREG_IDX];
+    out->clock = sv->reg[SREG_CLOCK];
+    out->anc = sv->reg[SREG_ANC];
+    out->flag = sv->reg[SREG_FLAG];
+    out->def_prep_b = sv->def_prep_b;
+    out->def_walk_c = sv->def_walk_c;
+    out->def_qpe = sv->def_qpe;
+    out->def_invert = sv->def_invert;
     return true;
 }

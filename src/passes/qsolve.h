@@ -28,12 +28,12 @@
  * discretisation of the clock.
  *
  * Parameters: λ_min = ‖M‖₂/κ0 (‖M‖₂ from the singular values, LAPACK);
- * clock bits p = the user's, or p0 + extra where p0 = ⌈log2(2πα/λ_min)⌉
- * makes one clock bin narrower than λ_min and extra = max(0,
- * ⌈log2(0.01/ε)/2⌉) halves the bin for every factor 4 of precision ε
- * below 0.01 (the averaged inversion's error is second order in the bin
- * width); a user's p < p0 is refused (the filter could not tell λ_min
- * from 0). */
+ * clock bits as solver.h chooses them, at most INVERT_MAX_CLOCK.
+ *
+ * The circuit is assembled by solver.h from the Pauli encoder (this
+ * file: the dilation's state preparation and the controlled walk of
+ * block_encode.h) and the phase-estimation stages, with the Hadamard test
+ * as one more stage. */
 #ifndef QGDC_QSOLVE_H
 #define QGDC_QSOLVE_H
 
@@ -45,6 +45,7 @@
 #include "passes/block_encode.h"
 #include "passes/dilate.h"
 #include "passes/invert.h"
+#include "passes/solver.h"
 #include "passes/state_prep.h"
 
 typedef struct QSolveOptions {
@@ -70,6 +71,9 @@ typedef struct QSolve {
     uint32_t def_prep_b, def_walk_c, def_qpe, def_invert;
     bool hadamard;        /* built with the Hadamard test */
     uint32_t hq, def_prep_y;
+    SolverEncoding enc;   /* the Pauli encoder handed to the assembler */
+    SolverOptions sopt;
+    Solver solver;        /* the assembled solver: registers, post-selection groups */
 } QSolve;
 
 bool qsolve_build(const SpMat *M, const double *rhs, const QSolveOptions *o, QSolve *out, char **err);

@@ -1,0 +1,254 @@
+/* solver.c — the one solver assembler (solver.h). */
+#include "passes/solver.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "passes/qpe.h"
+#include "support/consts.h"
+#include "support/diag.h"
+#include "support/util.h"
+
+const char *const solver_post_names[SPOST_COUNT] = {"anc", "flag", "idx", "clock", "kept"};
+
+bool solver_clock_bits(double alpha, const SolverOptions *o, unsigned *p_out, unsigned *p_min, char **err)
+{
+    const char *who = o->who ? o->who : "";
+    double bins = 2 * QGD_PI * alpha / o->lambda_min;
+    unsigned p0 = 1;
+    while (p0 < 64 && ldexp(1.0, (int)p0) < bins)
+        p0++;
+    *p_min = p0;
+    unsigned p = o->clock_bits;
+    if (p == 0) {
+        double eps = o->precision > 0 ? o->precision : 0.01;
+        int extra = eps < 0.01 ? (int)ceil(log2(0.01 / eps) / 2) : 0;
+        p = p0 + (unsigned)extra;
+    } else if (p < p0) {
+        return diag_refuse(err,
+                           "%sclock_bits = %u is too few for kappa0 = %g: a clock bin of 2*pi*alpha/2^%u = %.4g "
+                           "is wider than lambda_min = %.4g, so the filter cannot tell it from 0; use at least %u "
+                           "clock bits",
+                           who, p, o->kappa0, p, 2 * QGD_PI * alpha / ldexp(1.0, (int)p), o->lambda_min, p0);
+    }
+    if (p > o->max_clock)
+        return diag_refuse(err,
+                           "%s%u clock bits needed (alpha = %.6g, lambda_min = %.4g), more than the limit of %u; "
+                           "lower kappa0 or raise precision",
+                           who, p, alpha, o->lambda_min, o->max_clock);
+    *p_out = p;
+    return true;
+}
+
+/* ---- the stages ---- */
+
+static const char *note(const Solver *s, const char *text) { return s->opt->comments ? text : NULL; }
+
+static bool st_prep_b(Solver *s, Block *b, char **err)
+{
+    (void)err;
+    uint32_t *q = xmalloc(s->enc->nsys * sizeof *q);
+    for (unsigned i = 0; i < s->enc->nsys; i++)
+        q[i] = s->reg[SREG_SYS] + i;
+    circ_call(s->c, b, s->def_prep_b, 0, q)->comment = note(s, "state_prep: |b>, the normalised right-hand side");
+    free(q);
+    return true;
+}
+
+static bool st_qpe(Solver *s, Block *b, char **err)
+{
+    (void)err;
+    circ_call(s->c, b, s->def_qpe, 0, s->qpe_operands)->comment = note(s, "qpe: phase estimation of the walk W");
+    return true;
+}
+
+static bool st_invert(Solver *s, Block *b, char **err)
+{
+    (void)err;
+    uint32_t *q = xmalloc((s->p + 2) * sizeof *q);
+    for (unsigned i = 0; i < s->p; i++)
+        q[i] = s->reg[SREG_CLOCK] + i;
+    q[s->p] = s->reg[SREG_ANC];
+    q[s->p + 1] = s->reg[SREG_FLAG];
+    circ_call(s->c, b, s->def_invert, 0, q)->comment =
+        note(s, "invert: eigenvalue-filtered rotation (Theorem II.4)");
+    free(q);
+    return true;
+}
+
+static bool st_uncompute(Solver *s, Block *b, char **err)
+{
+    (void)err;
+    /* the inverse of the same qpe definition on the same operands: the
+     * clock returns to |0...0> on every branch whose estimate the rotation
+     * did not change, and the two walk branches recombine */
+    Op *op = circ_call(s->c, b, s->def_qpe, 0, s->qpe_operands);
+    op->inv = true;
+    op->comment = note(s, "uncompute: inverse phase estimation");
+    return true;
+}
+
+static bool st_postselect(Solver *s, Block *b, char **err)
+{
+    (void)err;
+    const SolverEncoding *e = s->enc;
+    bool first = true;
+    for (int k = 0; k < SPOST_COUNT; k++) {
+        SolverPostId g = s->opt->post_order[k];
+        uint32_t q0 = 0, n = 0;
+        int v = 0;
+        switch (g) {
+        case SPOST_ANC: q0 = s->reg[SREG_ANC], n = 1, v = 1; break;
+        case SPOST_FLAG: q0 = s->reg[SREG_FLAG], n = 1, v = 0; break;
+        case SPOST_IDX: q0 = s->reg[SREG_IDX], n = e->nidx, v = 0; break;
+        case SPOST_CLOCK: q0 = s->reg[SREG_CLOCK], n = s->p, v = 0; break;
+        case SPOST_KEPT:
+            if (e->kept >= 0)
+                q0 = s->reg[SREG_SYS] + (uint32_t)e->kept, n = 1, v = 1;
+            break;
+        case SPOST_COUNT: ICE("solver: bad post-selection group");
+        }
+        s->post[g] = (SolverPost){.first = s->npost, .count = n, .value = v, .present = n > 0};
+        for (uint32_t i = 0; i < n; i++) {
+            Op *op = circ_postselect(s->c, b, q0 + i, v);
+            if (first)
+                op->comment = note(s, "readout: keep the rotated branch (anc = 1), the well-conditioned one "
+                                      "(flag = 0), idx = 0, clock = 0 and the dilation's solution half");
+            first = false;
+        }
+        s->npost += n;
+    }
+    return true;
+}
+
+static bool st_measure(Solver *s, Block *b, char **err)
+{
+    (void)err;
+    if (!s->opt->measure)
+        return true;
+    int *sq = xmalloc(s->enc->nsys * sizeof *sq);
+    unsigned k = solver_solution_qubits(s, sq);
+    uint32_t bits = circuit_creg(s->c, "x", k);
+    for (unsigned i = 0; i < k; i++)
+        circ_measure(s->c, b, (uint32_t)sq[i], bits + i);
+    free(sq);
+    return true;
+}
+
+const SolverStage solver_stage_prep_b = {
+    "prep_b", "every register |0>", "sys holds |b>, the normalised right-hand side", true, st_prep_b};
+const SolverStage solver_stage_qpe = {
+    "qpe", "clock |0>; sys, idx in the walk's invariant subspaces (idx |0>)",
+    "clock holds the p-bit estimate of each walk eigenphase, entangled with its eigenvector", true, st_qpe};
+const SolverStage solver_stage_invert = {
+    "invert", "clock holds eigenvalue estimates; anc, flag |0>",
+    "anc = 1 with amplitude lambda_min/lambda~ where |lambda~| >= lambda_min; flag = 1 where below", true,
+    st_invert};
+const SolverStage solver_stage_uncompute = {
+    "uncompute", "the forward qpe's operands, unchanged since",
+    "clock back to |0> on every branch the rotation left; the two walk branches recombined", true, st_uncompute};
+const SolverStage solver_stage_postselect = {
+    "postselect", "the solve done",
+    "the kept branch: anc = 1, flag = 0, idx = 0, clock = 0, the solution marker 1; sys holds the filtered "
+    "solution, normalised",
+    false, st_postselect};
+const SolverStage solver_stage_measure = {
+    "measure", "the kept branch", "with measure: the solution qubits measured into x", false, st_measure};
+
+const SolverStage *const *solver_qpe_stages(int *nstages)
+{
+    static const SolverStage *const list[] = {&solver_stage_prep_b, &solver_stage_qpe,
+                                              &solver_stage_invert, &solver_stage_uncompute,
+                                              &solver_stage_postselect, &solver_stage_measure};
+    *nstages = (int)(sizeof list / sizeof *list);
+    return list;
+}
+
+/* ---- the assembler ---- */
+
+bool solver_build(Circuit *c, const SolverEncoding *enc, const SolverOptions *o, const SolverStage *const *stages,
+                  int nstages, Solver *s, char **err)
+{
+    memset(s, 0, sizeof *s);
+    s->c = c;
+    s->enc = enc;
+    s->opt = o;
+    if (!(o->lambda_min > 0) || o->lambda_min > enc->alpha)
+        ICE("solver: lambda_min %g outside (0, alpha = %g]", o->lambda_min, enc->alpha);
+    if (!solver_clock_bits(enc->alpha, o, &s->p, &s->p_min, err))
+        return false;
+    unsigned p = s->p;
+
+    /* registers */
+    const unsigned width[SREG_COUNT] = {enc->nsys, enc->nidx, p, 1, 1};
+    for (int r = 0; r < SREG_COUNT; r++)
+        s->reg[r] = circuit_qreg(c, o->reg_names[r], width[r]);
+
+    /* definitions */
+    if (!enc->prep_b(c, enc->ctx, &s->def_prep_b, err))
+        return false;
+    s->def_walk_c = enc->walk_c(c, enc->ctx);
+    s->def_qpe = pass_qpe(c, s->def_walk_c, p, true);
+    if (p <= o->build_invert_max) {
+        s->def_invert = pass_invert(c, p, enc->alpha, o->lambda_min, &s->inv);
+    } else {
+        /* two multiplexors over the clock (invert.h), 2^p rotations each */
+        DeclaredCost k;
+        mpz_inits(k.ccz, k.t, k.rotations, NULL);
+        k.ancillas = 0;
+        mpz_setbit(k.rotations, p + 1);
+        s->def_invert = circuit_declare(c, "invert", p + 2, &k, "filtered inversion (counted, not built)");
+        mpz_clears(k.ccz, k.t, k.rotations, NULL);
+        s->invert_declared = true;
+    }
+    s->qpe_operands = xmalloc((p + enc->nsys + enc->nidx) * sizeof *s->qpe_operands);
+    uint32_t n = 0;
+    for (unsigned i = 0; i < p; i++)
+        s->qpe_operands[n++] = s->reg[SREG_CLOCK] + i;
+    for (unsigned i = 0; i < enc->nsys; i++)
+        s->qpe_operands[n++] = s->reg[SREG_SYS] + i;
+    for (unsigned i = 0; i < enc->nidx; i++)
+        s->qpe_operands[n++] = s->reg[SREG_IDX] + i;
+
+    /* the stages: coherent ones into `solve` (on every register so far,
+     * formal i = qubit i) when wrapped */
+    Block *coherent = &c->main;
+    if (o->wrap_solve) {
+        s->def_solve = circuit_def(c, "solve", c->nqubits, "the linear solver: |b>, qpe, invert, uncompute");
+        coherent = circuit_def_body(c, s->def_solve);
+    }
+    for (int i = 0; i < nstages; i++) {
+        Block *b = stages[i]->coherent ? coherent : &c->main;
+        if (!stages[i]->build(s, b, err))
+            return false;
+    }
+    if (!circuit_verify(c))
+        ICE("solver: the assembled circuit fails verification");
+    return true;
+}
+
+void solver_free(Solver *s)
+{
+    free(s->qpe_operands);
+    memset(s, 0, sizeof *s);
+}
+
+unsigned solver_solution_qubits(const Solver *s, int *out)
+{
+    unsigned k = 0;
+    for (unsigned i = 0; i < s->enc->nsys; i++)
+        if ((int)i != s->enc->kept)
+            out[k++] = (int)(s->reg[SREG_SYS] + i);
+    return k;
+}
+
+double solver_post_prob(const Solver *s, SolverPostId g, const double *post_prob, size_t npost)
+{
+    if (npost != s->npost)
+        ICE("solver: %zu post-selections simulated, the circuit has %u", npost, s->npost);
+    double pr = 1;
+    for (uint32_t i = 0; i < s->post[g].count; i++)
+        pr *= post_prob[s->post[g].first + i];
+    return pr;
+}
