@@ -12,6 +12,7 @@ QGDC=${1:-./qgdc}
 # memory messages quote the budget: make it the same on every machine
 QGDC_MEM_LIMIT=2G
 export QGDC_MEM_LIMIT
+unset QGDC_MAX_INPUT
 pass=0
 fail=0
 tmp=$(mktemp -d)

@@ -14,6 +14,7 @@
 #include "ir/model.h"
 #include "ir/ntk.h"
 #include "ir/problem.h"
+#include "sim/statevec.h"
 #include "support/diag.h"
 #include "support/util.h"
 
@@ -139,8 +140,6 @@ int cmd_check(int argc, char **argv)
                         path, m->name, m->n, m->q, (unsigned long long)m->T, nnz);
             mpz_clear(nnz);
         }
-        if (ps.ngd == 0 && ps.nntk == 0 && ps.nmodel == 0)
-            fprintf(out.fp, "%s: ok: no problems\n", path);
         break;
     case OUT_DUMP: problem_set_dump(&ps, out.fp); break;
     case OUT_JSON: problem_set_json(&ps, out.fp); break;
@@ -170,6 +169,7 @@ static const Command commands[] = {
 
 int main(int argc, char **argv)
 {
+    sim_threads_init(argv); /* OMP_WAIT_POLICY=passive unless set: may exec the program again */
     out_guard_stdout();
     if (argc < 2) {
         usage_main(stderr);

@@ -2640,7 +2640,7 @@ bool frontend_load(const char *path, ProblemSet *out, SrcFile **src_out)
     *src_out = NULL;
     SrcFile *src = srcfile_load(path);
     if (!src) {
-        diag_plain("cannot read '%s': %s", path, strerror(errno));
+        diag_plain("cannot read '%s': %s", strcmp(path, "-") ? path : "<stdin>", read_error(errno));
         return false;
     }
     *src_out = src;
