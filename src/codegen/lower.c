@@ -402,7 +402,8 @@ void lower_gate(LowerSink *s, const Op *op, const uint32_t *q, uint32_t ctrl, bo
     if (n == 0)
         return;
     uint32_t m, *c = controls(ctrl, q, op->nctrl, &m);
-    const uint32_t *tq = q + op->nctrl;
+    /* an uncontrolled gphase has no qubits: q may be NULL (no offset on it) */
+    const uint32_t *tq = op->nctrl ? q + op->nctrl : q;
     flip(s, q, op->nctrl, op->negctrl);
     if (m >= 2 && n > 1) { /* one AND for both gates */
         uint32_t a = anc_alloc(s, m - 1), last;

@@ -5,9 +5,19 @@
 #define QGDC_QASM_AST_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "support/diag.h"
 #include "support/util.h"
+
+/* A number as the lexer read it: an integer literal (decimal, 0x…, 0b…)
+ * exactly, in u (isint; up to 2^64 − 1, larger ones are refused by the
+ * lexer), or a real literal in f. */
+typedef struct QNum {
+    bool isint;
+    uint64_t u;
+    double f;
+} QNum;
 
 typedef enum QExprKind {
     QE_NUM,   /* num */
@@ -31,7 +41,7 @@ struct QExpr {
     QExprKind kind;
     Loc loc;
     int op;
-    double num;
+    QNum num;
     const char *name;
     QExpr *a, *b;
     QExprList args;
@@ -106,6 +116,8 @@ struct QStmt {
     QArg *target;          /* QS_MEASURE */
     QStmtList body, orelse;
     int postselect;        /* -1, or 0/1: a qgdc "post-select" marker came before */
+    const char *ps_qubit;  /* the qubit the marker names ("q[2]"), or NULL */
+    Loc ps_loc;            /* the marker comment */
 };
 
 typedef struct QProgram {

@@ -88,7 +88,8 @@ static QStmt *unsupported(yyscan_t scanner, Loc loc, const char *msg)
 }
 
 %union {
-    double num;
+    QNum numv;
+    struct { int value; const char *qubit; } ps;
     const char *str;
     int ival;
     QExpr *expr;
@@ -103,10 +104,10 @@ static QStmt *unsupported(yyscan_t scanner, Loc loc, const char *msg)
 }
 
 %token END 0 "end of file"
-%token <num> NUMBER "number"
+%token <numv> NUMBER "number"
 %token <str> IDENT "name"
 %token <str> STRING "string"
-%token <ival> PSMARK "post-selection comment"
+%token <ps> PSMARK "post-selection comment"
 %token UNSUPPORTED "unsupported statement"
 %token KW_OPENQASM "'OPENQASM'" KW_INCLUDE "'include'"
 %token KW_QUBIT "'qubit'" KW_QREG "'qreg'" KW_BIT "'bit'" KW_CREG "'creg'"
@@ -168,7 +169,7 @@ body: stmt          { $$ = (QStmtList){0}; if ($1) qast_stmt_push(A, &$$, $1); }
  *       | 'for' [ctype] NAME 'in' ('[' range ']' | '{' exprs '}') body
  *       | POST-SELECTION-COMMENT stmt */
 stmt: KW_OPENQASM NUMBER ';'
-                    { $$ = mkstmt(A, QS_VERSION, L(@$)); $$->num = $2; $$->name_loc = L(@2); }
+                    { $$ = mkstmt(A, QS_VERSION, L(@$)); $$->num = $2.isint ? (double)$2.u : $2.f; $$->name_loc = L(@2); }
     | KW_INCLUDE STRING ';'
                     { $$ = mkstmt(A, QS_INCLUDE, L(@$)); $$->name = $2; $$->name_loc = L(@2); }
     | KW_QUBIT IDENT ';'
@@ -246,7 +247,7 @@ stmt: KW_OPENQASM NUMBER ';'
                     }
     | KW_FOR ftype IDENT KW_IN IDENT body
                     { $$ = unsupported(scanner, L(@5), "a 'for' loop over an array is not supported; use a range [a:b] or a set {…}"); }
-    | PSMARK stmt   { $$ = $2; if ($$) $$->postselect = $1; }
+    | PSMARK stmt   { $$ = $2; if ($$) $$->postselect = $1.value, $$->ps_qubit = $1.qubit, $$->ps_loc = L(@1); }
     | UNSUPPORTED   { $$ = NULL; }
     | error ';'     { $$ = NULL; yyerrok; }
     ;
@@ -419,6 +420,23 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner)
         names[nn++] = "an operator";
     StrBuf b = {0};
     sb_printf(&b, "syntax error: unexpected %s", yysymbol_name(tok));
+    /* a name, number or string is quoted: the lookahead is the latest
+     * token the scanner read, so its text is yytext */
+    if (tok == YYSYMBOL_IDENT || tok == YYSYMBOL_NUMBER || tok == YYSYMBOL_STRING) {
+        const char *t = qasm_get_text(scanner);
+        int len = qasm_get_leng(scanner), max = 40;
+        char q = tok == YYSYMBOL_STRING ? 0 : '\'';
+        if (len > max) /* cut at a character boundary */
+            while (max > 0 && ((unsigned char)t[max] & 0xc0) == 0x80)
+                max--;
+        if (q)
+            sb_putc(&b, ' '), sb_putc(&b, q);
+        else
+            sb_putc(&b, ' ');
+        sb_printf(&b, "%.*s%s", len > max ? max : len, t, len > max ? "…" : "");
+        if (q)
+            sb_putc(&b, q);
+    }
     if (nn > 0 && nn <= 6) {
         sb_puts(&b, "; expected ");
         for (int i = 0; i < nn; i++) {

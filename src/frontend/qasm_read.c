@@ -9,6 +9,7 @@
 #include "frontend/qasm_read.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -236,23 +237,95 @@ typedef struct Reg {
     uint32_t offset, size;
 } Reg;
 
-typedef struct Inst {
-    double *params;
+/* A value: an integer, exact (64 bits; arithmetic that leaves the range
+ * is refused), or a real number (a double). */
+typedef struct Val {
+    bool isint;
+    long long i;
+    double f;
+} Val;
+
+#define INT_RANGE "integers are 64-bit, from -9223372036854775808 to 9223372036854775807"
+#define TWO53 9007199254740992.0
+
+static Val vint(long long i) { return (Val){true, i, 0}; }
+static Val vreal(double f) { return (Val){false, 0, f}; }
+static double vf(Val v) { return v.isint ? (double)v.i : v.f; }
+
+static const char *fmt_val(Val v, char *buf, size_t len)
+{
+    if (v.isint) {
+        snprintf(buf, len, "%lld", v.i);
+        return buf;
+    }
+    return fmt_double(v.f, buf, len);
+}
+
+/* Interned keys: an instance of a gate per list of argument values, a
+ * definition of a STD_SEQ gate per parameter list. The key is the bytes of
+ * the values (one tag byte and 8 value bytes each), so that equal lists
+ * hash alike and lookups are O(1). */
+typedef struct Intern {
     uint32_t def;
-} Inst;
+    UT_hash_handle hh;
+    size_t len;
+    unsigned char key[];
+} Intern;
+
+typedef struct KeyBuf {
+    unsigned char *b;
+    size_t len, cap;
+} KeyBuf;
+
+static void key_put(KeyBuf *k, unsigned char tag, const void *bytes)
+{
+    if (k->len + 9 > k->cap) {
+        k->cap = 2 * k->cap + 64;
+        k->b = xrealloc(k->b, k->cap);
+    }
+    k->b[k->len++] = tag;
+    memcpy(k->b + k->len, bytes, 8);
+    k->len += 8;
+}
+
+static Intern *intern_find(Intern *h, const KeyBuf *k)
+{
+    Intern *e;
+    HASH_FIND(hh, h, k->b, k->len, e);
+    return e;
+}
+
+static void intern_add(Intern **h, const KeyBuf *k, uint32_t def)
+{
+    Intern *e = xmalloc(sizeof *e + k->len + 1);
+    e->def = def;
+    e->len = k->len;
+    if (k->len)
+        memcpy(e->key, k->b, k->len);
+    HASH_ADD(hh, *h, key, e->len, e);
+}
+
+static void intern_free(Intern **h)
+{
+    Intern *e, *tmp;
+    HASH_ITER(hh, *h, e, tmp) {
+        HASH_DEL(*h, e);
+        free(e);
+    }
+}
 
 typedef struct UGate {
     const QStmt *def;
     int order;
     bool bad; /* its body had errors: reported once */
-    Inst *inst;
+    Intern *inst; /* its instances, by argument values */
     size_t ninst;
 } UGate;
 
 typedef struct Binding {
     const char *name;
     Loc loc;
-    double value;
+    Val value;
 } Binding;
 
 typedef struct Cond {
@@ -301,6 +374,8 @@ typedef struct Reader {
     size_t ngates, capgates;
     NameIdx *gate_names; /* index into gates */
     NameIdx *def_names;  /* names of the IR definitions made so far */
+    NameIdx *reg_names;  /* index into regs */
+    NameIdx *const_names; /* index into consts */
     Binding *consts;
     size_t nconsts;
     Binding *scope; /* loop variables and gate parameters */
@@ -311,19 +386,31 @@ typedef struct Reader {
     Cond cond[MAX_COND_BITS * 2];
     int ncond;
     int postselect; /* −1, or the value of a qgdc post-selection marker */
+    const char *ps_qubit; /* the qubit that marker names, or NULL */
+    Loc ps_loc;           /* the marker */
     uint64_t work;
     int depth; /* nesting in for/if */
-    /* definitions made for STD_SEQ gates under modifiers, per parameters */
-    struct SeqDef {
-        const StdGate *s;
-        double p[3];
-        uint32_t def;
-    } *seqdefs;
-    size_t nseqdefs;
+    int quiet; /* > 0: errors are not reported (trial evaluations) */
+    /* definitions made for STD_SEQ gates under modifiers, per parameters,
+     * and how many each gate has */
+    Intern *seqdefs;
+    size_t nseq[sizeof std_gates / sizeof *std_gates];
 } Reader;
+
+/* The limits (qasm_read.h). */
+QasmLimits qasm_limits = {QASM_MAX_UNROLL};
+
+/* An error that was reported already (by the lexer), or not to report. */
+static void failed(Reader *R)
+{
+    if (!R->quiet)
+        R->errors++;
+}
 
 __attribute__((format(printf, 3, 4))) static void err(Reader *R, Loc loc, const char *fmt, ...)
 {
+    if (R->quiet)
+        return;
     char msg[600];
     va_list ap;
     va_start(ap, fmt);
@@ -333,12 +420,23 @@ __attribute__((format(printf, 3, 4))) static void err(Reader *R, Loc loc, const 
     R->errors++;
 }
 
+/* A warning: reported, not counted as an error. */
+__attribute__((format(printf, 3, 4))) static void warn(Reader *R, Loc loc, const char *fmt, ...)
+{
+    if (R->quiet)
+        return;
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    diag_note(loc, "warning: %s", msg);
+}
+
 static Reg *find_reg(Reader *R, const char *name)
 {
-    for (size_t i = 0; i < R->nregs; i++)
-        if (!strcmp(R->regs[i].name, name))
-            return &R->regs[i];
-    return NULL;
+    NameIdx *e = names_find(R->reg_names, name);
+    return e ? &R->regs[e->idx] : NULL;
 }
 
 static UGate *find_gate(Reader *R, const char *name)
@@ -357,10 +455,8 @@ static uint32_t reader_def(Reader *R, const char *name, uint32_t nqubits, const 
 
 static const Binding *find_const(Reader *R, const char *name)
 {
-    for (size_t i = 0; i < R->nconsts; i++)
-        if (!strcmp(R->consts[i].name, name))
-            return &R->consts[i];
-    return NULL;
+    NameIdx *e = names_find(R->const_names, name);
+    return e ? &R->consts[e->idx] : NULL;
 }
 
 static const Binding *find_local(Reader *R, const char *name)
@@ -371,9 +467,10 @@ static const Binding *find_local(Reader *R, const char *name)
     return NULL;
 }
 
-static void scope_push(Reader *R, const char *name, Loc loc, double v)
+static void scope_push(Reader *R, const char *name, Loc loc, Val v)
 {
-    R->scope = xrealloc(R->scope, (R->nscope + 1) * sizeof *R->scope);
+    if ((R->nscope & (R->nscope - 1)) == 0)
+        R->scope = xrealloc(R->scope, (R->nscope ? 2 * R->nscope : 1) * sizeof *R->scope);
     R->scope[R->nscope++] = (Binding){name, loc, v};
 }
 
@@ -418,9 +515,49 @@ static bool name_taken(Reader *R, const char *name, Loc loc, const char *what)
 
 /* ---- expressions ---- */
 
-static bool eval(Reader *R, const QExpr *e, double *out);
+/* Integer literals and integer arithmetic are exact: + - * % ** and mod of
+ * integers are 64-bit integer operations, refused when the result leaves
+ * the range; / of integers is an integer when it divides exactly, else a
+ * real quotient; everything that involves a real (or a function other
+ * than mod and pow) is a real. */
 
-static bool eval_call(Reader *R, const QExpr *e, double *out)
+static bool eval(Reader *R, const QExpr *e, Val *out);
+
+static bool overflow(Reader *R, const QExpr *e)
+{
+    err(R, e->loc, "integer overflow: the value of this expression is out of range (" INT_RANGE ")");
+    return false;
+}
+
+/* b^x for x ≥ 0, false on overflow. */
+static bool ipow(long long b, long long x, long long *out)
+{
+    long long r = 1;
+    while (x > 0) {
+        if ((x & 1) && __builtin_mul_overflow(r, b, &r))
+            return false;
+        x >>= 1;
+        if (x > 0 && __builtin_mul_overflow(b, b, &b))
+            return false; /* a higher power is still to come: |result| ≥ b² */
+    }
+    *out = r;
+    return true;
+}
+
+/* a ** b (and pow(a, b)). */
+static bool power(Reader *R, const QExpr *e, Val a, Val b, Val *out)
+{
+    if (a.isint && b.isint && b.i >= 0) {
+        long long r;
+        if (!ipow(a.i, b.i, &r))
+            return overflow(R, e);
+        *out = vint(r);
+    } else
+        *out = vreal(pow(vf(a), vf(b)));
+    return true;
+}
+
+static bool eval_call(Reader *R, const QExpr *e, Val *out)
 {
     static const struct { const char *name; double (*f)(double); } f1[] = {
         {"sin", sin}, {"cos", cos}, {"tan", tan}, {"exp", exp}, {"ln", log}, {"log", log}, {"sqrt", sqrt},
@@ -441,37 +578,66 @@ static bool eval_call(Reader *R, const QExpr *e, double *out)
         err(R, e->loc, "'%s' takes %d argument%s, not %d", e->name, want, want == 1 ? "" : "s", e->args.n);
         return false;
     }
-    double a[2];
+    Val a[2];
     for (int i = 0; i < want; i++)
         if (!eval(R, e->args.v[i], &a[i]))
             return false;
-    if (fn)
-        *out = fn(a[0]);
-    else if (!strcmp(e->name, "pow"))
-        *out = pow(a[0], a[1]);
-    else {
-        if (a[1] == 0) {
-            err(R, e->loc, "mod by zero");
-            return false;
-        }
-        *out = a[0] - a[1] * floor(a[0] / a[1]);
+    if (fn) {
+        *out = vreal(fn(vf(a[0])));
+        return true;
+    }
+    if (!strcmp(e->name, "pow"))
+        return power(R, e, a[0], a[1], out);
+    /* mod(a, b) = a − b·floor(a/b): the sign of b */
+    if (a[1].isint ? a[1].i == 0 : a[1].f == 0) {
+        err(R, e->loc, "mod by zero");
+        return false;
+    }
+    if (a[0].isint && a[1].isint) {
+        long long r = a[1].i == -1 ? 0 : a[0].i % a[1].i;
+        if (r != 0 && (r < 0) != (a[1].i < 0))
+            r += a[1].i; /* |r| < |b| and the signs differ: no overflow */
+        *out = vint(r);
+    } else {
+        double x = vf(a[0]), y = vf(a[1]);
+        *out = vreal(x - y * floor(x / y));
     }
     return true;
 }
 
-static bool eval(Reader *R, const QExpr *e, double *out)
+static int compare(Val a, Val b)
 {
-    double a, b;
+    if (a.isint && b.isint)
+        return (a.i > b.i) - (a.i < b.i);
+    double x = vf(a), y = vf(b);
+    return (x > y) - (x < y);
+}
+
+static bool eval(Reader *R, const QExpr *e, Val *out)
+{
+    Val a, b;
     switch (e->kind) {
-    case QE_NUM: *out = e->num; return true;
+    case QE_NUM:
+        if (!e->num.isint) {
+            *out = vreal(e->num.f);
+            return true;
+        }
+        if (e->num.u > (uint64_t)LLONG_MAX) {
+            char buf[24];
+            snprintf(buf, sizeof buf, "%llu", (unsigned long long)e->num.u);
+            err(R, e->loc, "the integer %s is out of range: " INT_RANGE, buf);
+            return false;
+        }
+        *out = vint((long long)e->num.u);
+        return true;
     case QE_ID: {
         const char *n = e->name;
         if (!strcmp(n, "pi") || !strcmp(n, "π"))
-            *out = PI;
+            *out = vreal(PI);
         else if (!strcmp(n, "tau") || !strcmp(n, "τ"))
-            *out = 2 * PI;
+            *out = vreal(2 * PI);
         else if (!strcmp(n, "euler") || !strcmp(n, "ℇ"))
-            *out = EULER;
+            *out = vreal(EULER);
         else {
             const Binding *bd = find_local(R, n);
             if (!bd)
@@ -481,7 +647,7 @@ static bool eval(Reader *R, const QExpr *e, double *out)
                 return true;
             }
             if (n[0] == '$') /* reported by the lexer */
-                R->errors++;
+                failed(R);
             else if (find_reg(R, n))
                 err(R, e->loc, "register '%s' cannot be used as a value (classical computation is not supported)", n);
             else
@@ -498,61 +664,109 @@ static bool eval(Reader *R, const QExpr *e, double *out)
             return false;
         break;
     case QE_NEG:
+        /* −9223372036854775808: the one literal beyond the range that is in it negated */
+        if (e->a->kind == QE_NUM && e->a->num.isint && e->a->num.u == (uint64_t)LLONG_MAX + 1) {
+            *out = vint(LLONG_MIN);
+            return true;
+        }
         if (!eval(R, e->a, &a))
             return false;
-        *out = -a;
+        if (a.isint) {
+            if (a.i == LLONG_MIN)
+                return overflow(R, e);
+            *out = vint(-a.i);
+        } else
+            *out = vreal(-a.f);
         return true;
     case QE_NOT:
         if (!eval(R, e->a, &a))
             return false;
-        *out = a == 0;
+        *out = vint(a.isint ? a.i == 0 : a.f == 0);
         return true;
     case QE_BIN:
         if (!eval(R, e->a, &a) || !eval(R, e->b, &b))
             return false;
+        if (a.isint && b.isint && (e->op == '+' || e->op == '-' || e->op == '*')) {
+            long long r;
+            bool ovf = e->op == '+'   ? __builtin_add_overflow(a.i, b.i, &r)
+                       : e->op == '-' ? __builtin_sub_overflow(a.i, b.i, &r)
+                                      : __builtin_mul_overflow(a.i, b.i, &r);
+            if (ovf)
+                return overflow(R, e);
+            *out = vint(r);
+            return true;
+        }
         switch (e->op) {
-        case '+': *out = a + b; break;
-        case '-': *out = a - b; break;
-        case '*': *out = a * b; break;
+        case '+': *out = vreal(vf(a) + vf(b)); break;
+        case '-': *out = vreal(vf(a) - vf(b)); break;
+        case '*': *out = vreal(vf(a) * vf(b)); break;
         case '/':
         case '%':
-            if (b == 0) {
+            if (b.isint ? b.i == 0 : b.f == 0) {
                 err(R, e->loc, "division by zero");
                 return false;
             }
-            *out = e->op == '/' ? a / b : fmod(a, b);
+            if (a.isint && b.isint) {
+                if (b.i == -1) { /* LLONG_MIN / −1 does not fit */
+                    if (e->op == '/' && a.i == LLONG_MIN)
+                        return overflow(R, e);
+                    *out = vint(e->op == '/' ? -a.i : 0);
+                } else if (e->op == '%')
+                    *out = vint(a.i % b.i);
+                else if (a.i % b.i == 0)
+                    *out = vint(a.i / b.i);
+                else
+                    *out = vreal((double)a.i / (double)b.i);
+                return true;
+            }
+            *out = vreal(e->op == '/' ? vf(a) / vf(b) : fmod(vf(a), vf(b)));
             break;
-        case '^': *out = pow(a, b); break;
-        case QOP_EQ: *out = a == b; break;
-        case QOP_NE: *out = a != b; break;
-        case '<': *out = a < b; break;
-        case '>': *out = a > b; break;
-        case QOP_LE: *out = a <= b; break;
-        case QOP_GE: *out = a >= b; break;
+        case '^':
+            if (!power(R, e, a, b, out))
+                return false;
+            break;
+        /* values are finite: no NaN to compare */
+        case QOP_EQ: *out = vint(compare(a, b) == 0); return true;
+        case QOP_NE: *out = vint(compare(a, b) != 0); return true;
+        case '<': *out = vint(compare(a, b) < 0); return true;
+        case '>': *out = vint(compare(a, b) > 0); return true;
+        case QOP_LE: *out = vint(compare(a, b) <= 0); return true;
+        case QOP_GE: *out = vint(compare(a, b) >= 0); return true;
         default: ICE("qasm: operator %d", e->op);
         }
         break;
     }
-    if (!isfinite(*out)) {
+    if (!out->isint && !isfinite(out->f)) {
         err(R, e->loc, "the value of this expression is not a finite number");
         return false;
     }
     return true;
 }
 
-/* An integer value (exactly integral, |v| < 2^53). */
-static bool eval_int(Reader *R, const QExpr *e, long long *out, const char *what)
+/* v as an integer: an integer value, or a real that is exactly an integer
+ * of magnitude below 2^53 (beyond, a double no longer tells integers
+ * apart: 2^53 + 1 reads as 2^53). */
+static bool val_int(Reader *R, Loc loc, Val v, long long *out, const char *what)
 {
-    double v;
-    if (!eval(R, e, &v))
-        return false;
-    if (v != floor(v) || fabs(v) >= 9007199254740992.0) {
+    if (v.isint) {
+        *out = v.i;
+        return true;
+    }
+    if (v.f != floor(v.f) || fabs(v.f) >= TWO53) {
         char buf[40];
-        err(R, e->loc, "%s must be an integer, not %s", what, fmt_double(v, buf, sizeof buf));
+        err(R, loc, "%s must be an integer, not %s%s", what, fmt_double(v.f, buf, sizeof buf),
+            v.f == floor(v.f) ? " (a real number of magnitude 2^53 or more is not an exact integer: write an integer literal)"
+                              : "");
         return false;
     }
-    *out = (long long)v;
+    *out = (long long)v.f;
     return true;
+}
+
+static bool eval_int(Reader *R, const QExpr *e, long long *out, const char *what)
+{
+    Val v;
+    return eval(R, e, &v) && val_int(R, e->loc, v, out, what);
 }
 
 /* ---- operands ---- */
@@ -609,7 +823,7 @@ static bool resolve(Reader *R, const QArg *a, bool bits, QList *out)
     const Reg *r = find_reg(R, a->name);
     if (!r) {
         if (a->name[0] == '$')
-            R->errors++; /* reported by the lexer */
+            failed(R); /* reported by the lexer */
         else if (find_local(R, a->name) || find_const(R, a->name))
             err(R, a->loc, "'%s' is a value, not a %s register", a->name, bits ? "bit" : "qubit");
         else
@@ -717,13 +931,18 @@ static void free_lists(QList *lists, int n)
 
 /* ---- placing operations ---- */
 
+/* Saturating arithmetic for work estimates. */
+static uint64_t sat_add(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
+static uint64_t sat_mul(uint64_t a, uint64_t b) { return b && a > UINT64_MAX / b ? UINT64_MAX : a * b; }
+
+
 static bool charge(Reader *R, Loc loc, uint64_t n)
 {
-    R->work += n;
-    if (R->work > QASM_MAX_UNROLL) {
+    R->work = sat_add(R->work, n);
+    if (R->work > qasm_limits.max_unroll) {
         if (!R->aborted)
-            err(R, loc, "the program unrolls to more than %u operations (loops and broadcasts are expanded by the reader)",
-                QASM_MAX_UNROLL);
+            err(R, loc, "the program unrolls to more than %llu operations (loops and broadcasts are expanded by the reader)",
+                (unsigned long long)qasm_limits.max_unroll);
         R->aborted = true;
         return false;
     }
@@ -783,25 +1002,26 @@ static bool eval_mods(Reader *R, const QMod *m, Mods *M)
             break;
         case QM_INV: M->inv = !M->inv; break;
         case QM_POW: {
-            double v;
+            Val v;
+            long long kp;
             if (!eval(R, m->arg, &v)) {
                 ok = false;
                 break;
             }
-            if (v != floor(v)) {
+            if (!v.isint && v.f != floor(v.f)) {
                 char buf[40];
-                err(R, m->arg->loc, "pow(%s) is not supported: only integer powers", fmt_double(v, buf, sizeof buf));
+                err(R, m->arg->loc, "pow(%s) is not supported: only integer powers", fmt_double(v.f, buf, sizeof buf));
                 ok = false;
                 break;
             }
-            if (fabs(v) >= 1.8e19) {
-                err(R, m->arg->loc, "the power is too large");
+            if (!val_int(R, m->arg->loc, v, &kp, "the power")) {
                 ok = false;
                 break;
             }
-            if (v < 0)
-                M->inv = !M->inv, v = -v;
-            uint64_t p = (uint64_t)v;
+            if (kp < 0)
+                M->inv = !M->inv;
+            /* |kp|, exactly (also for −2^63) */
+            uint64_t p = kp < 0 ? (uint64_t)(-(kp + 1)) + 1 : (uint64_t)kp;
             if (p && M->pow > UINT64_MAX / p) {
                 err(R, m->loc, "the combined power is too large");
                 ok = false;
@@ -824,7 +1044,7 @@ static void set_mods(Op *op, const Mods *M)
     op->pow = M->pow;
 }
 
-static int instantiate(Reader *R, UGate *g, const double *params);
+static int instantiate(Reader *R, UGate *g, const Val *params);
 static bool def_name_taken(Reader *R, const char *n);
 
 /* A STD_SEQ gate. Without modifiers its steps go in place, on qubits q;
@@ -853,16 +1073,16 @@ static void apply_seq(Reader *R, const StdGate *s, const Mods *M, const double *
         return;
     }
     int np = s->nparams;
-    size_t j = 0;
-    while (j < R->nseqdefs &&
-           !(R->seqdefs[j].s == s && (!np || !memcmp(R->seqdefs[j].p, p, (size_t)np * sizeof *p))))
-        j++;
-    if (j == R->nseqdefs) {
+    size_t si = (size_t)(s - std_gates);
+    KeyBuf key = {0};
+    uint64_t sk = si;
+    key_put(&key, 's', &sk);
+    for (int i = 0; i < np; i++)
+        key_put(&key, 'f', &p[i]);
+    Intern *hit = intern_find(R->seqdefs, &key);
+    if (!hit) {
         StrBuf name = {0}, doc = {0};
-        size_t count = 0;
-        for (size_t i = 0; i < R->nseqdefs; i++)
-            count += R->seqdefs[i].s == s;
-        sb_printf(&name, "%s_%zu", s->name, count);
+        sb_printf(&name, "%s_%zu", s->name, R->nseq[si]++);
         while (def_name_taken(R, name.s))
             sb_putc(&name, '_');
         sb_puts(&doc, s->name);
@@ -883,14 +1103,11 @@ static void apply_seq(Reader *R, const StdGate *s, const Mods *M, const double *
         }
         sb_free(&name);
         sb_free(&doc);
-        R->seqdefs = xrealloc(R->seqdefs, (R->nseqdefs + 1) * sizeof *R->seqdefs);
-        R->seqdefs[j].s = s;
-        memset(R->seqdefs[j].p, 0, sizeof R->seqdefs[j].p);
-        memcpy(R->seqdefs[j].p, p, (size_t)np * sizeof *p);
-        R->seqdefs[j].def = def;
-        R->nseqdefs++;
+        intern_add(&R->seqdefs, &key, def);
+        hit = intern_find(R->seqdefs, &key);
     }
-    Op *op = circ_call(c, dst(R), R->seqdefs[j].def, k, q);
+    free(key.b);
+    Op *op = circ_call(c, dst(R), hit->def, k, q);
     set_mods(op, M);
     place(R, op);
 }
@@ -995,10 +1212,18 @@ static void gate_stmt(Reader *R, const QStmt *st)
         ok = false;
     }
     double *p = xcalloc((size_t)nparams + 1, sizeof *p);
-    for (int i = 0; i < st->args_expr.n && i < nparams; i++)
-        ok = eval(R, st->args_expr.v[i], &p[i]) && ok;
+    Val *pv = xcalloc((size_t)nparams + 1, sizeof *pv);
+    for (int i = 0; i < st->args_expr.n && i < nparams; i++) {
+        ok = eval(R, st->args_expr.v[i], &pv[i]) && ok;
+        /* one form for one number: an integer a double holds exactly is
+         * passed as that double (g(1) and g(1.0) are one instance) */
+        if (pv[i].isint && pv[i].i > -(1LL << 53) && pv[i].i < (1LL << 53))
+            pv[i] = vreal((double)pv[i].i);
+        p[i] = vf(pv[i]);
+    }
     if (!ok) {
         free(p);
+        free(pv);
         return;
     }
     QList *lists = xcalloc((size_t)st->args.n + 1, sizeof *lists);
@@ -1007,10 +1232,11 @@ static void gate_stmt(Reader *R, const QStmt *st)
         free_lists(lists, st->args.n);
         free(lists);
         free(p);
+        free(pv);
         return;
     }
     int def = -1;
-    if (g && (def = instantiate(R, g, p)) < 0)
+    if (g && (def = instantiate(R, g, pv)) < 0)
         len = 0;
     uint32_t *q = xcalloc((size_t)st->args.n + 1, sizeof *q);
     for (uint32_t k = 0; k < len; k++) {
@@ -1040,6 +1266,7 @@ static void gate_stmt(Reader *R, const QStmt *st)
     free_lists(lists, st->args.n);
     free(lists);
     free(p);
+    free(pv);
 }
 
 /* ---- definitions ---- */
@@ -1053,19 +1280,28 @@ static bool def_name_taken(Reader *R, const char *n)
 
 /* The IR definition of gate g for these parameter values (made on first
  * use); −1 when its body has errors. */
-static int instantiate(Reader *R, UGate *g, const double *params)
+static int instantiate(Reader *R, UGate *g, const Val *params)
 {
     const QStmt *d = g->def;
     int np = d->params.n;
-    for (size_t i = 0; i < g->ninst; i++)
-        if (!np || !memcmp(g->inst[i].params, params, (size_t)np * sizeof *params))
-            return (int)g->inst[i].def;
-    if (g->bad)
-        return -1;
+    KeyBuf key = {0};
+    uint64_t n64 = (uint64_t)np;
+    key_put(&key, 'n', &n64);
+    for (int i = 0; i < np; i++)
+        if (params[i].isint)
+            key_put(&key, 'i', &params[i].i);
+        else
+            key_put(&key, 'f', &params[i].f);
+    Intern *hit = intern_find(g->inst, &key);
+    if (hit || g->bad) {
+        free(key.b);
+        return hit ? (int)hit->def : -1;
+    }
     /* elaborate the body in a context of its own */
     Block *save_block = R->block;
     const UGate *save_gate = R->in_gate;
     int save_ncond = R->ncond, save_ps = R->postselect, save_depth = R->depth;
+    const char *save_psq = R->ps_qubit;
     size_t save_base = R->scope_base, save_n = R->nscope;
     Block body = {0};
     R->block = &body;
@@ -1082,12 +1318,14 @@ static int instantiate(Reader *R, UGate *g, const double *params)
     R->in_gate = save_gate;
     R->ncond = save_ncond;
     R->postselect = save_ps;
+    R->ps_qubit = save_psq;
     R->depth = save_depth;
     R->scope_base = save_base;
     R->nscope = save_n;
     if (R->errors > before) {
         g->bad = true;
         free(body.ops);
+        free(key.b);
         return -1;
     }
     StrBuf name = {0}, doc = {0};
@@ -1097,7 +1335,7 @@ static int instantiate(Reader *R, UGate *g, const double *params)
         sb_printf(&doc, "%s(", d->name);
         for (int i = 0; i < np; i++) {
             char buf[40];
-            sb_printf(&doc, "%s%s", i ? ", " : "", fmt_double(params[i], buf, sizeof buf));
+            sb_printf(&doc, "%s%s", i ? ", " : "", fmt_val(params[i], buf, sizeof buf));
         }
         sb_putc(&doc, ')');
     }
@@ -1107,11 +1345,9 @@ static int instantiate(Reader *R, UGate *g, const double *params)
     R->c->defs[def].body = body;
     sb_free(&name);
     sb_free(&doc);
-    g->inst = xrealloc(g->inst, (g->ninst + 1) * sizeof *g->inst);
-    g->inst[g->ninst].params = arena_alloc(&R->c->arena, (size_t)(np ? np : 1) * sizeof *params);
-    if (np)
-        memcpy(g->inst[g->ninst].params, params, (size_t)np * sizeof *params);
-    g->inst[g->ninst++].def = def;
+    intern_add(&g->inst, &key, def);
+    g->ninst++;
+    free(key.b);
     return (int)def;
 }
 
@@ -1180,6 +1416,7 @@ static void declare(Reader *R, const QStmt *st, bool bit, bool dropped)
     if (name_taken(R, st->name, st->name_loc, bit ? "bit register" : "qubit register"))
         return;
     R->regs = xrealloc(R->regs, (R->nregs + 1) * sizeof *R->regs);
+    names_add(&R->reg_names, st->name, R->nregs);
     Reg *r = &R->regs[R->nregs++];
     r->name = st->name;
     r->loc = st->name_loc;
@@ -1188,6 +1425,44 @@ static void declare(Reader *R, const QStmt *st, bool bit, bool dropped)
     r->dropped = dropped;
     r->size = (uint32_t)size;
     r->offset = dropped ? 0 : bit ? circuit_creg(R->c, st->name, r->size) : circuit_qreg(R->c, st->name, r->size);
+}
+
+/* Does text ("q[2]", "q[-1]", "a" for a one-qubit register) name qubit q? */
+static bool names_qubit(Reader *R, const char *text, uint32_t q)
+{
+    size_t n = strcspn(text, "[");
+    for (size_t i = 0; i < R->nregs; i++) {
+        const Reg *r = &R->regs[i];
+        if (r->bit || q < r->offset || q >= r->offset + r->size)
+            continue;
+        if (strlen(r->name) != n || strncmp(r->name, text, n))
+            return false;
+        if (!text[n])
+            return r->size == 1;
+        char *end;
+        errno = 0;
+        long long k = strtoll(text + n + 1, &end, 10);
+        if (errno || end == text + n + 1 || strcmp(end, "]"))
+            return false;
+        return k == (long long)(q - r->offset) || k == (long long)(q - r->offset) - (long long)r->size;
+    }
+    return false;
+}
+
+/* A post-selection marker says which qubit it keeps a branch of: warn when
+ * the measurement after it measures another one (or several). */
+static void check_ps_qubit(Reader *R, const QStmt *st, const QList *qs)
+{
+    char buf[64];
+    if (qs->n == 1 && names_qubit(R, R->ps_qubit, qs->v[0]))
+        return;
+    if (qs->n == 1)
+        warn(R, st->loc, "the post-selection comment names %s, but this measurement measures %s: %s is post-selected",
+             R->ps_qubit, qubit_name(R, qs->v[0], false, buf, sizeof buf), buf);
+    else
+        warn(R, st->loc, "the post-selection comment names %s, but this measurement measures %u qubits: all are post-selected",
+             R->ps_qubit, qs->n);
+    diag_note(R->ps_loc, "the post-selection comment");
 }
 
 static void measure(Reader *R, const QStmt *st, const QArg *target)
@@ -1227,6 +1502,8 @@ static void measure(Reader *R, const QStmt *st, const QArg *target)
                     return;
                 }
     }
+    if (ps >= 0 && R->ps_qubit)
+        check_ps_qubit(R, st, &qs);
     if (charge(R, st->loc, qs.n))
         for (uint32_t k = 0; k < qs.n; k++) {
             Op *op = ps >= 0 ? circ_postselect(R->c, dst(R), qs.v[k], ps) : circ_measure(R->c, dst(R), qs.v[k], bs.v[k]);
@@ -1349,19 +1626,139 @@ static void if_stmt(Reader *R, const QStmt *st)
     R->ncond = save;
 }
 
+/* The number of values of the range [lo:step:hi] (step ≠ 0), exactly;
+ * UINT64_MAX stands for 2^64. */
+static uint64_t range_count(long long lo, long long hi, long long step)
+{
+    if (step > 0 ? hi < lo : lo < hi)
+        return 0;
+    uint64_t diff = step > 0 ? (uint64_t)hi - (uint64_t)lo : (uint64_t)lo - (uint64_t)hi;
+    uint64_t ustep = step > 0 ? (uint64_t)step : (uint64_t)(-(step + 1)) + 1;
+    return sat_add(diff / ustep, 1);
+}
+
+/* The k-th value of the range (k below its count): lo + k·step, which is
+ * between lo and hi, computed without overflow. */
+static long long range_value(long long lo, long long step, uint64_t k)
+{
+    uint64_t v = (uint64_t)lo + k * (uint64_t)step; /* modulo 2^64 */
+    return v <= (uint64_t)LLONG_MAX ? (long long)v : -(long long)(~v) - 1;
+}
+
+/* Does e use one of the names bound[0..n)? */
+static bool uses_name(const QExpr *e, const char *const *bound, size_t n)
+{
+    if (!e)
+        return false;
+    if (e->kind == QE_ID || e->kind == QE_INDEX)
+        for (size_t i = 0; i < n; i++)
+            if (!strcmp(e->name, bound[i]))
+                return true;
+    if (uses_name(e->a, bound, n) || uses_name(e->b, bound, n))
+        return true;
+    for (int i = 0; i < e->args.n; i++)
+        if (uses_name(e->args.v[i], bound, n))
+            return true;
+    return false;
+}
+
+/* The iterations of a 'for' whose bounds can be known before the loops
+ * around it run (they use none of the names in bound), else 0. */
+static uint64_t static_count(Reader *R, const QStmt *st, const char *const *bound, size_t nbound)
+{
+    if (st->set.n)
+        return (uint64_t)st->set.n;
+    if (!st->lo || !st->hi || uses_name(st->lo, bound, nbound) || uses_name(st->hi, bound, nbound) ||
+        uses_name(st->step, bound, nbound))
+        return 0;
+    long long lo, hi, step = 1;
+    R->quiet++; /* a trial: the loop reports its own errors when it runs */
+    bool ok = eval_int(R, st->lo, &lo, "") && eval_int(R, st->hi, &hi, "") &&
+              (!st->step || eval_int(R, st->step, &step, ""));
+    R->quiet--;
+    return ok && step != 0 ? range_count(lo, hi, step) : 0;
+}
+
+/* A lower bound of the work (charge) that elaborating l costs, found
+ * without elaborating it, so that nested loops meet the unroll limit at
+ * once rather than after unrolling up to it: a loop iteration costs 1, a
+ * gate, measurement, reset or barrier at least 1 (a gate under pow(k) @
+ * perhaps 0: counted 0), an 'if' its branches, a nested loop its
+ * iterations times (1 + its body) when its bounds are known. bound: the
+ * loop variables of the enclosing loops of l that are not bound yet.
+ * Saturates at UINT64_MAX. */
+static uint64_t min_work(Reader *R, const QStmtList *l, const char **bound, size_t nbound)
+{
+    uint64_t w = 0;
+    for (int i = 0; i < l->n && w < UINT64_MAX; i++) {
+        const QStmt *st = l->v[i];
+        switch (st->kind) {
+        case QS_GATE: {
+            bool pow = false;
+            for (const QMod *m = st->mods; m; m = m->next)
+                pow = pow || m->kind == QM_POW;
+            w = sat_add(w, !pow);
+            break;
+        }
+        case QS_MEASURE:
+        case QS_RESET:
+        case QS_BARRIER: w = sat_add(w, 1); break;
+        case QS_IF:
+            w = sat_add(w, min_work(R, &st->body, bound, nbound));
+            w = sat_add(w, min_work(R, &st->orelse, bound, nbound));
+            break;
+        case QS_FOR: {
+            uint64_t n = static_count(R, st, bound, nbound);
+            if (n) {
+                bound[nbound] = st->name;
+                w = sat_add(w, sat_mul(n, sat_add(1, min_work(R, &st->body, bound, nbound + 1))));
+            }
+            break;
+        }
+        default: break;
+        }
+    }
+    return w;
+}
+
+/* The depth of nested 'for' statements in l (the size min_work's bound needs). */
+static size_t for_depth(const QStmtList *l)
+{
+    size_t d = 0;
+    for (int i = 0; i < l->n; i++) {
+        const QStmt *st = l->v[i];
+        size_t k = st->kind == QS_FOR ? 1 + for_depth(&st->body) : st->kind == QS_IF ? for_depth(&st->body) : 0;
+        if (st->kind == QS_IF && for_depth(&st->orelse) > k)
+            k = for_depth(&st->orelse);
+        if (k > d)
+            d = k;
+    }
+    return d;
+}
+
+/* Refuses (as charge would) work that would take the program past the
+ * unroll limit, before any of it is done. */
+static bool budget(Reader *R, Loc loc, uint64_t need)
+{
+    if (sat_add(R->work, need) <= qasm_limits.max_unroll)
+        return true;
+    return charge(R, loc, need);
+}
+
 static void for_stmt(Reader *R, const QStmt *st)
 {
-    double *vals = NULL;
-    size_t n = 0;
+    Val *set = NULL;
+    uint64_t n;
+    long long lo = 0, hi = 0, step = 1;
     if (st->set.n) {
-        vals = xmalloc((size_t)st->set.n * sizeof *vals);
+        n = (uint64_t)st->set.n;
+        set = xmalloc((size_t)n * sizeof *set);
         for (int i = 0; i < st->set.n; i++)
-            if (!eval(R, st->set.v[i], &vals[n++])) {
-                free(vals);
+            if (!eval(R, st->set.v[i], &set[i])) {
+                free(set);
                 return;
             }
     } else {
-        long long lo, hi, step = 1;
         if (!st->lo || !st->hi) {
             err(R, st->loc, "a 'for' range needs both ends: [a:b] or [a:step:b]");
             return;
@@ -1373,57 +1770,94 @@ static void for_stmt(Reader *R, const QStmt *st)
             err(R, st->step->loc, "the step of a 'for' range cannot be 0");
             return;
         }
-        double count = step > 0 ? floor(((double)hi - lo) / step) + 1 : floor(((double)lo - hi) / -step) + 1;
-        if (count < 0)
-            count = 0;
-        if (count > QASM_MAX_UNROLL) {
-            err(R, st->loc, "this loop runs %.0f times; loops are unrolled and at most %u iterations are supported",
-                count, QASM_MAX_UNROLL);
+        n = range_count(lo, hi, step);
+        if (n > qasm_limits.max_unroll) {
+            char buf[24];
+            if (n == UINT64_MAX)
+                snprintf(buf, sizeof buf, "2^64");
+            else
+                snprintf(buf, sizeof buf, "%llu", (unsigned long long)n);
+            err(R, st->loc, "this loop runs %s times; loops are unrolled and at most %llu iterations are supported",
+                buf, (unsigned long long)qasm_limits.max_unroll);
             return;
         }
-        vals = xmalloc(((size_t)count + 1) * sizeof *vals);
-        for (long long i = lo; step > 0 ? i <= hi : i >= hi; i += step)
-            vals[n++] = (double)i;
     }
-    if (st->type == 'i' || st->type == 'u')
-        for (size_t i = 0; i < n; i++)
-            if (vals[i] != floor(vals[i]) || (st->type == 'u' && vals[i] < 0)) {
-                err(R, st->name_loc, "the loop variable '%s' is declared %s but takes the value %g", st->name,
-                    st->type == 'i' ? "int" : "uint", vals[i]);
-                free(vals);
-                return;
-            }
+    /* the loop variable's values: checked against its type */
+    bool isint = st->type == 'i' || st->type == 'u';
+    for (uint64_t k = 0; k < n && set; k++) {
+        long long v;
+        if (isint && !val_int(R, st->set.v[k]->loc, set[k], &v, "a value of an integer loop variable")) {
+            free(set);
+            return;
+        }
+        if (isint)
+            set[k] = vint(v);
+        else if (st->type)
+            set[k] = vreal(vf(set[k]));
+    }
+    if (st->type == 'u' && n > 0) { /* a set: every value; a range: its ends */
+        long long last = set ? 0 : range_value(lo, step, n - 1), bad = lo < last ? lo : last;
+        for (uint64_t k = 0; k < n && set; k++)
+            if (set[k].i < bad)
+                bad = set[k].i;
+        if (bad < 0) {
+            err(R, st->name_loc, "the loop variable '%s' is declared uint but takes the value %lld", st->name, bad);
+            free(set);
+            return;
+        }
+    }
+    /* the work it will do at least, refused now if too much */
+    size_t depth = for_depth(&st->body) + 1;
+    const char **bound = xmalloc(depth * sizeof *bound);
+    bound[0] = st->name;
+    uint64_t need = sat_mul(n, sat_add(1, min_work(R, &st->body, bound, 1)));
+    free(bound);
+    if (!budget(R, st->loc, need)) {
+        free(set);
+        return;
+    }
     R->depth++;
-    for (size_t i = 0; i < n && !R->aborted; i++) {
+    for (uint64_t k = 0; k < n && !R->aborted; k++) {
         if (!charge(R, st->loc, 1))
             break;
         int before = R->errors;
-        scope_push(R, st->name, st->name_loc, vals[i]);
+        Val v = set ? set[k] : vint(range_value(lo, step, k));
+        if (!set && st->type && !isint)
+            v = vreal(vf(v));
+        scope_push(R, st->name, st->name_loc, v);
         stmts(R, &st->body);
         R->nscope--;
         if (R->errors > before)
             break; /* one report, not one per iteration */
     }
     R->depth--;
-    free(vals);
+    free(set);
 }
 
 static void const_decl(Reader *R, const QStmt *st)
 {
     if (!top_level_only(R, st, "a 'const' declaration"))
         return;
-    double v;
+    Val v;
     if (!eval(R, st->value, &v))
         return;
-    if ((st->type == 'i' || st->type == 'u') && (v != floor(v) || (st->type == 'u' && v < 0))) {
-        char buf[40];
-        err(R, st->value->loc, "the value %s does not fit '%s'", fmt_double(v, buf, sizeof buf),
-            st->type == 'i' ? "int" : "uint");
-        return;
-    }
+    if (st->type == 'i' || st->type == 'u') {
+        bool fits = v.isint || (v.f == floor(v.f) && fabs(v.f) < TWO53);
+        if (fits && !v.isint)
+            v = vint((long long)v.f);
+        if (!fits || (st->type == 'u' && v.i < 0)) {
+            char buf[40];
+            err(R, st->value->loc, "the value %s does not fit '%s'%s", fmt_val(v, buf, sizeof buf),
+                st->type == 'i' ? "int" : "uint",
+                !v.isint && v.f == floor(v.f) ? " (a real number of magnitude 2^53 or more is not an exact integer)" : "");
+            return;
+        }
+    } else if (st->type == 'f' || st->type == 'a')
+        v = vreal(vf(v));
     if (name_taken(R, st->name, st->name_loc, "constant"))
         return;
     R->consts = xrealloc(R->consts, (R->nconsts + 1) * sizeof *R->consts);
+    names_add(&R->const_names, st->name, R->nconsts);
     R->consts[R->nconsts++] = (Binding){st->name, st->name_loc, v};
 }
 
@@ -1465,8 +1899,10 @@ static void stmt(Reader *R, const QStmt *st)
     if (R->aborted)
         return;
     int save_ps = R->postselect;
+    const char *save_psq = R->ps_qubit;
+    Loc save_psloc = R->ps_loc;
     if (st->postselect >= 0)
-        R->postselect = st->postselect;
+        R->postselect = st->postselect, R->ps_qubit = st->ps_qubit, R->ps_loc = st->ps_loc;
     switch (st->kind) {
     case QS_VERSION: break; /* checked in qasm_read */
     case QS_INCLUDE:
@@ -1499,7 +1935,7 @@ static void stmt(Reader *R, const QStmt *st)
     case QS_FOR: for_stmt(R, st); break;
     case QS_BAD: R->errors++; break;
     }
-    R->postselect = save_ps;
+    R->postselect = save_ps, R->ps_qubit = save_psq, R->ps_loc = save_psloc;
 }
 
 static void stmts(Reader *R, const QStmtList *l)
@@ -1528,8 +1964,10 @@ static void elaborate(Reader *R, const QProgram *prog)
         const QStmt *st = prog->stmts.v[i];
         if (st->kind == QS_CREG) {
             int save_ps = R->postselect;
+            const char *save_psq = R->ps_qubit;
+            Loc save_psloc = R->ps_loc;
             if (st->postselect >= 0)
-                R->postselect = st->postselect;
+                R->postselect = st->postselect, R->ps_qubit = st->ps_qubit, R->ps_loc = st->ps_loc;
             if (top_level_only(R, st, "a bit declaration")) {
                 int psuse = 0, other = 0;
                 count_uses(&prog->stmts, st->name, -1, &psuse, &other);
@@ -1539,7 +1977,7 @@ static void elaborate(Reader *R, const QProgram *prog)
                     measure(R, st, &whole);
                 }
             }
-            R->postselect = save_ps;
+            R->postselect = save_ps, R->ps_qubit = save_psq, R->ps_loc = save_psloc;
         } else
             stmt(R, st);
     }
@@ -1579,11 +2017,13 @@ bool qasm_read(const SrcFile *src, Circuit *out)
         elaborate(&R, &prog);
         ok = R.errors == 0 && diag_error_count() == before;
         for (size_t i = 0; i < R.ngates; i++)
-            free(R.gates[i].inst);
+            intern_free(&R.gates[i].inst);
         free(R.gates);
         names_free(&R.gate_names);
         names_free(&R.def_names);
-        free(R.seqdefs);
+        names_free(&R.reg_names);
+        names_free(&R.const_names);
+        intern_free(&R.seqdefs);
         free(R.regs);
         free(R.consts);
         free(R.scope);

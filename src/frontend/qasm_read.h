@@ -54,14 +54,22 @@
 #define QGDC_QASM_READ_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "ir/circuit.h"
 #include "support/diag.h"
 
-/* Operations a program may unroll to (loops, broadcasts). */
+/* Operations a program may unroll to (loops, broadcasts): the default of
+ * qasm_limits.max_unroll. */
 #define QASM_MAX_UNROLL (1u << 24)
 /* The largest register, and all registers together. */
 #define QASM_MAX_REGISTER (1u << 24)
+
+/* Limits of the reader (a test harness may lower them). */
+typedef struct QasmLimits {
+    uint64_t max_unroll; /* operations loops and broadcasts unroll to, in all */
+} QasmLimits;
+extern QasmLimits qasm_limits;
 
 /* Reads src into *out (initialised here). False, with diagnostics and
  * *out empty, when the program has an error. src must outlive the

@@ -161,6 +161,115 @@ static void test_measure_if(void)
                "  if b0 == 0: if b1 == 1: reset 0\n  barrier 0, 1\n  barrier\n  measure 0 -> b3\n  measure 1 -> b4\n");
 }
 
+/* Integer literals and integer arithmetic are exact (64-bit), also
+ * beyond 2^53 where a double no longer tells integers apart. */
+static void test_exact_integers(void)
+{
+    check_dump(HDR "qubit[2] q;\nconst int big = 9223372036854775807;\nconst int low = -9223372036854775808;\n"
+                   "const uint odd = 2 ** 53 + 1;\n"
+                   "pow(9007199254740993) @ x q[0];\npow(odd) @ z q[0];\npow(big) @ s q[0];\npow(low) @ t q[0];\n"
+                   "pow(big - 0x7fffffffffffff00) @ y q[1];\npow(-(low + 1) % 1000) @ h q[1];\n"
+                   "pow(mod(-9007199254740993, 9007199254740994)) @ sx q[1];\npow(9007199254740993 / 1) @ x q[1];\n"
+                   "for i in [9223372036854775806:9223372036854775807] pow(i) @ x q[0];\n"
+                   "for int i in {9007199254740993} pow(i) @ x q[0];\n"
+                   "gate g(k) a { pow(k) @ x a; }\ng(9007199254740993) q[0];\ng(9007199254740992) q[0];\n"
+                   "g(3) q[1];\ng(3.0) q[1];\n"
+                   "for i in {9007199254740993 > 9007199254740992, 9007199254740993 == 9007199254740992.0} x q[i];\n",
+               "circuit: 2 qubits, 0 bits\nqreg q[2] at 0\n"
+               "def g_0(1 qubits)  # g(9007199254740993)\n  pow(9007199254740993) x 0\n"
+               "def g_1(1 qubits)  # g(9007199254740992)\n  pow(9007199254740992) x 0\n"
+               "def g_2(1 qubits)  # g(3)\n  pow(3) x 0\n"
+               "main\n  pow(9007199254740993) x 0\n  pow(9007199254740993) z 0\n  pow(9223372036854775807) s 0\n"
+               "  pow(9223372036854775808) inv t 0\n  pow(255) y 1\n  pow(807) h 1\n  sx 1\n"
+               "  pow(9007199254740993) x 1\n  pow(9223372036854775806) x 0\n  pow(9223372036854775807) x 0\n"
+               "  pow(9007199254740993) x 0\n  g_0 0\n  g_1 0\n  g_2 1\n  g_2 1\n  x 1\n  x 1\n");
+}
+
+/* A post-selection comment that names another qubit than the one measured:
+ * a warning (the circuit is read as written). */
+static void test_postselect_names_other_qubit(void)
+{
+    Circuit c;
+    char *diag;
+    const char *text = HDR "qubit[3] q;\nbit[3] ps;\n"
+                           "// post-select: simulation keeps the branch q[2] == 0 and renormalises\nps[0] = measure q[1];\n"
+                           "// post-select: simulation keeps the branch q[2] == 1 and renormalises\nps[1] = measure q[-1];\n"
+                           "// post-select: keeps q[0] == 1\nps = measure q;\n";
+    CU_ASSERT_TRUE_FATAL(read_text(text, &c, &diag));
+    const char *want[] = {
+        "test.qasm:6:1: note: warning: the post-selection comment names q[2], but this measurement measures q[1]: q[1] is "
+        "post-selected\n",
+        "test.qasm:5:1: note: the post-selection comment\n",
+        "test.qasm:10:1: note: warning: the post-selection comment names q[0], but this measurement measures 3 qubits: all "
+        "are post-selected\n",
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        if (!strstr(diag, want[i]))
+            fprintf(stderr, "\n  missing '%s' in:\n%s", want[i], diag);
+        CU_ASSERT_PTR_NOT_NULL(strstr(diag, want[i]));
+    }
+    CU_ASSERT_PTR_NULL(strstr(diag, "test.qasm:8:")); /* q[-1] is q[2]: no warning */
+    char *got = dump(&c);
+    CU_ASSERT_STRING_EQUAL(got, "circuit: 3 qubits, 0 bits\nqreg q[3] at 0\nmain\n  postselect=0 1\n  postselect=1 2\n"
+                                "  postselect=1 0\n  postselect=1 1\n  postselect=1 2\n");
+    free(got);
+    free(diag);
+    circuit_free(&c);
+}
+
+/* Nested constant loops meet the unroll limit before unrolling anything,
+ * and so do loops whose body is empty. */
+static void test_unroll_limit_at_once(void)
+{
+    const char *texts[] = {
+        HDR "qubit q;\nfor i in [0:100000] { for j in [0:100000] { for k in [0:100000] { x q; } } }\n",
+        HDR "qubit q;\nfor i in [0:100000] { for j in [0:100000] { } }\n",
+        HDR "qubit q;\nx q;\nfor i in [0:10] { if (1 == 1) { for j in {1, 2} { for k in [0:2000000] { x q; } } } }\n",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        Circuit c;
+        char *diag;
+        double t0 = monotonic_seconds();
+        CU_ASSERT_FALSE(read_text(texts[i], &c, &diag));
+        double dt = monotonic_seconds() - t0;
+        CU_ASSERT_PTR_NOT_NULL(strstr(diag, "error: the program unrolls to more than 16777216 operations"));
+        /* before: 1 to 14 s, building up to 16M operations first */
+        if (dt > 0.5)
+            fprintf(stderr, "\n  case %zu took %.2f s\n", i, dt);
+        CU_ASSERT(dt < 0.5);
+        free(diag);
+        circuit_free(&c);
+    }
+    /* a loop whose inner bounds depend on its variable is not refused early */
+    check_dump(HDR "qubit q;\nfor i in [0:3] { for j in [i:2] { x q; } }\n",
+               "circuit: 1 qubits, 0 bits\nqreg q[1] at 0\nmain\n  x 0\n  x 0\n  x 0\n  x 0\n  x 0\n  x 0\n");
+}
+
+/* Distinct argument lists are interned in O(1): 100,000 calls with
+ * different arguments, each its own definition (before: a linear search
+ * per call, 15 s for 64k). */
+static void test_many_distinct_calls(void)
+{
+    enum { N = 50000 };
+    StrBuf b = {0};
+    sb_puts(&b, HDR "gate g(t) a { rz(t) a; }\nqubit q;\nqubit[2] r;\n");
+    for (int i = 0; i < N; i++) /* a gate of the program, and a standard sequence under ctrl */
+        sb_printf(&b, "g(%d.5) q;\nctrl @ rxx(%d) q, r[0], r[1];\n", i, i);
+    Circuit c;
+    char *diag;
+    double t0 = monotonic_seconds();
+    bool ok = read_text(b.s, &c, &diag);
+    double dt = monotonic_seconds() - t0;
+    CU_ASSERT_TRUE(ok);
+    CU_ASSERT_EQUAL(c.ndefs, 2 * N);
+    if (dt > 10) /* before: about 25 s */
+        fprintf(stderr, "\n  %d distinct calls took %.2f s\n", 2 * N, dt);
+    CU_ASSERT(dt < 10);
+    free(diag);
+    circuit_free(&c);
+    sb_free(&b);
+}
+
 static void test_comments_postselect(void)
 {
     check_dump("// a comment\nOPENQASM 3;\n/* block\n comment */ include \"stdgates.inc\";\nqubit[2] q;\nbit[1] c;\n"
@@ -543,14 +652,37 @@ typedef struct ErrCase {
 } ErrCase;
 
 static const ErrCase err_cases[] = {
+    /* a syntax error quotes the token it did not expect */
+    {HDR "qubit[2] q;\nh q[0] 3.5;\nmeasure \"abc\";\nx q[0] a_rather_long_name_that_goes_on_and_on_and_on;\n",
+     "test.qasm:4:8: error: syntax error: unexpected number '3.5'; expected ';' or ','\n"
+     "test.qasm:5:9: error: syntax error: unexpected string \"abc\"; expected name\n"
+     "test.qasm:6:8: error: syntax error: unexpected name 'a_rather_long_name_that_goes_on_and_on_a…'"},
+    /* integers are exact: out of range and overflow refused where they are */
+    {HDR "qubit q;\nconst int b = 18446744073709551616;\n",
+     "test.qasm:4:15: error: the integer 18446744073709551616 is out of range: integers are 64-bit, from "
+     "-9223372036854775808 to 9223372036854775807"},
+    {HDR "qubit q;\nconst int a = 9223372036854775808;\nconst int b = 9223372036854775806;\n"
+         "const int c = 9223372036854775807 + 1;\nconst int d = 3037000500 * 3037000500;\npow(2 ** 63) @ x q;\n"
+         "const int e = -(-9223372036854775807 - 1);\npow(2.0 ** 60) @ x q;\nconst int f = 1e300;\n"
+         "for i in [-9223372036854775807 - 1:9223372036854775807] x q;\n",
+     "test.qasm:4:15: error: the integer 9223372036854775808 is out of range: integers are 64-bit, from "
+     "-9223372036854775808 to 9223372036854775807\n"
+     "test.qasm:6:15: error: integer overflow: the value of this expression is out of range\n"
+     "test.qasm:7:15: error: integer overflow\n"
+     "test.qasm:8:5: error: integer overflow\n"
+     "test.qasm:9:15: error: integer overflow\n"
+     "test.qasm:10:5: error: the power must be an integer, not 1.152921504606847e+18 (a real number of magnitude 2^53 or "
+     "more is not an exact integer: write an integer literal)\n"
+     "test.qasm:11:15: error: the value 1e+300 does not fit 'int'\n"
+     "test.qasm:12:1: error: this loop runs 2^64 times"},
     {"OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[1];\n",
      "test.qasm:1:10: error: OpenQASM 2 is not supported: qgdc reads OpenQASM 3 (write 'OPENQASM 3.0;' and include \"stdgates.inc\")\n"
      "test.qasm:2:9: error: 'qelib1.inc' is the OpenQASM 2 library"},
     {HDR "qubit[2] q;\nh q[0]\nx q[1];\ncx q[0] q[1];\nx q[0];;\nrz(0.5 q[1];\n",
      "test.qasm:4:7: error: expected ';' at the end of the statement\n"
-     "test.qasm:6:9: error: syntax error: unexpected name\n"
+     "test.qasm:6:9: error: syntax error: unexpected name 'q'\n"
      "test.qasm:7:8: error: syntax error: unexpected ';'\n"
-     "test.qasm:8:8: error: syntax error: unexpected name; expected ')'\n"
+     "test.qasm:8:8: error: syntax error: unexpected name 'q'; expected ')'\n"
      "test.qasm:8:3: note: unclosed '(' opened here"},
     {HDR "qubit[2] q;\nfoo q[0];\ncx q[0];\nrx q[0];\nh(1) q[1];\n",
      "test.qasm:4:1: error: unknown gate 'foo'\n"
@@ -665,6 +797,9 @@ void suite_qasm_read(void)
                {"stdgate mapping", test_stdgate_mapping}, {"definitions", test_definitions},
                {"modifiers", test_modifiers}, {"for and const", test_for_const}, {"measure and if", test_measure_if},
                {"comments and post-selection", test_comments_postselect},
+               {"exact integers", test_exact_integers},
+               {"post-selection comment names another qubit", test_postselect_names_other_qubit},
+               {"unroll limit at once", test_unroll_limit_at_once}, {"many distinct calls", test_many_distinct_calls},
                {"emitter round trip", test_emitter_round_trip}, {"stdgates simulated", test_stdgates_simulated},
                {"gphase simulated", test_gphase_simulated}, {"QDK's extra gates", test_ext_gates},
                {"errors", test_errors}, {"load", test_load});
