@@ -82,6 +82,12 @@ uint64_t sim_qubit_mask(const StateVec *sv, const int *qubits, int count);
 void sim_set_parallel_min(uint64_t n);
 uint64_t sim_parallel_min(void);
 
+/* Passive waiting for OpenMP's threads (threads.c): called first thing in
+ * main with main's argv, it sets OMP_WAIT_POLICY=passive and executes the
+ * program again when neither OMP_WAIT_POLICY nor GOMP_SPINCOUNT is set and
+ * OpenMP would use several threads; otherwise, or if that fails, returns. */
+void sim_threads_init(char *const *argv);
+
 /* ---- gates ---- */
 
 /* Dense 1-qubit gate; a diagonal m is passed to the diagonal kernel and a
