@@ -22,6 +22,7 @@
 #include "passes/ntk_quantum.h"
 #include "passes/qrun.h"
 #include "passes/unroll.h"
+#include "pipeline/compile.h"
 #include "support/diag.h"
 #include "support/json.h"
 #include "support/util.h"
@@ -35,7 +36,7 @@ typedef struct PipeArgs {
 } PipeArgs;
 
 enum { O_KAPPA0 = 256, O_CLOCK, O_PRECISION, O_SHOTS, O_SEED, O_SEGMENT, O_PROBLEM, O_JSON, O_FLAT, O_REPORT,
-       O_QUBIT, O_BUDGET, O_MAXQ, O_TESTS, O_TESTPOINT };
+       O_QUBIT, O_BUDGET, O_MAXQ, O_TESTS, O_TESTPOINT, O_DUMPAFTER };
 
 /* Parses one shared option; 0 handled, 1 not shared, 2 bad value. */
 static int pipe_option(const char *cmd, int c, PipeArgs *a)
@@ -125,6 +126,10 @@ static void usage_compile(FILE *out)
           "  --precision E     target precision (default: the file's, else 0.01)\n"
           "  --qubit MODEL     qubit model of the physical estimate (see qgdc count --help)\n"
           "  --budget E        error budget of the physical estimate (default 1e-3)\n"
+          "  --dump-after=PASS instead of the circuit, write the IR after PASS as stable\n"
+          "                    text (to -o or standard output): problem, carleman, unroll,\n"
+          "                    dilate, encode, solver or lower (--dump-after=list describes\n"
+          "                    them and which passes each kind of problem goes through)\n"
           "  -h, --help        this help\n",
           out);
 }
@@ -219,6 +224,48 @@ static void json_structured(const Estimate *e, JsonWriter *w)
     json_key(w, "queries"), json_mpz(w, e->queries);
 }
 
+static void print_pass_list(FILE *fp)
+{
+    fputs("passes (--dump-after=PASS prints the IR after PASS):\n", fp);
+    for (int i = 0; i < PASS_COUNT; i++)
+        fprintf(fp, "  %-9s %s\n", pass_names[i], pass_docs[i]);
+    fputs("\npipelines, in pass order:\n", fp);
+    for (int k = 0; k < PIPE_KINDS; k++)
+        fprintf(fp, "  %-25s %s\n", pipeline_names[k], pipeline_pass_list((PipelineKind)k));
+}
+
+/* compile --dump-after: the IR after the pass, written to output, instead
+ * of the circuit and its report. */
+static int compile_dump(const GdProblem *gp, const NtkProblem *np, const CompileOptions *co, DumpAfter *dump,
+                        const char *output)
+{
+    OutFile o;
+    if (!out_open(&o, output))
+        return 1;
+    dump->out = o.fp;
+    Compiled cc;
+    char *err = NULL;
+    bool ok = pipeline_compile(gp, np, co, &cc, &err);
+    PipelineKind kind = cc.kind;
+    compiled_free(&cc);
+    Loc loc = gp ? gp->loc : np->loc;
+    const char *name = gp ? gp->name : np->name;
+    if (!ok && !dump->done) {
+        diag_error(loc, "cannot compile problem '%s': %s", name, err);
+        free(err);
+        out_abort(&o);
+        return 1;
+    }
+    free(err); /* a failure after the pass asked for does not spoil its dump */
+    if (!dump->done) {
+        diag_error(loc, "problem '%s' has no pass '%s': its pipeline, %s, is %s", name, pass_names[dump->pass],
+                   pipeline_names[kind], pipeline_pass_list(kind));
+        out_abort(&o);
+        return 1;
+    }
+    return out_commit(&o) ? 0 : 1;
+}
+
 int cmd_compile(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -227,8 +274,10 @@ int cmd_compile(int argc, char **argv)
         {"json", no_argument, NULL, O_JSON}, {"flat", no_argument, NULL, O_FLAT},
         {"report", required_argument, NULL, O_REPORT}, {"qubit", required_argument, NULL, O_QUBIT},
         {"budget", required_argument, NULL, O_BUDGET}, {"output", required_argument, NULL, 'o'},
-        {"test-point", required_argument, NULL, O_TESTPOINT}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+        {"test-point", required_argument, NULL, O_TESTPOINT}, {"dump-after", required_argument, NULL, O_DUMPAFTER},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
+    DumpAfter dump = {.pass = -1};
     PipeArgs a;
     memset(&a, 0, sizeof a);
     a.output = "-";
@@ -249,6 +298,17 @@ int cmd_compile(int argc, char **argv)
         switch (c) {
         case O_FLAT: flat = true; break;
         case O_REPORT: report = optarg; break;
+        case O_DUMPAFTER:
+            if (!strcmp(optarg, "list")) {
+                print_pass_list(stdout);
+                return 0;
+            }
+            dump.pass = pass_lookup(optarg);
+            if (dump.pass < 0) {
+                fprintf(stderr, "qgdc compile: --dump-after: no pass '%s' (--dump-after=list names them)\n", optarg);
+                return 2;
+            }
+            break;
         case O_TESTPOINT:
             if (!arg_whole(optarg, 0, 4294967295.0, &v)) {
                 fprintf(stderr, "qgdc compile: --test-point takes an integer >= 0\n");
@@ -298,79 +358,27 @@ int cmd_compile(int argc, char **argv)
         rc = 2;
         goto out;
     }
-    QRun r;
-    memset(&r, 0, sizeof r);
-    res_init(&r.res);
-    NtkQRun nr;
-    memset(&nr, 0, sizeof nr);
-    res_init(&nr.res);
+    const GdProblem *gp = kg ? ps.gd[sel[0]] : NULL;
+    const NtkProblem *np = kg ? NULL : ps.ntk[nsel[0]];
+    CompileOptions co = {.kappa0 = a.q.kappa0, .clock_bits = a.q.clock_bits, .precision = a.q.precision,
+                         .test_point = test_point, .dump = dump.pass >= 0 ? &dump : NULL};
+    Compiled cc;
     char *err = NULL;
-    const Circuit *circ;
-    Estimate est;
-    bool structured = false;
-    ModelProblem sm = {0}; /* model_free accepts it zeroed */
-    if (kg && ps.gd[sel[0]]->opt.block_encoding == BE_STRUCTURED) {
-        /* the structured encoding: the circuit `qgdc estimate` counts,
-         * built from the data (estimate.h); the report below makes the
-         * physical estimate */
-        GdProblem *p = ps.gd[sel[0]];
-        structured = true;
-        bool ok = cbe_model_of(p, &sm, &err);
-        if (ok) {
-            if (a.q.kappa0 > 0)
-                sm.kappa0 = a.q.kappa0;
-            if (a.q.precision > 0)
-                sm.eps = a.q.precision;
-            EstimateOptions eo = {.explicit_build = true, .clock_bits = a.q.clock_bits, .no_physical = true};
-            ok = estimate_build(&sm, p, &eo, &est, &err);
-            if (!ok)
-                estimate_free(&est);
-            else if (est.p > EST_BUILD_INVERT_MAX) {
-                ok = diag_refuse(&err, "%u clock bits: the structured circuit builds its inversion up to %d clock "
-                                       "bits (qgdc estimate counts it beyond)",
-                                 est.p, EST_BUILD_INVERT_MAX);
-                estimate_free(&est);
-            }
-        }
-        if (!ok) {
-            diag_error(p->loc, "cannot compile problem '%s': %s", p->name, err);
-            free(err);
-            model_free(&sm);
-            qrun_free(&r);
-            ntk_qrun_free(&nr);
-            rc = 1;
-            goto out;
-        }
-        circ = &est.c;
-    } else if (kg) {
-        GdProblem *p = ps.gd[sel[0]];
-        res_clear(&r.res);
-        a.q.simulate = false;
-        a.q.measure = true;
-        if (!qrun_gd(p, &a.q, &r, &err)) {
-            diag_error(p->loc, "cannot compile problem '%s': %s", p->name, err);
-            free(err);
-            qrun_free(&r);
-            ntk_qrun_free(&nr);
-            rc = 1;
-            goto out;
-        }
-        circ = &r.qs.c;
-    } else {
-        NtkProblem *p = ps.ntk[nsel[0]];
-        res_clear(&nr.res);
-        NtkQOptions no = {.kappa0 = a.q.kappa0, .clock_bits = a.q.clock_bits, .precision = a.q.precision,
-                          .simulate = false, .test = test_point};
-        if (!ntk_qrun(p, &no, &nr, &err)) {
-            diag_error(p->loc, "cannot compile problem '%s': %s", p->name, err);
-            free(err);
-            qrun_free(&r);
-            ntk_qrun_free(&nr);
-            rc = 1;
-            goto out;
-        }
-        circ = &nr.qs.c;
+    if (dump.pass >= 0) {
+        rc = compile_dump(gp, np, &co, &dump, a.output);
+        goto out;
     }
+    if (!pipeline_compile(gp, np, &co, &cc, &err)) {
+        diag_error(gp ? gp->loc : np->loc, "cannot compile problem '%s': %s", gp ? gp->name : np->name, err);
+        free(err);
+        compiled_free(&cc);
+        rc = 1;
+        goto out;
+    }
+    const Circuit *circ = cc.circ;
+    bool structured = cc.kind == PIPE_GD_STRUCTURED;
+    const QRun *rp = &cc.r;
+    const NtkQRun *nrp = &cc.nr;
     OutFile o;
     if (!out_open(&o, a.output)) {
         rc = 1;
@@ -383,7 +391,7 @@ int cmd_compile(int argc, char **argv)
         rc = 1;
     }
     if (rc == 0 && report) {
-        const ResCounts *rcnt = structured ? &est.run : kg ? &r.res : &nr.res;
+        const ResCounts *rcnt = cc.counts;
         ResPhysical ph;
         res_phys_init(&ph);
         char *perr = NULL;
@@ -397,26 +405,26 @@ int cmd_compile(int argc, char **argv)
                 json_init(&w, ro.fp);
                 json_object(&w);
                 if (structured)
-                    json_structured(&est, &w);
+                    json_structured(&cc.est, &w);
                 else if (kg)
-                    json_solver(&r, &w);
+                    json_solver(rp, &w);
                 else
-                    json_key(&w, "problem"), json_string(&w, nr.p->name), json_key(&w, "test_point"),
-                        json_uint(&w, test_point), json_key(&w, "qubits"), json_uint(&w, nr.qs.c.nqubits);
+                    json_key(&w, "problem"), json_string(&w, nrp->p->name), json_key(&w, "test_point"),
+                        json_uint(&w, test_point), json_key(&w, "qubits"), json_uint(&w, nrp->qs.c.nqubits);
                 json_key(&w, "resources");
                 res_json(rcnt, have ? &ph : NULL, &w);
                 json_end(&w);
                 json_finish(&w);
             } else {
                 if (structured)
-                    structured_header(&est, ro.fp);
+                    structured_header(&cc.est, ro.fp);
                 else if (kg)
-                    report_header(&r, ro.fp);
+                    report_header(rp, ro.fp);
                 else
                     fprintf(ro.fp, "problem %s (ntk), test point %u: %u qubits, K~ %zu x %zu, %zu Pauli terms, "
                                    "%u clock bits, Hadamard test of sign <y|K~^-1 k*>\n",
-                            nr.p->name, test_point, nr.qs.c.nqubits, nr.qs.dil.n, nr.qs.dil.n, nr.qs.be.nterms,
-                            nr.qs.p);
+                            nrp->p->name, test_point, nrp->qs.c.nqubits, nrp->qs.dil.n, nrp->qs.dil.n,
+                            nrp->qs.be.nterms, nrp->qs.p);
                 fputc('\n', ro.fp);
                 res_print(rcnt, have ? &ph : NULL, ro.fp);
                 if (!have)
@@ -429,12 +437,7 @@ int cmd_compile(int argc, char **argv)
         free(perr);
         res_phys_clear(&ph);
     }
-    if (structured) {
-        estimate_free(&est);
-        model_free(&sm);
-    }
-    qrun_free(&r);
-    ntk_qrun_free(&nr);
+    compiled_free(&cc);
 out:
     free(sel);
     free(nsel);
@@ -473,6 +476,9 @@ static void usage_run(FILE *out)
           "  --tests K         ntk problems: run the first K test points (default: all)\n"
           "  --json            JSON for scripts\n"
           "  -o, --output F    write the report to F (atomically)\n"
+          "  --dump-after=PASS write the IR after PASS of the pipeline run simulates (a\n"
+          "                    structured problem takes the Pauli encoding) instead of\n"
+          "                    running; --dump-after=list lists the passes\n"
           "  -h, --help        this help\n"
           "\n"
           "For an ntk problem: for each test point, the circuit that solves K~|v> ~ |k*>\n"
@@ -735,11 +741,13 @@ int cmd_run(int argc, char **argv)
         {"json", no_argument, NULL, O_JSON}, {"shots", required_argument, NULL, O_SHOTS},
         {"seed", required_argument, NULL, O_SEED}, {"segment", required_argument, NULL, O_SEGMENT},
         {"max-qubits", required_argument, NULL, O_MAXQ}, {"tests", required_argument, NULL, O_TESTS},
-        {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+        {"output", required_argument, NULL, 'o'}, {"dump-after", required_argument, NULL, O_DUMPAFTER},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     PipeArgs a;
     memset(&a, 0, sizeof a);
     a.output = "-";
+    DumpAfter dump = {.pass = -1};
     uint64_t segment = 0;
     uint32_t max_tests = 0;
     int c, k_gd = 0;
@@ -789,6 +797,17 @@ int cmd_run(int argc, char **argv)
             segment = (uint64_t)v;
             break;
         case 'h': usage_run(stdout); return 0;
+        case O_DUMPAFTER:
+            if (!strcmp(optarg, "list")) {
+                print_pass_list(stdout);
+                return 0;
+            }
+            dump.pass = pass_lookup(optarg);
+            if (dump.pass < 0) {
+                fprintf(stderr, "qgdc run: --dump-after: no pass '%s' (--dump-after=list names them)\n", optarg);
+                return 2;
+            }
+            break;
         default: usage_run(stderr); return 2;
         }
     }
@@ -807,6 +826,23 @@ int cmd_run(int argc, char **argv)
     int *nsel = xmalloc((size_t)(ps.nntk ? ps.nntk : 1) * sizeof *nsel);
     int kall = select_problems("run", &ps, a.problem, sel, &k_gd, nsel), k = k_gd, kn = kall - k_gd;
     int rc = kall ? 0 : 2;
+    if (dump.pass >= 0 && kall) {
+        /* the IR after a pass of the pipeline run simulates, not the simulation */
+        if (kall > 1) {
+            fprintf(stderr, "qgdc run: --dump-after takes one problem: the file has %d; choose one with --problem "
+                            "NAME\n", kall);
+            rc = 2;
+        } else {
+            CompileOptions co = {.kappa0 = a.q.kappa0, .clock_bits = a.q.clock_bits, .precision = a.q.precision,
+                                 .for_run = true, .dump = &dump};
+            rc = compile_dump(k ? ps.gd[sel[0]] : NULL, k ? NULL : ps.ntk[nsel[0]], &co, &dump, a.output);
+        }
+        free(sel);
+        free(nsel);
+        problem_set_free(&ps);
+        srcfile_free(src);
+        return rc;
+    }
     QRun *runs = xcalloc((size_t)(k ? k : 1), sizeof *runs);
     QRunSegments *segs = xcalloc((size_t)(k ? k : 1), sizeof *segs);
     NtkQRun *nruns = xcalloc((size_t)(kn ? kn : 1), sizeof *nruns);

@@ -1,10 +1,13 @@
-/* main.c — the qgdc command: subcommand dispatch and the driver. The
- * pipeline is written out once, in the order the passes run:
+/* main.c — the qgdc command: the table of subcommands and their usage.
+ * Where each command's compiler is written out, pass by pass:
  *
- *     source ─► parse_qgd ─► sema_build ─► problem IR        (qgdc check)
- *     problem IR ─► pass_carleman ─► pass_unroll ─► references (qgdc analyze)
- *
- * Later passes (Carleman, unroll, block encoding, …) extend this list. */
+ *     check     source ─► parse_qgd ─► sema_build ─► problem IR   (frontend/sema.h)
+ *     analyze   problem IR ─► pass_carleman ─► pass_unroll ─► references
+ *     compile   problem ─► carleman ─► unroll ─► dilate ─► encode ─► solver ─► lower
+ *               (pipeline/compile.h lists each kind's passes; the solver's
+ *               stages are in passes/solver.h; --dump-after=PASS shows the IR)
+ *     run       compile's pipeline, then the simulation and read-out (passes/qrun.h)
+ *     estimate  the structured encoding's solver, counted (passes/estimate.h) */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>

@@ -80,3 +80,19 @@ bool pass_dilate(const SpMat *M, const double *rhs, Dilation *out, char **err)
     memcpy(out->b, rhs, dim * sizeof *rhs);
     return true;
 }
+
+void dilation_dump(const Dilation *d, FILE *out)
+{
+    char buf[32];
+    fprintf(out, "dilation: %s, %u qubits, H %zu x %zu, system rows %zu, padded to %zu\n",
+            d->dilated ? "[[0, M'], [M'^T, 0]]" : "H = M' (M symmetric)", d->s, d->n, d->n, d->dim, d->half);
+    fputs("H (upper triangle, nonzeros: row col value)\n", out);
+    for (size_t i = 0; i < d->n; i++)
+        for (size_t j = i; j < d->n; j++)
+            if (d->H[i * d->n + j] != 0)
+                fprintf(out, "  %zu %zu %s\n", i, j, fmt_double(d->H[i * d->n + j], buf, sizeof buf));
+    fputs("b (nonzeros: index value)\n", out);
+    for (size_t i = 0; i < d->n; i++)
+        if (d->b[i] != 0)
+            fprintf(out, "  %zu %s\n", i, fmt_double(d->b[i], buf, sizeof buf));
+}

@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "ir/linear.h"
 
@@ -40,6 +41,9 @@ bool pass_dilate(const SpMat *M, const double *rhs, Dilation *out, char **err);
 void dilation_free(Dilation *d);
 /* Index in H's space of solution entry i < dim. */
 size_t dilation_solution_index(const Dilation *d, size_t i);
+/* Stable text: the shape, H's upper-triangle nonzeros, b's nonzeros
+ * (--dump-after=dilate). */
+void dilation_dump(const Dilation *d, FILE *out);
 /* True when M equals its transpose exactly. */
 bool sp_is_symmetric(const SpMat *M);
 

@@ -199,6 +199,8 @@ bool estimate_build(const ModelProblem *m, const GdProblem *p, const EstimateOpt
     CbeOptions co = {.bits = e->bits, .qrom = SBE_QROM_UNARY, .explicit_oracles = o->explicit_build};
     if (!cbe_build(&e->c, "cbe", m, p, &co, &e->be, err))
         return false;
+    if (dump_wants(o->dump, PASS_ENCODE))
+        circuit_dump(&e->c, o->dump->out), dump_done(o->dump);
     CarlemanBE *be = &e->be;
 
     /* the solver, assembled from the structured encoder */
@@ -220,6 +222,8 @@ bool estimate_build(const ModelProblem *m, const GdProblem *p, const EstimateOpt
     e->enc.ctx = NULL, e->sopt.who = NULL; /* on this stack */
     if (!built)
         return false;
+    if (dump_wants(o->dump, PASS_SOLVER))
+        circuit_dump(&e->c, o->dump->out), dump_done(o->dump);
     e->p = e->solver.p;
     e->p0 = e->solver.p_min;
     e->inv = e->solver.inv;

@@ -46,6 +46,7 @@
 #include "passes/carleman_be.h"
 #include "passes/invert.h"
 #include "passes/solver.h"
+#include "pipeline/dump.h"
 #include "support/json.h"
 
 #define EST_MAX_CLOCK 62
@@ -60,6 +61,7 @@ typedef struct EstimateOptions {
     double budget;        /* physical error budget, 0: 1e-3 */
     bool count_walk;      /* also count one controlled walk alone */
     bool no_physical;     /* skip the surface-code estimates (a caller that makes its own) */
+    DumpAfter *dump;      /* --dump-after: encode, solver */
 } EstimateOptions;
 
 typedef struct Estimate {

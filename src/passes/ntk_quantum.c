@@ -104,7 +104,7 @@ bool ntk_qrun(const NtkProblem *p, const NtkQOptions *o, NtkQRun *out, char **er
         qsolve_free(&out->qs);
         memset(&out->qs, 0, sizeof out->qs);
         QSolveOptions qo = {.kappa0 = out->kappa0, .clock_bits = clock_bits, .precision = out->precision,
-                            .measure = !o->simulate, .hadamard_y = NULL};
+                            .measure = !o->simulate, .hadamard_y = NULL, .dump = o->dump};
         qo.hadamard_y = ypad;
         if (!qsolve_build(&Kt, ks, &qo, &out->qs, err)) {
             ok = false;

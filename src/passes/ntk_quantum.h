@@ -40,6 +40,7 @@ typedef struct NtkQOptions {
     unsigned max_qubits; /* 0: QRUN_MAX_QUBITS */
     bool simulate;       /* false: build the circuit of test point `test` only */
     uint32_t test;       /* the test point compiled when !simulate */
+    DumpAfter *dump;     /* --dump-after: qsolve's passes */
 } NtkQOptions;
 
 typedef struct NtkQTest {

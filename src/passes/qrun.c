@@ -69,8 +69,12 @@ bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err)
     memset(&rr, 0, sizeof rr);
     if (!pass_carleman(p, &cm, err))
         return false;
+    if (dump_wants(o->dump, PASS_CARLEMAN))
+        carleman_dump(&cm, o->dump->out), dump_done(o->dump);
     if (!pass_unroll(&cm, &s, err))
         goto done;
+    if (dump_wants(o->dump, PASS_UNROLL))
+        lin_system_dump(&s, o->dump->out), dump_done(o->dump);
     out->dim = s.dim_sz;
     if (!o->simulate) {
         /* compile only: the circuit needs the system, not the dense references */
@@ -109,7 +113,7 @@ bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err)
 
     /* the circuit */
     QSolveOptions qo = {.kappa0 = out->kappa0, .clock_bits = clock_bits, .precision = out->precision,
-                        .measure = o->measure && !o->simulate};
+                        .measure = o->measure && !o->simulate, .dump = o->dump};
     if (!qsolve_build(&s.M, s.rhs, &qo, &out->qs, err))
         goto done;
     res_count(&out->qs.c, &out->res);

@@ -32,6 +32,7 @@
 #include "codegen/resources.h"
 #include "ir/problem.h"
 #include "passes/qsolve.h"
+#include "pipeline/dump.h"
 #include "passes/readout.h"
 
 /* Simulation beyond this many qubits takes minutes to hours: refused unless
@@ -48,6 +49,7 @@ typedef struct QRunOptions {
     bool simulate;        /* false: build and count only */
     bool measure;         /* end the circuit with a measurement of the solution register (compile) */
     unsigned max_qubits;  /* refuse to simulate more qubits (0: QRUN_MAX_QUBITS) */
+    DumpAfter *dump;      /* --dump-after: carleman, unroll, and qsolve's passes */
 } QRunOptions;
 
 /* Names of the post-selection groups, in circuit order. */

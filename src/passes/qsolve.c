@@ -134,6 +134,8 @@ bool qsolve_build(const SpMat *M, const double *rhs, const QSolveOptions *o, QSo
         return diag_refuse(err, "kappa0 must be greater than 1, not %g", o->kappa0);
     if (!pass_dilate(M, rhs, &out->dil, err))
         return false;
+    if (dump_wants(o->dump, PASS_DILATE))
+        dilation_dump(&out->dil, o->dump->out), dump_done(o->dump);
     if (!singular_range(M, &out->norm_M, &out->sigma_min, err))
         return false;
     out->kappa_M = out->sigma_min > 0 ? out->norm_M / out->sigma_min : INFINITY;
@@ -143,6 +145,8 @@ bool qsolve_build(const SpMat *M, const double *rhs, const QSolveOptions *o, QSo
     /* the encoding first: α fixes the clock */
     if (!block_encode(c, "be", out->dil.s, out->dil.H, NULL, &out->be, err))
         return false;
+    if (dump_wants(o->dump, PASS_ENCODE))
+        circuit_dump(c, o->dump->out), dump_done(o->dump);
     out->alpha = out->be.alpha;
     out->s = out->dil.s;
     out->m = out->be.m;
@@ -175,6 +179,8 @@ bool qsolve_build(const SpMat *M, const double *rhs, const QSolveOptions *o, QSo
     out->sopt.user = NULL; /* hc lives on this stack */
     if (!ok)
         return false;
+    if (dump_wants(o->dump, PASS_SOLVER))
+        circuit_dump(c, o->dump->out), dump_done(o->dump);
     const Solver *sv = &out->solver;
     out->p = sv->p;
     out->p_min = sv->p_min;

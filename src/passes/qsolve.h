@@ -46,6 +46,7 @@
 #include "passes/dilate.h"
 #include "passes/invert.h"
 #include "passes/solver.h"
+#include "pipeline/dump.h"
 #include "passes/state_prep.h"
 
 typedef struct QSolveOptions {
@@ -55,6 +56,7 @@ typedef struct QSolveOptions {
     bool measure;         /* measure the solution register at the end */
     const double *hadamard_y; /* non-NULL: a Hadamard test of sign ⟨y|x⟩ instead
                              (y of the dimension of H; the NTK readout) */
+    DumpAfter *dump;      /* --dump-after: dilate, encode, solver */
 } QSolveOptions;
 
 typedef struct QSolve {

@@ -1,0 +1,133 @@
+/* compile.c — the passes of each pipeline in order (compile.h). */
+#include "pipeline/compile.h"
+
+#include <string.h>
+
+#include "codegen/lower.h"
+#include "codegen/qasm_emit.h"
+#include "passes/carleman_be.h"
+#include "support/diag.h"
+#include "support/util.h"
+
+static const PassId gd_pauli[] = {PASS_PROBLEM, PASS_CARLEMAN, PASS_UNROLL, PASS_DILATE,
+                                  PASS_ENCODE,  PASS_SOLVER,   PASS_LOWER,  PASS_COUNT};
+static const PassId gd_structured[] = {PASS_PROBLEM, PASS_ENCODE, PASS_SOLVER, PASS_LOWER, PASS_COUNT};
+static const PassId ntk[] = {PASS_PROBLEM, PASS_DILATE, PASS_ENCODE, PASS_SOLVER, PASS_LOWER, PASS_COUNT};
+
+const PassId *const pipeline_passes[PIPE_KINDS] = {gd_pauli, gd_structured, ntk};
+const char *const pipeline_names[PIPE_KINDS] = {"gd (Pauli encoding)", "gd (structured encoding)", "ntk"};
+
+const char *pipeline_pass_list(PipelineKind k)
+{
+    static char buf[256];
+    buf[0] = 0;
+    for (const PassId *p = pipeline_passes[k]; *p != PASS_COUNT; p++) {
+        if (buf[0])
+            strcat(buf, ", ");
+        strcat(buf, pass_names[*p]);
+    }
+    return buf;
+}
+
+PipelineKind pipeline_of(const GdProblem *gd, const NtkProblem *ntkp, bool for_run)
+{
+    (void)ntkp;
+    if (gd)
+        return gd->opt.block_encoding == BE_STRUCTURED && !for_run ? PIPE_GD_STRUCTURED : PIPE_GD_PAULI;
+    return PIPE_NTK;
+}
+
+/* gd with the structured encoding: the circuit `qgdc estimate` counts,
+ * built from the data (estimate.h); the caller makes the physical
+ * estimate. */
+static bool compile_structured(const GdProblem *p, const CompileOptions *o, Compiled *out, char **err)
+{
+    out->have_shape = true;
+    if (!cbe_model_of(p, &out->shape, err))
+        return false;
+    if (o->kappa0 > 0)
+        out->shape.kappa0 = o->kappa0;
+    if (o->precision > 0)
+        out->shape.eps = o->precision;
+    EstimateOptions eo = {.explicit_build = true, .clock_bits = o->clock_bits, .no_physical = true, .dump = o->dump};
+    out->ran = true; /* estimate_build initialises est whatever happens */
+    if (!estimate_build(&out->shape, p, &eo, &out->est, err))
+        return false;
+    if (out->est.p > EST_BUILD_INVERT_MAX)
+        return diag_refuse(err,
+                           "%u clock bits: the structured circuit builds its inversion up to %d clock bits (qgdc "
+                           "estimate counts it beyond)",
+                           out->est.p, EST_BUILD_INVERT_MAX);
+    out->circ = &out->est.c;
+    out->counts = &out->est.run;
+    return true;
+}
+
+bool pipeline_compile(const GdProblem *gd, const NtkProblem *ntkp, const CompileOptions *o, Compiled *out,
+                      char **err)
+{
+    memset(out, 0, sizeof *out);
+    circuit_init(&out->lowered);
+    out->kind = pipeline_of(gd, ntkp, o->for_run);
+    out->test_point = o->test_point;
+    if (dump_wants(o->dump, PASS_PROBLEM)) {
+        if (gd)
+            gd_dump(gd, o->dump->out);
+        else
+            ntk_dump(ntkp, o->dump->out);
+        dump_done(o->dump);
+    }
+    switch (out->kind) {
+    case PIPE_GD_STRUCTURED:
+        if (!compile_structured(gd, o, out, err))
+            return false;
+        break;
+    case PIPE_GD_PAULI: {
+        out->ran = true;
+        QRunOptions q = {.kappa0 = o->kappa0, .clock_bits = o->clock_bits, .precision = o->precision,
+                         .simulate = false, .measure = true, .dump = o->dump};
+        if (!qrun_gd(gd, &q, &out->r, err))
+            return false;
+        out->circ = &out->r.qs.c;
+        out->counts = &out->r.res;
+        break;
+    }
+    case PIPE_NTK: {
+        out->ran = true;
+        NtkQOptions no = {.kappa0 = o->kappa0, .clock_bits = o->clock_bits, .precision = o->precision,
+                          .simulate = false, .test = o->test_point, .dump = o->dump};
+        if (!ntk_qrun(ntkp, &no, &out->nr, err))
+            return false;
+        out->circ = &out->nr.qs.c;
+        out->counts = &out->nr.res;
+        break;
+    }
+    case PIPE_KINDS: ICE("pipeline_compile: bad kind");
+    }
+    if (o->lower || dump_wants(o->dump, PASS_LOWER)) {
+        LowerOptions lo = {QASM_FLAT_MAX_OPS};
+        circuit_free(&out->lowered);
+        if (!lower_circuit(out->circ, &out->lowered, &lo, err))
+            return false;
+        out->have_lowered = true;
+        if (dump_wants(o->dump, PASS_LOWER))
+            circuit_dump(&out->lowered, o->dump->out), dump_done(o->dump);
+    }
+    return true;
+}
+
+void compiled_free(Compiled *c)
+{
+    if (c->ran) {
+        switch (c->kind) {
+        case PIPE_GD_STRUCTURED: estimate_free(&c->est); break;
+        case PIPE_GD_PAULI: qrun_free(&c->r); break;
+        case PIPE_NTK: ntk_qrun_free(&c->nr); break;
+        case PIPE_KINDS: break;
+        }
+    }
+    if (c->have_shape)
+        model_free(&c->shape);
+    circuit_free(&c->lowered);
+    memset(c, 0, sizeof *c);
+}
