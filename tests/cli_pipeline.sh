@@ -47,3 +47,10 @@ expect_rc "dump-after unknown pass" 2 "$QGDC" compile --dump-after=bogus example
 expect_rc "dump-after a pass the pipeline lacks" 1 "$QGDC" compile --dump-after=carleman -o "$tmp/none.txt" examples/structured_tiny.qgd
 if grep -q "has no pass 'carleman': its pipeline, gd (structured encoding), is problem, encode, solver, lower" "$tmp/cli_err"; then ok "cli: dump-after names the pipeline's passes"; else bad "cli: dump-after names the pipeline's passes" "$tmp/cli_err"; fi
 if [ -e "$tmp/none.txt" ]; then bad "cli: a failed dump left its output"; else ok "cli: a failed dump leaves no output"; fi
+
+# gate_set is recorded but read by no pass yet: compile says so when a file sets it
+printf 'gd g {\n    param u[1] = [0.5];\n    eta = 0.1;\n    T = 1;\n    loss = u[0]^2/2;\n    options { gate_set = native; }\n}\n' > "$tmp/gs.qgd"
+expect_rc "compile with gate_set" 0 "$QGDC" compile -o "$tmp/gs.qasm" "$tmp/gs.qgd"
+if grep -q "note: gate_set = native is recorded, but no pass reads it yet" "$tmp/cli_err"; then ok "cli: gate_set noted as not read"; else bad "cli: gate_set noted as not read" "$tmp/cli_err"; fi
+expect_rc "compile without gate_set" 0 "$QGDC" compile -o "$tmp/t1.qasm" examples/tiny1.qgd
+if grep -q "gate_set" "$tmp/cli_err"; then bad "cli: no gate_set note when the file does not set it" "$tmp/cli_err"; else ok "cli: no gate_set note when the file does not set it"; fi
