@@ -863,8 +863,12 @@ static bool resolve(Reader *R, const QArg *a, bool bits, QList *out)
         if (!a->hi && step < 0)
             hi = 0;
         out->reg = true;
-        for (long long i = lo; step > 0 ? i <= (long long)hi : i >= (long long)hi; i += step)
+        for (long long i = lo; step > 0 ? i <= (long long)hi : i >= (long long)hi; i += step) {
             ql_push(out, r->offset + (uint32_t)i);
+            uint64_t gap = step > 0 ? (uint64_t)((long long)hi - i) : (uint64_t)(i - (long long)hi);
+            if (gap < (step > 0 ? (uint64_t)step : 0 - (uint64_t)step))
+                break; /* the next one is past hi (and i + step may not fit) */
+        }
         if (out->n == 0) {
             err(R, a->loc, "the slice '%s[…]' is empty", a->name);
             return false;
