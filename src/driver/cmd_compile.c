@@ -1,0 +1,284 @@
+/* cmd_compile.c — qgdc compile FILE.qgd: the problem's pipeline
+ * (pipeline/compile.h) to its solver circuit, written as OpenQASM 3 with its
+ * resource report, or the IR after one pass (--dump-after). */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "codegen/qasm_emit.h"
+#include "codegen/resources.h"
+#include "driver/commands.h"
+#include "frontend/sema.h"
+#include "ir/model.h"
+#include "passes/carleman.h"
+#include "passes/carleman_be.h"
+#include "passes/estimate.h"
+#include "passes/ntk_quantum.h"
+#include "passes/qrun.h"
+#include "passes/unroll.h"
+#include "pipeline/compile.h"
+#include "support/diag.h"
+#include "support/json.h"
+#include "support/util.h"
+#include "driver/pipe_args.h"
+
+static void usage_compile(FILE *out)
+{
+    fputs("usage: qgdc compile [options] FILE.qgd\n"
+          "\n"
+          "Compiles a gradient-descent problem into the quantum linear-solver circuit\n"
+          "of Liu et al. 2024 (Algorithm 1): Carleman truncation, the unrolled system\n"
+          "(eq. 6), its Hermitian dilation, |b> preparation, the Pauli block encoding\n"
+          "and its qubitized walk, phase estimation, the eigenvalue-filtered rotation\n"
+          "(Theorem II.4), inverse phase estimation, and the read-out: post-selections\n"
+          "and a measurement of the solution register. Writes OpenQASM 3 and prints\n"
+          "the resource report (logical counts and the surface-code estimate).\n"
+          "\n"
+          "options:\n"
+          "  -o, --output F    the OpenQASM 3 file (default: standard output, report suppressed)\n"
+          "  --flat            flat output in the basis h s sdg t tdg x y z sx rx ry rz p cx cz\n"
+          "                    swap ccx (default: hierarchical, with gate definitions and pow)\n"
+          "  --report F        write the resource report to F (default: standard output\n"
+          "                    when -o names a file)\n"
+          "  --json            the report as JSON\n"
+          "  --problem NAME    the problem to compile when the file has several\n"
+          "  --test-point I    ntk problems: the test point whose circuit to write (default 0)\n"
+          "  --kappa0 K        filter cut-off, lambda_min = ||M||/K (default: the file's, else 2(T+1))\n"
+          "  --clock-bits P    phase-estimation clock qubits (default: from alpha, lambda_min and\n"
+          "                    the precision; see docs/pipeline.md)\n"
+          "  --precision E     target precision (default: the file's, else 0.01)\n"
+          "  --qubit MODEL     qubit model of the physical estimate (see qgdc count --help)\n"
+          "  --budget E        error budget of the physical estimate (default 1e-3)\n"
+          "  --dump-after=PASS instead of the circuit, write the IR after PASS as stable\n"
+          "                    text (to -o or standard output): problem, carleman, unroll,\n"
+          "                    dilate, encode, solver or lower (--dump-after=list describes\n"
+          "                    them and which passes each kind of problem goes through)\n"
+          "  -h, --help        this help\n",
+          out);
+}
+
+static void structured_header(const Estimate *e, FILE *fp)
+{
+    const CarlemanBE *be = &e->be;
+    fprintf(fp, "problem %s: n = %u, T = %llu, Carleman order N = %u, idle blocks P = %llu (paper form)\n",
+            e->shape.name, (unsigned)mpz_get_ui(be->n), (unsigned long long)be->T, be->N,
+            (unsigned long long)be->P);
+    fprintf(fp, "  block encoding    structured (docs/estimate.md): alpha_M = %.6g over %u (term, position) pairs, "
+                "%u angle bits\n",
+            be->alpha_M, be->npairs, e->bits);
+    fprintf(fp, "  phase estimation  %u clock bits (at least %u), lambda_min = 1/kappa0 = %.4g\n", e->p, e->p0,
+            e->lambda_min);
+    fprintf(fp, "  qubits            sys %u (with d), flags %u, clock %u, anc 1, ill 1\n", e->q_sys, e->q_flags,
+            e->q_clock);
+    gmp_fprintf(fp, "  walk              %Zd controlled walk steps, %Zd queries to each F_l oracle (the circuit "
+                    "`qgdc estimate` counts)\n",
+                e->walk_steps, e->queries);
+}
+
+static void json_structured(const Estimate *e, JsonWriter *w)
+{
+    const CarlemanBE *be = &e->be;
+    json_key(w, "problem"), json_string(w, e->shape.name);
+    json_key(w, "block_encoding"), json_string(w, "structured");
+    json_key(w, "n"), json_mpz(w, be->n);
+    json_key(w, "T"), json_uint(w, be->T);
+    json_key(w, "carleman_order"), json_uint(w, be->N);
+    json_key(w, "idle_blocks"), json_uint(w, be->P);
+    json_key(w, "alpha"), json_double(w, be->alpha_M);
+    json_key(w, "angle_bits"), json_uint(w, e->bits);
+    json_key(w, "lambda_min"), json_double(w, e->lambda_min);
+    json_key(w, "qubits");
+    json_object(w);
+    json_key(w, "sys"), json_uint(w, e->q_sys);
+    json_key(w, "flags"), json_uint(w, e->q_flags);
+    json_key(w, "clock"), json_uint(w, e->q_clock);
+    json_key(w, "anc"), json_uint(w, 1);
+    json_key(w, "ill"), json_uint(w, 1);
+    json_end(w);
+    json_key(w, "clock_bits_min"), json_uint(w, e->p0);
+    json_key(w, "walk_steps"), json_mpz(w, e->walk_steps);
+    json_key(w, "queries"), json_mpz(w, e->queries);
+}
+
+int cmd_compile(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"kappa0", required_argument, NULL, O_KAPPA0}, {"clock-bits", required_argument, NULL, O_CLOCK},
+        {"precision", required_argument, NULL, O_PRECISION}, {"problem", required_argument, NULL, O_PROBLEM},
+        {"json", no_argument, NULL, O_JSON}, {"flat", no_argument, NULL, O_FLAT},
+        {"report", required_argument, NULL, O_REPORT}, {"qubit", required_argument, NULL, O_QUBIT},
+        {"budget", required_argument, NULL, O_BUDGET}, {"output", required_argument, NULL, 'o'},
+        {"test-point", required_argument, NULL, O_TESTPOINT}, {"dump-after", required_argument, NULL, O_DUMPAFTER},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+    };
+    DumpAfter dump = {.pass = -1};
+    PipeArgs a;
+    memset(&a, 0, sizeof a);
+    a.output = "-";
+    bool flat = false;
+    uint32_t test_point = 0;
+    double v;
+    const char *report = NULL;
+    ResPhysOptions po;
+    memset(&po, 0, sizeof po);
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+        int r = pipe_option("compile", c, &a);
+        if (r == 2)
+            return 2;
+        if (r == 0)
+            continue;
+        switch (c) {
+        case O_FLAT: flat = true; break;
+        case O_REPORT: report = optarg; break;
+        case O_DUMPAFTER:
+            if (!strcmp(optarg, "list")) {
+                print_pass_list(stdout);
+                return 0;
+            }
+            dump.pass = pass_lookup(optarg);
+            if (dump.pass < 0) {
+                fprintf(stderr, "qgdc compile: --dump-after: no pass '%s' (--dump-after=list names them)\n", optarg);
+                return 2;
+            }
+            break;
+        case O_TESTPOINT:
+            if (!arg_whole(optarg, 0, 4294967295.0, &v)) {
+                fprintf(stderr, "qgdc compile: --test-point takes an integer >= 0\n");
+                return 2;
+            }
+            test_point = (uint32_t)v;
+            break;
+        case O_QUBIT:
+            po.qubit = res_qubit_model(optarg);
+            if (!po.qubit) {
+                fprintf(stderr, "qgdc compile: unknown qubit model '%s' (see qgdc count --help)\n", optarg);
+                return 2;
+            }
+            break;
+        case O_BUDGET:
+            if (!arg_number(optarg, 1e-15, 0.5, &po.budget)) {
+                fprintf(stderr, "qgdc compile: --budget takes a number in (0, 0.5]\n");
+                return 2;
+            }
+            break;
+        case 'h': usage_compile(stdout); return 0;
+        default: usage_compile(stderr); return 2;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "qgdc compile: expected one input file\n");
+        usage_compile(stderr);
+        return 2;
+    }
+    if (!report && strcmp(a.output, "-"))
+        report = "-";
+    const char *path = argv[optind];
+    ProblemSet ps;
+    SrcFile *src;
+    if (!load_qgd(path, &ps, &src))
+        return 1;
+    int rc = 0;
+    int *sel = xmalloc((size_t)(ps.ngd ? ps.ngd : 1) * sizeof *sel);
+    int *nsel = xmalloc((size_t)(ps.nntk ? ps.nntk : 1) * sizeof *nsel);
+    int kg, k = select_problems("compile", &ps, a.problem, sel, &kg, nsel);
+    if (k == 0) {
+        rc = 2;
+        goto out;
+    }
+    if (k > 1) {
+        fprintf(stderr, "qgdc compile: the file has %d problems; choose one with --problem NAME\n", k);
+        rc = 2;
+        goto out;
+    }
+    const GdProblem *gp = kg ? ps.gd[sel[0]] : NULL;
+    const NtkProblem *np = kg ? NULL : ps.ntk[nsel[0]];
+    CompileOptions co = {.kappa0 = a.q.kappa0, .clock_bits = a.q.clock_bits, .precision = a.q.precision,
+                         .test_point = test_point, .dump = dump.pass >= 0 ? &dump : NULL};
+    Compiled cc;
+    char *err = NULL;
+    if (dump.pass >= 0) {
+        rc = compile_dump(gp, np, &co, &dump, a.output);
+        goto out;
+    }
+    if (!pipeline_compile(gp, np, &co, &cc, &err)) {
+        diag_error(gp ? gp->loc : np->loc, "cannot compile problem '%s': %s", gp ? gp->name : np->name, err);
+        free(err);
+        compiled_free(&cc);
+        rc = 1;
+        goto out;
+    }
+    const Circuit *circ = cc.circ;
+    bool structured = cc.kind == PIPE_GD_STRUCTURED;
+    const QRun *rp = &cc.r;
+    const NtkQRun *nrp = &cc.nr;
+    OutFile o;
+    if (!out_open(&o, a.output)) {
+        rc = 1;
+    } else if (!qasm_emit(circ, flat, o.fp, &err)) {
+        diag_plain("%s", err);
+        free(err);
+        out_abort(&o);
+        rc = 1;
+    } else if (!out_commit(&o)) {
+        rc = 1;
+    }
+    if (rc == 0 && report) {
+        const ResCounts *rcnt = cc.counts;
+        ResPhysical ph;
+        res_phys_init(&ph);
+        char *perr = NULL;
+        bool have = res_physical(rcnt, &po, &ph, &perr);
+        OutFile ro;
+        if (!out_open(&ro, report)) {
+            rc = 1;
+        } else {
+            if (a.json) {
+                JsonWriter w;
+                json_init(&w, ro.fp);
+                json_object(&w);
+                if (structured)
+                    json_structured(&cc.est, &w);
+                else if (kg)
+                    json_solver(rp, &w);
+                else
+                    json_key(&w, "problem"), json_string(&w, nrp->p->name), json_key(&w, "test_point"),
+                        json_uint(&w, test_point), json_key(&w, "qubits"), json_uint(&w, nrp->qs.c.nqubits);
+                json_key(&w, "resources");
+                res_json(rcnt, have ? &ph : NULL, &w);
+                json_end(&w);
+                json_finish(&w);
+            } else {
+                if (structured)
+                    structured_header(&cc.est, ro.fp);
+                else if (kg)
+                    report_header(rp, ro.fp);
+                else
+                    fprintf(ro.fp, "problem %s (ntk), test point %u: %u qubits, K~ %zu x %zu, %zu Pauli terms, "
+                                   "%u clock bits, Hadamard test of sign <y|K~^-1 k*>\n",
+                            nrp->p->name, test_point, nrp->qs.c.nqubits, nrp->qs.dil.n, nrp->qs.dil.n,
+                            nrp->qs.be.nterms, nrp->qs.p);
+                fputc('\n', ro.fp);
+                res_print(rcnt, have ? &ph : NULL, ro.fp);
+                if (!have)
+                    fprintf(ro.fp, "\nno physical estimate: %s\n", perr);
+            }
+            if (!out_commit(&ro)) {
+                rc = 1;
+            }
+        }
+        free(perr);
+        res_phys_clear(&ph);
+    }
+    compiled_free(&cc);
+out:
+    free(sel);
+    free(nsel);
+    problem_set_free(&ps);
+    srcfile_free(src);
+    return rc;
+}
+

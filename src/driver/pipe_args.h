@@ -1,0 +1,42 @@
+/* pipe_args.h — what the compile and run commands share (driver only):
+ * their common options, problem selection, the solver report header and
+ * --dump-after. */
+#ifndef QGDC_PIPE_ARGS_H
+#define QGDC_PIPE_ARGS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "ir/ntk.h"
+#include "ir/problem.h"
+#include "passes/qrun.h"
+#include "pipeline/compile.h"
+#include "support/json.h"
+
+/* Options shared by compile and run. */
+typedef struct PipeArgs {
+    QRunOptions q;
+    const char *problem; /* NULL: every problem (run) / the only one (compile) */
+    const char *output;
+    bool json;
+} PipeArgs;
+
+enum { O_KAPPA0 = 256, O_CLOCK, O_PRECISION, O_SHOTS, O_SEED, O_SEGMENT, O_PROBLEM, O_JSON, O_FLAT, O_REPORT,
+       O_QUBIT, O_BUDGET, O_MAXQ, O_TESTS, O_TESTPOINT, O_DUMPAFTER };
+
+/* Parses one shared option; 0 handled, 1 not shared, 2 bad value. */
+int pipe_option(const char *cmd, int c, PipeArgs *a);
+/* The problems selected by --problem: indices into ps->gd (sel) and
+ * ps->ntk (nsel, may be NULL); the total (with a message when none). */
+int select_problems(const char *cmd, const ProblemSet *ps, const char *name, int *sel, int *k_gd, int *nsel);
+/* The Pauli solver's report header, as text and as JSON members. */
+void report_header(const QRun *r, FILE *fp);
+void json_solver(const QRun *r, JsonWriter *w);
+/* --dump-after=list: the passes and each pipeline's order. */
+void print_pass_list(FILE *fp);
+/* --dump-after: the IR after the pass, written to output, instead of the
+ * circuit; the exit status. */
+int compile_dump(const GdProblem *gp, const NtkProblem *np, const CompileOptions *co, DumpAfter *dump,
+                 const char *output);
+
+#endif
