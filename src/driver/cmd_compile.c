@@ -23,6 +23,7 @@
 #include "support/json.h"
 #include "support/util.h"
 #include "driver/pipe_args.h"
+#include "report/run.h"
 
 static void usage_compile(FILE *out)
 {
@@ -57,49 +58,6 @@ static void usage_compile(FILE *out)
           "                    them and which passes each kind of problem goes through)\n"
           "  -h, --help        this help\n",
           out);
-}
-
-static void structured_header(const Estimate *e, FILE *fp)
-{
-    const CarlemanBE *be = &e->be;
-    fprintf(fp, "problem %s: n = %u, T = %llu, Carleman order N = %u, idle blocks P = %llu (paper form)\n",
-            e->shape.name, (unsigned)mpz_get_ui(be->n), (unsigned long long)be->T, be->N,
-            (unsigned long long)be->P);
-    fprintf(fp, "  block encoding    structured (docs/estimate.md): alpha_M = %.6g over %u (term, position) pairs, "
-                "%u angle bits\n",
-            be->alpha_M, be->npairs, e->bits);
-    fprintf(fp, "  phase estimation  %u clock bits (at least %u), lambda_min = 1/kappa0 = %.4g\n", e->p, e->p0,
-            e->lambda_min);
-    fprintf(fp, "  qubits            sys %u (with d), flags %u, clock %u, anc 1, ill 1\n", e->q_sys, e->q_flags,
-            e->q_clock);
-    gmp_fprintf(fp, "  walk              %Zd controlled walk steps, %Zd queries to each F_l oracle (the circuit "
-                    "`qgdc estimate` counts)\n",
-                e->walk_steps, e->queries);
-}
-
-static void json_structured(const Estimate *e, JsonWriter *w)
-{
-    const CarlemanBE *be = &e->be;
-    json_key(w, "problem"), json_string(w, e->shape.name);
-    json_key(w, "block_encoding"), json_string(w, "structured");
-    json_key(w, "n"), json_mpz(w, be->n);
-    json_key(w, "T"), json_uint(w, be->T);
-    json_key(w, "carleman_order"), json_uint(w, be->N);
-    json_key(w, "idle_blocks"), json_uint(w, be->P);
-    json_key(w, "alpha"), json_double(w, be->alpha_M);
-    json_key(w, "angle_bits"), json_uint(w, e->bits);
-    json_key(w, "lambda_min"), json_double(w, e->lambda_min);
-    json_key(w, "qubits");
-    json_object(w);
-    json_key(w, "sys"), json_uint(w, e->q_sys);
-    json_key(w, "flags"), json_uint(w, e->q_flags);
-    json_key(w, "clock"), json_uint(w, e->q_clock);
-    json_key(w, "anc"), json_uint(w, 1);
-    json_key(w, "ill"), json_uint(w, 1);
-    json_end(w);
-    json_key(w, "clock_bits_min"), json_uint(w, e->p0);
-    json_key(w, "walk_steps"), json_mpz(w, e->walk_steps);
-    json_key(w, "queries"), json_mpz(w, e->queries);
 }
 
 int cmd_compile(int argc, char **argv)
@@ -241,9 +199,9 @@ int cmd_compile(int argc, char **argv)
                 json_init(&w, ro.fp);
                 json_object(&w);
                 if (structured)
-                    json_structured(&cc.est, &w);
+                    report_structured_json(&cc.est, &w);
                 else if (kg)
-                    json_solver(rp, &w);
+                    report_solver_json(rp, &w);
                 else
                     json_key(&w, "problem"), json_string(&w, nrp->p->name), json_key(&w, "test_point"),
                         json_uint(&w, test_point), json_key(&w, "qubits"), json_uint(&w, nrp->qs.c.nqubits);
@@ -253,9 +211,9 @@ int cmd_compile(int argc, char **argv)
                 json_finish(&w);
             } else {
                 if (structured)
-                    structured_header(&cc.est, ro.fp);
+                    report_structured_header(&cc.est, ro.fp);
                 else if (kg)
-                    report_header(rp, ro.fp);
+                    report_solver_header(rp, ro.fp);
                 else
                     fprintf(ro.fp, "problem %s (ntk), test point %u: %u qubits, K~ %zu x %zu, %zu Pauli terms, "
                                    "%u clock bits, Hadamard test of sign <y|K~^-1 k*>\n",

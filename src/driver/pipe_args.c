@@ -21,6 +21,7 @@
 #include "support/json.h"
 #include "support/util.h"
 #include "driver/pipe_args.h"
+#include "report/run.h"
 
 int pipe_option(const char *cmd, int c, PipeArgs *a)
 {
@@ -80,53 +81,6 @@ int select_problems(const char *cmd, const ProblemSet *ps, const char *name, int
     return k + kn;
 }
 
-void report_header(const QRun *r, FILE *fp)
-{
-    const QSolve *q = &r->qs;
-    fprintf(fp, "problem %s: n = %u, T = %llu, Carleman order N = %d, idle blocks P = %llu\n", r->p->name, r->n,
-            (unsigned long long)r->T, r->N, (unsigned long long)r->P);
-    fprintf(fp, "  linear system     %zu rows, ||M|| = %.4g, kappa(M) = %.4g, kappa0 = %.4g, lambda_min = %.4g\n",
-            r->dim, q->norm_M, q->kappa_M, q->kappa0, q->lambda_min);
-    fprintf(fp, "  block encoding    %s: %u system qubits, %zu Pauli terms on %u index qubits, alpha = %.6g\n",
-            q->dil.dilated ? "Hermitian dilation" : "symmetric", q->s, q->be.nterms, q->m, q->alpha);
-    fprintf(fp, "  phase estimation  %u clock bits (at least %u for this lambda_min), %llu of %llu clock values "
-                "well conditioned\n",
-            q->p, q->p_min, (unsigned long long)q->inv.well, (unsigned long long)(q->inv.well + q->inv.ill));
-    fprintf(fp, "  |b> preparation   %s construction\n", state_prep_method_name(q->prep_info.method));
-    fprintf(fp, "  qubits            %u: sys %u, idx %u, clock %u, anc 1, flag 1\n", q->c.nqubits, q->s, q->m, q->p);
-}
-
-void json_solver(const QRun *r, JsonWriter *w)
-{
-    const QSolve *q = &r->qs;
-    json_key(w, "problem"), json_string(w, r->p->name);
-    json_key(w, "n"), json_uint(w, r->n);
-    json_key(w, "T"), json_uint(w, r->T);
-    json_key(w, "carleman_order"), json_int(w, r->N);
-    json_key(w, "idle_blocks"), json_uint(w, r->P);
-    json_key(w, "rows"), json_uint(w, r->dim);
-    json_key(w, "norm_M"), json_double(w, q->norm_M);
-    json_key(w, "kappa_M"), json_double(w, q->kappa_M);
-    json_key(w, "kappa0"), json_double(w, q->kappa0);
-    json_key(w, "lambda_min"), json_double(w, q->lambda_min);
-    json_key(w, "dilated"), json_bool(w, q->dil.dilated);
-    json_key(w, "alpha"), json_double(w, q->alpha);
-    json_key(w, "pauli_terms"), json_uint(w, q->be.nterms);
-    json_key(w, "qubits");
-    json_object(w);
-    json_key(w, "total"), json_uint(w, q->c.nqubits);
-    json_key(w, "sys"), json_uint(w, q->s);
-    json_key(w, "idx"), json_uint(w, q->m);
-    json_key(w, "clock"), json_uint(w, q->p);
-    json_key(w, "anc"), json_uint(w, 1);
-    json_key(w, "flag"), json_uint(w, 1);
-    json_end(w);
-    json_key(w, "clock_bits_min"), json_uint(w, q->p_min);
-    json_key(w, "well_clock_values"), json_uint(w, q->inv.well);
-    json_key(w, "state_prep"), json_string(w, state_prep_method_name(q->prep_info.method));
-}
-
-/* The structured encoding's circuit (block_encoding = structured). */
 void print_pass_list(FILE *fp)
 {
     fputs("passes (--dump-after=PASS prints the IR after PASS):\n", fp);

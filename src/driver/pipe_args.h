@@ -29,9 +29,6 @@ int pipe_option(const char *cmd, int c, PipeArgs *a);
 /* The problems selected by --problem: indices into ps->gd (sel) and
  * ps->ntk (nsel, may be NULL); the total (with a message when none). */
 int select_problems(const char *cmd, const ProblemSet *ps, const char *name, int *sel, int *k_gd, int *nsel);
-/* The Pauli solver's report header, as text and as JSON members. */
-void report_header(const QRun *r, FILE *fp);
-void json_solver(const QRun *r, JsonWriter *w);
 /* --dump-after=list: the passes and each pipeline's order. */
 void print_pass_list(FILE *fp);
 /* --dump-after: the IR after the pass, written to output, instead of the
