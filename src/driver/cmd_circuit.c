@@ -18,6 +18,8 @@
 #include "driver/commands.h"
 #include "frontend/qasm_read.h"
 #include "ir/circuit.h"
+#include "report/sim.h"
+#include "sim/distribution.h"
 #include "sim/exec.h"
 #include "sim/statevec.h"
 #include "support/diag.h"
@@ -223,26 +225,6 @@ static void usage_sim(FILE *out)
 
 /* Splits the main block into a body and a tail of terminal measurements
  * (measure and barrier only). True when every measurement is in the tail. */
-static size_t terminal_start(const Circuit *c)
-{
-    size_t k = c->main.n;
-    while (k > 0 && (c->main.ops[k - 1]->kind == OP_MEASURE || c->main.ops[k - 1]->kind == OP_BARRIER))
-        k--;
-    for (size_t i = 0; i < k; i++) {
-        const Op *op = c->main.ops[i];
-        if (op->kind == OP_MEASURE || op->kind == OP_IF || op->kind == OP_RESET)
-            return SIZE_MAX; /* mid-circuit measurement or classical control */
-    }
-    return k;
-}
-
-static void bits_text(const uint8_t *bits, uint32_t n, char *buf)
-{
-    for (uint32_t i = 0; i < n; i++) /* OpenQASM notation: c[n-1] ... c[0] */
-        buf[i] = (char)('0' + bits[n - 1 - i]);
-    buf[n] = 0;
-}
-
 int cmd_sim(int argc, char **argv)
 {
     enum { O_SHOTS = 256, O_SEED, O_STATE, O_JSON };
@@ -289,215 +271,42 @@ int cmd_sim(int argc, char **argv)
         srcfile_free(src);
         return 1;
     }
-    int status = 0;
-    char *err = NULL;
-    size_t tail = terminal_start(&circ);
-    bool terminal = tail != SIZE_MAX;
     uint32_t nb = circ.nbits;
-    if (nb > 24) {
-        diag_plain("the circuit has %u classical bits; qgdc sim reports distributions of at most 24", nb);
+    if (nb > SIM_DIST_MAX_BITS) {
+        diag_plain("the circuit has %u classical bits; qgdc sim reports distributions of at most %d", nb,
+                   SIM_DIST_MAX_BITS);
         circuit_free(&circ);
         srcfile_free(src);
         return 1;
     }
-    size_t nvals = (size_t)1 << nb;
-    double *prob = xcalloc(nvals, sizeof *prob);
-    uint64_t *counts = xcalloc(nvals, sizeof *counts);
+    int status = 0;
+    char *err = NULL;
+    SimDistribution d;
     SimRunResult res;
     memset(&res, 0, sizeof res);
-    SimRunOptions ro = {(unsigned long)seed, 0};
-    StateVec *sv = NULL;
-    bool exact = false;
-    if (terminal) {
-        /* run the body, then read the measured qubits' joint distribution */
-        size_t saved = circ.main.n;
-        circ.main.n = tail;
-        sv = sim_run_new(&circ, &ro, &res, &err);
-        circ.main.n = saved;
-        if (sv) {
-            int *qs = xcalloc(nb ? nb : 1, sizeof *qs);
-            int *have = xcalloc(nb ? nb : 1, sizeof *have);
-            for (size_t k = tail; k < circ.main.n; k++) {
-                const Op *op = circ.main.ops[k];
-                if (op->kind == OP_MEASURE) {
-                    qs[op->bit] = (int)op->q[0];
-                    have[op->bit] = 1;
-                }
-            }
-            /* bits never measured read 0: distribution over the measured ones */
-            int *mq = xcalloc(nb ? nb : 1, sizeof *mq), k = 0;
-            uint32_t *which = xcalloc(nb ? nb : 1, sizeof *which);
-            for (uint32_t b = 0; b < nb; b++)
-                if (have[b]) {
-                    /* a qubit measured twice into two bits: both read the same value */
-                    mq[k] = qs[b];
-                    which[k] = b;
-                    k++;
-                }
-            int distinct = 0;
-            int *dq = xcalloc(k ? (size_t)k : 1, sizeof *dq), *slot = xcalloc(k ? (size_t)k : 1, sizeof *slot);
-            for (int i = 0; i < k; i++) {
-                int j = 0;
-                while (j < distinct && dq[j] != mq[i])
-                    j++;
-                if (j == distinct)
-                    dq[distinct++] = mq[i];
-                slot[i] = j;
-            }
-            size_t nd = (size_t)1 << distinct;
-            double *pd = xcalloc(nd, sizeof *pd);
-            sim_probabilities(sv, dq, distinct, pd);
-            for (size_t v = 0; v < nd; v++) {
-                size_t bv = 0;
-                for (int i = 0; i < k; i++)
-                    if (v >> slot[i] & 1)
-                        bv |= (size_t)1 << which[i];
-                prob[bv] += pd[v];
-            }
-            if (shots > 0) {
-                uint64_t *cd = xcalloc(nd, sizeof *cd);
-                if (!sim_sample(sv, dq, distinct, (uint64_t)shots, (unsigned long)seed, cd, &err)) {
-                    status = 1;
-                } else {
-                    for (size_t v = 0; v < nd; v++) {
-                        size_t bv = 0;
-                        for (int i = 0; i < k; i++)
-                            if (v >> slot[i] & 1)
-                                bv |= (size_t)1 << which[i];
-                        counts[bv] += cd[v];
-                    }
-                }
-                free(cd);
-            }
-            exact = true;
-            free(pd);
-            free(dq);
-            free(slot);
-            free(mq);
-            free(which);
-            free(qs);
-            free(have);
-        } else {
-            status = 1;
-        }
+    StateVec *sv = sim_distribution(&circ, (uint64_t)shots, (unsigned long)seed, isatty(2), &d, &res, &err);
+    if (!sv || err) {
+        diag_plain("%s", err ? err : "simulation failed");
+        status = 1;
     } else {
-        /* mid-circuit measurements: one run per shot */
-        uint64_t n = shots > 0 ? (uint64_t)shots : 1;
-        for (uint64_t s = 0; s < n && status == 0; s++) {
-            ro.seed = (unsigned long)seed + (unsigned long)s * 7919ul;
-            sim_destroy(sv);
-            sim_run_result_free(&res);
-            sv = sim_run_new(&circ, &ro, &res, &err);
-            if (!sv) {
-                status = 1;
-                break;
-            }
-            size_t bv = 0;
-            for (uint32_t b = 0; b < nb; b++)
-                if (res.bits[b])
-                    bv |= (size_t)1 << b;
-            counts[bv]++;
-            if (isatty(2) && n > 100)
-                sim_progress(s + 1, n);
-        }
-    }
-    if (status == 0) {
         OutFile o;
         if (!out_open(&o, output)) {
             status = 1;
         } else {
-            char *buf = xmalloc(nb + 1);
             if (json) {
                 JsonWriter w;
                 json_init(&w, o.fp);
-                json_object(&w);
-                json_key(&w, "qubits");
-                json_uint(&w, circ.nqubits);
-                json_key(&w, "bits");
-                json_uint(&w, nb);
-                json_key(&w, "bit_order");
-                json_string(&w, "c[n-1]...c[0]");
-                json_key(&w, "mode");
-                json_string(&w, exact ? "exact distribution, terminal measurements" : "one run per shot");
-                json_key(&w, "postselections");
-                json_array_compact(&w);
-                for (size_t i = 0; i < res.npost; i++)
-                    json_double(&w, res.post_prob[i]);
-                json_end(&w);
-                json_key(&w, "postselection_probability");
-                json_double(&w, res.npost ? res.post_product : 1.0);
-                if (exact) {
-                    json_key(&w, "probabilities");
-                    json_object(&w);
-                    for (size_t v = 0; v < nvals; v++)
-                        if (prob[v] > 0) {
-                            uint8_t *bits = xmalloc(nb + 1);
-                            for (uint32_t b = 0; b < nb; b++)
-                                bits[b] = (uint8_t)(v >> b & 1);
-                            bits_text(bits, nb, buf);
-                            free(bits);
-                            json_key(&w, buf);
-                            json_double(&w, prob[v]);
-                        }
-                    json_end(&w);
-                }
-                json_key(&w, "shots");
-                json_uint(&w, (unsigned long long)shots);
-                json_key(&w, "seed");
-                json_uint(&w, (unsigned long long)seed);
-                json_key(&w, "counts");
-                json_object(&w);
-                for (size_t v = 0; v < nvals; v++)
-                    if (counts[v]) {
-                        uint8_t *bits = xmalloc(nb + 1);
-                        for (uint32_t b = 0; b < nb; b++)
-                            bits[b] = (uint8_t)(v >> b & 1);
-                        bits_text(bits, nb, buf);
-                        free(bits);
-                        json_key(&w, buf);
-                        json_uint(&w, counts[v]);
-                    }
-                json_end(&w);
-                json_end(&w);
+                report_sim_json(circ.nqubits, &d, &res, &w);
                 json_finish(&w);
             } else {
-                fprintf(o.fp, "%s: %u qubits, %u bits, %s\n", argv[optind], circ.nqubits, nb,
-                        exact ? "terminal measurements: exact distribution" : "mid-circuit measurements: one run per shot");
-                for (size_t i = 0; i < res.npost; i++)
-                    fprintf(o.fp, "post-selection %zu kept with probability %.6g\n", i + 1, res.post_prob[i]);
-                if (res.npost)
-                    fprintf(o.fp, "all post-selections together: %.6g\n", res.post_product);
-                fprintf(o.fp, "\n  %-*s  %12s  %10s\n", nb > 4 ? (int)nb : 4, "bits", exact ? "probability" : "", "shots");
-                for (size_t v = 0; v < nvals; v++) {
-                    if (!(prob[v] > 1e-12) && !counts[v])
-                        continue;
-                    uint8_t *bits = xmalloc(nb + 1);
-                    for (uint32_t b = 0; b < nb; b++)
-                        bits[b] = (uint8_t)(v >> b & 1);
-                    bits_text(bits, nb, buf);
-                    free(bits);
-                    if (exact)
-                        fprintf(o.fp, "  %-*s  %12.6g  %10llu\n", nb > 4 ? (int)nb : 4, buf, prob[v],
-                                (unsigned long long)counts[v]);
-                    else
-                        fprintf(o.fp, "  %-*s  %12s  %10llu\n", nb > 4 ? (int)nb : 4, buf, "", (unsigned long long)counts[v]);
-                }
-                if (state && sv) {
-                    fputs("\nfinal state (amplitudes above 1e-12):\n", o.fp);
-                    sim_dump_amplitudes(sv, o.fp, 1e-12);
-                }
+                report_sim(argv[optind], circ.nqubits, &d, &res, state ? sv : NULL, o.fp);
             }
-            free(buf);
-            if (!out_commit(&o)) {
+            if (!out_commit(&o))
                 status = 1;
-            }
         }
-    } else if (err) {
-        diag_plain("%s", err);
     }
     free(err);
-    free(prob);
-    free(counts);
+    sim_distribution_free(&d);
     sim_destroy(sv);
     sim_run_result_free(&res);
     circuit_free(&circ);
