@@ -71,6 +71,59 @@ static void usage_run(FILE *out)
           out);
 }
 
+/* The report of every problem run, text or JSON; the exit status: 0, 1 on
+ * a write error, 3 when a result misses its error budget. */
+static int write_results(const PipeArgs *a, const ProblemSet *ps, const int *sel, int done, const QRun *runs,
+                         const QRunSegments *segs, int ndone, const NtkQRun *nruns)
+{
+    int rc = 0;
+    OutFile o;
+    if (!out_open(&o, a->output)) {
+        rc = 1;
+    } else {
+        JsonWriter w;
+        if (a->json) {
+            json_init(&w, o.fp);
+            json_object(&w);
+            json_key(&w, "problems");
+            json_array(&w);
+        }
+        for (int i = 0; i < done; i++) {
+            const GdProblem *p = ps->gd[sel[i]];
+            bool seg = segs[i].seg != NULL;
+            if (a->json)
+                seg ? report_segments_json(p, &segs[i], &w) : report_run_json(&runs[i], &w);
+            else {
+                if (i)
+                    fputc('\n', o.fp);
+                seg ? report_segments(p, &segs[i], o.fp) : report_run(&runs[i], o.fp);
+            }
+            if (!seg && !(runs[i].err_total <= runs[i].budget))
+                rc = 3;
+        }
+        for (int i = 0; i < ndone; i++) {
+            if (a->json)
+                report_ntk_json(&nruns[i], &w);
+            else {
+                if (i || done)
+                    fputc('\n', o.fp);
+                report_ntk(&nruns[i], o.fp);
+            }
+            if (nruns[i].agree_sparse != nruns[i].ntests)
+                rc = 3;
+        }
+        if (a->json) {
+            json_end(&w);
+            json_end(&w);
+            json_finish(&w);
+        }
+        if (!out_commit(&o)) {
+            rc = 1;
+        }
+    }
+    return rc;
+}
+
 int cmd_run(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -190,7 +243,7 @@ int cmd_run(int argc, char **argv)
         char *err = NULL;
         if (isatty(2))
             fprintf(stderr, "running %s ...\n", p->name);
-        if (p->opt.block_encoding == BE_STRUCTURED)
+        if (pipeline_of(p, NULL, true) != pipeline_of(p, NULL, false))
             fprintf(stderr, "qgdc run: note: problem '%s' asks for the structured encoding, which 'compile' and "
                             "'estimate' build; its circuit has too many qubits for a dense state, so 'run' simulates "
                             "the same solve with the Pauli encoding (the structured solver circuit is simulated end to "
@@ -222,52 +275,8 @@ int cmd_run(int argc, char **argv)
         }
         ndone++;
     }
-    if (rc == 0) {
-        OutFile o;
-        if (!out_open(&o, a.output)) {
-            rc = 1;
-        } else {
-            JsonWriter w;
-            if (a.json) {
-                json_init(&w, o.fp);
-                json_object(&w);
-                json_key(&w, "problems");
-                json_array(&w);
-            }
-            for (int i = 0; i < done; i++) {
-                const GdProblem *p = ps.gd[sel[i]];
-                bool seg = segs[i].seg != NULL;
-                if (a.json)
-                    seg ? report_segments_json(p, &segs[i], &w) : report_run_json(&runs[i], &w);
-                else {
-                    if (i)
-                        fputc('\n', o.fp);
-                    seg ? report_segments(p, &segs[i], o.fp) : report_run(&runs[i], o.fp);
-                }
-                if (!seg && !(runs[i].err_total <= runs[i].budget))
-                    rc = 3;
-            }
-            for (int i = 0; i < ndone; i++) {
-                if (a.json)
-                    report_ntk_json(&nruns[i], &w);
-                else {
-                    if (i || done)
-                        fputc('\n', o.fp);
-                    report_ntk(&nruns[i], o.fp);
-                }
-                if (nruns[i].agree_sparse != nruns[i].ntests)
-                    rc = 3;
-            }
-            if (a.json) {
-                json_end(&w);
-                json_end(&w);
-                json_finish(&w);
-            }
-            if (!out_commit(&o)) {
-                rc = 1;
-            }
-        }
-    }
+    if (rc == 0)
+        rc = write_results(&a, &ps, sel, done, runs, segs, ndone, nruns);
     for (int i = 0; i < k; i++) {
         qrun_free(&runs[i]);
         qrun_segments_free(&segs[i]);
