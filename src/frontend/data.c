@@ -285,19 +285,38 @@ static bool next_word(Cursor *c, char *buf, size_t len)
     return k > 0;
 }
 
-bool data_parse_mtx(const SrcFile *f, Array *out)
+/* The banner and the size line of a Matrix Market file. */
+typedef struct MtxHeader {
+    bool coord, pattern;
+    int sym; /* 0 general, 1 symmetric, −1 skew-symmetric */
+    unsigned long long rows, cols, nnz;
+    Loc sizeloc;
+} MtxHeader;
+
+/* Blank lines and % comments. */
+static void skip_comments(Cursor *c)
 {
-    memset(out, 0, sizeof *out);
-    Cursor c = {f, f->text, f->text + f->len, 1, 1};
-    char w[5][32];
+    while (c->p < c->end) {
+        skip_blanks(c);
+        if (c->p < c->end && (*c->p == '\n' || *c->p == '%')) {
+            skip_line(c);
+            continue;
+        }
+        break;
+    }
+}
+
+static bool mtx_header(const SrcFile *f, Cursor *c, MtxHeader *h)
+{
+        char w[5][32];
     Loc head = {f, 1, 1, 1, 14};
-    if (!next_word(&c, w[0], sizeof w[0]) || strcasecmp(w[0], "%%MatrixMarket") != 0) {
+    if (!next_word(c, w[0], sizeof w[0]) || strcasecmp(w[0], "%%MatrixMarket") != 0) {
         diag_error(head, "not a Matrix Market file: the first line must start with '%%%%MatrixMarket'");
         return false;
     }
     for (int i = 1; i < 5; i++) {
-        Loc l = cur_loc(&c, 1);
-        if (!next_word(&c, w[i], sizeof w[i])) {
+        Loc l = cur_loc(c, 1);
+        if (!next_word(c, w[i], sizeof w[i])) {
             diag_error(l, "incomplete Matrix Market header: expected 'matrix coordinate|array real|integer|pattern general|symmetric|skew-symmetric'");
             return false;
         }
@@ -307,105 +326,114 @@ bool data_parse_mtx(const SrcFile *f, Array *out)
         diag_error(hl, "unsupported Matrix Market object '%s' (only 'matrix')", w[1]);
         return false;
     }
-    bool coord = strcasecmp(w[2], "coordinate") == 0;
-    if (!coord && strcasecmp(w[2], "array") != 0) {
+    h->coord = strcasecmp(w[2], "coordinate") == 0;
+    if (!h->coord && strcasecmp(w[2], "array") != 0) {
         diag_error(hl, "unsupported Matrix Market format '%s' (expected 'coordinate' or 'array')", w[2]);
         return false;
     }
-    bool pattern = strcasecmp(w[3], "pattern") == 0;
-    if (!pattern && strcasecmp(w[3], "real") != 0 && strcasecmp(w[3], "integer") != 0 && strcasecmp(w[3], "double") != 0) {
+    h->pattern = strcasecmp(w[3], "pattern") == 0;
+    if (!h->pattern && strcasecmp(w[3], "real") != 0 && strcasecmp(w[3], "integer") != 0 && strcasecmp(w[3], "double") != 0) {
         diag_error(hl, "unsupported Matrix Market field '%s' (expected real, integer or pattern)", w[3]);
         return false;
     }
-    if (pattern && !coord) {
+    if (h->pattern && !h->coord) {
         diag_error(hl, "a 'pattern' matrix must be in coordinate format");
         return false;
     }
-    int sym = strcasecmp(w[4], "general") == 0 ? 0 : strcasecmp(w[4], "symmetric") == 0 ? 1
+    h->sym = strcasecmp(w[4], "general") == 0 ? 0 : strcasecmp(w[4], "symmetric") == 0 ? 1
             : strcasecmp(w[4], "skew-symmetric") == 0 ? -1 : 2;
-    if (sym == 2) {
+    if (h->sym == 2) {
         diag_error(hl, "unsupported Matrix Market symmetry '%s' (expected general, symmetric or skew-symmetric)", w[4]);
         return false;
     }
-    skip_line(&c);
+    skip_line(c);
     /* comments and blank lines before the size line */
     for (;;) {
-        skip_blanks(&c);
-        if (c.p < c.end && (*c.p == '%' || *c.p == '\n')) {
-            skip_line(&c);
+        skip_blanks(c);
+        if (c->p < c->end && (*c->p == '%' || *c->p == '\n')) {
+            skip_line(c);
             continue;
         }
         break;
     }
-    if (c.p >= c.end) {
-        diag_error(cur_loc(&c, 1), "file ends before the size line");
+    if (c->p >= c->end) {
+        diag_error(cur_loc(c, 1), "file ends before the size line");
         return false;
     }
-    unsigned long long rows, cols, nnz = 0;
-    if (!read_index(&c, &rows, "the number of rows") || !read_index(&c, &cols, "the number of columns"))
+    h->nnz = 0;
+    if (!read_index(c, &h->rows, "the number of rows") || !read_index(c, &h->cols, "the number of columns"))
         return false;
-    if (coord && !read_index(&c, &nnz, "the number of entries"))
+    if (h->coord && !read_index(c, &h->nnz, "the number of entries"))
         return false;
-    Loc sizeloc = {f, c.line, 1, c.line, 1};
-    if (!at_eol(&c)) {
-        diag_error(cur_loc(&c, 1), "unexpected text after the size line");
-        return false;
-    }
-    if (rows == 0 || cols == 0 || rows > UINT32_MAX || cols > UINT32_MAX) {
-        diag_error(sizeloc, "matrix size %llu x %llu is not supported (each side must be 1 .. %u)", rows, cols, UINT32_MAX);
+    h->sizeloc = (Loc){f, c->line, 1, c->line, 1};
+    if (!at_eol(c)) {
+        diag_error(cur_loc(c, 1), "unexpected text after the size line");
         return false;
     }
-    if (sym != 0 && rows != cols) {
-        diag_error(sizeloc, "a symmetric matrix must be square, not %llu x %llu", rows, cols);
+    if (h->rows == 0 || h->cols == 0 || h->rows > UINT32_MAX || h->cols > UINT32_MAX) {
+        diag_error(h->sizeloc, "matrix size %llu x %llu is not supported (each side must be 1 .. %u)", h->rows, h->cols, UINT32_MAX);
         return false;
     }
-    skip_line(&c);
-    if (!coord) {
-        size_t total = (size_t)rows * (size_t)cols;
-        /* the values the file must hold (symmetric: the lower triangle) */
-        unsigned long long given = sym > 0 ? rows * (rows + 1) / 2 : sym < 0 ? rows * (rows - 1) / 2 : total;
-        /* each value takes at least 2 bytes ("0\n"): a file too short for the
-         * declared size is read without storing, to fail where it ends */
-        bool fits = given <= items_that_fit(&c, 2);
-        if (fits && !check_alloc(total, sizeof(double), f->len, sizeloc, "this dense matrix"))
-            return false;
-        double *v = fits ? xcalloc(total, sizeof *v) : NULL;
-        /* column-major; symmetric arrays store the lower triangle only */
-        for (unsigned long long j = 0; j < cols; j++) {
-            for (unsigned long long i = (sym ? j + (sym < 0) : 0); i < rows; i++) {
-                while (c.p < c.end) {
-                    skip_blanks(&c);
-                    if (c.p < c.end && (*c.p == '\n' || *c.p == '%')) {
-                        skip_line(&c);
-                        continue;
-                    }
-                    break;
-                }
-                if (c.p >= c.end) {
-                    diag_error(cur_loc(&c, 1), "file ends before all %llu x %llu values were read", rows, cols);
-                    free(v);
-                    return false;
-                }
-                double x;
-                if (!read_number(&c, &x, "a matrix value")) {
-                    free(v);
-                    return false;
-                }
-                if (!v)
-                    continue;
-                v[i * cols + j] = x;
-                if (sym)
-                    v[j * cols + i] = sym > 0 ? x : -x;
+    if (h->sym != 0 && h->rows != h->cols) {
+        diag_error(h->sizeloc, "a symmetric matrix must be square, not %llu x %llu", h->rows, h->cols);
+        return false;
+    }
+    skip_line(c);
+    return true;
+}
+
+/* The array (dense) format: column-major values. */
+static bool mtx_dense(const SrcFile *f, Cursor *c, const MtxHeader *h, Array *out)
+{
+    unsigned long long rows = h->rows, cols = h->cols;
+    int sym = h->sym;
+    Loc sizeloc = h->sizeloc;
+    size_t total = (size_t)rows * (size_t)cols;
+    /* the values the file must hold (symmetric: the lower triangle) */
+    unsigned long long given = sym > 0 ? rows * (rows + 1) / 2 : sym < 0 ? rows * (rows - 1) / 2 : total;
+    /* each value takes at least 2 bytes ("0\n"): a file too short for the
+     * declared size is read without storing, to fail where it ends */
+    bool fits = given <= items_that_fit(c, 2);
+    if (fits && !check_alloc(total, sizeof(double), f->len, sizeloc, "this dense matrix"))
+        return false;
+    double *v = fits ? xcalloc(total, sizeof *v) : NULL;
+    /* column-major; symmetric arrays store the lower triangle only */
+    for (unsigned long long j = 0; j < cols; j++) {
+        for (unsigned long long i = (sym ? j + (sym < 0) : 0); i < rows; i++) {
+            skip_comments(c);
+            if (c->p >= c->end) {
+                diag_error(cur_loc(c, 1), "file ends before all %llu x %llu values were read", rows, cols);
+                free(v);
+                return false;
             }
+            double x;
+            if (!read_number(c, &x, "a matrix value")) {
+                free(v);
+                return false;
+            }
+            if (!v)
+                continue;
+            v[i * cols + j] = x;
+            if (sym)
+                v[j * cols + i] = sym > 0 ? x : -x;
         }
-        if (!v) /* cannot happen: the file was too short for all values */
-            ICE("a %llu x %llu array read from %zu bytes", rows, cols, f->len);
-        out->rank = 2;
-        out->dim[0] = rows;
-        out->dim[1] = cols;
-        out->v = v;
-        return true;
     }
+    if (!v) /* cannot happen: the file was too short for all values */
+        ICE("a %llu x %llu array read from %zu bytes", rows, cols, f->len);
+    out->rank = 2;
+    out->dim[0] = rows;
+    out->dim[1] = cols;
+    out->v = v;
+    return true;
+}
+
+/* The coordinate (sparse) format: entries, checked and sorted. */
+static bool mtx_sparse(const SrcFile *f, Cursor *c, const MtxHeader *h, Array *out)
+{
+    unsigned long long rows = h->rows, cols = h->cols, nnz = h->nnz;
+    int sym = h->sym;
+    bool pattern = h->pattern;
+    Loc sizeloc = h->sizeloc;
     /* rows * cols < 2^64 (each side < 2^32) */
     if (nnz > (unsigned long long)rows * cols) {
         diag_error(sizeloc, "the size line declares %llu entries, more than the %llu places of a %llu x %llu matrix", nnz,
@@ -414,7 +442,7 @@ bool data_parse_mtx(const SrcFile *f, Array *out)
     }
     /* room for the entries the rest of the file can hold, at most: an entry
      * takes at least 4 bytes ("1 1\n") or 6 with a value ("1 1 0\n") */
-    unsigned long long room = items_that_fit(&c, pattern ? 4 : 6);
+    unsigned long long room = items_that_fit(c, pattern ? 4 : 6);
     size_t cap;
     if (!size_mul((size_t)(nnz < room ? nnz : room), sym ? 2 : 1, &cap))
         cap = SIZE_MAX;
@@ -424,29 +452,22 @@ bool data_parse_mtx(const SrcFile *f, Array *out)
     Coo *e = xmalloc((cap ? cap : 1) * sizeof *e);
     size_t n = 0;
     for (unsigned long long k = 0; k < nnz; k++) {
-        while (c.p < c.end) {
-            skip_blanks(&c);
-            if (c.p < c.end && (*c.p == '\n' || *c.p == '%')) {
-                skip_line(&c);
-                continue;
-            }
-            break;
-        }
-        if (c.p >= c.end) {
-            diag_error(cur_loc(&c, 1), "file ends after %llu of the %llu entries declared on line %d", k, nnz, sizeloc.line);
+        skip_comments(c);
+        if (c->p >= c->end) {
+            diag_error(cur_loc(c, 1), "file ends after %llu of the %llu entries declared on line %d", k, nnz, sizeloc.line);
             free(e);
             return false;
         }
-        Loc el = cur_loc(&c, 1);
+        Loc el = cur_loc(c, 1);
         unsigned long long i, j;
         double x = 1.0;
-        if (!read_index(&c, &i, "a row index") || !read_index(&c, &j, "a column index") ||
-            (!pattern && !read_number(&c, &x, "a matrix value"))) {
+        if (!read_index(c, &i, "a row index") || !read_index(c, &j, "a column index") ||
+            (!pattern && !read_number(c, &x, "a matrix value"))) {
             free(e);
             return false;
         }
-        if (!at_eol(&c)) {
-            diag_error(cur_loc(&c, 1), "unexpected text after the entry");
+        if (!at_eol(c)) {
+            diag_error(cur_loc(c, 1), "unexpected text after the entry");
             free(e);
             return false;
         }
@@ -465,16 +486,16 @@ bool data_parse_mtx(const SrcFile *f, Array *out)
         e[n++] = (Coo){(uint32_t)(i - 1), (uint32_t)(j - 1), x, el.line};
         if (sym && i != j)
             e[n++] = (Coo){(uint32_t)(j - 1), (uint32_t)(i - 1), sym > 0 ? x : -x, el.line};
-        skip_line(&c);
+        skip_line(c);
     }
-    while (c.p < c.end) {
-        skip_blanks(&c);
-        if (c.p < c.end && (*c.p == '\n' || *c.p == '%')) {
-            skip_line(&c);
+    while (c->p < c->end) {
+        skip_blanks(c);
+        if (c->p < c->end && (*c->p == '\n' || *c->p == '%')) {
+            skip_line(c);
             continue;
         }
-        if (c.p < c.end) {
-            diag_error(cur_loc(&c, token_width(&c)), "more entries than the %llu declared on line %d", nnz, sizeloc.line);
+        if (c->p < c->end) {
+            diag_error(cur_loc(c, token_width(c)), "more entries than the %llu declared on line %d", nnz, sizeloc.line);
             free(e);
             return false;
         }
@@ -504,6 +525,16 @@ bool data_parse_mtx(const SrcFile *f, Array *out)
     }
     free(e);
     return true;
+}
+
+bool data_parse_mtx(const SrcFile *f, Array *out)
+{
+    memset(out, 0, sizeof *out);
+    Cursor c = {f, f->text, f->text + f->len, 1, 1};
+    MtxHeader h;
+    if (!mtx_header(f, &c, &h))
+        return false;
+    return h.coord ? mtx_sparse(f, &c, &h, out) : mtx_dense(f, &c, &h, out);
 }
 
 /* ---- loaders ---- */
