@@ -11,7 +11,6 @@
 #include "frontend/poly.h"
 #include "ir/model.h"
 #include "ir/ntk.h"
-#include "passes/sbe_qrom.h"
 
 #include <errno.h>
 #include <gsl/gsl_randist.h>
@@ -2424,7 +2423,7 @@ static void model_set(Sema *s, ModelBuild *b, const Stmt *st)
         ok = eval_int(s, v, "uploads", 1, 1LL << 40, &iv);
         m->uploads = (uint64_t)iv, dv = (double)iv;
     } else {
-        ok = eval_int(s, v, "angle_bits", 1, SBE_MAX_BITS, &iv);
+        ok = eval_int(s, v, "angle_bits", 1, MODEL_MAX_ANGLE_BITS, &iv);
         m->angle_bits = (unsigned)iv, dv = (double)iv;
     }
     if (ok)

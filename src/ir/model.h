@@ -31,6 +31,7 @@
 #define MODEL_MAX_N_BITS 128   /* n < 2^128: anything larger is refused as absurd */
 #define MODEL_MAX_DEGREE 8     /* q */
 #define MODEL_MAX_ORDER 16     /* Carleman order N */
+#define MODEL_MAX_ANGLE_BITS 52 /* angle_bits: the fixed-point rotation's limit, SBE_MAX_BITS (sbe_qrom.h) */
 
 typedef struct ModelTerm {
     bool present;        /* F_ℓ ≠ 0 (declared) */

@@ -85,6 +85,7 @@
 #include <gmp.h>
 
 #include "ir/circuit.h"
+#include "ir/model.h"
 
 #define SBE_MAX_ABITS 4096    /* cost functions: address qubits */
 #define SBE_MAX_BUILD_ABITS 62 /* building: address qubits */
@@ -152,6 +153,8 @@ void sbe_qrom_table_cost(SbeQromKind kind, const SbeTable *t, SbeCost *k);
 /* ---- fixed-point controlled rotation ---- */
 
 #define SBE_MAX_BITS 52 /* angle bits: π·2^(−b) stays far above the rounding of π */
+/* sema checks a model's angle_bits against MODEL_MAX_ANGLE_BITS without this header */
+_Static_assert(SBE_MAX_BITS == MODEL_MAX_ANGLE_BITS, "ir/model.h: MODEL_MAX_ANGLE_BITS must equal SBE_MAX_BITS");
 
 /* 1 ≤ b ≤ SBE_MAX_BITS. */
 uint32_t sbe_rot_fixed_def(Circuit *c, const char *name, unsigned b);
