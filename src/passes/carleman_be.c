@@ -236,16 +236,28 @@ static uint32_t fresh(uint32_t *next, uint32_t n)
     return r;
 }
 
-bool cbe_build(Circuit *c, const char *prefix, const ModelProblem *m, const GdProblem *p, const CbeOptions *o,
-               CarlemanBE *be, char **err)
+/* What the steps of cbe_build share: the inputs, the encoding being built,
+ * and a scratch buffer for definition names. */
+typedef struct CbeBuild {
+    Circuit *c;
+    const char *prefix;
+    const ModelProblem *m;
+    const GdProblem *p; /* the data, for explicit oracles */
+    const CbeOptions *o;
+    CarlemanBE *be;
+    char *name;  /* PREFIX_…, plen bytes */
+    size_t plen;
+} CbeBuild;
+
+/* sizes: the index width qn, the time width tb, and the limits */
+static bool cbe_sizes(CbeBuild *s, char **err)
 {
-    memset(be, 0, sizeof *be);
-    mpz_init_set(be->n, m->n);
-    for (unsigned l = 0; l <= MODEL_MAX_DEGREE; l++)
-        sbe_costs_init(&be->oracle_cost[l]);
+    const ModelProblem *m = s->m;
+    const CbeOptions *o = s->o;
+    CarlemanBE *be = s->be;
     if (o->bits < 1 || o->bits > SBE_MAX_BITS)
         return diag_refuse(err, "structured encoding: %u angle bits is out of range (1 to %d)", o->bits, SBE_MAX_BITS);
-    if (o->explicit_oracles && !p)
+    if (o->explicit_oracles && !s->p)
         ICE("cbe_build: explicit oracles without data");
     be->N = (unsigned)m->N, be->q = m->q, be->T = m->T, be->P = m->P;
     be->qn = ceil_log2_mpz(m->n);
@@ -260,9 +272,15 @@ bool cbe_build(Circuit *c, const char *prefix, const ModelProblem *m, const GdPr
     if (o->explicit_oracles && (be->q * be->qn > 40 || be->qn > 20))
         return diag_refuse(err, "structured encoding: the data oracles of n = %u, degree %u are too large to build "
                                 "(%u index qubits); use the shape-only estimate",
-                           p->n, be->q, be->q * be->qn);
+                           s->p->n, be->q, be->q * be->qn);
+    return true;
+}
 
-    /* pairs and weights */
+/* pairs and weights: the (term ℓ, position) pairs of A and α_ℓ, α_A, α_C, α_M */
+static bool cbe_pairs(CbeBuild *s, char **err)
+{
+    const ModelProblem *m = s->m;
+    CarlemanBE *be = s->be;
     unsigned N = be->N;
     for (unsigned l = 0; l <= be->q; l++) {
         if (!m->F[l].present)
@@ -290,25 +308,37 @@ bool cbe_build(Circuit *c, const char *prefix, const ModelProblem *m, const GdPr
     be->sb = ceil_log2_u(be->npairs + 1);
     if (be->sb == 0)
         be->sb = 1;
+    return true;
+}
 
-    /* oracle costs and pool size */
-    uint32_t npool = 0;
-    for (unsigned l = 1; l <= be->q && l <= N; l++) {
+/* oracle costs (from the shapes) and the pool size: the most work qubits
+ * any oracle needs besides its factor bits */
+static bool cbe_costs(CbeBuild *s, uint32_t *npool, char **err)
+{
+    const ModelProblem *m = s->m;
+    CarlemanBE *be = s->be;
+    *npool = 0;
+    for (unsigned l = 1; l <= be->q && l <= be->N; l++) {
         if (!m->F[l].present)
             continue;
-        if (!oracle_shape_cost(m, l, be->qn, o, &be->oracle_cost[l], err))
+        if (!oracle_shape_cost(m, l, be->qn, s->o, &be->oracle_cost[l], err))
             return false;
         uint32_t nu = (uint32_t)mpz_get_ui(be->oracle_cost[l].u.qubits); /* U's formals */
         uint32_t need = nu - l * be->qn;                                  /* all but the factor bits */
-        if (need > npool)
-            npool = need;
+        if (need > *npool)
+            *npool = need;
     }
+    return true;
+}
 
-    /* layout */
+/* layout: the formals of PREFIX_um (carleman_be.h) */
+static bool cbe_layout(CbeBuild *s, uint32_t npool, char **err)
+{
+    CarlemanBE *be = s->be;
     uint32_t next = 0;
     be->t = fresh(&next, be->tb);
-    be->lv = fresh(&next, N);
-    be->f = fresh(&next, N * be->qn);
+    be->lv = fresh(&next, be->N);
+    be->f = fresh(&next, be->N * be->qn);
     be->nsys = next;
     be->m_sel = fresh(&next, 1);
     be->kill = fresh(&next, 1);
@@ -328,234 +358,295 @@ bool cbe_build(Circuit *c, const char *prefix, const ModelProblem *m, const GdPr
     be->nformals = next;
     if (next > CBE_MAX_FORMALS)
         return diag_refuse(err, "structured encoding: %u qubits", next);
+    return true;
+}
 
-    size_t plen = strlen(prefix) + 32;
-    char *name = xmalloc(plen);
-
-    /* oracles */
-    for (unsigned l = 0; l <= be->q && l <= N; l++) {
-        be->def_oracle[l] = UINT32_MAX;
-        if (!m->F[l].present || be->alpha_l[l] == 0)
-            continue;
-        snprintf(name, plen, "%s_F%u", prefix, l);
-        if (l == 0) {
-            /* controlled preparation of F_0/‖F_0‖ on qn qubits, control last */
-            if (o->explicit_oracles) {
-                size_t dim = (size_t)1 << be->qn;
-                double *v = xcalloc(dim, sizeof *v);
-                for (size_t e = 0; e < p->F[0].nnz; e++)
-                    v[p->F[0].row[e]] += p->F[0].val[e];
-                char *pn = xmalloc(plen + 8);
-                snprintf(pn, plen + 8, "%s_F0prep", prefix);
-                uint32_t dp;
-                bool ok = state_prep_def(c, pn, be->qn, v, SP_DENSE, &dp, NULL, err);
-                free(pn), free(v);
-                if (!ok) {
-                    free(name);
-                    return false;
-                }
-                uint32_t d = circuit_def(c, name, be->qn + 1, "controlled preparation of F_0/|F_0| (control last)");
-                uint32_t *q = xmalloc((be->qn + 1) * sizeof *q);
-                q[0] = be->qn;
-                for (unsigned k = 0; k < be->qn; k++)
-                    q[1 + k] = k;
-                circ_call(c, circuit_def_body(c, d), dp, 1, q);
-                free(q);
-                be->def_oracle[0] = d;
-            } else {
-                /* dense tree under one control: each multiplexor of j selects
-                 * becomes one of j + 1 selects, 2^(j+1) rotations */
-                DeclaredCost k;
-                mpz_inits(k.ccz, k.t, k.rotations, NULL);
-                mpz_set_ui(k.rotations, 0);
-                mpz_setbit(k.rotations, be->qn + 1);
-                mpz_sub_ui(k.rotations, k.rotations, 2);
-                k.ancillas = 0;
-                be->def_oracle[0] = circuit_declare(c, name, be->qn + 1, &k,
-                                                    "controlled preparation of F_0/|F_0| (counted, not built)");
-                mpz_clears(k.ccz, k.t, k.rotations, NULL);
-                be->oracle_opaque = true;
-            }
-            continue;
-        }
-        if (o->explicit_oracles) {
-            SpMat A;
-            padded_tensor(p, l, be->qn, &A);
-            SbeOptions so = {.kind = SBE_DILATION, .qrom = o->qrom, .bits = o->bits};
-            SparseBE sbe;
-            bool ok = sparse_be_build(c, name, &A, &so, &sbe, err);
-            sp_free(&A);
-            if (!ok) {
-                free(name);
-                return false;
-            }
-            if (fabs(sbe.alpha - be->alpha_l[l]) > 1e-12 * be->alpha_l[l])
-                ICE("carleman_be: alpha of F_%u is %.17g, the shape says %.17g", l, sbe.alpha, be->alpha_l[l]);
-            sparse_be_cost(&sbe, &be->oracle_cost[l]); /* the exact counts of the built tables */
-            be->def_oracle[l] = sbe.cu;
-            sparse_be_free(&sbe);
-        } else {
-            const SbeCost *k = &be->oracle_cost[l].cu;
-            DeclaredCost d;
-            mpz_init_set(d.ccz, k->ccz);
-            mpz_init_set(d.t, k->t);
-            mpz_init_set(d.rotations, k->rotations);
-            d.ancillas = (uint32_t)mpz_get_ui(k->ancillas);
-            snprintf(name, plen, "%s_F%u_cu", prefix, l);
-            be->def_oracle[l] = circuit_declare(c, name, (uint32_t)mpz_get_ui(k->qubits), &d,
-                                                "sparse-access encoding of F_l, controlled (counted, not built)");
-            mpz_clears(d.ccz, d.t, d.rotations, NULL);
-            be->oracle_opaque = true;
-        }
-    }
-
-    /* PREP over sel: identity (weight 1), then the pairs (α_ℓ) */
-    {
-        size_t dim = (size_t)1 << be->sb;
+/* the oracle of F_0: a controlled preparation of F_0/‖F_0‖ on qn qubits,
+ * control last; built from the data, or declared with its count */
+static bool cbe_oracle_f0(CbeBuild *s, char **err)
+{
+    Circuit *c = s->c;
+    CarlemanBE *be = s->be;
+    if (s->o->explicit_oracles) {
+        size_t dim = (size_t)1 << be->qn;
         double *v = xcalloc(dim, sizeof *v);
-        v[0] = 1;
-        for (unsigned i = 0; i < be->npairs; i++)
-            v[i + 1] = sqrt(be->alpha_l[be->pair[i].l]);
-        v[0] = 1;
-        snprintf(name, plen, "%s_prep_sel", prefix);
-        bool ok = state_prep_def(c, name, be->sb, v, SP_AUTO, &be->def_prep_sel, NULL, err);
-        free(v);
-        if (!ok) {
-            free(name);
+        for (size_t e = 0; e < s->p->F[0].nnz; e++)
+            v[s->p->F[0].row[e]] += s->p->F[0].val[e];
+        char *pn = xmalloc(s->plen + 8);
+        snprintf(pn, s->plen + 8, "%s_F0prep", s->prefix);
+        uint32_t dp;
+        bool ok = state_prep_def(c, pn, be->qn, v, SP_DENSE, &dp, NULL, err);
+        free(pn), free(v);
+        if (!ok)
             return false;
-        }
+        uint32_t d = circuit_def(c, s->name, be->qn + 1, "controlled preparation of F_0/|F_0| (control last)");
+        uint32_t *q = xmalloc((be->qn + 1) * sizeof *q);
+        q[0] = be->qn;
+        for (unsigned k = 0; k < be->qn; k++)
+            q[1 + k] = k;
+        circ_call(c, circuit_def_body(c, d), dp, 1, q);
+        free(q);
+        be->def_oracle[0] = d;
+    } else {
+        /* dense tree under one control: each multiplexor of j selects
+         * becomes one of j + 1 selects, 2^(j+1) rotations */
+        DeclaredCost k;
+        mpz_inits(k.ccz, k.t, k.rotations, NULL);
+        mpz_set_ui(k.rotations, 0);
+        mpz_setbit(k.rotations, be->qn + 1);
+        mpz_sub_ui(k.rotations, k.rotations, 2);
+        k.ancillas = 0;
+        be->def_oracle[0] = circuit_declare(c, s->name, be->qn + 1, &k,
+                                            "controlled preparation of F_0/|F_0| (counted, not built)");
+        mpz_clears(k.ccz, k.t, k.rotations, NULL);
+        be->oracle_opaque = true;
     }
+    return true;
+}
 
-    /* U_M, control last */
-    snprintf(name, plen, "%s_um", prefix);
-    be->def_um = circuit_def(c, name, be->nformals, "structured block encoding of M = I - S G (control last)");
+/* the oracle of F_ℓ, ℓ ≥ 1: the controlled sparse-access encoding of F_ℓ
+ * padded, built from the data (sparse_be), or declared with its count */
+static bool cbe_oracle_fl(CbeBuild *s, unsigned l, char **err)
+{
+    Circuit *c = s->c;
+    CarlemanBE *be = s->be;
+    if (s->o->explicit_oracles) {
+        SpMat A;
+        padded_tensor(s->p, l, be->qn, &A);
+        SbeOptions so = {.kind = SBE_DILATION, .qrom = s->o->qrom, .bits = s->o->bits};
+        SparseBE sbe;
+        bool ok = sparse_be_build(c, s->name, &A, &so, &sbe, err);
+        sp_free(&A);
+        if (!ok)
+            return false;
+        if (fabs(sbe.alpha - be->alpha_l[l]) > 1e-12 * be->alpha_l[l])
+            ICE("carleman_be: alpha of F_%u is %.17g, the shape says %.17g", l, sbe.alpha, be->alpha_l[l]);
+        sparse_be_cost(&sbe, &be->oracle_cost[l]); /* the exact counts of the built tables */
+        be->def_oracle[l] = sbe.cu;
+        sparse_be_free(&sbe);
+    } else {
+        const SbeCost *k = &be->oracle_cost[l].cu;
+        DeclaredCost d;
+        mpz_init_set(d.ccz, k->ccz);
+        mpz_init_set(d.t, k->t);
+        mpz_init_set(d.rotations, k->rotations);
+        d.ancillas = (uint32_t)mpz_get_ui(k->ancillas);
+        snprintf(s->name, s->plen, "%s_F%u_cu", s->prefix, l);
+        be->def_oracle[l] = circuit_declare(c, s->name, (uint32_t)mpz_get_ui(k->qubits), &d,
+                                            "sparse-access encoding of F_l, controlled (counted, not built)");
+        mpz_clears(d.ccz, d.t, d.rotations, NULL);
+        be->oracle_opaque = true;
+    }
+    return true;
+}
+
+/* oracles: one per present term with a nonzero weight */
+static bool cbe_oracles(CbeBuild *s, char **err)
+{
+    CarlemanBE *be = s->be;
+    for (unsigned l = 0; l <= be->q && l <= be->N; l++) {
+        be->def_oracle[l] = UINT32_MAX;
+        if (!s->m->F[l].present || be->alpha_l[l] == 0)
+            continue;
+        snprintf(s->name, s->plen, "%s_F%u", s->prefix, l);
+        if (!(l == 0 ? cbe_oracle_f0(s, err) : cbe_oracle_fl(s, l, err)))
+            return false;
+    }
+    return true;
+}
+
+/* PREP over sel: identity (weight 1), then the pairs (α_ℓ) */
+static bool cbe_prep(CbeBuild *s, char **err)
+{
+    CarlemanBE *be = s->be;
+    size_t dim = (size_t)1 << be->sb;
+    double *v = xcalloc(dim, sizeof *v);
+    v[0] = 1;
+    for (unsigned i = 0; i < be->npairs; i++)
+        v[i + 1] = sqrt(be->alpha_l[be->pair[i].l]);
+    v[0] = 1;
+    snprintf(s->name, s->plen, "%s_prep_sel", s->prefix);
+    bool ok = state_prep_def(s->c, s->name, be->sb, v, SP_AUTO, &be->def_prep_sel, NULL, err);
+    free(v);
+    return ok;
+}
+
+/* the literals of "c1 ∧ sel = sv" into lit; returns their number */
+static uint32_t select_literals(const CarlemanBE *be, unsigned sv, uint32_t *lit)
+{
+    uint32_t n = 0;
+    lit[n++] = be->c1;
+    for (unsigned k = 0; k < be->sb; k++)
+        lit[n++] = (sv >> k & 1) ? be->sel + k : (be->sel + k) | NEG;
+    return n;
+}
+
+/* controls, forward: for each pair, its validity into okl_ℓ (or kill) and
+ * the permutation that brings its factors to the front */
+static void cbe_select_forward(CbeBuild *s, Block *b)
+{
+    Circuit *c = s->c;
+    const CarlemanBE *be = s->be;
+    uint32_t lit[200];
+    unsigned src[MODEL_MAX_ORDER];
+    for (unsigned i = 0; i < be->npairs; i++) {
+        unsigned l = be->pair[i].l, pos = be->pair[i].pos, sv = i + 1;
+        uint32_t n = select_literals(be, sv, lit);
+        mcx(c, b, lit, n, be->e);
+        /* the condition's literals */
+        n = 0;
+        lit[n++] = be->e;
+        if (l >= 1) {
+            for (unsigned k = pos; k < pos + l; k++)
+                lit[n++] = slot_lv(be, k - 1);
+        } else {
+            lit[n++] = slot_lv(be, 0);
+            if (pos >= 3)
+                lit[n++] = slot_lv(be, pos - 2);
+            lit[n++] = slot_lv(be, be->N - 1) | NEG;
+            for (unsigned k = 0; k < be->qn; k++)
+                lit[n++] = (slot_f(be, be->N - 1) + k) | NEG;
+        }
+        cxg(c, b, be->e, be->kill);      /* kill ^= e */
+        mcx(c, b, lit, n, be->kill);     /* … ∧ ¬cond */
+        mcx(c, b, lit, n, be->okl + l);  /* okl ^= e ∧ cond */
+        ccx(c, b, be->e, be->okl + l, be->e2);
+        perm_before(be, l, pos, src);
+        permute(c, b, be, be->e2, src);
+        ccx(c, b, be->e, be->okl + l, be->e2);
+        n = select_literals(be, sv, lit);
+        mcx(c, b, lit, n, be->e);
+    }
+}
+
+/* the oracles, each under its okl_ℓ */
+static void cbe_select_oracles(CbeBuild *s, Block *b)
+{
+    Circuit *c = s->c;
+    const CarlemanBE *be = s->be;
+    for (unsigned l = 0; l <= be->q && l <= be->N; l++) {
+        if (be->def_oracle[l] == UINT32_MAX)
+            continue;
+        uint32_t ok = be->okl + l;
+        if (l == 0) {
+            cxg(c, b, ok, slot_lv(be, 0));
+            uint32_t *q = xmalloc((be->qn + 1) * sizeof *q);
+            for (unsigned k = 0; k < be->qn; k++)
+                q[k] = slot_f(be, 0) + k;
+            q[be->qn] = ok;
+            circ_call(c, b, be->def_oracle[0], 0, q);
+            free(q);
+            continue;
+        }
+        const GateDef *od = &c->defs[be->def_oracle[l]];
+        uint32_t nf = od->nqubits, qb = l * be->qn;
+        uint32_t *q = xmalloc(nf * sizeof *q);
+        for (uint32_t k = 0; k < qb; k++) /* slots 0..ℓ−1, slot 0 lowest */
+            q[k] = be->f + k;
+        for (uint32_t k = qb; k + 1 < nf; k++)
+            q[k] = be->pool + (k - qb);
+        q[nf - 1] = ok;
+        uint32_t d = q[qb]; /* the dilation qubit: enter on the column side */
+        cxg(c, b, ok, d);
+        circ_call(c, b, be->def_oracle[l], 0, q);
+        free(q);
+        for (unsigned k = 1; k < l; k++) /* the consumed slots 2..ℓ are free */
+            cxg(c, b, ok, slot_lv(be, k));
+    }
+}
+
+/* controls, backward: the after-permutations, and okl uncomputed */
+static void cbe_select_backward(CbeBuild *s, Block *b)
+{
+    Circuit *c = s->c;
+    const CarlemanBE *be = s->be;
+    uint32_t lit[200];
+    unsigned src[MODEL_MAX_ORDER];
+    for (unsigned i = 0; i < be->npairs; i++) {
+        unsigned l = be->pair[i].l, pos = be->pair[i].pos, sv = i + 1;
+        uint32_t n = select_literals(be, sv, lit);
+        mcx(c, b, lit, n, be->e);
+        ccx(c, b, be->e, be->okl + l, be->e2);
+        perm_after(be, l, pos, src);
+        permute(c, b, be, be->e2, src);
+        ccx(c, b, be->e, be->okl + l, be->e2);
+        ccx(c, b, be->e, slot_lv(be, pos - 1), be->okl + l);
+        mcx(c, b, lit, n, be->e);
+    }
+}
+
+/* c1 = mm ∧ t < T, c2 = mm ∧ t ≥ T (a second call uncomputes them) */
+static void cbe_time_flags(CbeBuild *s, Block *b)
+{
+    Circuit *c = s->c;
+    const CarlemanBE *be = s->be;
+    less_than(c, b, be->t, be->tb, be->T, NULL, 0, be->lt);
+    ccx(c, b, be->mm, be->lt, be->c1);
+    ccx(c, b, be->mm, be->lt | NEG, be->c2);
+    less_than(c, b, be->t, be->tb, be->T, NULL, 0, be->lt);
+}
+
+/* S: kill when t ≥ T + P, then t + 1; the sign */
+static void cbe_shift(CbeBuild *s, Block *b)
+{
+    Circuit *c = s->c;
+    CarlemanBE *be = s->be;
+    uint32_t ext[1] = {be->mm};
+    cxg(c, b, be->mm, be->kill);
+    less_than(c, b, be->t, be->tb, be->T + be->P, ext, 1, be->kill);
+    increment(c, b, be->t, be->tb, be->mm);
+    circ_gate(c, b, GATE_Z, &be->mm, NULL);
+}
+
+/* U_M, control last: C = PREP, SELECT, PREP† on c1 and the identity branch
+ * of G on c2, then S */
+static void cbe_um(CbeBuild *s)
+{
+    Circuit *c = s->c;
+    CarlemanBE *be = s->be;
+    snprintf(s->name, s->plen, "%s_um", s->prefix);
+    be->def_um = circuit_def(c, s->name, be->nformals, "structured block encoding of M = I - S G (control last)");
     Block *b = circuit_def_body(c, be->def_um);
     double thM = 2 * acos(sqrt(1 / be->alpha_M));
     circ_gate(c, b, GATE_RY, &be->m_sel, &thM);
     ccx(c, b, be->m_sel, be->control, be->mm);
-    /* c1 = mm ∧ t < T, c2 = mm ∧ t ≥ T */
-    for (int pass = 0; pass < 2; pass++) {
-        less_than(c, b, be->t, be->tb, be->T, NULL, 0, be->lt);
-        ccx(c, b, be->mm, be->lt, be->c1);
-        ccx(c, b, be->mm, be->lt | NEG, be->c2);
-        less_than(c, b, be->t, be->tb, be->T, NULL, 0, be->lt);
-        if (pass == 1)
-            break;
+    cbe_time_flags(s, b);
 
-        /* C on c1: PREP, SELECT, PREP† */
-        uint32_t *sq = xmalloc(be->sb * sizeof *sq);
-        for (unsigned k = 0; k < be->sb; k++)
-            sq[k] = be->sel + k;
-        circ_call(c, b, be->def_prep_sel, 0, sq);
-        uint32_t lit[200];
-        unsigned src[MODEL_MAX_ORDER];
-        /* forward: validity, before-permutations */
-        for (unsigned i = 0; i < be->npairs; i++) {
-            unsigned l = be->pair[i].l, pos = be->pair[i].pos, sv = i + 1;
-            uint32_t n = 0;
-            lit[n++] = be->c1;
-            for (unsigned k = 0; k < be->sb; k++)
-                lit[n++] = (sv >> k & 1) ? be->sel + k : (be->sel + k) | NEG;
-            mcx(c, b, lit, n, be->e);
-            /* the condition's literals */
-            n = 0;
-            lit[n++] = be->e;
-            if (l >= 1) {
-                for (unsigned s = pos; s < pos + l; s++)
-                    lit[n++] = slot_lv(be, s - 1);
-            } else {
-                lit[n++] = slot_lv(be, 0);
-                if (pos >= 3)
-                    lit[n++] = slot_lv(be, pos - 2);
-                lit[n++] = slot_lv(be, N - 1) | NEG;
-                for (unsigned k = 0; k < be->qn; k++)
-                    lit[n++] = (slot_f(be, N - 1) + k) | NEG;
-            }
-            cxg(c, b, be->e, be->kill);      /* kill ^= e */
-            mcx(c, b, lit, n, be->kill);     /* … ∧ ¬cond */
-            mcx(c, b, lit, n, be->okl + l);  /* okl ^= e ∧ cond */
-            ccx(c, b, be->e, be->okl + l, be->e2);
-            perm_before(be, l, pos, src);
-            permute(c, b, be, be->e2, src);
-            ccx(c, b, be->e, be->okl + l, be->e2);
-            n = 0;
-            lit[n++] = be->c1;
-            for (unsigned k = 0; k < be->sb; k++)
-                lit[n++] = (sv >> k & 1) ? be->sel + k : (be->sel + k) | NEG;
-            mcx(c, b, lit, n, be->e);
-        }
-        /* the oracles */
-        for (unsigned l = 0; l <= be->q && l <= N; l++) {
-            if (be->def_oracle[l] == UINT32_MAX)
-                continue;
-            uint32_t ok = be->okl + l;
-            if (l == 0) {
-                cxg(c, b, ok, slot_lv(be, 0));
-                uint32_t *q = xmalloc((be->qn + 1) * sizeof *q);
-                for (unsigned k = 0; k < be->qn; k++)
-                    q[k] = slot_f(be, 0) + k;
-                q[be->qn] = ok;
-                circ_call(c, b, be->def_oracle[0], 0, q);
-                free(q);
-                continue;
-            }
-            const GateDef *od = &c->defs[be->def_oracle[l]];
-            uint32_t nf = od->nqubits, qb = l * be->qn;
-            uint32_t *q = xmalloc(nf * sizeof *q);
-            for (uint32_t k = 0; k < qb; k++) /* slots 0..ℓ−1, slot 0 lowest */
-                q[k] = be->f + k;
-            for (uint32_t k = qb; k + 1 < nf; k++)
-                q[k] = be->pool + (k - qb);
-            q[nf - 1] = ok;
-            uint32_t d = q[qb]; /* the dilation qubit: enter on the column side */
-            cxg(c, b, ok, d);
-            circ_call(c, b, be->def_oracle[l], 0, q);
-            free(q);
-            for (unsigned s = 1; s < l; s++) /* the consumed slots 2..ℓ are free */
-                cxg(c, b, ok, slot_lv(be, s));
-        }
-        /* backward: after-permutations, uncompute okl */
-        for (unsigned i = 0; i < be->npairs; i++) {
-            unsigned l = be->pair[i].l, pos = be->pair[i].pos, sv = i + 1;
-            uint32_t n = 0;
-            lit[n++] = be->c1;
-            for (unsigned k = 0; k < be->sb; k++)
-                lit[n++] = (sv >> k & 1) ? be->sel + k : (be->sel + k) | NEG;
-            mcx(c, b, lit, n, be->e);
-            ccx(c, b, be->e, be->okl + l, be->e2);
-            perm_after(be, l, pos, src);
-            permute(c, b, be, be->e2, src);
-            ccx(c, b, be->e, be->okl + l, be->e2);
-            ccx(c, b, be->e, slot_lv(be, pos - 1), be->okl + l);
-            mcx(c, b, lit, n, be->e);
-        }
-        circ_call(c, b, be->def_prep_sel, 0, sq)->inv = true;
-        free(sq);
-        /* the identity branch of G, scaled to 1/α_C */
-        double thG = 2 * acos(1 / be->alpha_C);
-        uint32_t gq[2] = {be->c2, be->g};
-        circ_cgate(c, b, GATE_RY, 1, gq, &thG);
-    }
-    /* S: kill when t ≥ T + P, then t + 1; the sign */
-    {
-        uint32_t ext[1] = {be->mm};
-        cxg(c, b, be->mm, be->kill);
-        less_than(c, b, be->t, be->tb, be->T + be->P, ext, 1, be->kill);
-        increment(c, b, be->t, be->tb, be->mm);
-        circ_gate(c, b, GATE_Z, &be->mm, NULL);
-    }
+    /* C on c1: PREP, SELECT, PREP† */
+    uint32_t *sq = xmalloc(be->sb * sizeof *sq);
+    for (unsigned k = 0; k < be->sb; k++)
+        sq[k] = be->sel + k;
+    circ_call(c, b, be->def_prep_sel, 0, sq);
+    cbe_select_forward(s, b);
+    cbe_select_oracles(s, b);
+    cbe_select_backward(s, b);
+    circ_call(c, b, be->def_prep_sel, 0, sq)->inv = true;
+    free(sq);
+    /* the identity branch of G, scaled to 1/α_C */
+    double thG = 2 * acos(1 / be->alpha_C);
+    uint32_t gq[2] = {be->c2, be->g};
+    circ_cgate(c, b, GATE_RY, 1, gq, &thG);
+
+    cbe_time_flags(s, b);
+    cbe_shift(s, b);
     ccx(c, b, be->m_sel, be->control, be->mm);
     double mthM = -thM;
     circ_gate(c, b, GATE_RY, &be->m_sel, &mthM);
+}
 
-    /* U_H on (sys, d, flags, helper): formals sys[nsys], d, flags[nflags], a */
+/* U_H on (sys, d, flags, helper): formals sys[nsys], d, flags[nflags], a;
+ * and the controlled walk, control first */
+static void cbe_uh(CbeBuild *s)
+{
+    Circuit *c = s->c;
+    CarlemanBE *be = s->be;
     uint32_t nH = be->nsys + 1 + be->nflags + 1;
-    snprintf(name, plen, "%s_reflect", prefix);
-    uint32_t dr = sbe_reflect_def(c, name, be->nflags + 1);
-    snprintf(name, plen, "%s_uh", prefix);
-    be->def_uh = circuit_def(c, name, nH, "Hermitian dilation X_d (|1><1| U_M + |0><0| U_M^dg) (helper last)");
-    snprintf(name, plen, "%s_walk_c", prefix);
-    be->def_walk_c = circuit_def(c, name, nH + 1, "controlled qubitized walk (control first)");
+    snprintf(s->name, s->plen, "%s_reflect", s->prefix);
+    uint32_t dr = sbe_reflect_def(c, s->name, be->nflags + 1);
+    snprintf(s->name, s->plen, "%s_uh", s->prefix);
+    be->def_uh = circuit_def(c, s->name, nH, "Hermitian dilation X_d (|1><1| U_M + |0><0| U_M^dg) (helper last)");
+    snprintf(s->name, s->plen, "%s_walk_c", s->prefix);
+    be->def_walk_c = circuit_def(c, s->name, nH + 1, "controlled qubitized walk (control first)");
     uint32_t *qm = xmalloc((be->nformals + 1) * sizeof *qm);
     for (int pass = 0; pass < 2; pass++) {
         bool ctl = pass == 1;
@@ -590,8 +681,28 @@ bool cbe_build(Circuit *c, const char *prefix, const ModelProblem *m, const GdPr
         }
     }
     free(qm);
-    free(name);
-    return true;
+}
+
+bool cbe_build(Circuit *c, const char *prefix, const ModelProblem *m, const GdProblem *p, const CbeOptions *o,
+               CarlemanBE *be, char **err)
+{
+    memset(be, 0, sizeof *be);
+    mpz_init_set(be->n, m->n);
+    for (unsigned l = 0; l <= MODEL_MAX_DEGREE; l++)
+        sbe_costs_init(&be->oracle_cost[l]);
+    CbeBuild s = {.c = c, .prefix = prefix, .m = m, .p = p, .o = o, .be = be};
+    uint32_t npool;
+    if (!cbe_sizes(&s, err) || !cbe_pairs(&s, err) || !cbe_costs(&s, &npool, err) || !cbe_layout(&s, npool, err))
+        return false;
+    s.plen = strlen(prefix) + 32;
+    s.name = xmalloc(s.plen);
+    bool ok = cbe_oracles(&s, err) && cbe_prep(&s, err);
+    if (ok) {
+        cbe_um(&s);
+        cbe_uh(&s);
+    }
+    free(s.name);
+    return ok;
 }
 
 void cbe_free(CarlemanBE *be)
