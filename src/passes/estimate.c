@@ -176,19 +176,13 @@ static uint32_t est_walk_c(Circuit *c, void *ctx)
 
 static unsigned ceil_log2_d(double x) { return x <= 1 ? 0 : (unsigned)ceil(log2(x) - 1e-12); }
 
-bool estimate_build(const ModelProblem *m, const GdProblem *p, const EstimateOptions *o, Estimate *e, char **err)
+/* The circuit: the angle bits, the structured encoding (cbe_build), the
+ * solver assembled around it (solver_build), one controlled walk counted
+ * apart, the counts, and the walk steps and queries. */
+static bool estimate_circuit(const ModelProblem *m, const GdProblem *p, const EstimateOptions *o, Estimate *e,
+                             char **err)
 {
-    memset(e, 0, sizeof *e);
-    circuit_init(&e->c);
-    res_init(&e->run);
-    res_init(&e->walk);
-    mpz_inits(e->walk_steps, e->queries, e->shots, e->runs, e->uploads, e->total_ccz, e->total_t, e->total_rot,
-              NULL);
-    for (int i = 0; i < EST_MAX_MODELS; i++)
-        res_phys_init(&e->phys[i]);
-    model_copy(&e->shape, m);
     double t0 = monotonic_seconds();
-
     e->bits = o->bits ? o->bits : m->angle_bits;
     if (!e->bits) {
         unsigned b = ceil_log2_d(QGD_PI / m->eps);
@@ -261,7 +255,14 @@ bool estimate_build(const ModelProblem *m, const GdProblem *p, const EstimateOpt
     mpz_sub_ui(e->walk_steps, e->walk_steps, 1);
     mpz_mul_2exp(e->walk_steps, e->walk_steps, 1);
     mpz_mul_2exp(e->queries, e->walk_steps, 1); /* U_M and U_M† per walk */
+    return true;
+}
 
+/* The costs: the post-selection probabilities, the shots and runs (GMP),
+ * the totals over every run and upload, and the physical estimates of one
+ * run under each qubit model. */
+static bool estimate_costs(const ModelProblem *m, const EstimateOptions *o, Estimate *e, char **err)
+{
     /* probabilities */
     double u2 = m->u_norm * m->u_norm, yin2 = 0, pw = 1;
     for (int j = 1; j <= m->N; j++)
@@ -281,7 +282,7 @@ bool estimate_build(const ModelProblem *m, const GdProblem *p, const EstimateOpt
                            m->name, m->u_norm, m->N, e->p_solve, e->p_read);
 
     /* shots m²·r³/ε², runs */
-    unsigned mq = be->qn;
+    unsigned mq = e->be.qn;
     mpz_t x;
     mpz_init(x);
     mpz_pow_ui(x, m->r, 3);
@@ -289,7 +290,6 @@ bool estimate_build(const ModelProblem *m, const GdProblem *p, const EstimateOpt
     mpf_t f;
     mpf_init2(f, 256);
     mpf_set_z(f, x);
-    mpf_div_ui(f, f, 1); /* exact so far */
     double inv_eps2 = 1 / (m->eps * m->eps);
     mpf_t g;
     mpf_init2(g, 256);
@@ -327,6 +327,20 @@ bool estimate_build(const ModelProblem *m, const GdProblem *p, const EstimateOpt
     }
     mpz_clear(x);
     return true;
+}
+
+bool estimate_build(const ModelProblem *m, const GdProblem *p, const EstimateOptions *o, Estimate *e, char **err)
+{
+    memset(e, 0, sizeof *e);
+    circuit_init(&e->c);
+    res_init(&e->run);
+    res_init(&e->walk);
+    mpz_inits(e->walk_steps, e->queries, e->shots, e->runs, e->uploads, e->total_ccz, e->total_t, e->total_rot,
+              NULL);
+    for (int i = 0; i < EST_MAX_MODELS; i++)
+        res_phys_init(&e->phys[i]);
+    model_copy(&e->shape, m);
+    return estimate_circuit(m, p, o, e, err) && estimate_costs(m, o, e, err);
 }
 
 void estimate_free(Estimate *e)
