@@ -76,6 +76,14 @@ void model_term_column(ModelTerm *F);
  * dimensions. */
 void model_term_from_entries(ModelTerm *F, unsigned l, size_t count, const uint32_t *row, const uint64_t *col,
                              const double *val);
+/* A copy of a model (for sweeps: the caller changes n, T, … of the copy). */
+void model_copy(ModelProblem *dst, const ModelProblem *src);
+/* Rescales a model to n parameters keeping per-row sparsities, entry
+ * bounds and the fractions of the counts: r, nonempty rows, nonzeros and
+ * nonempty columns scale by n'/n (rounded down, at least 1, then clamped
+ * to stay consistent: rows ≤ nnz ≤ rows·s, cols ≤ min(nnz, n^ℓ), nnz ≤
+ * cols·s), ‖u‖ by √(r'/r) (kept weights of a fixed size), ‖F_0‖ kept. */
+void model_rescale_n(ModelProblem *m, const mpz_t n);
 void model_free(ModelProblem *m);     /* accepts a zeroed or freed struct */
 /* The IR checker: every range above; false with messages on stderr. */
 bool model_verify(const ModelProblem *m);

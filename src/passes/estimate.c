@@ -11,68 +11,6 @@
 #include "support/diag.h"
 #include "support/util.h"
 
-void model_copy(ModelProblem *dst, const ModelProblem *src)
-{
-    *dst = *src;
-    dst->name = src->name ? xstrdup(src->name) : NULL;
-    mpz_init_set(dst->n, src->n);
-    mpz_init_set(dst->r, src->r);
-    for (unsigned l = 0; l <= MODEL_MAX_DEGREE; l++) {
-        mpz_init_set(dst->F[l].nnz, src->F[l].nnz);
-        mpz_init_set(dst->F[l].rows, src->F[l].rows);
-        mpz_init_set(dst->F[l].cols, src->F[l].cols);
-        dst->F[l].mtx_path = src->F[l].mtx_path ? xstrdup(src->F[l].mtx_path) : NULL;
-    }
-}
-
-/* x·n'/n rounded down, at least 1 */
-static void scale_count(mpz_t x, const mpz_t n_new, const mpz_t n_old)
-{
-    mpz_mul(x, x, n_new);
-    mpz_fdiv_q(x, x, n_old);
-    if (mpz_sgn(x) == 0)
-        mpz_set_ui(x, 1);
-}
-
-void model_rescale_n(ModelProblem *m, const mpz_t n)
-{
-    mpz_t old, cap;
-    mpz_init_set(old, m->n);
-    mpz_init(cap);
-    double r_old = mpz_get_d(m->r);
-    scale_count(m->r, n, old);
-    m->u_norm *= sqrt(mpz_get_d(m->r) / r_old); /* ‖u‖ ∝ √r: kept weights of a fixed size */
-    mpz_set(m->n, n);
-    for (unsigned l = 0; l <= m->q; l++) {
-        ModelTerm *F = &m->F[l];
-        if (!F->present)
-            continue;
-        if (l > 0 && mpz_cmp_ui(n, F->sparsity) < 0)
-            F->sparsity = mpz_get_ui(n);
-        scale_count(F->rows, n, old);
-        scale_count(F->nnz, n, old);
-        if (l == 0) {
-            model_term_column(F);
-            continue;
-        }
-        mpz_mul_ui(cap, F->rows, F->sparsity);
-        if (mpz_cmp(F->nnz, cap) > 0)
-            mpz_set(F->nnz, cap);
-        if (mpz_cmp(F->nnz, F->rows) < 0)
-            mpz_set(F->nnz, F->rows);
-        scale_count(F->cols, n, old);
-        mpz_pow_ui(cap, n, l);
-        if (mpz_cmp(F->cols, cap) > 0)
-            mpz_set(F->cols, cap);
-        if (mpz_cmp(F->cols, F->nnz) > 0)
-            mpz_set(F->cols, F->nnz);
-        mpz_cdiv_q_ui(cap, F->nnz, F->sparsity); /* nnz ≤ cols·s */
-        if (mpz_cmp(F->cols, cap) < 0)
-            mpz_set(F->cols, cap);
-    }
-    mpz_clears(old, cap, NULL);
-}
-
 static void declared_init(DeclaredCost *k)
 {
     mpz_inits(k->ccz, k->t, k->rotations, NULL);

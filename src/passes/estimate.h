@@ -101,13 +101,4 @@ void estimate_free(Estimate *e);
 void estimate_print(const Estimate *e, FILE *out);
 void estimate_json(const Estimate *e, JsonWriter *w);
 
-/* A copy of a model (for sweeps: the caller changes n, T, … of the copy). */
-void model_copy(ModelProblem *dst, const ModelProblem *src);
-/* Rescales a model to n parameters keeping per-row sparsities, entry
- * bounds and the fractions of the counts: r, nonempty rows, nonzeros and
- * nonempty columns scale by n'/n (rounded down, at least 1, then clamped
- * to stay consistent: rows ≤ nnz ≤ rows·s, cols ≤ min(nnz, n^ℓ), nnz ≤
- * cols·s), ‖u‖ by √(r'/r) (kept weights of a fixed size), ‖F_0‖ kept. */
-void model_rescale_n(ModelProblem *m, const mpz_t n);
-
 #endif
