@@ -5,6 +5,7 @@
  * entry points for gates, multiplexors and calls; the flat lowering, which
  * inlines calls and writes into a new Circuit. */
 #include "codegen/lower.h"
+#include "support/consts.h"
 #include "support/diag.h"
 
 #include <complex.h>
@@ -20,9 +21,9 @@ int lower_pi4_multiple(double angle)
 {
     if (!isfinite(angle))
         return -1;
-    double r = remainder(angle, 2 * LOWER_PI); /* [−π, π] */
-    double m = nearbyint(r / (LOWER_PI / 4));
-    if (fabs(r - m * (LOWER_PI / 4)) > LOWER_SNAP_TOL)
+    double r = remainder(angle, 2 * QGD_PI); /* [−π, π] */
+    double m = nearbyint(r / (QGD_PI / 4));
+    if (fabs(r - m * (QGD_PI / 4)) > LOWER_SNAP_TOL)
         return -1;
     return (((int)m % 8) + 8) % 8;
 }
@@ -93,7 +94,7 @@ int lower_gate_power(GateKind g, const double *param, bool inv, uint64_t k, Lowe
         static const GateKind word[8] = {GATE_COUNT, GATE_T, GATE_S, GATE_P, GATE_Z, GATE_P, GATE_SDG, GATE_TDG};
         if (m == 0)
             return 0;
-        return item(out, word[m], m * (LOWER_PI / 4), 0, 0);
+        return item(out, word[m], m * (QGD_PI / 4), 0, 0);
     }
     case GATE_SX: {
         int m = (int)((inv ? 3u : 1u) * (k % 4) % 4);
@@ -189,7 +190,7 @@ static void emit_rot(LowerSink *s, GateKind g, double theta, uint32_t t)
                 put1(s, GATE_S, t);
             return;
         }
-        theta = remainder(theta, 2 * LOWER_PI); /* equal up to a global sign */
+        theta = remainder(theta, 2 * QGD_PI); /* equal up to a global sign */
     }
     put(s, g, t, 0, 0, theta);
 }
@@ -230,14 +231,14 @@ static void emit_c1(LowerSink *s, GateKind g, const double *p, uint32_t c, uint3
         put(s, GATE_CX, c, t, 0, 0);
         put1(s, GATE_TDG, t), put1(s, GATE_H, t), put1(s, GATE_SDG, t);
         return;
-    case GATE_S: emit_cp(s, LOWER_PI / 2, c, t); return;
-    case GATE_SDG: emit_cp(s, -LOWER_PI / 2, c, t); return;
-    case GATE_T: emit_cp(s, LOWER_PI / 4, c, t); return;
-    case GATE_TDG: emit_cp(s, -LOWER_PI / 4, c, t); return;
+    case GATE_S: emit_cp(s, QGD_PI / 2, c, t); return;
+    case GATE_SDG: emit_cp(s, -QGD_PI / 2, c, t); return;
+    case GATE_T: emit_cp(s, QGD_PI / 4, c, t); return;
+    case GATE_TDG: emit_cp(s, -QGD_PI / 4, c, t); return;
     case GATE_P: emit_cp(s, p[0], c, t); return;
     case GATE_SX: /* sx = h s h */
         put1(s, GATE_H, t);
-        emit_cp(s, LOWER_PI / 2, c, t);
+        emit_cp(s, QGD_PI / 2, c, t);
         put1(s, GATE_H, t);
         return;
     case GATE_RZ:

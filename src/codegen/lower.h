@@ -54,7 +54,6 @@
 
 #include "ir/circuit.h"
 
-#define LOWER_PI 3.14159265358979323846
 /* The estimator sees an angle through DoubleAsAngle/AngleAsDouble (steps of
  * 2π/2^53) and compares with 2.2e-16; its error stays under 2e-15, so angles
  * farther than this from every multiple are rotations for both. */

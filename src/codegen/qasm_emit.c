@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "codegen/lower.h"
+#include "support/consts.h"
 #include "support/diag.h"
 
 /* Identifiers a definition or register may not take: stdgates.inc and the
@@ -178,7 +179,7 @@ static void put_modifiers(Emit *E, const Op *op)
 /* θ = r + 2π·m with r in [0, 2π); returns whether m is odd. */
 static bool reduce_2pi(double theta, double *r)
 {
-    const double tau = 2 * LOWER_PI;
+    const double tau = 2 * QGD_PI;
     double x = remainder(theta, tau); /* [−π, π] */
     double m = nearbyint((theta - x) / tau);
     if (x < 0) {
@@ -209,7 +210,7 @@ static void put_rotation(Emit *E, const char *indent, const char *mods, const Op
 {
     double r = theta;
     if (phase_matters && reduce_2pi(theta, &r)) {
-        double pi = LOWER_PI;
+        double pi = QGD_PI;
         put_line(E, indent, mods, op, GATE_GPHASE, &pi, q, op ? op->nctrl : 0, in_def);
     }
     put_line(E, indent, mods, op, g, &r, q, nq, in_def);

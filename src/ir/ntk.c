@@ -1,13 +1,12 @@
 /* ntk.c — the NTK problem IR: derived constants, verifier, text and JSON
  * forms (see ntk.h). */
 #include "ir/ntk.h"
+#include "support/consts.h"
 #include "support/util.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define PI 3.14159265358979323846
 
 const char *ntk_activation_name(NtkActivation a) { return a == NTK_ERF ? "erf" : "relu"; }
 
@@ -26,7 +25,7 @@ double ntk_activation_mu(NtkActivation a)
     /* a_1² = σ̂'(0), the first Hermite coefficient squared (Remark I.2) */
     if (a == NTK_ERF)
         return 1.0 - (2.0 / 3.0) / asin(2.0 / 3.0);
-    return 1.0 - PI / (2.0 * (PI - 1.0));
+    return 1.0 - QGD_PI / (2.0 * (QGD_PI - 1.0));
 }
 
 double ntk_separability(const double *x, uint32_t n, uint32_t d, uint32_t *pi, uint32_t *pj)

@@ -6,10 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support/consts.h"
 #include "support/diag.h"
 #include "support/util.h"
-
-#define BE_PI 3.14159265358979323846
 
 static unsigned popcount32(uint32_t x)
 {
@@ -206,7 +205,7 @@ bool block_encode(Circuit *c, const char *prefix, unsigned s, const double *H, c
         uint32_t d = circuit_def(c, name, s, doc);
         Block *b = circuit_def_body(c, d);
         if (p->coef < 0) {
-            double pi = BE_PI;
+            double pi = QGD_PI;
             circ_gate(c, b, GATE_GPHASE, NULL, &pi);
         }
         for (uint32_t k = 0; k < s; k++) {
@@ -245,7 +244,7 @@ bool block_encode(Circuit *c, const char *prefix, unsigned s, const double *H, c
     snprintf(name, plen, "%s_walk", prefix);
     uint32_t w = circuit_def(c, name, s + m, "qubitized walk W = (2|0><0|_index - I) U");
     Block *wb = circuit_def_body(c, w);
-    double pi = BE_PI;
+    double pi = QGD_PI;
     circ_call(c, wb, u, 0, q);
     Op *r = circ_cgate(c, wb, GATE_GPHASE, m, q + s, &pi); /* −1 on |0…0⟩ of the index */
     r->negctrl = mmask;

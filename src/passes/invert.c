@@ -4,16 +4,15 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "support/consts.h"
 #include "support/util.h"
-
-#define INV_PI 3.14159265358979323846
 
 double invert_lambda(double alpha, unsigned p, uint64_t j)
 {
     /* cos(2πj/2^p) through the symmetric angle 2π·min(j, 2^p−j)/2^p so that
      * both walk branches read bitwise the same value. */
     uint64_t n = (uint64_t)1 << p, jj = j <= n - j ? j : n - j;
-    return alpha * cos(2.0 * INV_PI * ldexp((double)jj, -(int)p));
+    return alpha * cos(2.0 * QGD_PI * ldexp((double)jj, -(int)p));
 }
 
 uint32_t pass_invert(Circuit *c, unsigned p, double alpha, double lambda_min, InvertInfo *info)
@@ -31,7 +30,7 @@ uint32_t pass_invert(Circuit *c, unsigned p, double alpha, double lambda_min, In
             well++;
         } else {
             rot[j] = 0;
-            flag[j] = INV_PI;
+            flag[j] = QGD_PI;
         }
     }
     uint32_t d = circuit_def(c, "invert", p + 2, "filtered rotation: clock, ancilla, flag");

@@ -1,5 +1,6 @@
 /* ntk_kernel.c — see ntk_kernel.h. */
 #include "passes/ntk_kernel.h"
+#include "support/consts.h"
 #include "support/diag.h"
 #include "support/util.h"
 
@@ -11,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PI 3.14159265358979323846
-
 static double clamp1(double rho) { return rho > 1 ? 1 : rho < -1 ? -1 : rho; }
 
 double ntk_dual(NtkActivation a, double rho)
@@ -23,7 +22,7 @@ double ntk_dual(NtkActivation a, double rho)
     /* √(1−ρ²) − 1 = −ρ²/(1 + √(1−ρ²)) and π − arccos ρ = π/2 + arcsin ρ:
      * no cancellation for small ρ, where deep layers drive the correlation */
     double root = sqrt((1.0 - rho) * (1.0 + rho));
-    return (-rho * rho / (1.0 + root) + (PI / 2 + asin(rho)) * rho) / (PI - 1.0);
+    return (-rho * rho / (1.0 + root) + (QGD_PI / 2 + asin(rho)) * rho) / (QGD_PI - 1.0);
 }
 
 double ntk_dual_deriv(NtkActivation a, double rho)
@@ -31,7 +30,7 @@ double ntk_dual_deriv(NtkActivation a, double rho)
     rho = clamp1(rho);
     if (a == NTK_ERF)
         return 2.0 / (sqrt(9.0 - 4.0 * rho * rho) * asin(2.0 / 3.0));
-    return (PI / 2 + asin(rho)) / (PI - 1.0);
+    return (QGD_PI / 2 + asin(rho)) / (QGD_PI - 1.0);
 }
 
 double ntk_kernel(NtkActivation a, uint32_t L, double rho)

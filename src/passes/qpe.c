@@ -4,9 +4,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "support/consts.h"
 #include "support/util.h"
-
-#define QPE_PI 3.14159265358979323846
 
 uint32_t qft_def(Circuit *c, const char *name, unsigned p)
 {
@@ -19,7 +18,7 @@ uint32_t qft_def(Circuit *c, const char *name, unsigned p)
         circ_gate(c, b, GATE_H, &q, NULL);
         for (unsigned l = i; l-- > 0;) {
             uint32_t cq[2] = {l, i};
-            double ang = QPE_PI / ldexp(1.0, (int)(i - l));
+            double ang = QGD_PI / ldexp(1.0, (int)(i - l));
             circ_cgate(c, b, GATE_P, 1, cq, &ang);
         }
     }

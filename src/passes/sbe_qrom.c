@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "codegen/lower.h"
+#include "support/consts.h"
 #include "support/util.h"
 
 /* ---- costs ---- */
@@ -316,7 +317,7 @@ void sbe_qrom_table_cost(SbeQromKind kind, const SbeTable *t, SbeCost *k)
 
 /* ---- fixed-point rotation ---- */
 
-double sbe_rot_fixed_angle(uint64_t t, unsigned b) { return ldexp(LOWER_PI * (double)t, -(int)b); }
+double sbe_rot_fixed_angle(uint64_t t, unsigned b) { return ldexp(QGD_PI * (double)t, -(int)b); }
 
 uint32_t sbe_rot_fixed_def(Circuit *c, const char *name, unsigned b)
 {
@@ -327,7 +328,7 @@ uint32_t sbe_rot_fixed_def(Circuit *c, const char *name, unsigned b)
     Block *body = circuit_def_body(c, def);
     for (uint32_t l = 0; l < b; l++) {
         uint32_t q[2] = {l, b};
-        double th = ldexp(LOWER_PI, (int)l - (int)b);
+        double th = ldexp(QGD_PI, (int)l - (int)b);
         circ_cgate(c, body, GATE_RY, 1, q, &th);
     }
     return def;
@@ -341,7 +342,7 @@ void sbe_rot_fixed_cost(unsigned b, SbeCost *k)
     mpz_set_ui(k->t, 0);
     mpz_set_ui(k->rotations, 0);
     for (unsigned l = 0; l < b; l++)
-        sbe_ry_cost(ldexp(LOWER_PI, (int)l - (int)b), 1, k);
+        sbe_ry_cost(ldexp(QGD_PI, (int)l - (int)b), 1, k);
     mpz_set_ui(k->qubits, b + 1);
     mpz_set_ui(k->ancillas, 0);
 }
@@ -358,7 +359,7 @@ uint32_t sbe_reflect_def(Circuit *c, const char *name, unsigned m)
     uint32_t *q = xmalloc(m * sizeof *q);
     for (uint32_t j = 0; j < m; j++)
         q[j] = j;
-    double pi = LOWER_PI;
+    double pi = QGD_PI;
     if (m <= 63) {
         Op *op = circ_cgate(c, b, GATE_GPHASE, m, q, &pi);
         op->negctrl = ((uint64_t)1 << m) - 1;

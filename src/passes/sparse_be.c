@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "codegen/lower.h"
+#include "support/consts.h"
 #include "support/diag.h"
 #include "support/util.h"
 
@@ -91,7 +92,7 @@ static double entry_angle(double v) { return 2 * acos(sqrt(fmin(1.0, fabs(v))));
 
 static uint64_t angle_bits(double theta, unsigned b)
 {
-    double t = nearbyint(ldexp(theta / LOWER_PI, (int)b));
+    double t = nearbyint(ldexp(theta / QGD_PI, (int)b));
     double top = ldexp(1.0, (int)b) - 1;
     return (uint64_t)fmax(0.0, fmin(t, top));
 }

@@ -7,10 +7,9 @@
 #include <string.h>
 
 #include "codegen/lower.h"
+#include "support/consts.h"
 #include "support/diag.h"
 #include "support/util.h"
-
-#define SP_PI 3.14159265358979323846
 
 typedef struct Entry {
     uint64_t i;
@@ -308,13 +307,13 @@ static void run_sparse(Sparse *S)
                 for (unsigned bq = t + 1; bq-- > 0;)
                     if (i >> bq & 1) {
                         if (neg && !any)
-                            sparse_gate(S, P, nc, bq, GATE_RY, -SP_PI); /* |0⟩ → −|1⟩ */
+                            sparse_gate(S, P, nc, bq, GATE_RY, -QGD_PI); /* |0⟩ → −|1⟩ */
                         else
                             sparse_gate(S, P, nc, bq, GATE_X, 0);
                         any = true;
                     }
                 if (neg && !any)
-                    sparse_gate(S, P, nc, t, GATE_RY, 2 * SP_PI); /* −I */
+                    sparse_gate(S, P, nc, t, GATE_RY, 2 * QGD_PI); /* −I */
                 continue;
             }
             size_t mid = lower_bound(S->e, lo, hi, P | (uint64_t)1 << t);
@@ -378,7 +377,7 @@ static bool build(Circuit *c, const char *name, unsigned k, Entry *e, size_t n, 
     Block *b = circuit_def_body(c, d);
     if (k == 0) {
         if (e[0].a < 0) {
-            double pi = SP_PI;
+            double pi = QGD_PI;
             circ_gate(c, b, GATE_GPHASE, NULL, &pi);
         }
     } else if (method == SP_DENSE)

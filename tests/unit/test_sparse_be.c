@@ -50,6 +50,7 @@
 #include "passes/sparse_be.h"
 #include "sim/exec.h"
 #include "sim/statevec.h"
+#include "support/consts.h"
 #include "support/util.h"
 
 typedef double complex cplx;
@@ -147,7 +148,7 @@ static void check_table(SbeQromKind kind, unsigned abits, size_t L, bool contigu
     for (size_t l = 0; l < L; l++) {
         word[l] = rand_below((uint64_t)1 << width);
         double u = unit_urand(&rng);
-        theta[l] = u < 0.15 ? 0 : u < 0.3 ? LOWER_PI / 2 : u < 0.4 ? LOWER_PI : 4 * unit_urand(&rng) - 2;
+        theta[l] = u < 0.15 ? 0 : u < 0.3 ? QGD_PI / 2 : u < 0.4 ? QGD_PI : 4 * unit_urand(&rng) - 2;
     }
     SbeTable t = {abits, L, contiguous ? NULL : addr, width, word, rot ? theta : NULL, (unsigned)rand_below(width)};
     uint32_t def = sbe_qrom_def(&c, "tab", &t, kind);
