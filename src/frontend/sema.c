@@ -5,7 +5,7 @@
  * that must be constant (sizes, indices, ranges, options) say so, and a
  * parameter there is an error. The first error inside an expression stops
  * its evaluation, so a loop over a range reports one error, not thousands. */
-#include "frontend/sema.h"
+#include "frontend/sema_internal.h"
 #include "frontend/data.h"
 #include "frontend/ntk_data.h"
 #include "frontend/poly.h"
@@ -23,42 +23,16 @@
 
 SemaLimits sema_limits = {100000000ull};
 
-/* SYM_POISON: a name whose declaration failed (already reported); uses of
- * it fail quietly instead of adding "unknown name" errors. */
-typedef enum SymKind { SYM_CONST, SYM_INDEX, SYM_PARAM, SYM_POISON } SymKind;
-
-typedef struct Sym {
-    UT_hash_handle hh;
-    const char *name;
-    SymKind kind;
-    Array val;      /* SYM_CONST */
-    long long ival; /* SYM_INDEX */
-    uint32_t n;     /* SYM_PARAM */
-    Loc loc;
-    bool global;
-    size_t bytes;   /* of val, counted in Sema.held */
-    bool is_setting; /* defined by a setting (eta, T) */
-} Sym;
-
-typedef struct Sema {
-    Sym *syms;
-    const char *base_dir;
-    uint64_t steps;
-    size_t held; /* bytes of the arrays kept: constants, initial values, noise */
-    bool out_of_steps;
-    bool in_ntk; /* inside an ntk problem: its derived names get a hint */
-} Sema;
-
 /* ---- symbols ---- */
 
-static Sym *lookup(Sema *s, const char *name)
+Sym *sema_lookup(Sema *s, const char *name)
 {
     Sym *y;
     HASH_FIND_STR(s->syms, name, y);
     return y;
 }
 
-static const char *sym_what(const Sym *y)
+const char *sema_sym_what(const Sym *y)
 {
     switch (y->kind) {
     case SYM_CONST: return y->is_setting ? "setting" : "constant";
@@ -70,12 +44,12 @@ static const char *sym_what(const Sym *y)
 }
 
 /* Defines a symbol; reports a clash with any visible name. */
-static Sym *define(Sema *s, const char *name, Loc loc, SymKind kind)
+Sym *sema_define(Sema *s, const char *name, Loc loc, SymKind kind)
 {
-    Sym *old = lookup(s, name);
+    Sym *old = sema_lookup(s, name);
     if (old) {
         diag_error(loc, "'%s' is already defined", name);
-        diag_note(old->loc, "'%s' was defined here as a %s", name, sym_what(old));
+        diag_note(old->loc, "'%s' was defined here as a %s", name, sema_sym_what(old));
         return NULL;
     }
     Sym *y = xcalloc(1, sizeof *y);
@@ -87,9 +61,9 @@ static Sym *define(Sema *s, const char *name, Loc loc, SymKind kind)
 }
 
 /* After a failed declaration: keep the name known (see SYM_POISON). */
-static void poison(Sema *s, const char *name, Loc loc, bool global)
+void sema_poison(Sema *s, const char *name, Loc loc, bool global)
 {
-    if (lookup(s, name))
+    if (sema_lookup(s, name))
         return;
     Sym *y = xcalloc(1, sizeof *y);
     y->name = name;
@@ -148,7 +122,7 @@ static size_t edit_distance(const char *a, const char *b)
     return d[la][lb];
 }
 
-static const char *closest(const char *name, const char *const *cands, int n)
+const char *sema_closest(const char *name, const char *const *cands, int n)
 {
     const char *best = NULL;
     size_t bd = 3;
@@ -186,7 +160,7 @@ static void unknown_name(Sema *s, const char *name, Loc loc)
     int n = 0;
     for (Sym *y = s->syms; y && n < 256; y = y->hh.next)
         cands[n++] = y->name;
-    const char *hint = closest(name, cands, n);
+    const char *hint = sema_closest(name, cands, n);
     if (hint)
         diag_error(loc, "unknown name '%s'; did you mean '%s'?", name, hint);
     else
@@ -194,14 +168,6 @@ static void unknown_name(Sema *s, const char *name, Loc loc)
 }
 
 /* ---- expression evaluation ---- */
-
-typedef struct EvalCtx {
-    Sema *s;
-    bool const_only; /* parameters not allowed */
-    const char *why; /* what the constant is for, in errors */
-} EvalCtx;
-
-static Poly *eval(EvalCtx *c, const Expr *e);
 
 /* Counts n units of work against the limit of the file: one evaluation
  * step per expression evaluated, and one per pair of terms multiplied or
@@ -242,10 +208,10 @@ static Poly *poly_status_error(PolyStatus st, Loc loc)
 }
 
 /* Evaluates a constant scalar. */
-static bool eval_num(Sema *s, const Expr *e, const char *why, double *out)
+bool sema_eval_num(Sema *s, const Expr *e, const char *why, double *out)
 {
     EvalCtx c = {s, true, why};
-    Poly *p = eval(&c, e);
+    Poly *p = sema_eval(&c, e);
     if (!p)
         return false;
     bool ok = poly_is_const(p, out);
@@ -256,10 +222,10 @@ static bool eval_num(Sema *s, const Expr *e, const char *why, double *out)
 }
 
 /* Evaluates a constant whole number in [lo, hi]. */
-static bool eval_int(Sema *s, const Expr *e, const char *why, long long lo, long long hi, long long *out)
+bool sema_eval_int(Sema *s, const Expr *e, const char *why, long long lo, long long hi, long long *out)
 {
     double v;
-    if (!eval_num(s, e, why, &v))
+    if (!sema_eval_num(s, e, why, &v))
         return false;
     char buf[40];
     if (v != floor(v)) {
@@ -277,37 +243,31 @@ static bool eval_int(Sema *s, const Expr *e, const char *why, long long lo, long
     return true;
 }
 
-/* Binds an index variable over lo..hi; the caller loops. */
-typedef struct Range {
-    long long lo, hi;
-    Sym *var;
-} Range;
-
-static bool range_begin(Sema *s, const char *var, Loc var_loc, const Expr *lo, const Expr *hi, Range *r)
+bool sema_range_begin(Sema *s, const char *var, Loc var_loc, const Expr *lo, const Expr *hi, Range *r)
 {
-    if (!eval_int(s, lo, "the start of a range", LLONG_MIN / 4, LLONG_MAX / 4, &r->lo) ||
-        !eval_int(s, hi, "the end of a range", LLONG_MIN / 4, LLONG_MAX / 4, &r->hi))
+    if (!sema_eval_int(s, lo, "the start of a range", LLONG_MIN / 4, LLONG_MAX / 4, &r->lo) ||
+        !sema_eval_int(s, hi, "the end of a range", LLONG_MIN / 4, LLONG_MAX / 4, &r->hi))
         return false;
     if (r->hi >= r->lo && (unsigned long long)(r->hi - r->lo) >= sema_limits.max_steps) {
         diag_error(lo->loc, "the range %lld..%lld has more elements than qgdc will evaluate (%llu)", r->lo, r->hi,
                    (unsigned long long)sema_limits.max_steps);
         return false;
     }
-    r->var = define(s, var, var_loc, SYM_INDEX);
+    r->var = sema_define(s, var, var_loc, SYM_INDEX);
     return r->var != NULL;
 }
 
-static void range_end(Sema *s, Range *r)
+void sema_range_end(Sema *s, Range *r)
 {
     if (r->var)
         undefine(s, r->var);
     r->var = NULL;
 }
 
-static bool eval_index(EvalCtx *c, const Expr *e, size_t size, const char *name, size_t *out)
+bool sema_eval_index(EvalCtx *c, const Expr *e, size_t size, const char *name, size_t *out)
 {
     long long v;
-    if (!eval_int(c->s, e, "an index", LLONG_MIN / 4, LLONG_MAX / 4, &v))
+    if (!sema_eval_int(c->s, e, "an index", LLONG_MIN / 4, LLONG_MAX / 4, &v))
         return false;
     if (v < 0 || (unsigned long long)v >= size) {
         diag_error(e->loc, "index %lld is out of range for '%s' (valid: 0..%zu)", v, name, size - 1);
@@ -319,7 +279,7 @@ static bool eval_index(EvalCtx *c, const Expr *e, size_t size, const char *name,
 
 static Poly *eval_ident(EvalCtx *c, const Expr *e)
 {
-    Sym *y = lookup(c->s, e->name);
+    Sym *y = sema_lookup(c->s, e->name);
     if (!y) {
         unknown_name(c->s, e->name, e->loc);
         return NULL;
@@ -341,7 +301,7 @@ static Poly *eval_ident(EvalCtx *c, const Expr *e)
 
 static Poly *eval_indexed(EvalCtx *c, const Expr *e)
 {
-    Sym *y = lookup(c->s, e->name);
+    Sym *y = sema_lookup(c->s, e->name);
     if (!y) {
         unknown_name(c->s, e->name, e->name_loc);
         return NULL;
@@ -358,7 +318,7 @@ static Poly *eval_indexed(EvalCtx *c, const Expr *e)
             return NULL;
         }
         size_t i;
-        if (!eval_index(c, e->args.v[0], y->n, e->name, &i))
+        if (!sema_eval_index(c, e->args.v[0], y->n, e->name, &i))
             return NULL;
         return poly_var((uint32_t)i);
     }
@@ -373,7 +333,7 @@ static Poly *eval_indexed(EvalCtx *c, const Expr *e)
     }
     size_t idx[2];
     for (int k = 0; k < e->args.n; k++)
-        if (!eval_index(c, e->args.v[k], y->val.dim[k], e->name, &idx[k]))
+        if (!sema_eval_index(c, e->args.v[k], y->val.dim[k], e->name, &idx[k]))
             return NULL;
     return poly_const(array_get(&y->val, idx));
 }
@@ -405,7 +365,7 @@ static Poly *eval_call(EvalCtx *c, const Expr *e)
             const char *names[sizeof math_fns / sizeof *math_fns];
             for (size_t i = 0; i < sizeof math_fns / sizeof *math_fns; i++)
                 names[i] = math_fns[i].name;
-            const char *hint = closest(e->name, names, (int)(sizeof math_fns / sizeof *math_fns));
+            const char *hint = sema_closest(e->name, names, (int)(sizeof math_fns / sizeof *math_fns));
             if (hint)
                 diag_error(e->name_loc, "unknown function '%s'; did you mean '%s'?", e->name, hint);
             else
@@ -425,7 +385,7 @@ static Poly *eval_call(EvalCtx *c, const Expr *e)
             diag_error(a->loc, "'%s' takes no named arguments", e->name);
             return NULL;
         }
-        Poly *p = eval(c, a);
+        Poly *p = sema_eval(c, a);
         if (!p)
             return NULL;
         bool is_const = poly_is_const(p, &x[k]);
@@ -562,7 +522,7 @@ static Poly *eval_binary(EvalCtx *c, const Expr *e)
     size_t n = 1;
     const Expr *x = e->a;
     for (; x->kind == E_BINARY; x = x->a) {
-        if (!step(c, x)) /* eval() counted e itself */
+        if (!step(c, x)) /* sema_eval() counted e itself */
             return NULL;
         n++;
     }
@@ -570,10 +530,10 @@ static Poly *eval_binary(EvalCtx *c, const Expr *e)
     x = e;
     for (size_t k = 0; k < n; k++, x = x->a)
         spine[k] = x;
-    Poly *acc = eval(c, spine[n - 1]->a);
+    Poly *acc = sema_eval(c, spine[n - 1]->a);
     for (size_t k = n; k-- > 0 && acc;) {
         const Expr *node = spine[k];
-        Poly *b = eval(c, node->b);
+        Poly *b = sema_eval(c, node->b);
         if (!b) {
             poly_free(acc);
             acc = NULL;
@@ -588,13 +548,13 @@ static Poly *eval_binary(EvalCtx *c, const Expr *e)
 static Poly *eval_sum(EvalCtx *c, const Expr *e)
 {
     Range r;
-    if (!range_begin(c->s, e->name, e->name_loc, e->a, e->b, &r))
+    if (!sema_range_begin(c->s, e->name, e->name_loc, e->a, e->b, &r))
         return NULL;
     bool is_sum = e->kind == E_SUM;
     Poly *acc = poly_const(is_sum ? 0.0 : 1.0);
     for (long long i = r.lo; i <= r.hi && acc; i++) {
         r.var->ival = i;
-        Poly *t = eval(c, e->body);
+        Poly *t = sema_eval(c, e->body);
         if (!t) {
             poly_free(acc);
             acc = NULL;
@@ -615,11 +575,11 @@ static Poly *eval_sum(EvalCtx *c, const Expr *e)
             acc = poly_status_error(st, e->loc);
         }
     }
-    range_end(c->s, &r);
+    sema_range_end(c->s, &r);
     return acc;
 }
 
-static Poly *eval(EvalCtx *c, const Expr *e)
+Poly *sema_eval(EvalCtx *c, const Expr *e)
 {
     if (!step(c, e))
         return NULL;
@@ -636,7 +596,7 @@ static Poly *eval(EvalCtx *c, const Expr *e)
         diag_error(e->loc, "a named argument is not allowed here");
         return NULL;
     case E_NEG:
-        p = eval(c, e->a);
+        p = sema_eval(c, e->a);
         if (p && !charge(c, e, poly_nterms(p))) {
             poly_free(p);
             return NULL;
@@ -682,7 +642,7 @@ static bool mem_fits(Sema *s, size_t bytes, double shown, Loc loc, const char *w
 }
 
 /* Room for `count` doubles about to be allocated. */
-static bool alloc_check(Sema *s, size_t count, Loc loc, const char *what)
+bool sema_alloc_check(Sema *s, size_t count, Loc loc, const char *what)
 {
     size_t bytes;
     if (!size_mul(count, sizeof(double), &bytes))
@@ -690,22 +650,20 @@ static bool alloc_check(Sema *s, size_t count, Loc loc, const char *what)
     return mem_fits(s, bytes, (double)count * 8.0, loc, what);
 }
 
-static size_t array_bytes(const Array *a)
+size_t sema_array_bytes(const Array *a)
 {
     return a->v ? array_size(a) * sizeof(double) : a->nnz * (sizeof(double) + 2 * sizeof(uint32_t));
 }
 
 /* Counts an array the file keeps (a constant, the initial values, the
  * noise) in the memory in use. */
-static bool hold(Sema *s, size_t bytes, Loc loc, const char *what)
+bool sema_hold(Sema *s, size_t bytes, Loc loc, const char *what)
 {
     if (!mem_fits(s, bytes, (double)bytes, loc, what))
         return false;
     s->held += bytes;
     return true;
 }
-
-static bool eval_value(Sema *s, const Expr *e, Array *out);
 
 /* Joins element values (all scalars, or all vectors of one length). */
 static bool join(Sema *s, Array *elems, size_t n, Loc loc, Array *out)
@@ -727,7 +685,7 @@ static bool join(Sema *s, Array *elems, size_t n, Loc loc, Array *out)
                        elems[k].rank == 1 ? elems[k].dim[0] : (size_t)1);
             return false;
         }
-    if (!alloc_check(s, n * len, loc, "this list"))
+    if (!sema_alloc_check(s, n * len, loc, "this list"))
         return false;
     out->rank = rank + 1;
     out->dim[0] = n;
@@ -744,7 +702,7 @@ static bool eval_list(Sema *s, const Expr *e, Array *out)
     Array *el = xcalloc(n ? n : 1, sizeof *el);
     bool ok = true;
     for (size_t k = 0; k < n && ok; k++)
-        ok = eval_value(s, e->args.v[k], &el[k]);
+        ok = sema_eval_value(s, e->args.v[k], &el[k]);
     if (ok)
         ok = join(s, el, n, e->loc, out);
     for (size_t k = 0; k < n; k++)
@@ -756,21 +714,21 @@ static bool eval_list(Sema *s, const Expr *e, Array *out)
 static bool eval_comprehension(Sema *s, const Expr *e, Array *out)
 {
     Range r;
-    if (!range_begin(s, e->name, e->name_loc, e->a, e->b, &r))
+    if (!sema_range_begin(s, e->name, e->name_loc, e->a, e->b, &r))
         return false;
     size_t n = r.hi >= r.lo ? (size_t)(r.hi - r.lo + 1) : 0;
     /* each element is evaluated into an Array of its own (a scalar in a
      * block of its own) before they are joined: count that, in doubles */
     size_t per = (sizeof(Array) + 4 * sizeof(double)) / sizeof(double), count;
-    bool ok = alloc_check(s, size_mul(n, per, &count) ? count : SIZE_MAX, e->loc, "this list");
+    bool ok = sema_alloc_check(s, size_mul(n, per, &count) ? count : SIZE_MAX, e->loc, "this list");
     Array *el = ok ? xcalloc(n ? n : 1, sizeof *el) : NULL;
     size_t done = 0; /* elements evaluated (a failed one is left empty) */
     while (ok && done < n) {
         r.var->ival = r.lo + (long long)done;
-        ok = eval_value(s, e->body, &el[done]);
+        ok = sema_eval_value(s, e->body, &el[done]);
         done++;
     }
-    range_end(s, &r);
+    sema_range_end(s, &r);
     if (ok)
         ok = join(s, el, n, e->loc, out);
     for (size_t k = 0; k < done; k++)
@@ -792,7 +750,7 @@ static bool eval_file(Sema *s, const Expr *e, Array *out)
 }
 
 /* A value: a scalar expression, a list, a comprehension or a data file. */
-static bool eval_value(Sema *s, const Expr *e, Array *out)
+bool sema_eval_value(Sema *s, const Expr *e, Array *out)
 {
     memset(out, 0, sizeof *out);
     if (e->kind == E_LIST)
@@ -802,7 +760,7 @@ static bool eval_value(Sema *s, const Expr *e, Array *out)
     if (e->kind == E_CALL && (!strcmp(e->name, "csv") || !strcmp(e->name, "mtx")))
         return eval_file(s, e, out);
     double v;
-    if (!eval_num(s, e, "a constant", &v))
+    if (!sema_eval_num(s, e, "a constant", &v))
         return false;
     out->rank = 0;
     out->v = xmalloc(sizeof(double));
@@ -810,7 +768,7 @@ static bool eval_value(Sema *s, const Expr *e, Array *out)
     return true;
 }
 
-static void shape_text(const Array *a, char *buf, size_t len)
+void sema_shape_text(const Array *a, char *buf, size_t len)
 {
     if (a->rank == 0)
         snprintf(buf, len, "a single value");
@@ -821,7 +779,7 @@ static void shape_text(const Array *a, char *buf, size_t len)
 }
 
 /* Evaluates declared sizes. */
-static bool eval_dims(Sema *s, const ExprList *dims, size_t *out)
+bool sema_eval_dims(Sema *s, const ExprList *dims, size_t *out)
 {
     if (dims->n > 2) {
         diag_error(dims->v[2]->loc, "arrays have at most 2 dimensions");
@@ -829,7 +787,7 @@ static bool eval_dims(Sema *s, const ExprList *dims, size_t *out)
     }
     for (int k = 0; k < dims->n; k++) {
         long long v;
-        if (!eval_int(s, dims->v[k], "a size", 1, UINT32_MAX, &v))
+        if (!sema_eval_int(s, dims->v[k], "a size", 1, UINT32_MAX, &v))
             return false;
         out[k] = (size_t)v;
     }
@@ -839,14 +797,14 @@ static bool eval_dims(Sema *s, const ExprList *dims, size_t *out)
 /* Gives a value the declared shape: a scalar fills the whole array; any
  * other value must have exactly that shape (a CSV column or row is a
  * vector). */
-static bool conform(Sema *s, Array *a, const ExprList *dims, const size_t *d, const char *name, Loc loc)
+bool sema_conform(Sema *s, Array *a, const ExprList *dims, const size_t *d, const char *name, Loc loc)
 {
     int rank = dims->n;
     if (rank == 0)
         return true;
     if (a->rank == 0) {
         size_t total = d[0] * (rank == 2 ? d[1] : 1);
-        if (!alloc_check(s, total, loc, "this array"))
+        if (!sema_alloc_check(s, total, loc, "this array"))
             return false;
         double x = a->v[0];
         free(a->v);
@@ -860,7 +818,7 @@ static bool conform(Sema *s, Array *a, const ExprList *dims, const size_t *d, co
     }
     if (a->rank != rank || a->dim[0] != d[0] || (rank == 2 && a->dim[1] != d[1])) {
         char has[64];
-        shape_text(a, has, sizeof has);
+        sema_shape_text(a, has, sizeof has);
         if (rank == 1)
             diag_error(loc, "'%s' is declared with %zu values but its value has %s", name, d[0], has);
         else
@@ -873,33 +831,33 @@ static bool conform(Sema *s, Array *a, const ExprList *dims, const size_t *d, co
 static bool do_const_value(Sema *s, const Stmt *st, bool global)
 {
     size_t d[2];
-    if (!eval_dims(s, &st->dims, d))
+    if (!sema_eval_dims(s, &st->dims, d))
         return false;
     Array a;
-    if (!eval_value(s, st->value, &a))
+    if (!sema_eval_value(s, st->value, &a))
         return false;
-    if (!conform(s, &a, &st->dims, d, st->name, st->value->loc) ||
-        !hold(s, array_bytes(&a), st->value->loc, "this value")) {
+    if (!sema_conform(s, &a, &st->dims, d, st->name, st->value->loc) ||
+        !sema_hold(s, sema_array_bytes(&a), st->value->loc, "this value")) {
         array_free(&a);
         return false;
     }
-    Sym *y = define(s, st->name, st->name_loc, SYM_CONST);
+    Sym *y = sema_define(s, st->name, st->name_loc, SYM_CONST);
     if (!y) {
-        s->held -= array_bytes(&a);
+        s->held -= sema_array_bytes(&a);
         array_free(&a);
         return false;
     }
     y->val = a;
-    y->bytes = array_bytes(&a);
+    y->bytes = sema_array_bytes(&a);
     y->global = global;
     return true;
 }
 
-static bool do_const(Sema *s, const Stmt *st, bool global)
+bool sema_do_const(Sema *s, const Stmt *st, bool global)
 {
     if (do_const_value(s, st, global))
         return true;
-    poison(s, st->name, st->name_loc, global);
+    sema_poison(s, st->name, st->name_loc, global);
     return false;
 }
 
@@ -918,7 +876,7 @@ typedef struct GdBuild {
 
 static const char *const gd_settings[] = {"eta", "T", "loss", "noise"};
 
-static bool setting_seen(const Stmt *prev, const Stmt *st)
+bool sema_setting_seen(const Stmt *prev, const Stmt *st)
 {
     if (!prev)
         return false;
@@ -927,7 +885,7 @@ static bool setting_seen(const Stmt *prev, const Stmt *st)
     return true;
 }
 
-static void do_options(Sema *s, const Stmt *st, Options *o, bool *failed)
+void sema_do_options(Sema *s, const Stmt *st, Options *o, bool *failed)
 {
     for (int k = 0; k < st->body.n; k++) {
         const Stmt *os = st->body.v[k];
@@ -936,7 +894,7 @@ static void do_options(Sema *s, const Stmt *st, Options *o, bool *failed)
             const char *names[OPTION_COUNT];
             for (int i = 0; i < OPTION_COUNT; i++)
                 names[i] = options_name((OptionId)i);
-            const char *hint = closest(os->name, names, OPTION_COUNT);
+            const char *hint = sema_closest(os->name, names, OPTION_COUNT);
             if (hint)
                 diag_error(os->name_loc, "unknown option '%s'; did you mean '%s'?", os->name, hint);
             else
@@ -956,13 +914,13 @@ static void do_options(Sema *s, const Stmt *st, Options *o, bool *failed)
         const char *word = (v->kind == E_IDENT || v->kind == E_STRING) ? v->name : NULL;
         bool ok = true;
         switch ((OptionId)id) {
-        case OPTION_carleman_order: ok = eval_int(s, v, "carleman_order", 1, 64, &iv); o->carleman_order = iv; break;
-        case OPTION_clock_bits: ok = eval_int(s, v, "clock_bits", 1, 64, &iv); o->clock_bits = iv; break;
-        case OPTION_idle_blocks: ok = eval_int(s, v, "idle_blocks", 0, 1LL << 31, &iv); o->idle_blocks = iv; break;
-        case OPTION_shots: ok = eval_int(s, v, "shots", 1, 1000000000000000LL, &iv); o->shots = iv; break;
-        case OPTION_seed: ok = eval_int(s, v, "seed", 0, (1LL << 53), &iv); o->seed = iv; break;
+        case OPTION_carleman_order: ok = sema_eval_int(s, v, "carleman_order", 1, 64, &iv); o->carleman_order = iv; break;
+        case OPTION_clock_bits: ok = sema_eval_int(s, v, "clock_bits", 1, 64, &iv); o->clock_bits = iv; break;
+        case OPTION_idle_blocks: ok = sema_eval_int(s, v, "idle_blocks", 0, 1LL << 31, &iv); o->idle_blocks = iv; break;
+        case OPTION_shots: ok = sema_eval_int(s, v, "shots", 1, 1000000000000000LL, &iv); o->shots = iv; break;
+        case OPTION_seed: ok = sema_eval_int(s, v, "seed", 0, (1LL << 53), &iv); o->seed = iv; break;
         case OPTION_kappa0:
-            ok = eval_num(s, v, "kappa0", &dv);
+            ok = sema_eval_num(s, v, "kappa0", &dv);
             if (ok && !(dv > 1)) {
                 char buf[40];
                 diag_error(v->loc, "kappa0 must be greater than 1, not %s", fmt_double(dv, buf, sizeof buf));
@@ -971,7 +929,7 @@ static void do_options(Sema *s, const Stmt *st, Options *o, bool *failed)
             o->kappa0 = dv;
             break;
         case OPTION_precision:
-            ok = eval_num(s, v, "precision", &dv);
+            ok = sema_eval_num(s, v, "precision", &dv);
             if (ok && !(dv > 0 && dv < 1)) {
                 char buf[40];
                 diag_error(v->loc, "precision must lie strictly between 0 and 1, not %s", fmt_double(dv, buf, sizeof buf));
@@ -1015,7 +973,7 @@ static void do_options(Sema *s, const Stmt *st, Options *o, bool *failed)
 }
 
 /* Options a problem kind does not take: "option 'NAME' WHY", each unset. */
-static void reject_options(Options *o, const OptionId *ids, size_t n, const char *why, bool *failed)
+void sema_reject_options(Options *o, const OptionId *ids, size_t n, const char *why, bool *failed)
 {
     for (size_t k = 0; k < n; k++)
         if (o->set[ids[k]]) {
@@ -1025,9 +983,9 @@ static void reject_options(Options *o, const OptionId *ids, size_t n, const char
         }
 }
 
-static Sym *define_setting(Sema *s, const Stmt *st, double v)
+Sym *sema_define_setting(Sema *s, const Stmt *st, double v)
 {
-    Sym *y = define(s, st->name, st->name_loc, SYM_CONST);
+    Sym *y = sema_define(s, st->name, st->name_loc, SYM_CONST);
     if (y) {
         y->is_setting = true;
         y->val.rank = 0;
@@ -1042,7 +1000,7 @@ static void gd_stmt(Sema *s, GdBuild *b, const Stmt *st, bool in_for);
 static void gd_for(Sema *s, GdBuild *b, const Stmt *st)
 {
     Range r;
-    if (!range_begin(s, st->name, st->name_loc, st->lo, st->hi, &r)) {
+    if (!sema_range_begin(s, st->name, st->name_loc, st->lo, st->hi, &r)) {
         b->failed = true;
         return;
     }
@@ -1051,12 +1009,12 @@ static void gd_for(Sema *s, GdBuild *b, const Stmt *st)
         for (int k = 0; k < st->body.n && !b->failed; k++)
             gd_stmt(s, b, st->body.v[k], true);
     }
-    range_end(s, &r);
+    sema_range_end(s, &r);
 }
 
 static void gd_update(Sema *s, GdBuild *b, const Stmt *st)
 {
-    Sym *y = lookup(s, st->name);
+    Sym *y = sema_lookup(s, st->name);
     if (y && y->kind == SYM_POISON) {
         b->failed = true;
         return;
@@ -1083,7 +1041,7 @@ static void gd_update(Sema *s, GdBuild *b, const Stmt *st)
     }
     EvalCtx c = {s, false, NULL};
     size_t i;
-    if (!eval_index(&c, st->dims.v[0], y->n, y->name, &i)) {
+    if (!sema_eval_index(&c, st->dims.v[0], y->n, y->name, &i)) {
         b->failed = true;
         return;
     }
@@ -1093,7 +1051,7 @@ static void gd_update(Sema *s, GdBuild *b, const Stmt *st)
         b->failed = true;
         return;
     }
-    Poly *p = eval(&c, st->value);
+    Poly *p = sema_eval(&c, st->value);
     if (!p) {
         b->failed = true;
         return;
@@ -1118,19 +1076,19 @@ static void gd_param(Sema *s, GdBuild *b, const Stmt *st)
     }
     size_t d[2];
     Array a;
-    if (!eval_dims(s, &st->dims, d) || !eval_value(s, st->value, &a)) {
+    if (!sema_eval_dims(s, &st->dims, d) || !sema_eval_value(s, st->value, &a)) {
         b->failed = true;
         return;
     }
-    if (!conform(s, &a, &st->dims, d, st->name, st->value->loc) ||
-        !hold(s, array_bytes(&a), st->value->loc, "this value")) {
+    if (!sema_conform(s, &a, &st->dims, d, st->name, st->value->loc) ||
+        !sema_hold(s, sema_array_bytes(&a), st->value->loc, "this value")) {
         array_free(&a);
         b->failed = true;
         return;
     }
-    Sym *y = define(s, st->name, st->name_loc, SYM_PARAM);
+    Sym *y = sema_define(s, st->name, st->name_loc, SYM_PARAM);
     if (!y) {
-        s->held -= array_bytes(&a);
+        s->held -= sema_array_bytes(&a);
         array_free(&a);
         b->failed = true;
         return;
@@ -1147,10 +1105,10 @@ static void gd_param(Sema *s, GdBuild *b, const Stmt *st)
 static void gd_set(Sema *s, GdBuild *b, const Stmt *st)
 {
     if (!strcmp(st->name, "eta")) {
-        if (setting_seen(b->eta, st))
+        if (sema_setting_seen(b->eta, st))
             goto fail;
         double v;
-        if (!eval_num(s, st->value, "eta", &v))
+        if (!sema_eval_num(s, st->value, "eta", &v))
             goto fail;
         if (!(v > 0)) {
             char buf[40];
@@ -1160,20 +1118,20 @@ static void gd_set(Sema *s, GdBuild *b, const Stmt *st)
         b->eta = st;
         b->p->eta = v;
         b->p->has_eta = true;
-        if (!define_setting(s, st, v))
+        if (!sema_define_setting(s, st, v))
             goto fail;
     } else if (!strcmp(st->name, "T")) {
-        if (setting_seen(b->T, st))
+        if (sema_setting_seen(b->T, st))
             goto fail;
         long long v;
-        if (!eval_int(s, st->value, "the number of steps T", 1, 1LL << 40, &v))
+        if (!sema_eval_int(s, st->value, "the number of steps T", 1, 1LL << 40, &v))
             goto fail;
         b->T = st;
         b->p->T = (uint64_t)v;
-        if (!define_setting(s, st, (double)v))
+        if (!sema_define_setting(s, st, (double)v))
             goto fail;
     } else if (!strcmp(st->name, "loss")) {
-        if (setting_seen(b->loss, st))
+        if (sema_setting_seen(b->loss, st))
             goto fail;
         if (b->have_updates) {
             diag_error(st->loc, "a problem has either a 'loss' or 'update' rules, not both");
@@ -1181,15 +1139,15 @@ static void gd_set(Sema *s, GdBuild *b, const Stmt *st)
         }
         b->loss = st;
         EvalCtx c = {s, false, NULL};
-        b->loss_poly = eval(&c, st->value);
+        b->loss_poly = sema_eval(&c, st->value);
         if (!b->loss_poly)
             goto fail;
     } else if (!strcmp(st->name, "noise")) {
-        if (setting_seen(b->noise, st))
+        if (sema_setting_seen(b->noise, st))
             goto fail;
         b->noise = st; /* evaluated at the end, when n and T are known */
     } else {
-        const char *hint = closest(st->name, gd_settings, 4);
+        const char *hint = sema_closest(st->name, gd_settings, 4);
         if (hint)
             diag_error(st->name_loc, "unknown setting '%s' in a gd problem; did you mean '%s'?", st->name, hint);
         else
@@ -1211,18 +1169,18 @@ static void gd_stmt(Sema *s, GdBuild *b, const Stmt *st, bool in_for)
     }
     switch (st->kind) {
     case S_CONST:
-        if (!do_const(s, st, false))
+        if (!sema_do_const(s, st, false))
             b->failed = true;
         break;
     case S_PARAM:
         gd_param(s, b, st);
         if (b->param != st)
-            poison(s, st->name, st->name_loc, false);
+            sema_poison(s, st->name, st->name_loc, false);
         break;
     case S_SET: gd_set(s, b, st); break;
     case S_UPDATE: gd_update(s, b, st); break;
     case S_FOR: gd_for(s, b, st); break;
-    case S_OPTIONS: do_options(s, st, &b->p->opt, &b->failed); break;
+    case S_OPTIONS: sema_do_options(s, st, &b->p->opt, &b->failed); break;
     }
 }
 
@@ -1385,7 +1343,7 @@ static bool build_noise(Sema *s, GdBuild *b)
     GdProblem *p = b->p;
     const Expr *v = b->noise->value;
     size_t total;
-    if (!alloc_check(s, size_mul((size_t)p->T, p->n, &total) ? total : SIZE_MAX, v->loc, "the noise for every step"))
+    if (!sema_alloc_check(s, size_mul((size_t)p->T, p->n, &total) ? total : SIZE_MAX, v->loc, "the noise for every step"))
         return false;
     if (v->kind == E_CALL && !strcmp(v->name, "gaussian")) {
         const Expr *sigma = NULL, *seed = NULL;
@@ -1412,14 +1370,14 @@ static bool build_noise(Sema *s, GdBuild *b)
         }
         double sg;
         long long sd = 1;
-        if (!eval_num(s, sigma, "sigma", &sg) || (seed && !eval_int(s, seed, "the seed", 0, (long long)UINT32_MAX, &sd)))
+        if (!sema_eval_num(s, sigma, "sigma", &sg) || (seed && !sema_eval_int(s, seed, "the seed", 0, (long long)UINT32_MAX, &sd)))
             return false;
         if (!(sg >= 0)) {
             char buf[40];
             diag_error(sigma->loc, "sigma must be at least 0, not %s", fmt_double(sg, buf, sizeof buf));
             return false;
         }
-        if (!hold(s, total * sizeof(double), v->loc, "the noise for every step"))
+        if (!sema_hold(s, total * sizeof(double), v->loc, "the noise for every step"))
             return false;
         p->noise = NOISE_GAUSSIAN;
         p->sigma = sg;
@@ -1441,7 +1399,7 @@ static bool build_noise(Sema *s, GdBuild *b)
         return true;
     }
     Array a;
-    if (!eval_value(s, v, &a))
+    if (!sema_eval_value(s, v, &a))
         return false;
     bool shape_ok = (a.rank == 2 && a.dim[0] == p->T && a.dim[1] == p->n) ||
                     (a.rank == 1 && p->T == 1 && a.dim[0] == p->n) || (a.rank == 1 && p->n == 1 && a.dim[0] == p->T);
@@ -1453,13 +1411,13 @@ static bool build_noise(Sema *s, GdBuild *b)
     }
     if (!shape_ok) {
         char has[64];
-        shape_text(&a, has, sizeof has);
+        sema_shape_text(&a, has, sizeof has);
         diag_error(v->loc, "explicit noise must be a T x n matrix (%llu x %u), one row per step; this value has %s",
                    (unsigned long long)p->T, p->n, has);
         array_free(&a);
         return false;
     }
-    if (!hold(s, array_bytes(&a), v->loc, "the noise for every step")) {
+    if (!sema_hold(s, sema_array_bytes(&a), v->loc, "the noise for every step")) {
         array_free(&a);
         return false;
     }
@@ -1470,7 +1428,7 @@ static bool build_noise(Sema *s, GdBuild *b)
     return true;
 }
 
-static GdProblem *gd_build(Sema *s, const Problem *pr)
+GdProblem *sema_gd_build(Sema *s, const Problem *pr)
 {
     GdProblem *p = xcalloc(1, sizeof *p);
     p->name = xstrdup(pr->name);
@@ -1545,13 +1503,13 @@ static const char *const ntk_settings[] = {"train", "test", "activation", "L", "
 /* A name an ntk statement defines for later expressions (n_train, delta, …). */
 static bool define_derived(Sema *s, const Stmt *st, const char *name, const char *what, double v)
 {
-    Sym *old = lookup(s, name);
+    Sym *old = sema_lookup(s, name);
     if (old) {
         diag_error(st->name_loc, "'%s' defines '%s' (%s), but that name is already taken", st->name, name, what);
-        diag_note(old->loc, "'%s' was defined here as a %s", name, sym_what(old));
+        diag_note(old->loc, "'%s' was defined here as a %s", name, sema_sym_what(old));
         return false;
     }
-    Sym *y = define(s, name, st->name_loc, SYM_CONST);
+    Sym *y = sema_define(s, name, st->name_loc, SYM_CONST);
     y->is_setting = true;
     y->val.rank = 0;
     y->val.v = xmalloc(sizeof(double));
@@ -1559,14 +1517,9 @@ static bool define_derived(Sema *s, const Stmt *st, const char *name, const char
     return true;
 }
 
-typedef struct NamedArg {
-    const char *name;
-    const Expr *value;
-} NamedArg;
-
 /* Splits the arguments of call into npos positional ones (first) and the
  * named ones listed in named[] (each at most once). */
-static bool split_args(const Expr *call, int npos, const Expr **pos, NamedArg *named, int nnamed, const char *usage)
+bool sema_split_args(const Expr *call, int npos, const Expr **pos, NamedArg *named, int nnamed, const char *usage)
 {
     int k = 0;
     for (int i = 0; i < call->args.n; i++) {
@@ -1587,7 +1540,7 @@ static bool split_args(const Expr *call, int npos, const Expr **pos, NamedArg *n
             const char *names[8];
             for (int j = 0; j < nnamed && j < 8; j++)
                 names[j] = named[j].name;
-            const char *hint = closest(a->name, names, nnamed < 8 ? nnamed : 8);
+            const char *hint = sema_closest(a->name, names, nnamed < 8 ? nnamed : 8);
             if (hint)
                 diag_error(a->name_loc, "'%s' has no argument '%s'; did you mean '%s'?", call->name, a->name, hint);
             else
@@ -1634,7 +1587,7 @@ static void ntk_data(Sema *s, NtkBuild *b, const Stmt *st, bool train)
     bool idx = !strcmp(v->name, "idx");
     const Expr *pos[2] = {NULL, NULL};
     NamedArg named[] = {{"classes", NULL}, {"n", NULL}, {"seed", NULL}};
-    if (!split_args(v, idx ? 2 : 1, pos, named, 3, idx ? usage_idx : usage_csv)) {
+    if (!sema_split_args(v, idx ? 2 : 1, pos, named, 3, idx ? usage_idx : usage_csv)) {
         b->failed = true;
         return;
     }
@@ -1658,7 +1611,7 @@ static void ntk_data(Sema *s, NtkBuild *b, const Stmt *st, bool train)
     if (named[0].value) {
         const Expr *c = named[0].value;
         Array a;
-        if (!eval_value(s, c, &a)) {
+        if (!sema_eval_value(s, c, &a)) {
             b->failed = true;
             return;
         }
@@ -1695,8 +1648,8 @@ static void ntk_data(Sema *s, NtkBuild *b, const Stmt *st, bool train)
     }
     long long iv;
     if (named[1].value) {
-        if (!eval_int(s, named[1].value, train ? "the number of training examples n" : "the number of test examples n",
-                      train ? 2 : 1, UINT32_MAX, &iv)) {
+        if (!sema_eval_int(s, named[1].value, train ? "the number of training examples n" : "the number of test examples n",
+                           train ? 2 : 1, UINT32_MAX, &iv)) {
             b->failed = true;
             return;
         }
@@ -1705,7 +1658,7 @@ static void ntk_data(Sema *s, NtkBuild *b, const Stmt *st, bool train)
         sp.n_loc = named[1].value->loc;
     }
     if (named[2].value) {
-        if (!eval_int(s, named[2].value, "the seed", 0, UINT32_MAX, &iv)) {
+        if (!sema_eval_int(s, named[2].value, "the seed", 0, UINT32_MAX, &iv)) {
             b->failed = true;
             return;
         }
@@ -1723,7 +1676,7 @@ static void ntk_data(Sema *s, NtkBuild *b, const Stmt *st, bool train)
         return;
     }
     size_t bytes = (size_t)d->n * d->d * sizeof(double) + (size_t)d->n * (sizeof(double) + sizeof(uint32_t));
-    if (!hold(s, bytes, v->loc, train ? "the training set" : "the test set")) {
+    if (!sema_hold(s, bytes, v->loc, train ? "the training set" : "the test set")) {
         ntk_data_free(d);
         b->failed = true;
         return;
@@ -1762,13 +1715,13 @@ static void ntk_kernel(Sema *s, NtkBuild *b, const Stmt *st)
         if (v->kind == E_IDENT)
             return;
         NamedArg named[] = {{"s", NULL}, {"seed", NULL}, {"scale", NULL}};
-        if (!split_args(v, 0, NULL, named, 3, "sparse(s = S, seed = K, scale = C)")) {
+        if (!sema_split_args(v, 0, NULL, named, 3, "sparse(s = S, seed = K, scale = C)")) {
             b->failed = true;
             return;
         }
         long long iv;
         if (named[0].value) {
-            if (!eval_int(s, named[0].value, "s, the off-diagonals per row,", 0, UINT32_MAX, &iv)) {
+            if (!sema_eval_int(s, named[0].value, "s, the off-diagonals per row,", 0, UINT32_MAX, &iv)) {
                 b->failed = true;
                 return;
             }
@@ -1777,7 +1730,7 @@ static void ntk_kernel(Sema *s, NtkBuild *b, const Stmt *st)
             b->s_loc = named[0].value->loc;
         }
         if (named[1].value) {
-            if (!eval_int(s, named[1].value, "the seed", 0, UINT32_MAX, &iv)) {
+            if (!sema_eval_int(s, named[1].value, "the seed", 0, UINT32_MAX, &iv)) {
                 b->failed = true;
                 return;
             }
@@ -1785,7 +1738,7 @@ static void ntk_kernel(Sema *s, NtkBuild *b, const Stmt *st)
         }
         if (named[2].value) {
             double c;
-            if (!eval_num(s, named[2].value, "the off-diagonal scale", &c)) {
+            if (!sema_eval_num(s, named[2].value, "the off-diagonal scale", &c)) {
                 b->failed = true;
                 return;
             }
@@ -1818,7 +1771,7 @@ static void ntk_kernel(Sema *s, NtkBuild *b, const Stmt *st)
 static void ntk_poison(Sema *s, const Stmt *st, const char *const *names)
 {
     for (; *names; names++)
-        poison(s, *names, st->name_loc, false);
+        sema_poison(s, *names, st->name_loc, false);
 }
 
 static void ntk_set(Sema *s, NtkBuild *b, const Stmt *st)
@@ -1831,7 +1784,7 @@ static void ntk_set(Sema *s, NtkBuild *b, const Stmt *st)
                       : !strcmp(st->name, "kernel")       ? &b->kernel
                                                           : NULL;
     if (!slot) {
-        const char *hint = closest(st->name, ntk_settings, 5);
+        const char *hint = sema_closest(st->name, ntk_settings, 5);
         if (hint)
             diag_error(st->name_loc, "unknown setting '%s' in an ntk problem; did you mean '%s'?", st->name, hint);
         else
@@ -1840,7 +1793,7 @@ static void ntk_set(Sema *s, NtkBuild *b, const Stmt *st)
         b->failed = true;
         return;
     }
-    if (setting_seen(*slot, st)) {
+    if (sema_setting_seen(*slot, st)) {
         b->failed = true;
         return;
     }
@@ -1875,12 +1828,12 @@ static void ntk_set(Sema *s, NtkBuild *b, const Stmt *st)
             b->failed = true;
     } else if (slot == &b->L) {
         long long v;
-        ok = eval_int(s, st->value, "the depth L", 1, 100000, &v);
+        ok = sema_eval_int(s, st->value, "the depth L", 1, 100000, &v);
         if (ok) {
             p->L = (uint32_t)v;
-            ok = define_setting(s, st, (double)v) != NULL;
+            ok = sema_define_setting(s, st, (double)v) != NULL;
         } else {
-            poison(s, st->name, st->name_loc, false);
+            sema_poison(s, st->name, st->name_loc, false);
         }
         if (!ok)
             b->failed = true;
@@ -1893,15 +1846,15 @@ static void ntk_stmt(Sema *s, NtkBuild *b, const Stmt *st)
 {
     switch (st->kind) {
     case S_CONST:
-        if (!do_const(s, st, false))
+        if (!sema_do_const(s, st, false))
             b->failed = true;
         break;
     case S_SET: ntk_set(s, b, st); break;
     case S_OPTIONS: {
         Options *o = &b->p->opt;
-        do_options(s, st, o, &b->failed);
+        sema_do_options(s, st, o, &b->failed);
         static const OptionId gd_only[] = {OPTION_carleman_order, OPTION_carleman_form, OPTION_idle_blocks};
-        reject_options(o, gd_only, sizeof gd_only / sizeof *gd_only, "applies to gd problems only", &b->failed);
+        sema_reject_options(o, gd_only, sizeof gd_only / sizeof *gd_only, "applies to gd problems only", &b->failed);
         break;
     }
     case S_PARAM:
@@ -1915,7 +1868,7 @@ static void ntk_stmt(Sema *s, NtkBuild *b, const Stmt *st)
     }
 }
 
-static NtkProblem *ntk_build(Sema *s, const Problem *pr)
+NtkProblem *sema_ntk_build(Sema *s, const Problem *pr)
 {
     NtkProblem *p = xcalloc(1, sizeof *p);
     p->name = xstrdup(pr->name);
@@ -1964,7 +1917,7 @@ static NtkProblem *ntk_build(Sema *s, const Problem *pr)
     return p;
 }
 
-/* ---- model problems (size only) ---- */
+/* ---- whole numbers, exactly (model sizes) ---- */
 
 /* Model sizes go beyond 2^53, so whole numbers are evaluated exactly: a
  * number literal from its text (7451044, 1e9, 7.451044e6), and + − * / ^
@@ -2088,7 +2041,7 @@ static bool eval_whole(Sema *s, const Expr *e, const char *why, mpz_t out)
     }
     default: {
         double v;
-        if (!eval_num(s, e, why, &v))
+        if (!sema_eval_num(s, e, why, &v))
             return false;
         char buf[40];
         if (v != floor(v)) {
@@ -2108,8 +2061,8 @@ static bool eval_whole(Sema *s, const Expr *e, const char *why, mpz_t out)
 }
 
 /* A whole number in [lo, hi] (hi NULL: below 2^MODEL_MAX_N_BITS). */
-static bool eval_whole_in(Sema *s, const Expr *e, const char *why, unsigned long lo, const mpz_t hi, const char *hi_what,
-                          mpz_t out)
+bool sema_eval_whole_in(Sema *s, const Expr *e, const char *why, unsigned long lo, const mpz_t hi, const char *hi_what,
+                        mpz_t out)
 {
     if (!eval_whole(s, e, why, out))
         return false;
@@ -2128,9 +2081,9 @@ static bool eval_whole_in(Sema *s, const Expr *e, const char *why, unsigned long
     return true;
 }
 
-static bool eval_positive(Sema *s, const Expr *e, const char *why, double *out)
+bool sema_eval_positive(Sema *s, const Expr *e, const char *why, double *out)
 {
-    if (!eval_num(s, e, why, out) || !check_finite(*out, e->loc))
+    if (!sema_eval_num(s, e, why, out) || !check_finite(*out, e->loc))
         return false;
     if (!(*out > 0)) {
         char buf[40];
@@ -2173,7 +2126,7 @@ static bool term_from_mtx(Sema *s, ModelBuild *b, unsigned l, const Expr *call, 
 {
     static const char usage[] = "mtx(\"file.mtx\"): a real sparse matrix, n x n^l";
     const Expr *pos[1];
-    if (!split_args(call, 1, pos, NULL, 0, usage))
+    if (!sema_split_args(call, 1, pos, NULL, 0, usage))
         return false;
     ModelProblem *m = b->m;
     mpz_t cols;
@@ -2239,7 +2192,7 @@ static bool term_from_shape(Sema *s, ModelBuild *b, unsigned l, const Expr *call
                               "columns";
     NamedArg named[5] = {{vec ? "norm" : "sparsity", NULL}, {"max", NULL}, {"nnz", NULL}, {"rows", NULL}, {"cols", NULL}};
     int nnamed = vec ? 3 : 5;
-    if (!split_args(call, 0, NULL, named, nnamed, usage))
+    if (!sema_split_args(call, 0, NULL, named, nnamed, usage))
         return false;
     for (int k = 0; k < 2; k++)
         if (!named[k].value) {
@@ -2252,13 +2205,13 @@ static bool term_from_shape(Sema *s, ModelBuild *b, unsigned l, const Expr *call
     bool ok = false;
     char what[64];
     if (vec) {
-        if (!eval_positive(s, named[0].value, "norm of F0", &F->norm2))
+        if (!sema_eval_positive(s, named[0].value, "norm of F0", &F->norm2))
             goto out;
     } else {
         snprintf(what, sizeof what, "sparsity of F%u", l);
         char hi_what[32];
         snprintf(hi_what, sizeof hi_what, l == 1 ? "n" : "n^%u", l);
-        if (!eval_whole_in(s, named[0].value, what, 1, ncols, hi_what, sp))
+        if (!sema_eval_whole_in(s, named[0].value, what, 1, ncols, hi_what, sp))
             goto out;
         if (!mpz_fits_ulong_p(sp) || mpz_sizeinbase(sp, 2) > 62) {
             gmp_diag_error(named[0].value->loc, "sparsity of F%u = %Zd: qgdc accepts sparsities below 2^62", l, sp);
@@ -2267,14 +2220,14 @@ static bool term_from_shape(Sema *s, ModelBuild *b, unsigned l, const Expr *call
         F->sparsity = mpz_get_ui(sp);
     }
     snprintf(what, sizeof what, "max of F%u", l);
-    if (!eval_positive(s, named[1].value, what, &F->max_abs))
+    if (!sema_eval_positive(s, named[1].value, what, &F->max_abs))
         goto out;
     /* rows: given or n */
     mpz_set(F->rows, m->n);
     if (vec) {
         /* F0 is an n x 1 column */
         mpz_set(F->nnz, m->n);
-        if (named[2].value && !eval_whole_in(s, named[2].value, "nnz of F0", 1, m->n, "n", F->nnz))
+        if (named[2].value && !sema_eval_whole_in(s, named[2].value, "nnz of F0", 1, m->n, "n", F->nnz))
             goto out;
         model_term_column(F);
         if (F->norm2 > F->max_abs * sqrt(mpz_get_d(F->nnz)) * (1 + 1e-12)) {
@@ -2289,13 +2242,13 @@ static bool term_from_shape(Sema *s, ModelBuild *b, unsigned l, const Expr *call
         goto out;
     }
     snprintf(what, sizeof what, "rows of F%u", l);
-    if (named[3].value && !eval_whole_in(s, named[3].value, what, 1, m->n, "n", F->rows))
+    if (named[3].value && !sema_eval_whole_in(s, named[3].value, what, 1, m->n, "n", F->rows))
         goto out;
     /* nnz: given or rows·s (every nonempty row full to the sparsity) */
     mpz_mul_ui(t, F->rows, F->sparsity);
     snprintf(what, sizeof what, "nnz of F%u", l);
     if (named[2].value) {
-        if (!eval_whole_in(s, named[2].value, what, 1, t, "rows x sparsity", F->nnz))
+        if (!sema_eval_whole_in(s, named[2].value, what, 1, t, "rows x sparsity", F->nnz))
             goto out;
         if (mpz_cmp(F->nnz, F->rows) < 0) {
             gmp_diag_error(named[2].value->loc, "F%u has %Zd nonempty rows, so at least as many nonzeros, not %Zd", l,
@@ -2313,7 +2266,7 @@ static bool term_from_shape(Sema *s, ModelBuild *b, unsigned l, const Expr *call
     if (named[4].value) {
         char hi_what[32];
         snprintf(hi_what, sizeof hi_what, l == 1 ? "n" : "n^%u", l);
-        if (!eval_whole_in(s, named[4].value, what, 1, ncols, hi_what, F->cols))
+        if (!sema_eval_whole_in(s, named[4].value, what, 1, ncols, hi_what, F->cols))
             goto out;
         if (mpz_cmp(F->cols, F->nnz) > 0) {
             gmp_diag_error(named[4].value->loc, "F%u has %Zd nonzeros, so at most as many nonempty columns, not %Zd", l,
@@ -2382,7 +2335,7 @@ static void model_set(Sema *s, ModelBuild *b, const Stmt *st)
         if (l > MODEL_MAX_DEGREE) {
             diag_error(st->name_loc, "F%d: model problems accept terms of degree up to %d", l, MODEL_MAX_DEGREE);
         } else {
-            const char *hint = closest(st->name, model_settings, N_MODEL_SETTINGS);
+            const char *hint = sema_closest(st->name, model_settings, N_MODEL_SETTINGS);
             if (hint)
                 diag_error(st->name_loc, "unknown setting '%s' in a model problem; did you mean '%s'?", st->name, hint);
             else
@@ -2393,7 +2346,7 @@ static void model_set(Sema *s, ModelBuild *b, const Stmt *st)
         b->failed = true;
         return;
     }
-    if (setting_seen(*slot, st)) {
+    if (sema_setting_seen(*slot, st)) {
         b->failed = true;
         return;
     }
@@ -2405,31 +2358,31 @@ static void model_set(Sema *s, ModelBuild *b, const Stmt *st)
     bool ok = true;
     double dv = 0;
     if (slot == &b->n) {
-        ok = b->n_ok = eval_whole_in(s, v, "n", 1, NULL, NULL, m->n);
+        ok = b->n_ok = sema_eval_whole_in(s, v, "n", 1, NULL, NULL, m->n);
         dv = mpz_get_d(m->n);
     } else if (slot == &b->degree) {
-        ok = eval_int(s, v, "degree", 1, MODEL_MAX_DEGREE, &iv);
+        ok = sema_eval_int(s, v, "degree", 1, MODEL_MAX_DEGREE, &iv);
         m->q = (unsigned)iv, dv = (double)iv;
     } else if (slot == &b->u_norm) {
-        ok = eval_positive(s, v, "u_norm", &m->u_norm);
+        ok = sema_eval_positive(s, v, "u_norm", &m->u_norm);
         dv = m->u_norm;
     } else if (slot == &b->kept) {
-        ok = eval_whole_in(s, v, "kept", 1, NULL, NULL, m->r);
+        ok = sema_eval_whole_in(s, v, "kept", 1, NULL, NULL, m->r);
         dv = mpz_get_d(m->r);
     } else if (slot == &b->T) {
-        ok = eval_int(s, v, "T", 1, 1LL << 40, &iv);
+        ok = sema_eval_int(s, v, "T", 1, 1LL << 40, &iv);
         m->T = (uint64_t)iv, dv = (double)iv;
     } else if (slot == &b->uploads) {
-        ok = eval_int(s, v, "uploads", 1, 1LL << 40, &iv);
+        ok = sema_eval_int(s, v, "uploads", 1, 1LL << 40, &iv);
         m->uploads = (uint64_t)iv, dv = (double)iv;
     } else {
-        ok = eval_int(s, v, "angle_bits", 1, MODEL_MAX_ANGLE_BITS, &iv);
+        ok = sema_eval_int(s, v, "angle_bits", 1, MODEL_MAX_ANGLE_BITS, &iv);
         m->angle_bits = (unsigned)iv, dv = (double)iv;
     }
     if (ok)
-        ok = define_setting(s, st, dv) != NULL;
+        ok = sema_define_setting(s, st, dv) != NULL;
     else
-        poison(s, st->name, st->name_loc, false);
+        sema_poison(s, st->name, st->name_loc, false);
     if (!ok)
         b->failed = true;
 }
@@ -2438,16 +2391,16 @@ static void model_stmt(Sema *s, ModelBuild *b, const Stmt *st)
 {
     switch (st->kind) {
     case S_CONST:
-        if (!do_const(s, st, false))
+        if (!sema_do_const(s, st, false))
             b->failed = true;
         break;
     case S_SET: model_set(s, b, st); break;
     case S_OPTIONS: {
         Options *o = &b->m->opt;
-        do_options(s, st, o, &b->failed);
+        sema_do_options(s, st, o, &b->failed);
         static const OptionId not_here[] = {OPTION_shots, OPTION_seed, OPTION_gate_set, OPTION_block_encoding};
-        reject_options(o, not_here, sizeof not_here / sizeof *not_here,
-                       "does not apply to a model problem (it is estimated, not run or compiled)", &b->failed);
+        sema_reject_options(o, not_here, sizeof not_here / sizeof *not_here,
+                            "does not apply to a model problem (it is estimated, not run or compiled)", &b->failed);
         if (o->set[OPTION_carleman_form] && o->carleman_form != FORM_PAPER) {
             diag_error(o->loc[OPTION_carleman_form], "a model problem is estimated in the paper form (C = I + A) only");
             b->failed = true;
@@ -2470,7 +2423,7 @@ static void model_stmt(Sema *s, ModelBuild *b, const Stmt *st)
     }
 }
 
-static ModelProblem *model_build(Sema *s, const Problem *pr)
+ModelProblem *sema_model_build(Sema *s, const Problem *pr)
 {
     ModelProblem *m = xmalloc(sizeof *m);
     model_init(m);
@@ -2562,7 +2515,7 @@ bool sema_build(const ParseResult *pr, const char *base_dir, ProblemSet *out)
     s.base_dir = base_dir;
     const Program *prog = &pr->prog;
     for (int k = 0; k < prog->globals.n; k++)
-        do_const(&s, prog->globals.v[k], true);
+        sema_do_const(&s, prog->globals.v[k], true);
     bool globals_failed = diag_error_count() > before;
     /* Problem names: a name defined more than once is one error, at its
      * second definition, however many copies follow (a hash, so that
@@ -2596,7 +2549,7 @@ bool sema_build(const ParseResult *pr, const char *base_dir, ProblemSet *out)
         if (globals_failed) /* problems would cascade from the failed constants */
             break;
         if (p->kind == P_MODEL) {
-            ModelProblem *mp = model_build(&s, p);
+            ModelProblem *mp = sema_model_build(&s, p);
             drop_locals(&s);
             if (mp) {
                 out->model = xrealloc(out->model, (size_t)(out->nmodel + 1) * sizeof *out->model);
@@ -2605,7 +2558,7 @@ bool sema_build(const ParseResult *pr, const char *base_dir, ProblemSet *out)
             continue;
         }
         if (p->kind == P_NTK) {
-            NtkProblem *t = ntk_build(&s, p);
+            NtkProblem *t = sema_ntk_build(&s, p);
             drop_locals(&s);
             if (t) {
                 out->ntk = xrealloc(out->ntk, (size_t)(out->nntk + 1) * sizeof *out->ntk);
@@ -2613,7 +2566,7 @@ bool sema_build(const ParseResult *pr, const char *base_dir, ProblemSet *out)
             }
             continue;
         }
-        GdProblem *g = gd_build(&s, p);
+        GdProblem *g = sema_gd_build(&s, p);
         drop_locals(&s);
         if (g) {
             out->gd = xrealloc(out->gd, (size_t)(out->ngd + 1) * sizeof *out->gd);
