@@ -184,7 +184,7 @@ int cmd_analyze(int argc, char **argv)
         {"tmax", required_argument, NULL, O_TMAX},     {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},              {NULL, 0, NULL, 0},
     };
-    AnalyzeOptions ao = {0, 0, -1, 0, 0};
+    AnalyzeOptions ao = {.N = 0, .N_max = 0, .form = -1, .kappa0 = 0, .cut = 0};
     SpectrumArgs sa = {1.0, 0.4, 1.0, 200};
     bool json = false, cut_given = false;
     const char *plot_dir = NULL, *spectrum = NULL, *output = "-";

@@ -283,7 +283,10 @@ bool analyze_problem(const GdProblem *p, const AnalyzeOptions *o, Analysis *a, c
     a->built = true;
     a->nnz_C = cm.C.nnz;
     spectrum(a, &cm);
-    unrolled(a, &cm);
+    if (o->skip_unrolled)
+        a->why_no_unrolled = xstrdup("not computed here (the caller solves the unrolled system)");
+    else
+        unrolled(a, &cm);
     carleman_free(&cm);
     return true;
 }

@@ -37,6 +37,7 @@ typedef struct AnalyzeOptions {
     int form;           /* -1: the problem's form; else a CarlemanForm */
     double kappa0;      /* 0: the problem's, else 2(T+1) */
     double cut;         /* proxy: drop |a| < cut (default 0) */
+    bool skip_unrolled; /* leave out the unrolled system's dense solve (a caller that solves it itself) */
 } AnalyzeOptions;
 
 typedef enum Verdict { VERDICT_UNKNOWN, VERDICT_FULLY, VERDICT_ALMOST, VERDICT_NOT } Verdict;

@@ -81,7 +81,9 @@ bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err)
         out->verdict = "not analysed (compile)";
     } else {
         Analysis an;
-        AnalyzeOptions ao = {.N = 0, .N_max = 0, .form = -1, .kappa0 = out->kappa0, .cut = 0};
+        /* the verdict, the spectrum's fidelity estimate and the truncation
+         * error by step; the unrolled system is solved below, once */
+        AnalyzeOptions ao = {.N = 0, .N_max = 0, .form = -1, .kappa0 = out->kappa0, .cut = 0, .skip_unrolled = true};
         if (!analyze_problem(p, &ao, &an, err))
             goto done;
         out->fid_estimate = an.eig_ok ? an.fidelity_estimate : NAN;
@@ -90,6 +92,8 @@ bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err)
         for (int i = 0; i < an.N_max; i++)
             if (an.trunc[i].N == an.N && an.trunc[i].ok)
                 out->err_by_t = dup_n(an.trunc[i].err, (size_t)p->T + 1);
+        utraj = an.u_true; /* the true iteration, computed once */
+        an.u_true = NULL;
         analysis_free(&an);
         x = xmalloc(s.dim_sz * sizeof *x);
         if (!ref_forward_subst(&s, x, err) || !ref_filtered(&s, out->kappa0, x, &f, err))
@@ -102,8 +106,6 @@ bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err)
         out->u_filtered = xmalloc(n * sizeof(double));
         readout_exact(&pl, x, out->u_carleman);
         readout_exact(&pl, f.x, out->u_filtered);
-        utraj = xmalloc(((size_t)p->T + 1) * n * sizeof *utraj);
-        ref_true_iteration(p, utraj);
         out->u_true = dup_n(utraj + (size_t)p->T * n, n);
         out->err_trunc = ref_max_abs_diff(out->u_carleman, out->u_true, n);
         out->err_filter = ref_max_abs_diff(out->u_filtered, out->u_carleman, n);

@@ -27,7 +27,7 @@ static void structured_vs_dense(const char *text, int form)
 {
     ProblemSet ps;
     CU_ASSERT_EQUAL_FATAL(unit_compile(text, &ps, NULL), 0);
-    AnalyzeOptions o = {3, 1, form, 0, 0};
+    AnalyzeOptions o = {.N = 3, .N_max = 1, .form = form};
     Analysis dense, structured;
     char *err = NULL;
     CU_ASSERT_TRUE_FATAL(analyze_problem(ps.gd[0], &o, &dense, &err));
@@ -71,7 +71,7 @@ static void test_verdicts(void)
                                        "gd b { param u[2] = 1; T = 5; update u[0] = 0.5*u[0]; update u[1] = 1.1*u[1]; }"
                                        "gd c { param u[2] = 1; T = 5; update u[0] = 1.2*u[0]; update u[1] = 1.1*u[1]; }",
                                        &ps, NULL), 0);
-    AnalyzeOptions o = {2, 0, FORM_EXACT, 0, 0};
+    AnalyzeOptions o = {.N = 2, .N_max = 0, .form = FORM_EXACT};
     Analysis a;
     char *err = NULL;
     CU_ASSERT_TRUE_FATAL(analyze_problem(ps.gd[0], &o, &a, &err));
