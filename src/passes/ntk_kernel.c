@@ -120,6 +120,10 @@ void ntk_sparsity_pattern(uint32_t n, uint32_t s, uint64_t seed, uint32_t *cols)
 
 /* ---- the system ---- */
 
+/* Kernel entries below which the entry loops run serially (an entry costs
+ * L evaluations of the arc-cosine recursion, some 10-100 ns). */
+#define NTK_PAR_MIN 16384
+
 void ntk_system_free(NtkSystem *sys)
 {
     free(sys->K);
@@ -160,7 +164,9 @@ bool ntk_system_build(const NtkProblem *p, NtkKernelKind kind, uint32_t s, uint6
     NtkActivation a = p->activation;
     uint32_t L = p->L;
     double *K = out->K, *rho = out->rho;
-#pragma omp parallel for schedule(dynamic, 8)
+    /* in parallel only when there are NTK_PAR_MIN entries or more: below, a
+     * thread's share is too small to pay for waking it */
+#pragma omp parallel for schedule(dynamic, 8) if ((uint64_t)n * n / 2 >= NTK_PAR_MIN)
     for (uint32_t i = 0; i < n; i++) {
         K[(size_t)i * n + i] = 1.0;
         for (uint32_t j = i + 1; j < n; j++) {
@@ -169,7 +175,7 @@ bool ntk_system_build(const NtkProblem *p, NtkKernelKind kind, uint32_t s, uint6
         }
     }
     double *ks = out->kstar, *rs = out->rho_star;
-#pragma omp parallel for schedule(dynamic, 8)
+#pragma omp parallel for schedule(dynamic, 8) if ((uint64_t)m * n >= NTK_PAR_MIN)
     for (uint32_t t = 0; t < m; t++)
         for (uint32_t i = 0; i < n; i++)
             ks[(size_t)t * n + i] = ntk_kernel_ratio(a, L, rs[(size_t)t * n + i]);

@@ -68,11 +68,14 @@ void sim_apply_mcdense(StateVec *sv, const int *targets, int k, uint64_t ctrl, u
     if (width > groups)
         width = groups;
     const uint64_t npieces = (groups + width - 1) / width;
-    const bool par = sim_par(sv) && npieces > 1;
+    /* threads: as for any loop over groups × d amplitudes, at most one per piece */
+    int nt = sim_threads_for(groups * d);
+    if ((uint64_t)nt > npieces)
+        nt = (int)npieces;
     double complex *a = sv->amp;
     const double complex one = 1, zero = 0;
     const int old = blas_one_thread();
-#pragma omp parallel if (par)
+#pragma omp parallel num_threads(nt) if (nt > 1)
     {
         /* x, y: group-major, x[b·d + j] = amplitude j of group b */
         double complex *x = xmalloc(width * d * sizeof *x), *y = xmalloc(width * d * sizeof *y);

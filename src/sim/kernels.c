@@ -34,9 +34,9 @@ static uint64_t bit(int q) { return (uint64_t)1 << q; }
         const uint64_t pf_ = (pf);                                                                      \
         const uint64_t cm_ = s_->above < (sv)->nqubits ? ((uint64_t)1 << s_->above) - 1 : (sv)->dim - 1; \
         const double complex *pa_ = (sv)->amp;                                                          \
-        const bool par_ = sim_par(sv);                                                                  \
+        const int nt_ = sim_threads_for(s_->count);                                                     \
         (void)pa_;                                                                                      \
-        _Pragma("omp parallel for schedule(static) if (par_)")                                         \
+        _Pragma("omp parallel for schedule(static) num_threads(nt_) if (nt_ > 1)")                      \
         for (uint64_t r_ = 0; r_ < nruns_; r_++) {                                                      \
             const uint64_t first_ = sim_sweep_index(s_, r_ << s_->runlog);                              \
             for (uint64_t o_ = 0; o_ < olen_; o_++) {                                                   \

@@ -20,7 +20,8 @@ static void branch_probs(const StateVec *sv, int q, double p[2])
     uint64_t t = (uint64_t)1 << q;
     SimSweep s = sim_sweep(sv, t, 0);
     double part0[SIM_NCHUNK], part1[SIM_NCHUNK];
-#pragma omp parallel for schedule(static) if (sim_par(sv))
+    const int nt = sim_threads_for(s.count);
+#pragma omp parallel for schedule(static) num_threads(nt) if (nt > 1)
     for (int c = 0; c < SIM_NCHUNK; c++) {
         double s0 = 0, s1 = 0;
         for (uint64_t k = sim_chunk_lo(s.count, c), hi = sim_chunk_lo(s.count, c + 1); k < hi; k++) {
@@ -42,7 +43,8 @@ double sim_prob_one(const StateVec *sv, int q)
     const double complex *a = sv->amp;
     SimSweep s = sim_sweep(sv, (uint64_t)1 << q, (uint64_t)1 << q);
     double part[SIM_NCHUNK];
-#pragma omp parallel for schedule(static) if (sim_par(sv))
+    const int nt = sim_threads_for(s.count);
+#pragma omp parallel for schedule(static) num_threads(nt) if (nt > 1)
     for (int c = 0; c < SIM_NCHUNK; c++) {
         double sum = 0;
         for (uint64_t k = sim_chunk_lo(s.count, c), hi = sim_chunk_lo(s.count, c + 1); k < hi; k++)
@@ -59,7 +61,8 @@ static void collapse(StateVec *sv, int q, int keep, double scale, bool move)
     double complex *a = sv->amp;
     uint64_t t = (uint64_t)1 << q;
     SimSweep s = sim_sweep(sv, t, 0);
-#pragma omp parallel for schedule(static) if (sim_par(sv))
+    const int nt = sim_threads_for(s.count);
+#pragma omp parallel for schedule(static) num_threads(nt) if (nt > 1)
     for (uint64_t k = 0; k < s.count; k++) {
         uint64_t i0 = sim_sweep_index(&s, k), i1 = i0 | t;
         double complex v = keep ? a[i1] : a[i0];
@@ -162,9 +165,10 @@ static void marginal(const StateVec *sv, const int *qubits, int k, uint64_t mask
 {
     const double complex *a = sv->amp;
     uint64_t nbins = (uint64_t)1 << k, dim = sv->dim;
+    const int nt = sim_threads_for(dim);
     if (k <= HIST_MAX) {
         double *hist = xcalloc(SIM_NCHUNK * nbins, sizeof *hist);
-#pragma omp parallel for schedule(static) if (sim_par(sv))
+#pragma omp parallel for schedule(static) num_threads(nt) if (nt > 1)
         for (int c = 0; c < SIM_NCHUNK; c++) {
             double *h = hist + (uint64_t)c * nbins;
             for (uint64_t i = sim_chunk_lo(dim, c), hi = sim_chunk_lo(dim, c + 1); i < hi; i++)
@@ -179,7 +183,7 @@ static void marginal(const StateVec *sv, const int *qubits, int k, uint64_t mask
         free(hist);
         return;
     }
-#pragma omp parallel for schedule(static) if (sim_par(sv))
+#pragma omp parallel for schedule(static) num_threads(nt) if (nt > 1)
     for (uint64_t v = 0; v < nbins; v++) {
         SimSweep s = sim_sweep(sv, mask, scatter(v, qubits, k));
         double sum = 0;

@@ -26,8 +26,17 @@ uint64_t simv_list(const StateVec *sv, const int *qubits, int k, const char *who
 /* A refusal the user's program caused: always returns false. */
 #define sim_error diag_refuse /* see support/diag.h */
 
-/* Whether a loop over this state should be parallel. */
-static inline bool sim_par(const StateVec *sv) { return sv->dim >= sim_parallel_min(); }
+/* ---- threads ----
+ * A loop of n iterations (amplitudes, or the pairs and groups of amplitudes
+ * a gate kernel visits) runs on sim_threads_for(n) (statevec.h) = min(OpenMP's
+ * thread count, n / sim_parallel_min()) threads, serially when that is 1:
+ * each thread gets at least sim_parallel_min() iterations (default 2^15,
+ * tens of microseconds of work), so waking the threads and the barrier at
+ * the end stay small beside the work. The loops are elementwise or
+ * fixed-chunk sums, so no result depends on the count. Use as
+ *     const int nt = sim_threads_for(n);
+ *     #pragma omp parallel for schedule(static) num_threads(nt) if (nt > 1) */
+static inline bool sim_par_n(uint64_t n) { return sim_threads_for(n) > 1; }
 
 /* ---- sweeps ----
  * The indices whose bits at the `fixed` positions equal those of `base`
@@ -85,7 +94,7 @@ static inline SimSweep sim_sweep(const StateVec *sv, uint64_t fixed, uint64_t ba
     sim_free_span(fixed, n, 0, &z1, &e1);
     sim_free_span(fixed, n, e1, &z2, &e2);
     int cap = SIM_RUNLOG_MAX;
-    if (sim_par(sv) && cap > n - s.nfix - 6) /* keep 64 runs to share out */
+    if (sim_par_n(s.count) && cap > n - s.nfix - 6) /* keep 64 runs to share out */
         cap = n - s.nfix - 6 > 0 ? n - s.nfix - 6 : 0;
     s.ilog = e1 - z1 < cap ? e1 - z1 : cap;
     s.olog = e2 - z2 < cap - s.ilog ? e2 - z2 : cap - s.ilog;

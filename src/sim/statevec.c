@@ -1,22 +1,31 @@
 /* statevec.c — the state vector's life cycle, the argument checks shared by
- * the kernels, and the norm. See statevec.h for the conventions.
+ * the kernels, the norm, and how many threads a loop gets. See statevec.h
+ * for the conventions.
  *
  * Requires: nothing but src/support. Guarantees: amp is 64-byte aligned and
- * first touched by the same static OpenMP schedule the kernels use (so
- * pages land near the threads that will use them on NUMA machines). */
+ * first touched by a static OpenMP schedule, as the kernels' sweeps over
+ * the whole state are (so pages land near the threads that will use them
+ * on NUMA machines). */
 #include "sim/sim_internal.h"
 #include "support/diag.h"
 #include "support/util.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t par_min = (uint64_t)1 << 14;
+static uint64_t par_min = (uint64_t)1 << 15;
 
-void sim_set_parallel_min(uint64_t n) { par_min = n; }
+void sim_set_parallel_min(uint64_t n) { par_min = n ? n : 1; }
 uint64_t sim_parallel_min(void) { return par_min; }
+
+int sim_threads_for(uint64_t n)
+{
+    uint64_t k = n / par_min, max = (uint64_t)omp_get_max_threads();
+    return k < 1 ? 1 : k < max ? (int)k : (int)max;
+}
 
 /* ---- argument checks ---- */
 
@@ -122,7 +131,8 @@ void sim_reset_zero(StateVec *sv)
     simv_state(sv, __func__);
     double complex *a = sv->amp;
     uint64_t dim = sv->dim;
-#pragma omp parallel for schedule(static) if (sim_par(sv))
+    const int nt = sim_threads_for(dim);
+#pragma omp parallel for schedule(static) num_threads(nt) if (nt > 1)
     for (uint64_t i = 0; i < dim; i++)
         a[i] = 0;
     a[0] = 1;
@@ -147,7 +157,8 @@ void sim_set_amplitudes(StateVec *sv, const double complex *amp, uint64_t count)
         ICE("%s: %llu amplitudes given for a %d-qubit state (%llu expected)", __func__,
             (unsigned long long)count, sv->nqubits, (unsigned long long)sv->dim);
     double complex *a = sv->amp;
-#pragma omp parallel for schedule(static) if (sim_par(sv))
+    const int nt = sim_threads_for(count);
+#pragma omp parallel for schedule(static) num_threads(nt) if (nt > 1)
     for (uint64_t i = 0; i < count; i++)
         a[i] = amp[i];
 }
@@ -158,7 +169,8 @@ double sim_norm2(const StateVec *sv)
     const double complex *a = sv->amp;
     uint64_t dim = sv->dim;
     double part[SIM_NCHUNK];
-#pragma omp parallel for schedule(static) if (sim_par(sv))
+    const int nt = sim_threads_for(dim);
+#pragma omp parallel for schedule(static) num_threads(nt) if (nt > 1)
     for (int c = 0; c < SIM_NCHUNK; c++) {
         double s = 0;
         for (uint64_t i = sim_chunk_lo(dim, c), hi = sim_chunk_lo(dim, c + 1); i < hi; i++)

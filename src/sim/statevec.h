@@ -39,12 +39,15 @@
  *   allocates 40 bytes per register value, checked against the budget.
  *
  * Threads
- *   Loops over the state run under OpenMP (schedule(static)) when the state
- *   has at least sim_parallel_min() amplitudes (default 2^14). Reductions
- *   (norms, probabilities) are summed in 64 chunks fixed by the size alone,
- *   so every result, and so every sample, is bitwise the same for any
- *   number of threads. None of these functions may be called concurrently
- *   on the same state. */
+ *   Loops over the state run under OpenMP (schedule(static)) on as many
+ *   threads as give each at least sim_parallel_min() iterations (default
+ *   2^15; a gate kernel's iterations are the amplitude pairs or groups it
+ *   visits), serially when fewer than 2 would. Reductions (norms,
+ *   probabilities) are summed in 64 chunks fixed by the size alone, so
+ *   every result, and so every sample, is bitwise the same for any number
+ *   of threads. Idle threads wait passively once main has called
+ *   sim_threads_init (qgdc's does). None of these functions may be called
+ *   concurrently on the same state. */
 #ifndef QGDC_STATEVEC_H
 #define QGDC_STATEVEC_H
 
@@ -77,10 +80,14 @@ double sim_norm2(const StateVec *sv); /* Σ |a_i|² */
 /* The mask of a list of distinct qubits. */
 uint64_t sim_qubit_mask(const StateVec *sv, const int *qubits, int count);
 
-/* States with at least n amplitudes run in parallel (tests and benchmarks
- * lower it to exercise the parallel paths on small states). */
+/* A loop runs on as many threads as give each at least n iterations
+ * (default 2^15), serially below 2 (tests and benchmarks set 1 to exercise
+ * the parallel paths on small states; 0 counts as 1). */
 void sim_set_parallel_min(uint64_t n);
 uint64_t sim_parallel_min(void);
+/* The threads a loop of n iterations runs on: min(omp_get_max_threads(),
+ * n / sim_parallel_min()), at least 1. */
+int sim_threads_for(uint64_t n);
 
 /* Passive waiting for OpenMP's threads (threads.c): called first thing in
  * main with main's argv, it sets OMP_WAIT_POLICY=passive and executes the

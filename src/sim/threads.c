@@ -3,8 +3,8 @@
  * GCC's libgomp makes a thread that waits (at the barrier ending a parallel
  * region, or for the next region) spin for GOMP_SPINCOUNT iterations,
  * 300,000 by default, before it sleeps; a spin iteration is a `pause`,
- * which takes up to ~140 cycles on recent Intel cores, so a wait burns up
- * to ~20 ms of CPU. On a machine whose cores are busy with other work the
+ * which takes ~150 cycles on recent Intel cores (300,000 took 20 ms on a
+ * 2.3 GHz Xeon of the Sapphire Rapids class), so every wait can burn that. On a machine whose cores are busy with other work the
  * spinning threads take the CPU from the threads that have work, and a run
  * with 2 threads measured 15-24x slower than with 1 (docs/bench.md).
  * OMP_WAIT_POLICY=passive makes waiting threads sleep at once.
