@@ -87,11 +87,4 @@ bool analyze_problem(const GdProblem *p, const AnalyzeOptions *o, Analysis *out,
 void analysis_free(Analysis *a);
 const char *verdict_text(Verdict v);
 
-/* Output: a table for people, JSON for scripts, SVG plots into dir. */
-void analysis_print(const Analysis *a, FILE *out);
-void analysis_json(const Analysis *a, JsonWriter *w);
-bool analysis_plots(const Analysis *a, const char *dir, FILE *log);
-/* One chart of the order-N error of several problems side by side. */
-bool analysis_compare_plot(const Analysis *a, int count, const char *dir, FILE *log);
-
 #endif

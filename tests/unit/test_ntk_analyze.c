@@ -13,6 +13,7 @@
 
 #include "ir/ntk.h"
 #include "passes/ntk_analyze.h"
+#include "report/ntk.h"
 
 static NtkProblem *compile_one(const char *text, ProblemSet *ps)
 {
