@@ -784,6 +784,35 @@ static void ql_push(QList *l, uint32_t q)
     l->v[l->n++] = q;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Drops the repeats of a qubit from l, keeping the first of each in
+ * order; O(n log n) (a register of 2^24 qubits is not quadratic). */
+static void ql_unique(QList *l)
+{
+    if (l->n < 2)
+        return;
+    uint64_t *key = xmalloc((size_t)l->n * sizeof *key);
+    for (uint32_t i = 0; i < l->n; i++)
+        key[i] = (uint64_t)l->v[i] << 32 | i;
+    qsort(key, l->n, sizeof *key, cmp_u64);
+    bool *drop = xcalloc(l->n, sizeof *drop);
+    for (uint32_t i = 1; i < l->n; i++)
+        if (key[i] >> 32 == key[i - 1] >> 32)
+            drop[(uint32_t)key[i]] = true;
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < l->n; i++)
+        if (!drop[i])
+            l->v[m++] = l->v[i];
+    l->n = m;
+    free(drop);
+    free(key);
+}
+
 static bool index_of(Reader *R, const QExpr *e, const Reg *r, uint32_t *out)
 {
     long long i;
@@ -1528,15 +1557,11 @@ static void reset_or_barrier(Reader *R, const QStmt *st)
         QList l;
         if (!resolve(R, st->args.v[i], false, &l))
             continue;
-        for (uint32_t k = 0; k < l.n; k++) {
-            bool seen = false;
-            for (uint32_t j = 0; j < all.n && !seen; j++)
-                seen = all.v[j] == l.v[k];
-            if (!seen)
-                ql_push(&all, l.v[k]);
-        }
+        for (uint32_t k = 0; k < l.n; k++)
+            ql_push(&all, l.v[k]);
         free(l.v);
     }
+    ql_unique(&all);
     if (charge(R, st->loc, all.n + 1)) {
         if (reset)
             for (uint32_t k = 0; k < all.n; k++)
@@ -1731,9 +1756,13 @@ static size_t for_depth(const QStmtList *l)
     size_t d = 0;
     for (int i = 0; i < l->n; i++) {
         const QStmt *st = l->v[i];
-        size_t k = st->kind == QS_FOR ? 1 + for_depth(&st->body) : st->kind == QS_IF ? for_depth(&st->body) : 0;
-        if (st->kind == QS_IF && for_depth(&st->orelse) > k)
-            k = for_depth(&st->orelse);
+        size_t k = 0;
+        if (st->kind == QS_FOR)
+            k = 1 + for_depth(&st->body);
+        else if (st->kind == QS_IF) { /* each branch once: else-if chains stay linear */
+            size_t a = for_depth(&st->body), b = for_depth(&st->orelse);
+            k = a > b ? a : b;
+        }
         if (k > d)
             d = k;
     }
@@ -1867,34 +1896,53 @@ static void const_decl(Reader *R, const QStmt *st)
 
 /* A bit register written only by measurements after a post-selection
  * marker (the one qgdc's emitter declares for them) is not a register of
- * the circuit. */
-static void count_uses(const QStmtList *l, const char *name, int ps, int *psuse, int *other);
+ * the circuit. The uses of every name are counted in one pass over the
+ * program (per register it would be quadratic in the declarations). */
+typedef struct Use {
+    const char *name;
+    int psuse, other; /* writes by post-selected measurements; any other use */
+    UT_hash_handle hh;
+} Use;
 
-static void expr_uses(const QExpr *e, const char *name, int *other)
+static Use *use_of(Use **h, const char *name)
+{
+    Use *u;
+    HASH_FIND_STR(*h, name, u);
+    if (!u) {
+        u = xcalloc(1, sizeof *u);
+        u->name = name;
+        HASH_ADD_KEYPTR(hh, *h, u->name, strlen(u->name), u);
+    }
+    return u;
+}
+
+static void expr_uses(Use **h, const QExpr *e)
 {
     if (!e)
         return;
-    if ((e->kind == QE_ID || e->kind == QE_INDEX) && !strcmp(e->name, name))
-        (*other)++;
-    expr_uses(e->a, name, other);
-    expr_uses(e->b, name, other);
+    if (e->kind == QE_ID || e->kind == QE_INDEX)
+        use_of(h, e->name)->other++;
+    expr_uses(h, e->a);
+    expr_uses(h, e->b);
     for (int i = 0; i < e->args.n; i++)
-        expr_uses(e->args.v[i], name, other);
+        expr_uses(h, e->args.v[i]);
 }
 
-static void count_uses(const QStmtList *l, const char *name, int ps, int *psuse, int *other)
+static void count_uses(Use **h, const QStmtList *l, int ps)
 {
     for (int i = 0; i < l->n; i++) {
         const QStmt *s = l->v[i];
         int p = s->postselect >= 0 ? s->postselect : ps;
-        if (s->kind == QS_MEASURE && s->target && !strcmp(s->target->name, name))
-            (*(p >= 0 ? psuse : other))++;
-        if (s->kind == QS_CREG && s->args.n && !strcmp(s->name, name))
-            (*other)++;
+        if (s->kind == QS_MEASURE && s->target) {
+            Use *u = use_of(h, s->target->name);
+            (*(p >= 0 ? &u->psuse : &u->other))++;
+        }
+        if (s->kind == QS_CREG && s->args.n)
+            use_of(h, s->name)->other++;
         if (s->kind == QS_IF)
-            expr_uses(s->cond, name, other);
-        count_uses(&s->body, name, p, psuse, other);
-        count_uses(&s->orelse, name, p, psuse, other);
+            expr_uses(h, s->cond);
+        count_uses(h, &s->body, p);
+        count_uses(h, &s->orelse, p);
     }
 }
 
@@ -1952,6 +2000,7 @@ static void stmts(Reader *R, const QStmtList *l)
 
 static void elaborate(Reader *R, const QProgram *prog)
 {
+    Use *uses = NULL, *u, *tmp;
     for (int i = 0; i < prog->stmts.n; i++) {
         const QStmt *st = prog->stmts.v[i];
         if (st->kind == QS_VERSION) {
@@ -1973,9 +2022,10 @@ static void elaborate(Reader *R, const QProgram *prog)
             if (st->postselect >= 0)
                 R->postselect = st->postselect, R->ps_qubit = st->ps_qubit, R->ps_loc = st->ps_loc;
             if (top_level_only(R, st, "a bit declaration")) {
-                int psuse = 0, other = 0;
-                count_uses(&prog->stmts, st->name, -1, &psuse, &other);
-                declare(R, st, true, psuse > 0 && other == 0);
+                if (!uses)
+                    count_uses(&uses, &prog->stmts, -1);
+                const Use *use = use_of(&uses, st->name);
+                declare(R, st, true, use->psuse > 0 && use->other == 0);
                 if (st->args.n && find_reg(R, st->name)) {
                     QArg whole = {QA_WHOLE, st->name, st->name_loc, NULL, NULL, NULL, NULL};
                     measure(R, st, &whole);
@@ -1984,6 +2034,10 @@ static void elaborate(Reader *R, const QProgram *prog)
             R->postselect = save_ps, R->ps_qubit = save_psq, R->ps_loc = save_psloc;
         } else
             stmt(R, st);
+    }
+    HASH_ITER(hh, uses, u, tmp) {
+        HASH_DEL(uses, u);
+        free(u);
     }
 }
 

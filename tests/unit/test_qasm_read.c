@@ -270,6 +270,34 @@ static void test_many_distinct_calls(void)
     sb_free(&b);
 }
 
+/* Declarations and else-if chains in linear time: 20,000 bit registers
+ * (each register's uses were counted over the whole program: 23 s), and a
+ * loop around an else-if chain of 60 (counted 2^60 times over). */
+static void test_linear_declarations(void)
+{
+    StrBuf b = {0};
+    sb_puts(&b, HDR "qubit q;\nbit c;\n");
+    for (int i = 0; i < 20000; i++)
+        sb_printf(&b, "bit c%d;\n", i);
+    sb_puts(&b, "c = measure q;\nfor i in [0:1] { if (c) x q; ");
+    for (int i = 0; i < 60; i++)
+        sb_puts(&b, "else if (c) x q; ");
+    sb_puts(&b, "else z q; }\n");
+    Circuit c;
+    char *diag;
+    double t0 = monotonic_seconds();
+    bool ok = read_text(b.s, &c, &diag);
+    double dt = monotonic_seconds() - t0;
+    CU_ASSERT_TRUE(ok);
+    CU_ASSERT_EQUAL(c.nbits, 20001);
+    if (dt > 3)
+        fprintf(stderr, "\n  took %.2f s\n", dt);
+    CU_ASSERT(dt < 3);
+    free(diag);
+    circuit_free(&c);
+    sb_free(&b);
+}
+
 static void test_comments_postselect(void)
 {
     check_dump("// a comment\nOPENQASM 3;\n/* block\n comment */ include \"stdgates.inc\";\nqubit[2] q;\nbit[1] c;\n"
@@ -800,6 +828,7 @@ void suite_qasm_read(void)
                {"exact integers", test_exact_integers},
                {"post-selection comment names another qubit", test_postselect_names_other_qubit},
                {"unroll limit at once", test_unroll_limit_at_once}, {"many distinct calls", test_many_distinct_calls},
+               {"linear declarations", test_linear_declarations},
                {"emitter round trip", test_emitter_round_trip}, {"stdgates simulated", test_stdgates_simulated},
                {"gphase simulated", test_gphase_simulated}, {"QDK's extra gates", test_ext_gates},
                {"errors", test_errors}, {"load", test_load});
