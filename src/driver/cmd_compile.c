@@ -71,10 +71,10 @@ int cmd_compile(int argc, char **argv)
         {"test-point", required_argument, NULL, O_TESTPOINT}, {"dump-after", required_argument, NULL, O_DUMPAFTER},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
-    DumpAfter dump = {.pass = -1};
     PipeArgs a;
     memset(&a, 0, sizeof a);
     a.output = "-";
+    a.dump.pass = -1;
     bool flat = false;
     uint32_t test_point = 0;
     double v;
@@ -85,24 +85,13 @@ int cmd_compile(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
         int r = pipe_option("compile", c, &a);
-        if (r == 2)
-            return 2;
+        if (r == 2 || r == 3)
+            return r == 2 ? 2 : 0;
         if (r == 0)
             continue;
         switch (c) {
         case O_FLAT: flat = true; break;
         case O_REPORT: report = optarg; break;
-        case O_DUMPAFTER:
-            if (!strcmp(optarg, "list")) {
-                print_pass_list(stdout);
-                return 0;
-            }
-            dump.pass = pass_lookup(optarg);
-            if (dump.pass < 0) {
-                fprintf(stderr, "qgdc compile: --dump-after: no pass '%s' (--dump-after=list names them)\n", optarg);
-                return 2;
-            }
-            break;
         case O_TESTPOINT:
             if (!arg_whole(optarg, 0, 4294967295.0, &v)) {
                 fprintf(stderr, "qgdc compile: --test-point takes an integer >= 0\n");
@@ -155,11 +144,11 @@ int cmd_compile(int argc, char **argv)
     const GdProblem *gp = kg ? ps.gd[sel[0]] : NULL;
     const NtkProblem *np = kg ? NULL : ps.ntk[nsel[0]];
     CompileOptions co = {.kappa0 = a.q.kappa0, .clock_bits = a.q.clock_bits, .precision = a.q.precision,
-                         .test_point = test_point, .dump = dump.pass >= 0 ? &dump : NULL};
+                         .test_point = test_point, .dump = a.dump.pass >= 0 ? &a.dump : NULL};
     Compiled cc;
     char *err = NULL;
-    if (dump.pass >= 0) {
-        rc = compile_dump(gp, np, &co, &dump, a.output);
+    if (a.dump.pass >= 0) {
+        rc = compile_dump(gp, np, &co, &a.dump, a.output);
         goto out;
     }
     if (!pipeline_compile(gp, np, &co, &cc, &err)) {

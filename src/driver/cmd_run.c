@@ -138,7 +138,7 @@ int cmd_run(int argc, char **argv)
     PipeArgs a;
     memset(&a, 0, sizeof a);
     a.output = "-";
-    DumpAfter dump = {.pass = -1};
+    a.dump.pass = -1;
     uint64_t segment = 0;
     uint32_t max_tests = 0;
     int c, k_gd = 0;
@@ -146,8 +146,8 @@ int cmd_run(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
         int r = pipe_option("run", c, &a);
-        if (r == 2)
-            return 2;
+        if (r == 2 || r == 3)
+            return r == 2 ? 2 : 0;
         if (r == 0)
             continue;
         switch (c) {
@@ -188,17 +188,6 @@ int cmd_run(int argc, char **argv)
             segment = (uint64_t)v;
             break;
         case 'h': usage_run(stdout); return 0;
-        case O_DUMPAFTER:
-            if (!strcmp(optarg, "list")) {
-                print_pass_list(stdout);
-                return 0;
-            }
-            dump.pass = pass_lookup(optarg);
-            if (dump.pass < 0) {
-                fprintf(stderr, "qgdc run: --dump-after: no pass '%s' (--dump-after=list names them)\n", optarg);
-                return 2;
-            }
-            break;
         default: usage_run(stderr); return 2;
         }
     }
@@ -217,7 +206,7 @@ int cmd_run(int argc, char **argv)
     int *nsel = xmalloc((size_t)(ps.nntk ? ps.nntk : 1) * sizeof *nsel);
     int kall = select_problems("run", &ps, a.problem, sel, &k_gd, nsel), k = k_gd, kn = kall - k_gd;
     int rc = kall ? 0 : 2;
-    if (dump.pass >= 0 && kall) {
+    if (a.dump.pass >= 0 && kall) {
         /* the IR after a pass of the pipeline run simulates, not the simulation */
         if (kall > 1) {
             fprintf(stderr, "qgdc run: --dump-after takes one problem: the file has %d; choose one with --problem "
@@ -225,8 +214,8 @@ int cmd_run(int argc, char **argv)
             rc = 2;
         } else {
             CompileOptions co = {.kappa0 = a.q.kappa0, .clock_bits = a.q.clock_bits, .precision = a.q.precision,
-                                 .for_run = true, .dump = &dump};
-            rc = compile_dump(k ? ps.gd[sel[0]] : NULL, k ? NULL : ps.ntk[nsel[0]], &co, &dump, a.output);
+                                 .for_run = true, .dump = &a.dump};
+            rc = compile_dump(k ? ps.gd[sel[0]] : NULL, k ? NULL : ps.ntk[nsel[0]], &co, &a.dump, a.output);
         }
         free(sel);
         free(nsel);

@@ -51,6 +51,17 @@ int pipe_option(const char *cmd, int c, PipeArgs *a)
     case O_PROBLEM: a->problem = optarg; return 0;
     case O_JSON: a->json = true; return 0;
     case 'o': a->output = optarg; return 0;
+    case O_DUMPAFTER:
+        if (!strcmp(optarg, "list")) {
+            print_pass_list(stdout);
+            return 3;
+        }
+        a->dump.pass = pass_lookup(optarg);
+        if (a->dump.pass < 0) {
+            fprintf(stderr, "qgdc %s: --dump-after: no pass '%s' (--dump-after=list names them)\n", cmd, optarg);
+            return 2;
+        }
+        return 0;
     default: return 1;
     }
 }

@@ -19,12 +19,14 @@ typedef struct PipeArgs {
     const char *problem; /* NULL: every problem (run) / the only one (compile) */
     const char *output;
     bool json;
+    DumpAfter dump;      /* --dump-after (pass −1: none) */
 } PipeArgs;
 
 enum { O_KAPPA0 = 256, O_CLOCK, O_PRECISION, O_SHOTS, O_SEED, O_SEGMENT, O_PROBLEM, O_JSON, O_FLAT, O_REPORT,
        O_QUBIT, O_BUDGET, O_MAXQ, O_TESTS, O_TESTPOINT, O_DUMPAFTER };
 
-/* Parses one shared option; 0 handled, 1 not shared, 2 bad value. */
+/* Parses one shared option; 0 handled, 1 not shared, 2 bad value, 3 done
+ * (--dump-after=list printed: exit 0). */
 int pipe_option(const char *cmd, int c, PipeArgs *a);
 /* The problems selected by --problem: indices into ps->gd (sel) and
  * ps->ntk (nsel, may be NULL); the total (with a message when none). */
