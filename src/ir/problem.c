@@ -31,12 +31,19 @@ static const char *const option_domains[] = {
     [OPTION_block_encoding] = "pauli | structured (default pauli)",
 };
 
+double kappa0_default(uint64_t T) { return 2.0 * ((double)T + 1); }
+
+double options_kappa0(const Options *o, double cli, uint64_t T)
+{
+    return cli > 0 ? cli : o->kappa0 > 0 ? o->kappa0 : kappa0_default(T);
+}
+
 void options_init(Options *o)
 {
     memset(o, 0, sizeof *o);
     o->carleman_order = 2;
     o->carleman_form = FORM_EXACT;
-    o->kappa0 = 0; /* 0: 2(T+1), decided by the pass that needs it */
+    o->kappa0 = 0; /* 0: kappa0_default(T), resolved by options_kappa0 */
     o->clock_bits = 0; /* 0: chosen from the precision */
     o->idle_blocks = 0;
     o->precision = 0.01;

@@ -68,6 +68,12 @@ typedef struct Options {
 } Options;
 
 void options_init(Options *o);
+/* The paper's bound on κ(M) for T steps of a dissipative update: 2(T+1),
+ * the default filter cut κ0. */
+double kappa0_default(uint64_t T);
+/* κ0 resolved once, in the order every command uses: the command line's
+ * (cli > 0), else the file's, else kappa0_default(T). */
+double options_kappa0(const Options *o, double cli, uint64_t T);
 /* Looks an option up by name; -1 when unknown. */
 int options_lookup(const char *name);
 const char *options_name(OptionId id);

@@ -249,8 +249,8 @@ bool analyze_problem(const GdProblem *p, const AnalyzeOptions *o, Analysis *a, c
     a->N = o->N > 0 ? o->N : (int)p->opt.carleman_order;
     a->N_max = o->N_max > 0 ? o->N_max : a->N;
     a->form = o->form >= 0 ? (CarlemanForm)o->form : p->opt.carleman_form;
-    a->kappa_bound = 2.0 * ((double)p->T + 1);
-    a->kappa0 = o->kappa0 > 0 ? o->kappa0 : p->opt.kappa0 > 0 ? p->opt.kappa0 : a->kappa_bound;
+    a->kappa_bound = kappa0_default(p->T);
+    a->kappa0 = options_kappa0(&p->opt, o->kappa0, p->T);
     a->cut = o->cut;
     a->proxy_exceeds_at = -1;
     mpz_init(a->delta);

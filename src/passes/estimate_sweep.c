@@ -80,7 +80,7 @@ bool estimate_sweep(const ModelProblem *mp, char svar, double sa, double sb, con
         } else {
             m.T = (uint64_t)floor(x + 0.5);
             if (sw->kappa_tracks)
-                m.kappa0 = 2.0 * (double)(m.T + 1);
+                m.kappa0 = kappa0_default(m.T);
         }
         SweepPoint *p = &sw->pt[sw->npt++];
         p->x = floor(x + 0.5);

@@ -47,7 +47,7 @@ bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err)
     out->T = p->T;
     out->P = (uint64_t)p->opt.idle_blocks;
     out->N = (int)p->opt.carleman_order;
-    out->kappa0 = o->kappa0 > 0 ? o->kappa0 : p->opt.kappa0 > 0 ? p->opt.kappa0 : 2.0 * ((double)p->T + 1);
+    out->kappa0 = options_kappa0(&p->opt, o->kappa0, p->T);
     out->precision = o->precision > 0 ? o->precision : p->opt.precision;
     out->shots = o->shots > 0 ? o->shots : (uint64_t)p->opt.shots;
     out->seed = o->seed_set ? o->seed : (unsigned long)p->opt.seed;
