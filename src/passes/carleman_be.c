@@ -781,7 +781,7 @@ bool cbe_model_of(const GdProblem *p, ModelProblem *m, char **err)
     m->T = p->T;
     m->N = (int)p->opt.carleman_order;
     m->P = (uint64_t)p->opt.idle_blocks;
-    m->kappa0 = p->opt.kappa0 > 0 ? p->opt.kappa0 : 2.0 * (double)(p->T + 1);
+    m->kappa0 = options_kappa0(&p->opt, 0, p->T);
     m->eps = p->opt.precision > 0 ? p->opt.precision : 1e-2;
     m->clock_bits = (unsigned)p->opt.clock_bits;
     m->uploads = 1;
