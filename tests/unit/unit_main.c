@@ -8,6 +8,7 @@
  * starts, and its test count, result and time complete the line when it
  * ends, so a slow suite shows which one is running. Failures are printed
  * as they happen. The last line is "unit: N tests run, M failures". */
+#include "sim/statevec.h"
 #include <CUnit/Basic.h>
 #include <CUnit/TestRun.h>
 #include <stdio.h>
@@ -99,6 +100,7 @@ static void tally(void)
 
 int main(int argc, char **argv)
 {
+    sim_threads_init(argv); /* threads wait passively, as qgdc's do (may exec the program again) */
     setvbuf(stdout, NULL, _IOLBF, 0); /* progress reaches a pipe line by line */
     if (CU_initialize_registry() != CUE_SUCCESS)
         return 2;
