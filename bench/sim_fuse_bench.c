@@ -29,11 +29,11 @@
 #include <time.h>
 
 #include "ir/circuit.h"
+#include "support/consts.h"
 #include "sim/exec.h"
 #include "sim/statevec.h"
 #include "support/util.h"
 
-#define PI 3.14159265358979323846
 
 static double now(void)
 {
@@ -70,7 +70,7 @@ static Walk build_walk(Circuit *c, uint32_t s, uint32_t m, uint32_t nterms)
     for (uint32_t j = 0; j < m; j++) {
         double ang[64];
         for (uint32_t v = 0; v < (1u << j); v++)
-            ang[v] = PI * urand();
+            ang[v] = QGD_PI * urand();
         for (uint32_t i = 0; i <= j; i++)
             q[i] = i;
         circ_multiplex(c, circuit_def_body(c, prep), GATE_RY, j, q, ang);
@@ -83,7 +83,7 @@ static Walk build_walk(Circuit *c, uint32_t s, uint32_t m, uint32_t nterms)
         snprintf(name, sizeof name, "term%u", t);
         uint32_t d = circuit_def(c, name, s, NULL);
         if (urand() < 0.5) {
-            double pi = PI;
+            double pi = QGD_PI;
             circ_gate(c, circuit_def_body(c, d), GATE_GPHASE, NULL, &pi);
         }
         for (uint32_t i = 0; i < s; i++) {
@@ -103,7 +103,7 @@ static Walk build_walk(Circuit *c, uint32_t s, uint32_t m, uint32_t nterms)
         op->negctrl = ~(uint64_t)t & (((uint64_t)1 << m) - 1);
     }
     /* W and the controlled walk */
-    double pi = PI;
+    double pi = QGD_PI;
     for (int ctl = 0; ctl < 2; ctl++) {
         uint32_t o = (uint32_t)ctl, d = circuit_def(c, ctl ? "walk_c" : "walk", o + s + m, NULL);
         Block *b = circuit_def_body(c, d);
@@ -150,7 +150,7 @@ static void build_qpe_circuit(Circuit *c, uint32_t p, uint32_t s, uint32_t m, ui
     }
     for (uint32_t i = 0; i < w; i++) {
         uint32_t t = p + i;
-        double th = PI * urand();
+        double th = QGD_PI * urand();
         circ_gate(c, &c->main, GATE_RY, &t, &th);
     }
     for (uint32_t i = 0; i < p + w; i++)
@@ -158,7 +158,7 @@ static void build_qpe_circuit(Circuit *c, uint32_t p, uint32_t s, uint32_t m, ui
     circ_call(c, &c->main, qpe, 0, q);
     double *ang = xmalloc(((size_t)1 << p) * sizeof *ang);
     for (uint32_t v = 0; v < (1u << p); v++)
-        ang[v] = PI * urand();
+        ang[v] = QGD_PI * urand();
     for (uint32_t i = 0; i < p; i++)
         q[i] = i;
     q[p] = n - 1;

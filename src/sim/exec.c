@@ -5,6 +5,7 @@
  * gate: each leaf goes to one kernel call, so this file is the reference
  * the lowering (codegen/lower.c) is tested against. */
 #include "sim/exec.h"
+#include "support/consts.h"
 
 #include <complex.h>
 #include <gsl/gsl_rng.h>
@@ -15,7 +16,6 @@
 #include "sim/sim_internal.h"
 #include "support/util.h"
 
-#define PI 3.14159265358979323846
 
 typedef struct Fuse Fuse;
 
@@ -120,7 +120,7 @@ static void apply_gate(Exec *X, const Op *op, const uint32_t *q, uint64_t ctrl, 
             return;
         for (int i = 0; i < gate_info[g].nqubits; i++)
             ctrl |= bit(t[i]);
-        sim_apply_mcphase(sv, ctrl, neg, PI);
+        sim_apply_mcphase(sv, ctrl, neg, QGD_PI);
         return;
     }
     case GATE_SWAP:

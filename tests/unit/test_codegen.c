@@ -21,6 +21,7 @@
  *     formulas (trivial factory case), and the algorithm part of a case
  *     with rotations. */
 #include "unit.h"
+#include "support/consts.h"
 
 #include <complex.h>
 #include <stdlib.h>
@@ -37,7 +38,6 @@
 #include "support/util.h"
 
 #define TOL 1e-12
-#define PI 3.14159265358979323846
 
 /* ---- random circuits (splitmix64: reproducible, no allocation) ---- */
 
@@ -48,7 +48,7 @@ static double rand_angle(void)
 {
     double r = unit_urand(&rng);
     if (r < 0.3)
-        return (double)((int)unit_irand(&rng, 17) - 8) * PI / 4; /* snaps to a Clifford+T word */
+        return (double)((int)unit_irand(&rng, 17) - 8) * QGD_PI / 4; /* snaps to a Clifford+T word */
     if (r < 0.35)
         return 0;
     return (2 * unit_urand(&rng) - 1) * 4;
@@ -273,7 +273,7 @@ static void test_special_angles(void)
                 circuit_init(&c);
                 circuit_qreg(&c, "q", 3);
                 uint32_t q[2] = {0, 2};
-                double p[3] = {m * PI / 8, m * PI / 4, -m * PI / 8};
+                double p[3] = {m * QGD_PI / 8, m * QGD_PI / 4, -m * QGD_PI / 8};
                 circ_cgate(&c, &c.main, g, k, g == GATE_GPHASE ? q : k ? q : q + 1, p);
                 check_lowering(&c);
                 circuit_free(&c);
@@ -320,7 +320,7 @@ static void test_multiplexors(void)
                 for (uint32_t j = 0; j <= k; j++)
                     fq[j] = j;
                 for (uint32_t i = 0; i < (1u << k); i++)
-                    a[i] = unit_urand(&rng) < 0.2 ? unit_irand(&rng, 8) * PI / 4 : 6 * unit_urand(&rng) - 3;
+                    a[i] = unit_urand(&rng) < 0.2 ? unit_irand(&rng, 8) * QGD_PI / 4 : 6 * unit_urand(&rng) - 3;
                 circ_multiplex(&c, circuit_def_body(&c, d), axis ? GATE_RZ : GATE_RY, k, fq, a);
                 unit_distinct(&rng, q, k + 1 + nc, k + 1 + nc);
                 Op *op = circ_call(&c, &c.main, d, nc, q);
@@ -483,7 +483,7 @@ static void test_counts_by_hand(void)
     /* the estimator's π/4 rule: rz(π/4) is a T, rz(π/2) a Clifford, rz(0.3) a rotation */
     circuit_init(&c);
     circuit_qreg(&c, "q", 1);
-    double a[3] = {PI / 4, PI / 2, 0.3};
+    double a[3] = {QGD_PI / 4, QGD_PI / 2, 0.3};
     for (int i = 0; i < 3; i++)
         circ_gate(&c, &c.main, GATE_RZ, q, &a[i]);
     ResCounts r;
@@ -497,8 +497,8 @@ static void test_counts_by_hand(void)
     CU_ASSERT_EQUAL(mpz_get_ui(r.rotation_depth), 1);
     res_clear(&r);
     circuit_free(&c);
-    CU_ASSERT_EQUAL(lower_pi4_multiple(-PI / 4), 7);
-    CU_ASSERT_EQUAL(lower_pi4_multiple(9 * PI / 4), 1);
+    CU_ASSERT_EQUAL(lower_pi4_multiple(-QGD_PI / 4), 7);
+    CU_ASSERT_EQUAL(lower_pi4_multiple(9 * QGD_PI / 4), 1);
     CU_ASSERT_EQUAL(lower_pi4_multiple(3e-15), 0);
     CU_ASSERT_EQUAL(lower_pi4_multiple(1e-14), -1);
 }
@@ -568,7 +568,7 @@ static void test_qpe_60(void)
         for (uint32_t m = 0; m < j; m++)
             if (j - m <= 30) {
                 uint32_t q[2] = {clk + m, clk + j};
-                double la[1] = {-PI / (double)((uint64_t)1 << (j - m))};
+                double la[1] = {-QGD_PI / (double)((uint64_t)1 << (j - m))};
                 circ_cgate(&c, &c.main, GATE_P, 1, q, la);
             }
         uint32_t q = clk + j;
@@ -784,7 +784,7 @@ static void build_small(Circuit *c)
     circ_call(c, &c->main, cp, 0, q + 2);
     double a[2] = {0.5, -0.25};
     circ_multiplex(c, &c->main, GATE_RY, 1, q + 1, a);
-    double u[3] = {-PI / 2, 0, 1.0 / 3};
+    double u[3] = {-QGD_PI / 2, 0, 1.0 / 3};
     circ_cgate(c, &c->main, GATE_U, 1, q, u);
     circ_postselect(c, &c->main, 2, 1);
     circ_measure(c, &c->main, 0, 1);

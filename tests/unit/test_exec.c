@@ -19,6 +19,7 @@
  * powers of its factors (1e-9), with ‖U†U − I‖_F ≤ 1e-12 after
  * re-unitarisation; the fallback when the matrices do not fit. */
 #include "unit.h"
+#include "support/consts.h"
 
 #include <complex.h>
 #include <omp.h>
@@ -31,7 +32,6 @@
 #include "support/util.h"
 
 #define TOL 1e-12
-#define PI 3.14159265358979323846
 
 typedef double complex cplx;
 
@@ -98,8 +98,8 @@ static cplx *base_matrix(GateKind g, const double *p, int *k)
     case GATE_Z: m2(m, 1, 0, 0, -1); break;
     case GATE_S: m2(m, 1, 0, 0, I); break;
     case GATE_SDG: m2(m, 1, 0, 0, -I); break;
-    case GATE_T: m2(m, 1, 0, 0, cexp(I * PI / 4)); break;
-    case GATE_TDG: m2(m, 1, 0, 0, cexp(-I * PI / 4)); break;
+    case GATE_T: m2(m, 1, 0, 0, cexp(I * QGD_PI / 4)); break;
+    case GATE_TDG: m2(m, 1, 0, 0, cexp(-I * QGD_PI / 4)); break;
     case GATE_SX: m2(m, (1 + I) / 2, (1 - I) / 2, (1 - I) / 2, (1 + I) / 2); break;
     case GATE_RX: m2(m, cos(p[0] / 2), -I * sin(p[0] / 2), -I * sin(p[0] / 2), cos(p[0] / 2)); break;
     case GATE_RY: ry(m, p[0]); break;
@@ -520,13 +520,13 @@ static void test_fold_angle(void)
     CU_ASSERT(circuit_fold_angle(-0.5, 7, 4) == -3.5);
     CU_ASSERT(circuit_fold_angle(0.7, 1, 2) == 0.7); /* k = 1: unchanged, even outside the range */
     CU_ASSERT(circuit_fold_angle(9.0, 1, 2) == 9.0);
-    ASSERT_CLOSE(circuit_fold_angle(PI / 2, 3, 2), -PI / 2, 1e-15); /* 3π/2 → −π/2 */
-    ASSERT_CLOSE(circuit_fold_angle(PI / 4, 8, 4), 2 * PI, 1e-15);  /* the period 4π: 2π stays */
+    ASSERT_CLOSE(circuit_fold_angle(QGD_PI / 2, 3, 2), -QGD_PI / 2, 1e-15); /* 3π/2 → −π/2 */
+    ASSERT_CLOSE(circuit_fold_angle(QGD_PI / 4, 8, 4), 2 * QGD_PI, 1e-15);  /* the period 4π: 2π stays */
     for (int i = 0; i < 1000; i++) { /* small k: the fold is θ·k reduced */
         double th = (unit_urand(&rng) - 0.5) * 20;
         uint64_t k = 2 + unit_irand(&rng, 50);
-        double f = circuit_fold_angle(th, k, 4), d = remainder(th * (double)k, 4 * PI);
-        CU_ASSERT(fabs(f - d) < 1e-12 || fabs(fabs(f - d) - 4 * PI) < 1e-12);
+        double f = circuit_fold_angle(th, k, 4), d = remainder(th * (double)k, 4 * QGD_PI);
+        CU_ASSERT(fabs(f - d) < 1e-12 || fabs(fabs(f - d) - 4 * QGD_PI) < 1e-12);
     }
 }
 

@@ -18,6 +18,7 @@
  * The kernel is then eq. (5) written as a sum of products (not the
  * recursion of the code) over these duals; tolerance 1e-10 relative. */
 #include "unit.h"
+#include "support/consts.h"
 
 #include <lapacke.h>
 #include <stdlib.h>
@@ -26,7 +27,6 @@
 #include "ir/ntk.h"
 #include "passes/ntk_kernel.h"
 
-#define PI 3.14159265358979323846
 
 /* ---- quadrature rules (Golub–Welsch) ---- */
 
@@ -40,7 +40,7 @@ static void gauss_hermite(int N, double *x, double *w)
         x[k] = 0;
     CU_ASSERT_EQUAL_FATAL(LAPACKE_dstev(LAPACK_COL_MAJOR, 'V', N, x, e, z, N), 0);
     for (int k = 0; k < N; k++)
-        w[k] = sqrt(PI) * z[(size_t)k * N] * z[(size_t)k * N];
+        w[k] = sqrt(QGD_PI) * z[(size_t)k * N] * z[(size_t)k * N];
     free(e);
     free(z);
 }
@@ -73,13 +73,13 @@ static double erf_var(void) /* Var erf(Z) by quadrature */
             double e = erf(sqrt(2.0) * gh_x[i]);
             v += gh_w[i] * e * e;
         }
-        v /= sqrt(PI);
+        v /= sqrt(QGD_PI);
     }
     return v;
 }
 
 static double erf_sigma(double z) { return erf(z) / sqrt(erf_var()); }
-static double erf_sigma_d(double z) { return 2 / sqrt(PI) * exp(-z * z) / sqrt(erf_var()); }
+static double erf_sigma_d(double z) { return 2 / sqrt(QGD_PI) * exp(-z * z) / sqrt(erf_var()); }
 
 /* E[f(u) g(v)], corr(u, v) = ρ, by tensor Gauss–Hermite. */
 static double gh2(double (*f)(double), double (*g)(double), double rho)
@@ -90,7 +90,7 @@ static double gh2(double (*f)(double), double (*g)(double), double rho)
         for (int j = 0; j < GH_N; j++)
             acc += gh_w[i] * gh_w[j] * fu * g(rho * u + s2 * sqrt(2.0) * gh_x[j]);
     }
-    return acc / PI;
+    return acc / QGD_PI;
 }
 
 /* ---- ReLU: angular Gauss–Legendre ---- */
@@ -111,7 +111,7 @@ static int cmp_d(const void *a, const void *b)
  * (where a cosine vanishes); Gauss–Legendre on each smooth arc. */
 static double angular(double (*f)(double), double (*g)(double), double phi)
 {
-    double br[8] = {0, 2 * PI, PI / 2, 3 * PI / 2, fmod(phi + PI / 2, 2 * PI), fmod(phi + 3 * PI / 2, 2 * PI)};
+    double br[8] = {0, 2 * QGD_PI, QGD_PI / 2, 3 * QGD_PI / 2, fmod(phi + QGD_PI / 2, 2 * QGD_PI), fmod(phi + 3 * QGD_PI / 2, 2 * QGD_PI)};
     int nb = 6;
     qsort(br, (size_t)nb, sizeof *br, cmp_d);
     double acc = 0;
@@ -124,13 +124,13 @@ static double angular(double (*f)(double), double (*g)(double), double phi)
             acc += 0.5 * (b - a) * gl_w[q] * f(cos(t)) * g(cos(t - phi));
         }
     }
-    return acc / (2 * PI);
+    return acc / (2 * QGD_PI);
 }
 
 static double one(double t) { (void)t; return 1; }
 
 /* Moments of relu(Z) from the same rule: E relu = E[R]·⟨relu(cos)⟩, E relu² = E[R²]·⟨relu²(cos)⟩. */
-static double relu_mean(void) { return sqrt(PI / 2) * angular(relu, one, 0); }
+static double relu_mean(void) { return sqrt(QGD_PI / 2) * angular(relu, one, 0); }
 static double relu_sq(void) { return 2 * angular(relu, relu, 0); }
 
 static double relu_dual_q(double rho)
@@ -192,9 +192,9 @@ static void test_normalisation(void)
     setup_rules();
     /* E σ = 0 and E σ² = 1 for the normalised activations, by quadrature */
     double m = relu_mean(), v = relu_sq() - m * m;
-    ASSERT_CLOSE(m, 1 / sqrt(2 * PI), 1e-14);
-    ASSERT_CLOSE(v, 0.5 - 1 / (2 * PI), 1e-14);
-    ASSERT_CLOSE(erf_var(), 2 / PI * asin(2.0 / 3.0), 1e-14);
+    ASSERT_CLOSE(m, 1 / sqrt(2 * QGD_PI), 1e-14);
+    ASSERT_CLOSE(v, 0.5 - 1 / (2 * QGD_PI), 1e-14);
+    ASSERT_CLOSE(erf_var(), 2 / QGD_PI * asin(2.0 / 3.0), 1e-14);
     /* σ̂(1) = Var σ = 1 and σ̂(0) = (E σ)² = 0, in the code */
     for (int a = 0; a < 2; a++) {
         ASSERT_CLOSE(ntk_dual((NtkActivation)a, 1.0), 1.0, 1e-15);
@@ -205,7 +205,7 @@ static void test_normalisation(void)
     double ze = 0;
     for (int i = 0; i < GH_N; i++)
         ze += gh_w[i] * sqrt(2.0) * gh_x[i] * erf_sigma(sqrt(2.0) * gh_x[i]);
-    ze /= sqrt(PI);
+    ze /= sqrt(QGD_PI);
     ASSERT_CLOSE(ntk_activation_mu(NTK_RELU), 1 - zr * zr, 1e-13);
     ASSERT_CLOSE(ntk_activation_mu(NTK_ERF), 1 - ze * ze, 1e-13);
 }
@@ -236,8 +236,8 @@ static double relu_relu_iterated(double rho)
             if (s == 0)
                 inner = relu(a);
             else
-                inner = a * 0.5 * erfc(-a / (s * sqrt(2.0))) + s * exp(-a * a / (2 * s * s)) / sqrt(2 * PI);
-            acc += 0.5 * h * gl_w[q] * u * inner * exp(-u * u / 2) / sqrt(2 * PI);
+                inner = a * 0.5 * erfc(-a / (s * sqrt(2.0))) + s * exp(-a * a / (2 * s * s)) / sqrt(2 * QGD_PI);
+            acc += 0.5 * h * gl_w[q] * u * inner * exp(-u * u / 2) / sqrt(2 * QGD_PI);
         }
     return acc;
 }

@@ -4,6 +4,7 @@
  *     a_j(φ) = 2^(−p) Σ_k e^{2πik(φ − j/2^p)},
  * and the rotation angles of Theorem II.4. */
 #include "unit.h"
+#include "support/consts.h"
 
 #include <complex.h>
 #include <stdlib.h>
@@ -13,7 +14,6 @@
 #include "sim/exec.h"
 #include "sim/statevec.h"
 
-#define TPI 6.283185307179586476925
 
 static void test_qft_matrix(void)
 {
@@ -34,7 +34,7 @@ static void test_qft_matrix(void)
             sim_set_basis(sv, j);
             CU_ASSERT_FATAL(sim_run(&c, sv, NULL, NULL, NULL));
             for (uint64_t k = 0; k < n; k++) {
-                double _Complex want = cexp(I * TPI * (double)(j * k % n) / (double)n) / sqrt((double)n);
+                double _Complex want = cexp(I * (2 * QGD_PI) * (double)(j * k % n) / (double)n) / sqrt((double)n);
                 double e = cabs(sv->amp[k] - want);
                 maxerr = e > maxerr ? e : maxerr;
             }
@@ -57,7 +57,7 @@ static void test_qpe_distribution(void)
             circuit_init(&c);
             uint32_t clock = circuit_qreg(&c, "clock", p), tq = circuit_qreg(&c, "t", 1);
             uint32_t u = circuit_def(&c, "u", 1, NULL), z = 0;
-            double ang = TPI * phi;
+            double ang = (2 * QGD_PI) * phi;
             circ_gate(&c, circuit_def_body(&c, u), GATE_P, &z, &ang);
             uint32_t qpe = pass_qpe(&c, u, p, false);
             circ_gate(&c, &c.main, GATE_X, &tq, NULL);
@@ -74,7 +74,7 @@ static void test_qpe_distribution(void)
             for (uint64_t j = 0; j < n; j++) {
                 double _Complex a = 0;
                 for (uint64_t k = 0; k < n; k++)
-                    a += cexp(I * TPI * (double)k * (phi - (double)j / (double)n));
+                    a += cexp(I * (2 * QGD_PI) * (double)k * (phi - (double)j / (double)n));
                 a /= (double)n;
                 double want = creal(a * conj(a));
                 double got = creal(sv->amp[j | n] * conj(sv->amp[j | n])); /* target bit is qubit p */
@@ -107,7 +107,7 @@ static void test_invert_angles(void)
         StateVec *sv = sim_create((int)p + 2, NULL);
         sim_set_basis(sv, j);
         CU_ASSERT_FATAL(sim_run(&c, sv, NULL, NULL, NULL));
-        double lt = alpha * cos(TPI * (double)j / (double)n);
+        double lt = alpha * cos((2 * QGD_PI) * (double)j / (double)n);
         double _Complex a00 = sv->amp[j], a01 = sv->amp[j | n], a10 = sv->amp[j | 2 * n];
         if (fabs(lt) >= lmin) {
             well++;

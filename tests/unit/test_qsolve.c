@@ -17,6 +17,7 @@
  * against the independent reference it names. Refusals: κ0 ≤ 1, too few
  * clock bits, a state over the memory budget (compile still succeeds). */
 #include "unit.h"
+#include "support/consts.h"
 
 #include <complex.h>
 #include <lapacke.h>
@@ -31,7 +32,6 @@
 #include "sim/exec.h"
 #include "support/util.h"
 
-#define TPI 6.283185307179586476925
 
 static const char *P1 = "gd p1 {\n"
                         "    param u[1] = 0.6;\n"
@@ -52,7 +52,7 @@ static double _Complex qpe_amp(double phi, unsigned p, uint64_t j)
     uint64_t n = (uint64_t)1 << p;
     double _Complex a = 0;
     for (uint64_t k = 0; k < n; k++)
-        a += cexp(I * TPI * (double)k * (phi - (double)j / (double)n));
+        a += cexp(I * (2 * QGD_PI) * (double)k * (phi - (double)j / (double)n));
     return a / (double)n;
 }
 
@@ -123,7 +123,7 @@ static void test_dense_small_case(void)
             double want = 0;
             for (size_t l = 0; l < n; l++) {
                 double th = acos(fmax(-1, fmin(1, lam[l] / q.alpha)));
-                double _Complex ap = qpe_amp(th / TPI, pc, j), am = qpe_amp(-th / TPI, pc, j);
+                double _Complex ap = qpe_amp(th / (2 * QGD_PI), pc, j), am = qpe_amp(-th / (2 * QGD_PI), pc, j);
                 want += beta[l] * beta[l] * 0.5 * (creal(ap * conj(ap)) + creal(am * conj(am)));
             }
             maxe = fmax(maxe, fabs(got[j] - want));
@@ -146,7 +146,7 @@ static void test_dense_small_case(void)
             for (uint64_t j = 0; j < nc; j++) {
                 double lt = invert_lambda(q.alpha, pc, j);
                 double f = fabs(lt) >= q.lambda_min ? q.lambda_min / lt : 0;
-                double _Complex a = qpe_amp(th / TPI, pc, j);
+                double _Complex a = qpe_amp(th / (2 * QGD_PI), pc, j);
                 g += creal(a * conj(a)) * f;
             }
             for (size_t i = 0; i < n; i++)

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "codegen/lower.h"
+#include "support/consts.h"
 #include "ir/linear.h"
 #include "passes/carleman.h"
 #include "passes/carleman_be.h"
@@ -22,7 +23,6 @@
 #include "support/util.h"
 #include "unit.h"
 
-#define PI 3.14159265358979323846
 
 static bool verbose(void) { return getenv("QGDC_TEST_VERBOSE") != NULL; }
 
@@ -446,7 +446,7 @@ static void check_cbe(const char *text, unsigned bits, bool uh, double tolq, Cbe
     for (unsigned l = 1; l <= p->q; l++)
         if (m.F[l].present)
             fmx = fmax(fmx, m.F[l].max_abs);
-    out->bound = be.N * fmx * PI * ldexp(1.0, -(int)bits - 1) / be.alpha_M + tolq;
+    out->bound = be.N * fmx * QGD_PI * ldexp(1.0, -(int)bits - 1) / be.alpha_M + tolq;
 
     /* main: U_M with its control set, or U_H */
     uint32_t nsys = be.nsys, nq = uh ? be.nsys + 1 + be.nflags + 1 : be.nformals;

@@ -65,6 +65,7 @@
 #include <time.h>
 
 #include "ir/linear.h"
+#include "support/consts.h"
 #include "ir/model.h"
 #include "passes/carleman.h"
 #include "passes/carleman_be.h"
@@ -75,7 +76,6 @@
 #include "support/util.h"
 #include "unit.h"
 
-#define SS_PI 3.14159265358979323846
 
 static bool ss_verbose(void) { return getenv("QGDC_TEST_VERBOSE") != NULL; }
 
@@ -159,10 +159,10 @@ static double ss_fejer(double phi, unsigned p, uint64_t j)
 {
     double N = ldexp(1.0, (int)p), d = phi - (double)j / N;
     d -= nearbyint(d);
-    double s = sin(SS_PI * d);
+    double s = sin(QGD_PI * d);
     if (fabs(s) < 1e-300)
         return 1;
-    double num = sin(SS_PI * N * d);
+    double num = sin(QGD_PI * N * d);
     return num * num / (N * N * s * s);
 }
 
@@ -173,9 +173,9 @@ static double ss_filter(double lam, double alpha, double lmin, unsigned p)
     uint64_t nc = (uint64_t)1 << p;
     double g = 0;
     for (uint64_t j = 0; j < nc; j++) {
-        double lt = alpha * cos(2 * SS_PI * (double)j / (double)nc);
+        double lt = alpha * cos(2 * QGD_PI * (double)j / (double)nc);
         if (fabs(lt) >= lmin)
-            g += ss_fejer(th / (2 * SS_PI), p, j) * lmin / lt;
+            g += ss_fejer(th / (2 * QGD_PI), p, j) * lmin / lt;
     }
     return g;
 }
@@ -298,7 +298,7 @@ static void ss_run(const char *text, unsigned bits, unsigned clock_bits, SsResul
     for (unsigned l = 1; l <= p->q; l++)
         if (m.F[l].present)
             fmx = fmax(fmx, m.F[l].max_abs);
-    r->ebound = be->N * fmx * SS_PI * ldexp(1.0, -(int)e.bits - 1);
+    r->ebound = be->N * fmx * QGD_PI * ldexp(1.0, -(int)e.bits - 1);
     r->p = e.p, r->bits = e.bits, r->alpha = be->alpha_M, r->lmin = e.lambda_min, r->nsys = be->nsys;
     uint32_t rsys = ss_reg(&e.c, "sys"), ranc = ss_reg(&e.c, "anc");
     CU_ASSERT_FATAL(rsys == 0); /* the system (and d) are the low bits of the basis index */
