@@ -1,5 +1,10 @@
 /* sema.c — from syntax tree to problem IR (see sema.h, docs/language.md).
  *
+ * This file is the shared core (declared in sema_internal.h) and the
+ * dispatch by kind (sema_build); each kind of problem is built in a file
+ * of its own: sema_gd.c, sema_ntk.c, sema_model.c. frontend_load, the
+ * front end in one call, is in load.c.
+ *
  * Evaluation is by polynomial expansion: every expression evaluates to a
  * Poly over the parameters; a constant is a Poly of degree 0. Expressions
  * that must be constant (sizes, indices, ranges, options) say so, and a
@@ -1289,48 +1294,4 @@ bool sema_build(const ParseResult *pr, const char *base_dir, ProblemSet *out)
         return false;
     }
     return true;
-}
-
-bool frontend_load(const char *path, ProblemSet *out, SrcFile **src_out)
-{
-    memset(out, 0, sizeof *out);
-    *src_out = NULL;
-    SrcFile *src = srcfile_load(path);
-    if (!src) {
-        diag_plain("cannot read '%s': %s", strcmp(path, "-") ? path : "<stdin>", read_error(errno));
-        return false;
-    }
-    *src_out = src;
-    if (src->len > (size_t)INT_MAX / 2) {
-        diag_plain("'%s' is too large to be a .qgd file (%zu bytes)", path, src->len);
-        return false;
-    }
-    ParseResult *pr = parse_qgd(src);
-    char *dir = xstrdup(path);
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        *slash = 0;
-    else
-        strcpy(dir, ".");
-    bool ok = pr->nerrors == 0;
-    if (ok && pr->prog.nproblems == 0) {
-        /* every command needs a problem: an empty file is bad input (exit 1) */
-        Loc start = {src, 1, 1, 1, 1};
-        if (pr->prog.globals.n) {
-            Loc at = pr->prog.globals.v[0]->loc; /* the first constant */
-            at.end_line = at.line, at.end_col = at.col;
-            diag_error(at, "the file defines constants but no problem; it needs at least one problem, such as "
-                           "'gd NAME { ... }' (or 'ntk', 'model')");
-        } else if (src->text[strspn(src->text, " \t\r\n")] == 0)
-            diag_error(start, "the file is empty; it needs at least one problem, such as 'gd NAME { ... }' (or 'ntk', "
-                              "'model')");
-        else
-            diag_error(start, "the file has only comments, no problem; it needs at least one problem, such as "
-                              "'gd NAME { ... }' (or 'ntk', 'model')");
-        ok = false;
-    }
-    ok = ok && sema_build(pr, dir, out);
-    free(dir);
-    parse_result_free(pr);
-    return ok;
 }

@@ -23,7 +23,7 @@ bool sema_build(const ParseResult *pr, const char *base_dir, ProblemSet *out);
 
 /* Reads, parses and analyses one .qgd file: the front end in one call.
  * The SrcFile is returned through *src_out (diagnostics may point into it
- * until it is freed). */
+ * until it is freed). In load.c. */
 bool frontend_load(const char *path, ProblemSet *out, SrcFile **src_out);
 
 #endif
