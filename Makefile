@@ -145,7 +145,7 @@ fuzz:
 	  flex --header-file=$(FUZZ_BUILD)/gen/$${g}_lexer.h -o $(FUZZ_BUILD)/gen/$${g}_lexer.c src/frontend/$${g}_lexer.l || exit 1; \
 	done
 	for t in $(FUZZ_TARGETS); do \
-	  clang -std=c11 -D_POSIX_C_SOURCE=200809L -DQGDC_FUZZ=1 -g -O1 -fsanitize=fuzzer,address,undefined -fopenmp \
+	  clang -std=c11 -D_POSIX_C_SOURCE=200809L -DQGDC_FUZZ=1 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fopenmp \
 	    -Isrc -I$(FUZZ_BUILD)/gen -w -o $(FUZZ_BUILD)/$${t}_fuzz tests/fuzz/$${t}_fuzz.c $(FUZZ_SRCS) \
 	    $(foreach g,$(GRAMMARS),$(FUZZ_BUILD)/gen/$(g)_parser.c $(FUZZ_BUILD)/gen/$(g)_lexer.c) $(LDLIBS) || exit 1; \
 	done

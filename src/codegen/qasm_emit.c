@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uthash.h>
 
 #include "codegen/lower.h"
 #include "support/consts.h"
@@ -22,9 +23,16 @@ static const char *const reserved[] = {
     "us", "ms", "im", "nop", "pragma", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "exp", "log", "sqrt",
     "ceiling", "floor", "mod", "popcount", "rotl", "rotr", "real", "imag"};
 
+typedef struct NameEnt {
+    const char *s;
+    UT_hash_handle hh;
+} NameEnt;
+
+/* The names taken, in order, and as a set. */
 typedef struct Names {
     char **s;
-    size_t n;
+    size_t n, cap;
+    NameEnt *set;
 } Names;
 
 static bool taken(const Names *N, const char *s)
@@ -32,10 +40,9 @@ static bool taken(const Names *N, const char *s)
     for (size_t i = 0; i < sizeof reserved / sizeof *reserved; i++)
         if (!strcmp(reserved[i], s))
             return true;
-    for (size_t i = 0; i < N->n; i++)
-        if (!strcmp(N->s[i], s))
-            return true;
-    return false;
+    NameEnt *e;
+    HASH_FIND_STR(N->set, s, e);
+    return e != NULL;
 }
 
 /* A name not yet taken, from `base` (underscores appended). */
@@ -45,8 +52,14 @@ static const char *claim(Names *N, const char *base)
     sb_puts(&b, base);
     while (taken(N, b.s))
         sb_putc(&b, '_');
-    N->s = xrealloc(N->s, (N->n + 1) * sizeof *N->s);
+    if (N->n == N->cap) {
+        N->cap = N->cap ? 2 * N->cap : 16;
+        N->s = xrealloc(N->s, N->cap * sizeof *N->s);
+    }
     N->s[N->n++] = b.s;
+    NameEnt *e = xmalloc(sizeof *e);
+    e->s = b.s;
+    HASH_ADD_KEYPTR(hh, N->set, e->s, strlen(e->s), e);
     return b.s;
 }
 
@@ -544,6 +557,11 @@ static void emit_circuit(const Circuit *c, FILE *out, bool flat)
     for (size_t k = 0; k < c->main.n; k++)
         put_stmt(&E, c->main.ops[k], false);
 
+    NameEnt *ne, *ntmp;
+    HASH_ITER(hh, E.names.set, ne, ntmp) {
+        HASH_DEL(E.names.set, ne);
+        free(ne);
+    }
     for (size_t i = 0; i < E.names.n; i++)
         free(E.names.s[i]);
     free(E.names.s);

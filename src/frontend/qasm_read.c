@@ -430,7 +430,7 @@ __attribute__((format(printf, 3, 4))) static void warn(Reader *R, Loc loc, const
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    diag_note(loc, "warning: %s", msg);
+    diag_warning(loc, "%s", msg);
 }
 
 static Reg *find_reg(Reader *R, const char *name)

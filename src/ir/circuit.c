@@ -282,10 +282,21 @@ double circuit_fold_angle(double theta, uint64_t k, unsigned m)
 static bool verify_op(const Circuit *c, const Op *op, uint32_t nqubits, uint32_t self, const char *where, size_t k)
 {
     CHECK(op->pow >= 1, "power 0");
-    for (uint32_t i = 0; i < op->nq; i++) {
+    for (uint32_t i = 0; i < op->nq; i++)
         CHECK(op->q[i] < nqubits, "qubit %u out of range (%u)", op->q[i], nqubits);
-        for (uint32_t j = 0; j < i; j++)
-            CHECK(op->q[i] != op->q[j], "qubit %u used twice", op->q[i]);
+    if (op->nq <= 16) {
+        for (uint32_t i = 0; i < op->nq; i++)
+            for (uint32_t j = 0; j < i; j++)
+                CHECK(op->q[i] != op->q[j], "qubit %u used twice", op->q[i]);
+    } else { /* sorted, so that an operation on n qubits costs n log n */
+        uint32_t *s = xmalloc(op->nq * sizeof *s), dup = UINT32_MAX;
+        memcpy(s, op->q, op->nq * sizeof *s);
+        qsort(s, op->nq, sizeof *s, cmp_u32);
+        for (uint32_t i = 1; i < op->nq && dup == UINT32_MAX; i++)
+            if (s[i] == s[i - 1])
+                dup = s[i];
+        free(s);
+        CHECK(dup == UINT32_MAX, "qubit %u used twice", dup);
     }
     CHECK(op->nctrl <= op->nq, "more controls than operands");
     CHECK(op->nctrl >= 64 || (op->negctrl >> op->nctrl) == 0, "negative-control mask beyond the controls");

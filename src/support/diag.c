@@ -144,6 +144,16 @@ void diag_note(Loc loc, const char *fmt, ...)
     va_end(ap);
 }
 
+void diag_warning(Loc loc, const char *fmt, ...)
+{
+    if (nerrors > limit)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vreport("warning", loc, fmt, ap);
+    va_end(ap);
+}
+
 void diag_plain(const char *fmt, ...)
 {
     nerrors++;

@@ -37,6 +37,8 @@ void diag_error(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 
 /* diag_error with GMP's format (%Zd for an mpz_t). */
 void gmp_diag_error(Loc loc, const char *fmt, ...);
 void diag_note(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A located warning: printed like an error, not counted as one. */
+void diag_warning(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Errors that have no place in a file (command line, I/O). */
 void diag_plain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -197,10 +197,10 @@ static void test_postselect_names_other_qubit(void)
                            "// post-select: keeps q[0] == 1\nps = measure q;\n";
     CU_ASSERT_TRUE_FATAL(read_text(text, &c, &diag));
     const char *want[] = {
-        "test.qasm:6:1: note: warning: the post-selection comment names q[2], but this measurement measures q[1]: q[1] is "
+        "test.qasm:6:1: warning: the post-selection comment names q[2], but this measurement measures q[1]: q[1] is "
         "post-selected\n",
         "test.qasm:5:1: note: the post-selection comment\n",
-        "test.qasm:10:1: note: warning: the post-selection comment names q[0], but this measurement measures 3 qubits: all "
+        "test.qasm:10:1: warning: the post-selection comment names q[0], but this measurement measures 3 qubits: all "
         "are post-selected\n",
     };
     for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
