@@ -404,7 +404,7 @@ ModelProblem *sema_model_build(Sema *s, const Problem *pr)
         }
         m->N = (int)m->opt.carleman_order;
         m->P = (uint64_t)m->opt.idle_blocks;
-        m->kappa0 = m->opt.kappa0 > 0 ? m->opt.kappa0 : 2.0 * (double)(m->T + 1);
+        m->kappa0 = options_kappa0(&m->opt, 0, m->T);
         m->eps = m->opt.precision;
         m->clock_bits = (unsigned)m->opt.clock_bits;
     }
