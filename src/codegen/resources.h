@@ -71,6 +71,7 @@
 #ifndef QGDC_RESOURCES_H
 #define QGDC_RESOURCES_H
 
+#include <stdio.h> /* before gmp.h: it declares its FILE functions only after stdio.h */
 #include <gmp.h>
 #include <stdbool.h>
 #include <stdint.h>

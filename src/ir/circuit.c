@@ -3,6 +3,7 @@
 #include "ir/circuit.h"
 #include "support/cmplx.h"
 
+#include <stdio.h> /* before gmp.h: it declares its FILE functions only after stdio.h */
 #include <gmp.h>
 #include <math.h>
 #include <stdlib.h>

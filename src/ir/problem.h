@@ -13,6 +13,7 @@
 #ifndef QGDC_PROBLEM_H
 #define QGDC_PROBLEM_H
 
+#include <stdio.h> /* before gmp.h: it declares its FILE functions only after stdio.h */
 #include <gmp.h>
 #include <stdbool.h>
 #include <stdint.h>

@@ -4,6 +4,7 @@
 #ifndef QGDC_JSON_H
 #define QGDC_JSON_H
 
+#include <stdio.h> /* before gmp.h: it declares its FILE functions only after stdio.h */
 #include <gmp.h>
 #include <stdbool.h>
 #include <stdio.h>

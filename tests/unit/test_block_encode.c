@@ -20,6 +20,7 @@
  *       control in (|0⟩+|1⟩)/√2 gives (|0⟩ψ + |1⟩Wψ)/√2 (global phase of W);
  *   the cost summary against the resource counter; refusals. */
 #include "unit.h"
+#include "support/cmplx.h"
 
 #include <complex.h>
 #include <lapacke.h>

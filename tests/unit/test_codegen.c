@@ -21,6 +21,7 @@
  *     formulas (trivial factory case), and the algorithm part of a case
  *     with rotations. */
 #include "unit.h"
+#include "support/cmplx.h"
 #include "support/consts.h"
 
 #include <complex.h>

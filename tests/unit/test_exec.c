@@ -19,6 +19,7 @@
  * powers of its factors (1e-9), with ‖U†U − I‖_F ≤ 1e-12 after
  * re-unitarisation; the fallback when the matrices do not fit. */
 #include "unit.h"
+#include "support/cmplx.h"
 #include "support/consts.h"
 
 #include <complex.h>

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "codegen/lower.h"
+#include "support/cmplx.h"
 #include "support/consts.h"
 #include "ir/linear.h"
 #include "passes/carleman.h"
