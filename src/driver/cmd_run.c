@@ -52,6 +52,11 @@ static void usage_run(FILE *out)
           "  --precision E     target precision (default: the file's, else 0.01)\n"
           "  --problem NAME    run only this problem\n"
           "  --max-qubits Q    simulate circuits of at most Q qubits (default 26)\n"
+          "  --amplify MODE    none (default): post-select the solver's output, about 1/P\n"
+          "                    runs per kept one; exact: amplitude amplification with the\n"
+          "                    simulated P, k = ceil(pi/(4 asin(sqrt P)) - 1/2) Grover\n"
+          "                    iterates, 2k+1 solves per run, success probability 1\n"
+          "                    (gd problems; docs/pipeline.md)\n"
           "  --tests K         ntk problems: run the first K test points (default: all)\n"
           "  --json            JSON for scripts\n"
           "  -o, --output F    write the report to F (atomically)\n"
@@ -133,7 +138,7 @@ int cmd_run(int argc, char **argv)
         {"seed", required_argument, NULL, O_SEED}, {"segment", required_argument, NULL, O_SEGMENT},
         {"max-qubits", required_argument, NULL, O_MAXQ}, {"tests", required_argument, NULL, O_TESTS},
         {"output", required_argument, NULL, 'o'}, {"dump-after", required_argument, NULL, O_DUMPAFTER},
-        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+        {"amplify", required_argument, NULL, O_AMPLIFY}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     PipeArgs a;
     memset(&a, 0, sizeof a);

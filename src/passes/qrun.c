@@ -34,14 +34,50 @@ void qrun_free(QRun *r)
     free(r->why_not_simulated);
     qsolve_free(&r->qs);
     res_clear(&r->res);
+    res_clear(&r->res_plain);
     readout_result_free(&r->ro);
     memset(r, 0, sizeof *r);
+}
+
+/* The kept branch of a simulated solver, into xq[dim]: solution entry i at
+ * dilation_solution_index(i) with anc = 1 (and amp = 1 when amplified),
+ * its global phase fixed by the overlap with ref; returns the largest
+ * imaginary part left. */
+static double kept_state(const QSolve *qs, const StateVec *sv, const double *ref, size_t dim, double *xq)
+{
+    uint64_t mask = (uint64_t)1 << qs->anc;
+    if (qs->amplified && qs->amp_plan.rotate)
+        mask |= (uint64_t)1 << qs->amp;
+    double _Complex z = 0;
+    for (size_t i = 0; i < dim; i++)
+        z += ref[i] * sv->amp[dilation_solution_index(&qs->dil, i) | mask];
+    double _Complex ph = cabs(z) > 0 ? conj(z) / cabs(z) : 1;
+    double im = 0;
+    for (size_t i = 0; i < dim; i++) {
+        double _Complex a = ph * sv->amp[dilation_solution_index(&qs->dil, i) | mask];
+        xq[i] = creal(a);
+        im = fmax(im, fabs(cimag(a)));
+    }
+    return im;
+}
+
+static bool check_qubits(const Circuit *c, const QRunOptions *o, char **err)
+{
+    unsigned maxq = o->max_qubits ? o->max_qubits : QRUN_MAX_QUBITS;
+    if (c->nqubits > maxq) {
+        char b1[32];
+        return diag_refuse(err, "the circuit has %u qubits (a state vector of %s); run simulates at most %u "
+                                "(--max-qubits raises it); `qgdc compile` still emits it",
+                           c->nqubits, mem_human(ldexp(16.0, (int)c->nqubits), b1, sizeof b1), maxq);
+    }
+    return true;
 }
 
 bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err)
 {
     memset(out, 0, sizeof *out);
     res_init(&out->res);
+    res_init(&out->res_plain);
     out->p = p;
     out->n = p->n;
     out->T = p->T;
@@ -63,7 +99,8 @@ bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err)
     memset(&f, 0, sizeof f);
     ReadoutPlan pl;
     memset(&pl, 0, sizeof pl);
-    double *x = NULL, *xq = NULL, *utraj = NULL;
+    double *x = NULL, *xq = NULL, *xq0 = NULL, *utraj = NULL;
+    bool amplify = o->amplify == AMPLIFY_EXACT;
     StateVec *sv = NULL;
     SimRunResult rr;
     memset(&rr, 0, sizeof rr);
@@ -77,8 +114,11 @@ bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err)
         lin_system_dump(&s, o->dump->out), dump_done(o->dump);
     out->dim = s.dim_sz;
     if (!o->simulate) {
-        /* compile only: the circuit needs the system, not the dense references */
+        /* compile only: the circuit needs the system, not the dense references
+         * (amplification: the filtered solution for its success probability) */
         out->verdict = "not analysed (compile)";
+        if (amplify && !ref_filtered(&s, out->kappa0, NULL, &f, err))
+            goto done;
     } else {
         Analysis an;
         /* the verdict, the spectrum's fidelity estimate and the truncation
@@ -110,16 +150,56 @@ bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err)
         out->err_trunc = ref_max_abs_diff(out->u_carleman, out->u_true, n);
         out->err_filter = ref_max_abs_diff(out->u_filtered, out->u_carleman, n);
     }
+    if (amplify) {
+        double bb = 0, xx = 0;
+        for (size_t i = 0; i < s.dim_sz; i++)
+            bb += s.rhs[i] * s.rhs[i], xx += f.x[i] * f.x[i];
+        out->amp_P_ref = bb > 0 ? f.lambda_min * f.lambda_min * xx / bb : NAN;
+    }
     double t1 = monotonic_seconds();
     out->t_classical = t1 - t0;
 
-    /* the circuit */
+    /* the circuit (with amplify: the un-amplified one first, for P) */
     QSolveOptions qo = {.kappa0 = out->kappa0, .clock_bits = clock_bits, .precision = out->precision,
-                        .measure = o->measure && !o->simulate, .dump = o->dump};
+                        .measure = o->measure && !o->simulate, .dump = amplify ? NULL : o->dump};
     if (!qsolve_build(&s.M, s.rhs, &qo, &out->qs, err))
         goto done;
     res_count(&out->qs.c, &out->res);
     out->sim_qubits = (int)out->qs.c.nqubits;
+    SimRunOptions so = {.seed = out->seed, .max_ops = 0};
+    if (amplify) {
+        double P = out->amp_P_ref;
+        if (o->simulate) {
+            if (!check_qubits(&out->qs.c, o, err))
+                goto done;
+            sv = sim_run_new(&out->qs.c, &so, &rr, err);
+            if (!sv)
+                goto done;
+            P = out->amp_P_before = rr.post_product;
+            xq0 = xmalloc(s.dim_sz * sizeof *xq0);
+            kept_state(&out->qs, sv, f.x, s.dim_sz, xq0);
+            sim_destroy(sv);
+            sv = NULL;
+            sim_run_result_free(&rr);
+            memset(&rr, 0, sizeof rr);
+        } else {
+            out->amp_P_before = NAN;
+        }
+        if (!amplify_plan_exact(P, o->simulate ? QRUN_AMPLIFY_MAX_K : 1u << 31, &out->amp, err))
+            goto done;
+        out->amplified = true;
+        out->plain_qubits = (int)out->qs.c.nqubits;
+        res_count(&out->qs.c, &out->res_plain);
+        qsolve_free(&out->qs);
+        res_clear(&out->res);
+        res_init(&out->res);
+        qo.amplify = &out->amp;
+        qo.dump = o->dump;
+        if (!qsolve_build(&s.M, s.rhs, &qo, &out->qs, err))
+            goto done;
+        res_count(&out->qs.c, &out->res);
+        out->sim_qubits = (int)out->qs.c.nqubits;
+    }
     double t2 = monotonic_seconds();
     out->t_build = t2 - t1;
     if (!o->simulate) {
@@ -128,15 +208,8 @@ bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err)
     }
 
     /* simulation */
-    unsigned maxq = o->max_qubits ? o->max_qubits : QRUN_MAX_QUBITS;
-    if (out->qs.c.nqubits > maxq) {
-        char b1[32];
-        diag_refuse(err, "the circuit has %u qubits (a state vector of %s); run simulates at most %u "
-                         "(--max-qubits raises it); `qgdc compile` still emits it",
-                    out->qs.c.nqubits, mem_human(ldexp(16.0, (int)out->qs.c.nqubits), b1, sizeof b1), maxq);
+    if (!check_qubits(&out->qs.c, o, err))
         goto done;
-    }
-    SimRunOptions so = {.seed = out->seed, .max_ops = 0};
     sv = sim_run_new(&out->qs.c, &so, &rr, err);
     if (!sv)
         goto done;
@@ -154,21 +227,11 @@ bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err)
     }
     /* the kept branch: solution entry i at dilation_solution_index(i), anc = 1 */
     xq = xmalloc(s.dim_sz * sizeof *xq);
-    {
-        uint64_t anc = (uint64_t)1 << out->qs.anc;
-        double _Complex z = 0;
-        for (size_t i = 0; i < s.dim_sz; i++)
-            z += f.x[i] * sv->amp[dilation_solution_index(&out->qs.dil, i) | anc];
-        double _Complex ph = cabs(z) > 0 ? conj(z) / cabs(z) : 1;
-        double im = 0, nn = 0;
-        for (size_t i = 0; i < s.dim_sz; i++) {
-            double _Complex a = ph * sv->amp[dilation_solution_index(&out->qs.dil, i) | anc];
-            xq[i] = creal(a);
-            im = fmax(im, fabs(cimag(a)));
-            nn += creal(a * conj(a));
-        }
-        out->imag_residual = im;
-        (void)nn;
+    out->imag_residual = kept_state(&out->qs, sv, f.x, s.dim_sz, xq);
+    if (amplify) {
+        out->amp_P_after = rr.post_product;
+        out->post_amp = solver_post_prob(&out->qs.solver, SPOST_AMP, rr.post_prob, rr.npost);
+        out->fid_amplify = ref_fidelity(xq, xq0, s.dim_sz);
     }
     out->fid_qpe = ref_fidelity(xq, f.x, s.dim_sz);
     out->fid_total = ref_fidelity(xq, x, s.dim_sz);
@@ -196,6 +259,7 @@ done:
     ref_filtered_free(&f);
     free(x);
     free(xq);
+    free(xq0);
     free(utraj);
     lin_system_free(&s);
     carleman_free(&cm);

@@ -19,6 +19,17 @@
  * u(·) is the readout rule (readout_exact) applied to each vector, so
  * stages compare like with like.
  *
+ * Amplitude amplification (amplify = exact; passes/amplify.h): the
+ * success probability P of one solve is taken, for run, from a simulation
+ * of the un-amplified circuit (exact: the amplified run then succeeds with
+ * probability 1 to rounding), and for compile from the classical filtered
+ * solution, P_ref = λ_min²‖x̃‖²/‖B‖² (the QPE-averaged circuit differs from
+ * it by the clock's discretisation, so the compiled angle is close to, not
+ * exactly, the one run uses). The amplified circuit (2k + 1 solves) is
+ * then built, counted and, for run, simulated; every stage after it
+ * (fidelities, read-out) is that of the amplified state, and
+ * fid_amplify = |⟨kept amplified, kept un-amplified⟩|.
+ *
  * Segments (Liu et al. main text, Fig. 2, download/re-upload): with
  * segment k < T the horizon runs as ⌈T/k⌉ problems of k steps each, the
  * read-out u of one the initial point of the next (noise continued), and
@@ -31,6 +42,7 @@
 
 #include "codegen/resources.h"
 #include "ir/problem.h"
+#include "passes/amplify.h"
 #include "passes/qsolve.h"
 #include "pipeline/dump.h"
 #include "passes/readout.h"
@@ -50,7 +62,11 @@ typedef struct QRunOptions {
     bool measure;         /* end the circuit with a measurement of the solution register (compile) */
     unsigned max_qubits;  /* refuse to simulate more qubits (0: QRUN_MAX_QUBITS) */
     DumpAfter *dump;      /* --dump-after: carleman, unroll, and qsolve's passes */
+    AmplifyMode amplify;  /* AMPLIFY_NONE (0): the paper's post-selected solver */
 } QRunOptions;
+
+/* The most Grover iterates run builds (compile: 2^31). */
+#define QRUN_AMPLIFY_MAX_K 4096
 
 /* Names of the post-selection groups, in circuit order. */
 enum { QR_POST_ANC, QR_POST_FLAG, QR_POST_IDX, QR_POST_CLOCK, QR_POST_DIL, QR_NPOST };
@@ -88,6 +104,16 @@ typedef struct QRun {
     double err_trunc, err_filter, err_qpe, err_shot, shot_bound, budget, err_total;
     double t_classical, t_build, t_sim, t_readout;
     int sim_qubits;
+    /* amplitude amplification (amplify = exact) */
+    bool amplified;
+    AmplifyPlan amp;       /* its plan: P, k, the lowered angle */
+    double amp_P_ref;      /* λ_min²‖x̃‖²/‖B‖² from the filtered solution */
+    double amp_P_before;   /* run: the simulated success probability of one solve (= amp.P) */
+    double amp_P_after;    /* run: the amplified circuit's (post_product) */
+    double fid_amplify;    /* run: |⟨kept amplified, kept un-amplified⟩| */
+    double post_amp;       /* run: P(amp = 1), the amplified circuit's group "amp" */
+    ResCounts res_plain;   /* the un-amplified circuit's counts */
+    int plain_qubits;
 } QRun;
 
 bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err);

@@ -161,14 +161,25 @@ bool qsolve_build(const SpMat *M, const double *rhs, const QSolveOptions *o, QSo
         .lambda_min = out->lambda_min, .kappa0 = o->kappa0, .clock_bits = o->clock_bits,
         .precision = o->precision, .max_clock = INVERT_MAX_CLOCK, .build_invert_max = INVERT_MAX_CLOCK,
         .reg_names = {"sys", "idx", "clock", "anc", "flag"},
-        .post_order = {SPOST_ANC, SPOST_FLAG, SPOST_IDX, SPOST_CLOCK, SPOST_KEPT},
-        .comments = true, .wrap_solve = o->hadamard_y != NULL, .measure = o->measure, .user = &hc};
+        .post_order = {SPOST_ANC, SPOST_FLAG, SPOST_IDX, SPOST_CLOCK, SPOST_KEPT, SPOST_AMP},
+        .comments = true, .wrap_solve = o->hadamard_y != NULL || o->amplify != NULL, .measure = o->measure,
+        .amplify = o->amplify, .user = &hc};
     const SolverStage *const *stages;
     int nstages;
     const SolverStage *const hadamard[] = {&solver_stage_prep_b, &solver_stage_qpe, &solver_stage_invert,
                                            &solver_stage_uncompute, &stage_hadamard, &solver_stage_postselect,
                                            &stage_measure_sign};
-    if (o->hadamard_y) {
+    const SolverStage *const amplified[] = {&solver_stage_prep_b, &solver_stage_qpe, &solver_stage_invert,
+                                            &solver_stage_uncompute, &solver_stage_amplify,
+                                            &solver_stage_postselect, &solver_stage_measure};
+    if (o->hadamard_y && o->amplify)
+        ICE("qsolve: amplitude amplification of the Hadamard test is not built");
+    if (o->amplify) {
+        stages = amplified;
+        nstages = (int)(sizeof amplified / sizeof *amplified);
+        out->amplified = true;
+        out->amp_plan = *o->amplify;
+    } else if (o->hadamard_y) {
         stages = hadamard;
         nstages = (int)(sizeof hadamard / sizeof *hadamard);
         out->hadamard = true;
@@ -177,6 +188,7 @@ bool qsolve_build(const SpMat *M, const double *rhs, const QSolveOptions *o, QSo
     }
     bool ok = solver_build(c, &out->enc, &out->sopt, stages, nstages, &out->solver, err);
     out->sopt.user = NULL; /* hc lives on this stack */
+    out->sopt.amplify = out->amplified ? &out->amp_plan : NULL;
     if (!ok)
         return false;
     if (dump_wants(o->dump, PASS_SOLVER))
@@ -194,5 +206,6 @@ bool qsolve_build(const SpMat *M, const double *rhs, const QSolveOptions *o, QSo
     out->def_walk_c = sv->def_walk_c;
     out->def_qpe = sv->def_qpe;
     out->def_invert = sv->def_invert;
+    out->amp = sv->amp;
     return true;
 }

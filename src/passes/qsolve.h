@@ -16,6 +16,9 @@
  * inv qpe(clock, sys, idx); post-select anc = 1, flag = 0, idx = 0,
  * clock = 0 and (when dilated) sys[s−1] = 1; with `measure`, measure the
  * solution qubits sys[0..s−2] (sys[0..s−1] undilated) into bits x.
+ * With amplify (amplify.h) the steps from prep_b to the uncompute form a
+ * definition `solve`, and the main block is solve; ry(phi) amp;
+ * pow(k) @ amplify_q; the same post-selections and amp = 1; measure.
  * With hadamard_y (the NTK readout, Zlokapa et al. Lemma III.7) the steps
  * from prep_b to the uncompute form a definition `solve`, and the main
  * block is h(hq); negctrl(hq) @ solve; ctrl(hq) @ prep_y(sys);
@@ -42,6 +45,7 @@
 
 #include "ir/circuit.h"
 #include "ir/linear.h"
+#include "passes/amplify.h"
 #include "passes/block_encode.h"
 #include "passes/dilate.h"
 #include "passes/invert.h"
@@ -57,6 +61,8 @@ typedef struct QSolveOptions {
     const double *hadamard_y; /* non-NULL: a Hadamard test of sign ⟨y|x⟩ instead
                              (y of the dimension of H; the NTK readout) */
     DumpAfter *dump;      /* --dump-after: dilate, encode, solver */
+    const AmplifyPlan *amplify; /* non-NULL: exact amplitude amplification (amplify.h) with this plan;
+                             not with hadamard_y */
 } QSolveOptions;
 
 typedef struct QSolve {
@@ -72,6 +78,9 @@ typedef struct QSolve {
     unsigned s, m;
     uint32_t def_prep_b, def_walk_c, def_qpe, def_invert;
     bool hadamard;        /* built with the Hadamard test */
+    bool amplified;       /* built with the amplify stage (plan copied below) */
+    AmplifyPlan amp_plan;
+    uint32_t amp;         /* the amp qubit when amp_plan.rotate */
     uint32_t hq, def_prep_y;
     SolverEncoding enc;   /* the Pauli encoder handed to the assembler */
     SolverOptions sopt;

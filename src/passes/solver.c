@@ -10,7 +10,7 @@
 #include "support/diag.h"
 #include "support/util.h"
 
-const char *const solver_post_names[SPOST_COUNT] = {"anc", "flag", "idx", "clock", "kept"};
+const char *const solver_post_names[SPOST_COUNT] = {"anc", "flag", "idx", "clock", "kept", "amp"};
 
 bool solver_clock_bits(double alpha, const SolverOptions *o, unsigned *p_out, unsigned *p_min, char **err)
 {
@@ -89,26 +89,47 @@ static bool st_uncompute(Solver *s, Block *b, char **err)
     return true;
 }
 
+uint32_t solver_group_qubits(const Solver *s, SolverPostId g, uint32_t *q0, int *value)
+{
+    const SolverEncoding *e = s->enc;
+    uint32_t n = 0;
+    *q0 = 0;
+    *value = 0;
+    switch (g) {
+    case SPOST_ANC: *q0 = s->reg[SREG_ANC], n = 1, *value = 1; break;
+    case SPOST_FLAG: *q0 = s->reg[SREG_FLAG], n = 1, *value = 0; break;
+    case SPOST_IDX: *q0 = s->reg[SREG_IDX], n = e->nidx, *value = 0; break;
+    case SPOST_CLOCK: *q0 = s->reg[SREG_CLOCK], n = s->p, *value = 0; break;
+    case SPOST_KEPT:
+        if (e->kept >= 0)
+            *q0 = s->reg[SREG_SYS] + (uint32_t)e->kept, n = 1, *value = 1;
+        break;
+    case SPOST_AMP:
+        if (s->amplified)
+            *q0 = s->amp, n = 1, *value = 1;
+        break;
+    case SPOST_COUNT: ICE("solver: bad post-selection group");
+    }
+    return n;
+}
+
 static bool st_postselect(Solver *s, Block *b, char **err)
 {
     (void)err;
-    const SolverEncoding *e = s->enc;
-    bool first = true;
-    for (int k = 0; k < SPOST_COUNT; k++) {
-        SolverPostId g = s->opt->post_order[k];
-        uint32_t q0 = 0, n = 0;
-        int v = 0;
-        switch (g) {
-        case SPOST_ANC: q0 = s->reg[SREG_ANC], n = 1, v = 1; break;
-        case SPOST_FLAG: q0 = s->reg[SREG_FLAG], n = 1, v = 0; break;
-        case SPOST_IDX: q0 = s->reg[SREG_IDX], n = e->nidx, v = 0; break;
-        case SPOST_CLOCK: q0 = s->reg[SREG_CLOCK], n = s->p, v = 0; break;
-        case SPOST_KEPT:
-            if (e->kept >= 0)
-                q0 = s->reg[SREG_SYS] + (uint32_t)e->kept, n = 1, v = 1;
-            break;
-        case SPOST_COUNT: ICE("solver: bad post-selection group");
-        }
+    bool first = true, done[SPOST_COUNT] = {false};
+    /* post_order first, each group once, then any present group it left out */
+    for (int k = 0; k < 2 * SPOST_COUNT; k++) {
+        SolverPostId g = k < SPOST_COUNT ? s->opt->post_order[k] : (SolverPostId)(k - SPOST_COUNT);
+        if ((int)g < 0 || g >= SPOST_COUNT)
+            ICE("solver: bad post-selection group");
+        if (done[g])
+            continue;
+        uint32_t q0;
+        int v;
+        uint32_t n = solver_group_qubits(s, g, &q0, &v);
+        if (k >= SPOST_COUNT && n == 0)
+            continue;
+        done[g] = true;
         s->post[g] = (SolverPost){.first = s->npost, .count = n, .value = v, .present = n > 0};
         for (uint32_t i = 0; i < n; i++) {
             Op *op = circ_postselect(s->c, b, q0 + i, v);

@@ -28,8 +28,11 @@
  *
  * Post-selections are named groups (SolverPost): "anc" (the rotation
  * ancilla, kept at 1), "flag" (the ill-conditioned flag, kept at 0), "idx"
- * (the index register, 0), "clock" (0) and "kept" (the encoding's solution
- * marker, 1). solver_post_prob reads a group's probability from a
+ * (the index register, 0), "clock" (0), "kept" (the encoding's solution
+ * marker, 1) and, with amplitude amplification's lowered angle, "amp" (its
+ * rotated ancilla, 1; passes/amplify.h). The postselect stage emits the
+ * groups in post_order, each once; a present group the order leaves out
+ * follows, in enum order. solver_post_prob reads a group's probability from a
  * simulation by name, so no caller depends on the order.
  *
  * Clock bits: p = the user's, or p0 + extra where p0 is the least p ≥ 1
@@ -51,8 +54,8 @@
 typedef enum SolverReg { SREG_SYS, SREG_IDX, SREG_CLOCK, SREG_ANC, SREG_FLAG, SREG_COUNT } SolverReg;
 
 /* The post-selection groups. */
-typedef enum SolverPostId { SPOST_ANC, SPOST_FLAG, SPOST_IDX, SPOST_CLOCK, SPOST_KEPT, SPOST_COUNT } SolverPostId;
-extern const char *const solver_post_names[SPOST_COUNT]; /* "anc", "flag", "idx", "clock", "kept" */
+typedef enum SolverPostId { SPOST_ANC, SPOST_FLAG, SPOST_IDX, SPOST_CLOCK, SPOST_KEPT, SPOST_AMP, SPOST_COUNT } SolverPostId;
+extern const char *const solver_post_names[SPOST_COUNT]; /* "anc", "flag", "idx", "clock", "kept", "amp" */
 
 typedef struct Solver Solver;
 
@@ -82,6 +85,7 @@ typedef struct SolverOptions {
     bool comments;             /* annotate the main block's steps */
     bool wrap_solve;           /* the steps from prep_b to uncompute form a definition `solve` */
     bool measure;              /* measure the solution qubits into bits x */
+    const struct AmplifyPlan *amplify; /* the amplify stage's plan (passes/amplify.h), or NULL */
     void *user;                /* for a caller's own stages */
 } SolverOptions;
 
@@ -113,6 +117,8 @@ struct Solver {
     uint32_t *qpe_operands;      /* clock, sys, idx: the qpe call's operands */
     SolverPost post[SPOST_COUNT];
     uint32_t npost;              /* post-selections emitted */
+    bool amplified;              /* the amplify stage added the qubit amp (group "amp", kept at 1) */
+    uint32_t amp;
 };
 
 /* The stages of the phase-estimation solver, to compose lists from. */
@@ -134,6 +140,11 @@ bool solver_clock_bits(double alpha, const SolverOptions *o, unsigned *p, unsign
 bool solver_build(Circuit *c, const SolverEncoding *enc, const SolverOptions *o, const SolverStage *const *stages,
                   int nstages, Solver *s, char **err);
 void solver_free(Solver *s);
+
+/* The qubits of a post-selection group (*q0 .. *q0 + n − 1) and the value
+ * each is kept at; returns n (0: the group is absent). The good subspace of
+ * the solve is every group at its value (amplify.h reflects about it). */
+uint32_t solver_group_qubits(const Solver *s, SolverPostId g, uint32_t *q0, int *value);
 
 /* The solution qubits (sys without the kept marker), lowest first. */
 unsigned solver_solution_qubits(const Solver *s, int *out);

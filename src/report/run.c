@@ -21,7 +21,51 @@ void report_solver_header(const QRun *r, FILE *fp)
                 "well conditioned\n",
             q->p, q->p_min, (unsigned long long)q->inv.well, (unsigned long long)(q->inv.well + q->inv.ill));
     fprintf(fp, "  |b> preparation   %s construction\n", state_prep_method_name(q->prep_info.method));
-    fprintf(fp, "  qubits            %u: sys %u, idx %u, clock %u, anc 1, flag 1\n", q->c.nqubits, q->s, q->m, q->p);
+    fprintf(fp, "  qubits            %u: sys %u, idx %u, clock %u, anc 1, flag 1%s\n", q->c.nqubits, q->s, q->m, q->p,
+            q->amplified && q->amp_plan.rotate ? ", amp 1" : "");
+    if (r->amplified) {
+        const AmplifyPlan *a = &r->amp;
+        fprintf(fp, "  amplification     exact (Brassard-Hoyer-Mosca-Tapp): P = %.6g per solve (%s), k = %u Grover "
+                    "iterate%s, %llu solve calls per run",
+                a->P, !isnan(r->amp_P_before) ? "simulated" : "filtered-solution estimate", a->k,
+                a->k == 1 ? "" : "s", (unsigned long long)a->solves);
+        if (a->rotate)
+            fprintf(fp, "; theta lowered to pi/%llu by ry(%.6g) on amp\n", (unsigned long long)(2 * a->solves),
+                    a->angle);
+        else
+            fputc('\n', fp);
+    }
+}
+
+static void amplify_json(const QRun *r, JsonWriter *w)
+{
+    const AmplifyPlan *a = &r->amp;
+    json_key(w, "amplify");
+    json_object(w);
+    json_key(w, "mode"), json_string(w, "exact");
+    json_key(w, "P"), json_double(w, a->P);
+    json_key(w, "P_source"), json_string(w, !isnan(r->amp_P_before) ? "simulated" : "filtered_solution");
+    json_key(w, "P_filtered_estimate"), json_double(w, r->amp_P_ref);
+    json_key(w, "k"), json_uint(w, a->k);
+    json_key(w, "solve_calls"), json_uint(w, a->solves);
+    json_key(w, "theta"), json_double(w, a->theta);
+    json_key(w, "theta_lowered"), json_double(w, a->theta_low);
+    json_key(w, "amp_qubit"), json_bool(w, a->rotate);
+    json_key(w, "amp_angle"), json_double(w, a->angle);
+    json_key(w, "P_predicted"), json_double(w, a->P_predicted);
+    json_key(w, "unamplified_qubits"), json_int(w, r->plain_qubits);
+    json_key(w, "unamplified_resources");
+    res_json(&r->res_plain, NULL, w);
+    if (r->simulated) {
+        json_key(w, "P_after"), json_double(w, r->amp_P_after);
+        json_key(w, "fidelity_vs_unamplified"), json_double(w, r->fid_amplify);
+        json_key(w, "runs_per_kept_before"), json_double(w, 1 / a->P);
+        json_key(w, "runs_per_kept_after"), json_double(w, r->amp_P_after > 0 ? 1 / r->amp_P_after : INFINITY);
+        json_key(w, "solves_per_kept_before"), json_double(w, 1 / a->P);
+        json_key(w, "solves_per_kept_after"),
+            json_double(w, r->amp_P_after > 0 ? (double)a->solves / r->amp_P_after : INFINITY);
+    }
+    json_end(w);
 }
 
 void report_solver_json(const QRun *r, JsonWriter *w)
@@ -48,10 +92,14 @@ void report_solver_json(const QRun *r, JsonWriter *w)
     json_key(w, "clock"), json_uint(w, q->p);
     json_key(w, "anc"), json_uint(w, 1);
     json_key(w, "flag"), json_uint(w, 1);
+    if (q->amplified && q->amp_plan.rotate)
+        json_key(w, "amp"), json_uint(w, 1);
     json_end(w);
     json_key(w, "clock_bits_min"), json_uint(w, q->p_min);
     json_key(w, "well_clock_values"), json_uint(w, q->inv.well);
     json_key(w, "state_prep"), json_string(w, state_prep_method_name(q->prep_info.method));
+    if (r->amplified)
+        amplify_json(r, w);
 }
 
 /* The structured encoding's circuit (block_encoding = structured). */
@@ -136,8 +184,23 @@ void report_run(const QRun *r, FILE *fp)
     for (int g = 0; g < QR_NPOST; g++)
         if (g != QR_POST_DIL || r->qs.dil.dilated)
             fprintf(fp, "    %-24s %.6g\n", qrun_post_names[g], r->post[g]);
+    if (r->amplified && r->qs.amp_plan.rotate)
+        fprintf(fp, "    %-24s %.6g\n", "amplification qubit = 1", r->post_amp);
     fprintf(fp, "    %-24s %.6g   (about %.0f repetitions of the circuit per kept run)\n", "all",
             r->post_product, r->post_product > 0 ? ceil(1 / r->post_product) : INFINITY);
+    if (r->amplified) {
+        const AmplifyPlan *a = &r->amp;
+        fprintf(fp, "\n  amplification     exact, k = %u: success probability %.6g before, %.10f after "
+                    "(predicted %.10f)\n",
+                a->k, r->amp_P_before, r->amp_P_after, a->P_predicted);
+        fprintf(fp, "    solve calls per run      %llu (2k+1)\n", (unsigned long long)a->solves);
+        fprintf(fp, "    runs per kept result     %.4g -> %.4g; solve calls per kept result %.4g -> %.4g\n",
+                1 / a->P, r->amp_P_after > 0 ? 1 / r->amp_P_after : INFINITY, 1 / a->P,
+                r->amp_P_after > 0 ? (double)a->solves / r->amp_P_after : INFINITY);
+        fprintf(fp, "    kept state               fidelity %.9f with the un-amplified kept state\n",
+                r->fid_amplify);
+        fprintf(fp, "    filtered-solution P      %.6g (the estimate compile uses)\n", r->amp_P_ref);
+    }
     fprintf(fp, "\n  read-out          %llu shots for magnitudes (%llu in block 0) + %llu for signs = %llu; "
                 "paper's bound m^2 r^3/eps^2 = %.3g\n",
             (unsigned long long)r->ro.shots_magnitude, (unsigned long long)r->ro.count0,
@@ -202,6 +265,8 @@ void report_run_json(const QRun *r, JsonWriter *w)
     json_key(w, "clock"), json_double(w, r->post[QR_POST_CLOCK]);
     if (r->qs.dil.dilated)
         json_key(w, "dilation"), json_double(w, r->post[QR_POST_DIL]);
+    if (r->amplified && r->qs.amp_plan.rotate)
+        json_key(w, "amp"), json_double(w, r->post_amp);
     json_key(w, "all"), json_double(w, r->post_product);
     json_end(w);
     json_key(w, "shots");

@@ -1,0 +1,59 @@
+# cli_amplify.sh — qgdc run --amplify exact (exact amplitude amplification
+# of the post-selected solver, passes/amplify.h), sourced by run_golden.sh
+# (ok, bad, expect_rc, $QGDC, $tmp).
+
+# the flag: exact | none, anything else a usage error
+expect_rc "run --amplify bogus" 2 "$QGDC" run --amplify bogus examples/tiny1.qgd
+if grep -q "amplify takes none or exact, not 'bogus'" "$tmp/cli_err"; then ok "cli: --amplify bogus message"; else bad "cli: --amplify bogus message" "$tmp/cli_err"; fi
+"$QGDC" run --help > "$tmp/amp_help"
+if grep -q "^  --amplify MODE" "$tmp/amp_help"; then ok "cli: run --help lists --amplify"; else bad "cli: run --help lists --amplify" "$tmp/amp_help"; fi
+
+# default: the paper's post-selected solver, unchanged; --amplify none is the default
+expect_rc "run tiny1" 0 "$QGDC" run examples/tiny1.qgd
+cp "$tmp/cli_out" "$tmp/amp_plain.txt"
+expect_rc "run --amplify none tiny1" 0 "$QGDC" run --amplify none examples/tiny1.qgd
+if cmp -s "$tmp/cli_out" "$tmp/amp_plain.txt"; then ok "cli: --amplify none equals the default"; else bad "cli: --amplify none equals the default" "$tmp/cli_out"; fi
+if grep -q "amplification" "$tmp/amp_plain.txt"; then bad "cli: no amplification lines by default" "$tmp/amp_plain.txt"; else ok "cli: no amplification lines by default"; fi
+
+# exact: P before, 1 after, k, 2k+1 solves, runs per kept result, the same kept state
+expect_rc "run --amplify exact tiny1" 0 "$QGDC" run --amplify exact examples/tiny1.qgd
+cp "$tmp/cli_out" "$tmp/amp_exact.txt"
+for want in "qubits            12: sys 2, idx 2, clock 5, anc 1, flag 1, amp 1" \
+    "amplification     exact, k = 2: success probability 0.214813 before, 1.0000000000 after (predicted 1.0000000000)" \
+    "solve calls per run      5 (2k+1)" \
+    "runs per kept result     4.655 -> 1; solve calls per kept result 4.655 -> 5" \
+    "kept state               fidelity 1.000000000 with the un-amplified kept state" \
+    "amplification qubit = 1  1" \
+    "read-out u(T) vs true u(T): within the budget"; do
+    if grep -qF "$want" "$tmp/amp_exact.txt"; then ok "cli: amplify prints: $want"; else bad "cli: amplify prints: $want" "$tmp/amp_exact.txt"; fi
+done
+
+# JSON: the figures, and u(T) within the un-amplified run's own error budget
+expect_rc "run --json tiny1" 0 "$QGDC" run --json examples/tiny1.qgd
+cp "$tmp/cli_out" "$tmp/amp_plain.json"
+expect_rc "run --json --amplify exact tiny1" 0 "$QGDC" run --json --amplify exact examples/tiny1.qgd
+cp "$tmp/cli_out" "$tmp/amp_exact.json"
+if command -v python3 > /dev/null 2>&1; then
+    if python3 - "$tmp/amp_plain.json" "$tmp/amp_exact.json" > "$tmp/amp_py" 2>&1 <<'PY'
+import json, sys
+plain = json.load(open(sys.argv[1]))["problems"][0]
+amp = json.load(open(sys.argv[2]))["problems"][0]
+assert "amplify" not in plain, "amplify block without the flag"
+a = amp["amplify"]
+assert a["mode"] == "exact" and a["k"] == 2 and a["solve_calls"] == 5, a
+assert abs(a["P"] - plain["postselection"]["all"]) < 1e-12, (a["P"], plain["postselection"]["all"])
+assert abs(a["P_after"] - 1) < 1e-9 and abs(amp["postselection"]["all"] - 1) < 1e-9, a["P_after"]
+assert a["fidelity_vs_unamplified"] > 1 - 1e-9, a
+assert abs(a["runs_per_kept_before"] - 1 / a["P"]) < 1e-9 and abs(a["runs_per_kept_after"] - 1) < 1e-9, a
+assert a["unamplified_resources"]["logical"] == plain["resources"]["logical"], a["unamplified_resources"]
+assert amp["resources"]["logical"]["cczCount"] > 4 * plain["resources"]["logical"]["cczCount"]
+assert amp["qubits"]["amp"] == 1 and amp["qubits"]["total"] == plain["qubits"]["total"] + 1
+# the kept state is the un-amplified one, so u(T) meets the same error budget
+assert abs(amp["u"]["state"][0] - plain["u"]["state"][0]) < 1e-9, (amp["u"]["state"], plain["u"]["state"])
+err = abs(amp["u"]["readout"][0] - amp["u"]["true"][0])
+assert err <= plain["budget"]["budget"], (err, plain["budget"]["budget"])
+assert amp["budget"]["within_budget"], amp["budget"]
+print("ok", a["P"], a["k"], err)
+PY
+    then ok "cli: amplify json figures and u(T) within the budget"; else bad "cli: amplify json figures and u(T) within the budget" "$tmp/amp_py"; fi
+fi
