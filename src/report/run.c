@@ -199,7 +199,7 @@ void report_run(const QRun *r, FILE *fp)
                 r->amp_P_after > 0 ? (double)a->solves / r->amp_P_after : INFINITY);
         fprintf(fp, "    kept state               fidelity %.9f with the un-amplified kept state\n",
                 r->fid_amplify);
-        fprintf(fp, "    filtered-solution P      %.6g (the estimate compile uses)\n", r->amp_P_ref);
+        fprintf(fp, "    filtered-solution P      %.6g (the estimate used where nothing is simulated)\n", r->amp_P_ref);
     }
     fprintf(fp, "\n  read-out          %llu shots for magnitudes (%llu in block 0) + %llu for signs = %llu; "
                 "paper's bound m^2 r^3/eps^2 = %.3g\n",
