@@ -19,12 +19,12 @@
 
 #include "frontend/qasm_ast.h"
 #include "frontend/lex_state.h"
+#include "support/consts.h"
 #include "qasm_parser.h"
 #define YYSTYPE QASM_STYPE
 #define YYLTYPE QASM_LTYPE
 #include "qasm_lexer.h"
 
-#define PI 3.14159265358979323846
 #define EULER 2.71828182845904523536
 #define MAX_COND_BITS 32
 
@@ -176,12 +176,12 @@ static int std_steps(const char *name, const double *p, Step *s)
     if (!strcmp(name, "sxdg")) {
         STEP(GATE_SX, 0, true, 0, 0, 0, 0, 0, 0);
     } else if (!strcmp(name, "r")) {
-        STEP(GATE_U, 0, false, 0, 0, 0, p[0], p[1] - PI / 2, PI / 2 - p[1]);
+        STEP(GATE_U, 0, false, 0, 0, 0, p[0], p[1] - QGD_PI / 2, QGD_PI / 2 - p[1]);
     } else if (!strcmp(name, "rxx")) {
         G1(H, 0, 0), G1(H, 1, 0), CX(0, 1), G1(RZ, 1, p[0]), CX(0, 1), G1(H, 0, 0), G1(H, 1, 0);
     } else if (!strcmp(name, "ryy")) {
-        G1(RX, 0, PI / 2), G1(RX, 1, PI / 2), CX(0, 1), G1(RZ, 1, p[0]), CX(0, 1);
-        G1(RX, 0, -PI / 2), G1(RX, 1, -PI / 2);
+        G1(RX, 0, QGD_PI / 2), G1(RX, 1, QGD_PI / 2), CX(0, 1), G1(RZ, 1, p[0]), CX(0, 1);
+        G1(RX, 0, -QGD_PI / 2), G1(RX, 1, -QGD_PI / 2);
     } else if (!strcmp(name, "rzz")) {
         CX(0, 1), G1(RZ, 1, p[0]), CX(0, 1);
     } else if (!strcmp(name, "rzx")) {
@@ -189,25 +189,25 @@ static int std_steps(const char *name, const double *p, Step *s)
     } else if (!strcmp(name, "dcx")) {
         CX(0, 1), CX(1, 0);
     } else if (!strcmp(name, "ecr")) {
-        G1(H, 1, 0), CX(0, 1), G1(RZ, 1, PI / 4), CX(0, 1), G1(H, 1, 0);
+        G1(H, 1, 0), CX(0, 1), G1(RZ, 1, QGD_PI / 4), CX(0, 1), G1(H, 1, 0);
         G1(X, 0, 0);
-        G1(H, 1, 0), CX(0, 1), G1(RZ, 1, -PI / 4), CX(0, 1), G1(H, 1, 0);
+        G1(H, 1, 0), CX(0, 1), G1(RZ, 1, -QGD_PI / 4), CX(0, 1), G1(H, 1, 0);
     } else if (!strcmp(name, "xx_minus_yy")) {
         /* rz(−β) b; rz(−π/2) a; sx a; rz(π/2) a; s b; cx a, b; ry(θ/2) a;
          * ry(−θ/2) b; cx a, b; sdg b; rz(−π/2) a; sxdg a; rz(π/2) a; rz(β) b */
-        G1(RZ, 1, -p[1]), G1(RZ, 0, -PI / 2), G1(SX, 0, 0), G1(RZ, 0, PI / 2), G1(S, 1, 0), CX(0, 1);
-        G1(RY, 0, p[0] / 2), G1(RY, 1, -p[0] / 2), CX(0, 1), G1(SDG, 1, 0), G1(RZ, 0, -PI / 2);
+        G1(RZ, 1, -p[1]), G1(RZ, 0, -QGD_PI / 2), G1(SX, 0, 0), G1(RZ, 0, QGD_PI / 2), G1(S, 1, 0), CX(0, 1);
+        G1(RY, 0, p[0] / 2), G1(RY, 1, -p[0] / 2), CX(0, 1), G1(SDG, 1, 0), G1(RZ, 0, -QGD_PI / 2);
         STEP(GATE_SX, 0, true, 0, 0, 0, 0, 0, 0);
-        G1(RZ, 0, PI / 2), G1(RZ, 1, p[1]);
+        G1(RZ, 0, QGD_PI / 2), G1(RZ, 1, p[1]);
     } else if (!strcmp(name, "xx_plus_yy")) {
         /* Qiskit's rules (its docstring, which the QDK follows, swaps the
          * roles of a and b and the sign of θ): rz(β) a; rz(−π/2) b; sx b;
          * rz(π/2) b; s a; cx b, a; ry(−θ/2) b; ry(−θ/2) a; cx b, a; sdg a;
          * rz(−π/2) b; sxdg b; rz(π/2) b; rz(−β) a */
-        G1(RZ, 0, p[1]), G1(RZ, 1, -PI / 2), G1(SX, 1, 0), G1(RZ, 1, PI / 2), G1(S, 0, 0), CX(1, 0);
-        G1(RY, 1, -p[0] / 2), G1(RY, 0, -p[0] / 2), CX(1, 0), G1(SDG, 0, 0), G1(RZ, 1, -PI / 2);
+        G1(RZ, 0, p[1]), G1(RZ, 1, -QGD_PI / 2), G1(SX, 1, 0), G1(RZ, 1, QGD_PI / 2), G1(S, 0, 0), CX(1, 0);
+        G1(RY, 1, -p[0] / 2), G1(RY, 0, -p[0] / 2), CX(1, 0), G1(SDG, 0, 0), G1(RZ, 1, -QGD_PI / 2);
         STEP(GATE_SX, 0, true, 1, 0, 0, 0, 0, 0);
-        G1(RZ, 1, PI / 2), G1(RZ, 0, -p[1]);
+        G1(RZ, 1, QGD_PI / 2), G1(RZ, 0, -p[1]);
     } else
         ICE("std_steps: %s", name);
 #undef STEP
@@ -633,9 +633,9 @@ static bool eval(Reader *R, const QExpr *e, Val *out)
     case QE_ID: {
         const char *n = e->name;
         if (!strcmp(n, "pi") || !strcmp(n, "π"))
-            *out = vreal(PI);
+            *out = vreal(QGD_PI);
         else if (!strcmp(n, "tau") || !strcmp(n, "τ"))
-            *out = vreal(2 * PI);
+            *out = vreal(2 * QGD_PI);
         else if (!strcmp(n, "euler") || !strcmp(n, "ℇ"))
             *out = vreal(EULER);
         else {
@@ -1163,7 +1163,7 @@ static void apply_std(Reader *R, const StdGate *s, const Mods *M, const double *
     case STD_U3: {
         /* u3(θ,φ,λ) = gphase(−(φ+λ)/2) · U(θ,φ,λ); u2(φ,λ) = u3(π/2,φ,λ) */
         if (s->kind == STD_U2)
-            u[0] = PI / 2, u[1] = p[0], u[2] = p[1];
+            u[0] = QGD_PI / 2, u[1] = p[0], u[2] = p[1];
         else
             u[0] = p[0], u[1] = p[1], u[2] = p[2];
         ph[0] = -(u[1] + u[2]) / 2;
