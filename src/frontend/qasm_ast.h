@@ -124,7 +124,7 @@ typedef struct QProgram {
     QStmtList stmts;
 } QProgram;
 
-/* List helpers (arena-grown). */
+/* List helpers (arena-grown; qasm_ast.c). */
 void qast_expr_push(Arena *a, QExprList *l, QExpr *e);
 void qast_arg_push(Arena *a, QArgList *l, QArg *e);
 void qast_stmt_push(Arena *a, QStmtList *l, QStmt *s);
