@@ -370,13 +370,13 @@ typedef struct Reader {
 QasmLimits qasm_limits = {QASM_MAX_UNROLL};
 
 /* An error that was reported already (by the lexer), or not to report. */
-static void failed(Reader *R)
+static void qr_failed(Reader *R)
 {
     if (!R->quiet)
         R->errors++;
 }
 
-__attribute__((format(printf, 3, 4))) static void err(Reader *R, Loc loc, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void qr_err(Reader *R, Loc loc, const char *fmt, ...)
 {
     if (R->quiet)
         return;
@@ -402,7 +402,7 @@ __attribute__((format(printf, 3, 4))) static void warn(Reader *R, Loc loc, const
     diag_warning(loc, "%s", msg);
 }
 
-static Reg *find_reg(Reader *R, const char *name)
+static Reg *qr_find_reg(Reader *R, const char *name)
 {
     NameIdx *e = names_find(R->reg_names, name);
     return e ? &R->regs[e->idx] : NULL;
@@ -422,13 +422,13 @@ static uint32_t reader_def(Reader *R, const char *name, uint32_t nqubits, const 
     return def;
 }
 
-static const Binding *find_const(Reader *R, const char *name)
+static const Binding *qr_find_const(Reader *R, const char *name)
 {
     NameIdx *e = names_find(R->const_names, name);
     return e ? &R->consts[e->idx] : NULL;
 }
 
-static const Binding *find_local(Reader *R, const char *name)
+static const Binding *qr_find_local(Reader *R, const char *name)
 {
     for (size_t i = R->nscope; i-- > R->scope_base;)
         if (!strcmp(R->scope[i].name, name))
@@ -454,9 +454,9 @@ static bool name_taken(Reader *R, const char *name, Loc loc, const char *what)
 {
     Loc prev = {0};
     const char *kind = NULL;
-    const Reg *r = find_reg(R, name);
+    const Reg *r = qr_find_reg(R, name);
     const UGate *g = find_gate(R, name);
-    const Binding *b = find_const(R, name);
+    const Binding *b = qr_find_const(R, name);
     if (r)
         prev = r->loc, kind = r->bit ? "a bit register" : "a qubit register";
     else if (g)
@@ -464,19 +464,19 @@ static bool name_taken(Reader *R, const char *name, Loc loc, const char *what)
     else if (b)
         prev = b->loc, kind = "a constant";
     if (kind) {
-        err(R, loc, "%s '%s' is already declared as %s", what, name, kind);
+        qr_err(R, loc, "%s '%s' is already declared as %s", what, name, kind);
         diag_note(prev, "'%s' declared here", name);
         return true;
     }
     /* registers and constants may take a gate's name: the grammar keeps them apart */
     const StdGate *s = strcmp(what, "gate") ? NULL : std_lookup(name);
     if (s && !s->ext && (s->builtin || R->stdgates)) {
-        err(R, loc, "%s '%s' is already defined (%s)", what, name,
+        qr_err(R, loc, "%s '%s' is already defined (%s)", what, name,
             s->builtin ? "a built-in gate" : "by stdgates.inc");
         return true;
     }
     if (is_constant_name(name)) {
-        err(R, loc, "%s '%s' is a built-in constant", what, name);
+        qr_err(R, loc, "%s '%s' is a built-in constant", what, name);
         return true;
     }
     return false;
@@ -490,11 +490,11 @@ static bool name_taken(Reader *R, const char *name, Loc loc, const char *what)
  * real quotient; everything that involves a real (or a function other
  * than mod and pow) is a real. */
 
-static bool eval(Reader *R, const QExpr *e, Val *out);
+static bool qr_eval(Reader *R, const QExpr *e, Val *out);
 
 static bool overflow(Reader *R, const QExpr *e)
 {
-    err(R, e->loc, "integer overflow: the value of this expression is out of range (" INT_RANGE ")");
+    qr_err(R, e->loc, "integer overflow: the value of this expression is out of range (" INT_RANGE ")");
     return false;
 }
 
@@ -540,16 +540,16 @@ static bool eval_call(Reader *R, const QExpr *e, Val *out)
     if (!strcmp(e->name, "mod") || !strcmp(e->name, "pow"))
         want = 2;
     if (want < 0) {
-        err(R, e->loc, "unknown function '%s'", e->name);
+        qr_err(R, e->loc, "unknown function '%s'", e->name);
         return false;
     }
     if (e->args.n != want) {
-        err(R, e->loc, "'%s' takes %d argument%s, not %d", e->name, want, want == 1 ? "" : "s", e->args.n);
+        qr_err(R, e->loc, "'%s' takes %d argument%s, not %d", e->name, want, want == 1 ? "" : "s", e->args.n);
         return false;
     }
     Val a[2];
     for (int i = 0; i < want; i++)
-        if (!eval(R, e->args.v[i], &a[i]))
+        if (!qr_eval(R, e->args.v[i], &a[i]))
             return false;
     if (fn) {
         *out = vreal(fn(vf(a[0])));
@@ -559,7 +559,7 @@ static bool eval_call(Reader *R, const QExpr *e, Val *out)
         return power(R, e, a[0], a[1], out);
     /* mod(a, b) = a − b·floor(a/b): the sign of b */
     if (a[1].isint ? a[1].i == 0 : a[1].f == 0) {
-        err(R, e->loc, "mod by zero");
+        qr_err(R, e->loc, "mod by zero");
         return false;
     }
     if (a[0].isint && a[1].isint) {
@@ -582,7 +582,7 @@ static int compare(Val a, Val b)
     return (x > y) - (x < y);
 }
 
-static bool eval(Reader *R, const QExpr *e, Val *out)
+static bool qr_eval(Reader *R, const QExpr *e, Val *out)
 {
     Val a, b;
     switch (e->kind) {
@@ -594,7 +594,7 @@ static bool eval(Reader *R, const QExpr *e, Val *out)
         if (e->num.u > (uint64_t)LLONG_MAX) {
             char buf[24];
             snprintf(buf, sizeof buf, "%llu", (unsigned long long)e->num.u);
-            err(R, e->loc, "the integer %s is out of range: " INT_RANGE, buf);
+            qr_err(R, e->loc, "the integer %s is out of range: " INT_RANGE, buf);
             return false;
         }
         *out = vint((long long)e->num.u);
@@ -608,25 +608,25 @@ static bool eval(Reader *R, const QExpr *e, Val *out)
         else if (!strcmp(n, "euler") || !strcmp(n, "ℇ"))
             *out = vreal(EULER);
         else {
-            const Binding *bd = find_local(R, n);
+            const Binding *bd = qr_find_local(R, n);
             if (!bd)
-                bd = find_const(R, n);
+                bd = qr_find_const(R, n);
             if (bd) {
                 *out = bd->value;
                 return true;
             }
             if (n[0] == '$') /* reported by the lexer */
-                failed(R);
-            else if (find_reg(R, n))
-                err(R, e->loc, "register '%s' cannot be used as a value (classical computation is not supported)", n);
+                qr_failed(R);
+            else if (qr_find_reg(R, n))
+                qr_err(R, e->loc, "register '%s' cannot be used as a value (classical computation is not supported)", n);
             else
-                err(R, e->loc, "unknown name '%s'", n);
+                qr_err(R, e->loc, "unknown name '%s'", n);
             return false;
         }
         return true;
     }
     case QE_INDEX:
-        err(R, e->loc, "'%s[…]' cannot be used as a value here (classical computation is not supported)", e->name);
+        qr_err(R, e->loc, "'%s[…]' cannot be used as a value here (classical computation is not supported)", e->name);
         return false;
     case QE_CALL:
         if (!eval_call(R, e, out))
@@ -638,7 +638,7 @@ static bool eval(Reader *R, const QExpr *e, Val *out)
             *out = vint(LLONG_MIN);
             return true;
         }
-        if (!eval(R, e->a, &a))
+        if (!qr_eval(R, e->a, &a))
             return false;
         if (a.isint) {
             if (a.i == LLONG_MIN)
@@ -648,12 +648,12 @@ static bool eval(Reader *R, const QExpr *e, Val *out)
             *out = vreal(-a.f);
         return true;
     case QE_NOT:
-        if (!eval(R, e->a, &a))
+        if (!qr_eval(R, e->a, &a))
             return false;
         *out = vint(a.isint ? a.i == 0 : a.f == 0);
         return true;
     case QE_BIN:
-        if (!eval(R, e->a, &a) || !eval(R, e->b, &b))
+        if (!qr_eval(R, e->a, &a) || !qr_eval(R, e->b, &b))
             return false;
         if (a.isint && b.isint && (e->op == '+' || e->op == '-' || e->op == '*')) {
             long long r;
@@ -672,7 +672,7 @@ static bool eval(Reader *R, const QExpr *e, Val *out)
         case '/':
         case '%':
             if (b.isint ? b.i == 0 : b.f == 0) {
-                err(R, e->loc, "division by zero");
+                qr_err(R, e->loc, "division by zero");
                 return false;
             }
             if (a.isint && b.isint) {
@@ -706,7 +706,7 @@ static bool eval(Reader *R, const QExpr *e, Val *out)
         break;
     }
     if (!out->isint && !isfinite(out->f)) {
-        err(R, e->loc, "the value of this expression is not a finite number");
+        qr_err(R, e->loc, "the value of this expression is not a finite number");
         return false;
     }
     return true;
@@ -715,7 +715,7 @@ static bool eval(Reader *R, const QExpr *e, Val *out)
 /* v as an integer: an integer value, or a real that is exactly an integer
  * of magnitude below 2^53 (beyond, a double no longer tells integers
  * apart: 2^53 + 1 reads as 2^53). */
-static bool val_int(Reader *R, Loc loc, Val v, long long *out, const char *what)
+static bool qr_val_int(Reader *R, Loc loc, Val v, long long *out, const char *what)
 {
     if (v.isint) {
         *out = v.i;
@@ -723,7 +723,7 @@ static bool val_int(Reader *R, Loc loc, Val v, long long *out, const char *what)
     }
     if (v.f != floor(v.f) || fabs(v.f) >= TWO53) {
         char buf[40];
-        err(R, loc, "%s must be an integer, not %s%s", what, fmt_double(v.f, buf, sizeof buf),
+        qr_err(R, loc, "%s must be an integer, not %s%s", what, fmt_double(v.f, buf, sizeof buf),
             v.f == floor(v.f) ? " (a real number of magnitude 2^53 or more is not an exact integer: write an integer literal)"
                               : "");
         return false;
@@ -732,10 +732,10 @@ static bool val_int(Reader *R, Loc loc, Val v, long long *out, const char *what)
     return true;
 }
 
-static bool eval_int(Reader *R, const QExpr *e, long long *out, const char *what)
+static bool qr_eval_int(Reader *R, const QExpr *e, long long *out, const char *what)
 {
     Val v;
-    return eval(R, e, &v) && val_int(R, e->loc, v, out, what);
+    return qr_eval(R, e, &v) && qr_val_int(R, e->loc, v, out, what);
 }
 
 /* ---- operands ---- */
@@ -782,14 +782,14 @@ static void ql_unique(QList *l)
     free(key);
 }
 
-static bool index_of(Reader *R, const QExpr *e, const Reg *r, uint32_t *out)
+static bool qr_index_of(Reader *R, const QExpr *e, const Reg *r, uint32_t *out)
 {
     long long i;
-    if (!eval_int(R, e, &i, "an index"))
+    if (!qr_eval_int(R, e, &i, "an index"))
         return false;
     long long j = i < 0 ? i + (long long)r->size : i;
     if (j < 0 || j >= (long long)r->size) {
-        err(R, e->loc, "index %lld is out of range for '%s' of size %u", i, r->name, r->size);
+        qr_err(R, e->loc, "index %lld is out of range for '%s' of size %u", i, r->name, r->size);
         return false;
     }
     *out = (uint32_t)j;
@@ -798,7 +798,7 @@ static bool index_of(Reader *R, const QExpr *e, const Reg *r, uint32_t *out)
 
 /* Resolves an operand to global qubit (bits: bit) numbers, or to formal
  * numbers inside a gate body. */
-static bool resolve(Reader *R, const QArg *a, bool bits, QList *out)
+static bool qr_resolve(Reader *R, const QArg *a, bool bits, QList *out)
 {
     memset(out, 0, sizeof *out);
     if (R->in_gate && !bits) {
@@ -806,30 +806,30 @@ static bool resolve(Reader *R, const QArg *a, bool bits, QList *out)
         for (int j = 0; j < f->n; j++)
             if (!strcmp(f->v[j], a->name)) {
                 if (a->kind != QA_WHOLE) {
-                    err(R, a->loc, "the qubit argument '%s' of a gate cannot be indexed", a->name);
+                    qr_err(R, a->loc, "the qubit argument '%s' of a gate cannot be indexed", a->name);
                     return false;
                 }
                 ql_push(out, (uint32_t)j);
                 return true;
             }
-        if (find_reg(R, a->name))
-            err(R, a->loc, "a gate body may use only its qubit arguments; '%s' is a global register", a->name);
+        if (qr_find_reg(R, a->name))
+            qr_err(R, a->loc, "a gate body may use only its qubit arguments; '%s' is a global register", a->name);
         else
-            err(R, a->loc, "unknown qubit '%s' (not an argument of gate '%s')", a->name, R->in_gate->def->name);
+            qr_err(R, a->loc, "unknown qubit '%s' (not an argument of gate '%s')", a->name, R->in_gate->def->name);
         return false;
     }
-    const Reg *r = find_reg(R, a->name);
+    const Reg *r = qr_find_reg(R, a->name);
     if (!r) {
         if (a->name[0] == '$')
-            failed(R); /* reported by the lexer */
-        else if (find_local(R, a->name) || find_const(R, a->name))
-            err(R, a->loc, "'%s' is a value, not a %s register", a->name, bits ? "bit" : "qubit");
+            qr_failed(R); /* reported by the lexer */
+        else if (qr_find_local(R, a->name) || qr_find_const(R, a->name))
+            qr_err(R, a->loc, "'%s' is a value, not a %s register", a->name, bits ? "bit" : "qubit");
         else
-            err(R, a->loc, "unknown %s register '%s'", bits ? "bit" : "qubit", a->name);
+            qr_err(R, a->loc, "unknown %s register '%s'", bits ? "bit" : "qubit", a->name);
         return false;
     }
     if (r->bit != bits) {
-        err(R, a->loc, "'%s' is a %s register; a %s is expected here", a->name, r->bit ? "bit" : "qubit",
+        qr_err(R, a->loc, "'%s' is a %s register; a %s is expected here", a->name, r->bit ? "bit" : "qubit",
             bits ? "bit" : "qubit");
         return false;
     }
@@ -841,19 +841,19 @@ static bool resolve(Reader *R, const QArg *a, bool bits, QList *out)
             ql_push(out, r->offset + i);
         return true;
     case QA_INDEX:
-        if (!index_of(R, a->index, r, &k))
+        if (!qr_index_of(R, a->index, r, &k))
             return false;
         ql_push(out, r->offset + k);
         return true;
     case QA_SLICE: {
         uint32_t lo = 0, hi = r->size - 1;
         long long step = 1;
-        if ((a->lo && !index_of(R, a->lo, r, &lo)) || (a->hi && !index_of(R, a->hi, r, &hi)))
+        if ((a->lo && !qr_index_of(R, a->lo, r, &lo)) || (a->hi && !qr_index_of(R, a->hi, r, &hi)))
             return false;
-        if (a->step && !eval_int(R, a->step, &step, "a step"))
+        if (a->step && !qr_eval_int(R, a->step, &step, "a step"))
             return false;
         if (step == 0) {
-            err(R, a->step->loc, "the step of a slice cannot be 0");
+            qr_err(R, a->step->loc, "the step of a slice cannot be 0");
             return false;
         }
         if (!a->lo && step < 0)
@@ -868,7 +868,7 @@ static bool resolve(Reader *R, const QArg *a, bool bits, QList *out)
                 break; /* the next one is past hi (and i + step may not fit) */
         }
         if (out->n == 0) {
-            err(R, a->loc, "the slice '%s[…]' is empty", a->name);
+            qr_err(R, a->loc, "the slice '%s[…]' is empty", a->name);
             return false;
         }
         return true;
@@ -878,7 +878,7 @@ static bool resolve(Reader *R, const QArg *a, bool bits, QList *out)
 }
 
 /* "q[3]" for a qubit number, or the formal's name in a gate body. */
-static const char *qubit_name(Reader *R, uint32_t q, bool bits, char *buf, size_t len)
+static const char *qr_qubit_name(Reader *R, uint32_t q, bool bits, char *buf, size_t len)
 {
     if (R->in_gate && !bits)
         return R->in_gate->def->qubits.v[q];
@@ -896,20 +896,20 @@ static const char *qubit_name(Reader *R, uint32_t q, bool bits, char *buf, size_
 }
 
 /* Resolves every operand and the broadcast length; lists[i] freed by the caller. */
-static bool resolve_all(Reader *R, const QArgList *args, QList *lists, uint32_t *len)
+static bool qr_resolve_all(Reader *R, const QArgList *args, QList *lists, uint32_t *len)
 {
     bool ok = true;
     *len = 1;
     const QArg *first_reg = NULL;
     uint32_t reglen = 0;
     for (int i = 0; i < args->n; i++) {
-        if (!resolve(R, args->v[i], false, &lists[i])) {
+        if (!qr_resolve(R, args->v[i], false, &lists[i])) {
             ok = false;
             continue;
         }
         if (lists[i].reg) {
             if (first_reg && lists[i].n != reglen) {
-                err(R, args->v[i]->loc, "registers of different sizes in one statement ('%s' has %u qubits, '%s' has %u)",
+                qr_err(R, args->v[i]->loc, "registers of different sizes in one statement ('%s' has %u qubits, '%s' has %u)",
                     first_reg->name, reglen, args->v[i]->name, lists[i].n);
                 ok = false;
             } else if (!first_reg) {
@@ -923,9 +923,9 @@ static bool resolve_all(Reader *R, const QArgList *args, QList *lists, uint32_t 
     return ok;
 }
 
-static uint32_t pick(const QList *l, uint32_t k) { return l->reg ? l->v[k] : l->v[0]; }
+static uint32_t qr_pick(const QList *l, uint32_t k) { return l->reg ? l->v[k] : l->v[0]; }
 
-static void free_lists(QList *lists, int n)
+static void qr_free_lists(QList *lists, int n)
 {
     for (int i = 0; i < n; i++)
         free(lists[i].v);
@@ -943,7 +943,7 @@ static bool charge(Reader *R, Loc loc, uint64_t n)
     R->work = sat_add(R->work, n);
     if (R->work > qasm_limits.max_unroll) {
         if (!R->aborted)
-            err(R, loc, "the program unrolls to more than %llu operations (loops and broadcasts are expanded by the reader)",
+            qr_err(R, loc, "the program unrolls to more than %llu operations (loops and broadcasts are expanded by the reader)",
                 (unsigned long long)qasm_limits.max_unroll);
         R->aborted = true;
         return false;
@@ -983,17 +983,17 @@ static bool eval_mods(Reader *R, const QMod *m, Mods *M)
         switch (m->kind) {
         case QM_CTRL:
         case QM_NEGCTRL:
-            if (m->arg && !eval_int(R, m->arg, &k, "the number of controls")) {
+            if (m->arg && !qr_eval_int(R, m->arg, &k, "the number of controls")) {
                 ok = false;
                 break;
             }
             if (k < 1 || k > 64) {
-                err(R, m->arg->loc, "the number of controls must be between 1 and 64, not %lld", k);
+                qr_err(R, m->arg->loc, "the number of controls must be between 1 and 64, not %lld", k);
                 ok = false;
                 break;
             }
             if (M->nctrl + k > 64) {
-                err(R, m->loc, "more than 64 controls on one gate are not supported");
+                qr_err(R, m->loc, "more than 64 controls on one gate are not supported");
                 ok = false;
                 break;
             }
@@ -1006,17 +1006,17 @@ static bool eval_mods(Reader *R, const QMod *m, Mods *M)
         case QM_POW: {
             Val v;
             long long kp;
-            if (!eval(R, m->arg, &v)) {
+            if (!qr_eval(R, m->arg, &v)) {
                 ok = false;
                 break;
             }
             if (!v.isint && v.f != floor(v.f)) {
                 char buf[40];
-                err(R, m->arg->loc, "pow(%s) is not supported: only integer powers", fmt_double(v.f, buf, sizeof buf));
+                qr_err(R, m->arg->loc, "pow(%s) is not supported: only integer powers", fmt_double(v.f, buf, sizeof buf));
                 ok = false;
                 break;
             }
-            if (!val_int(R, m->arg->loc, v, &kp, "the power")) {
+            if (!qr_val_int(R, m->arg->loc, v, &kp, "the power")) {
                 ok = false;
                 break;
             }
@@ -1025,7 +1025,7 @@ static bool eval_mods(Reader *R, const QMod *m, Mods *M)
             /* |kp|, exactly (also for −2^63) */
             uint64_t p = kp < 0 ? (uint64_t)(-(kp + 1)) + 1 : (uint64_t)kp;
             if (p && M->pow > UINT64_MAX / p) {
-                err(R, m->loc, "the combined power is too large");
+                qr_err(R, m->loc, "the combined power is too large");
                 ok = false;
                 break;
             }
@@ -1177,23 +1177,23 @@ static void gate_stmt(Reader *R, const QStmt *st)
     if (!g) {
         s = std_lookup(st->name);
         if (s && !s->builtin && !s->ext && !R->stdgates) {
-            err(R, st->name_loc, "unknown gate '%s' (it is in the standard library: add 'include \"stdgates.inc\";')",
+            qr_err(R, st->name_loc, "unknown gate '%s' (it is in the standard library: add 'include \"stdgates.inc\";')",
                 st->name);
             return;
         }
         if (!s) {
             if (R->in_gate && find_gate(R, st->name))
-                err(R, st->name_loc, "gate '%s' is defined after '%s': a gate may use only gates defined before it",
+                qr_err(R, st->name_loc, "gate '%s' is defined after '%s': a gate may use only gates defined before it",
                     st->name, R->in_gate->def->name);
-            else if (find_reg(R, st->name))
-                err(R, st->name_loc, "'%s' is a register, not a gate", st->name);
+            else if (qr_find_reg(R, st->name))
+                qr_err(R, st->name_loc, "'%s' is a register, not a gate", st->name);
             else if (!strcmp(st->name, "rccx") || !strcmp(st->name, "rc3x"))
-                err(R, st->name_loc,
+                qr_err(R, st->name_loc,
                     "gate '%s' (a Toffoli up to relative phases) is not supported; define it with 'gate' "
                     "or use %s (the QDK accepts '%s' but cannot run it)",
                     st->name, st->name[2] == 'c' ? "ccx" : "ctrl(3) @ x", st->name);
             else
-                err(R, st->name_loc, "unknown gate '%s'", st->name);
+                qr_err(R, st->name_loc, "unknown gate '%s'", st->name);
             return;
         }
     }
@@ -1201,22 +1201,22 @@ static void gate_stmt(Reader *R, const QStmt *st)
     uint32_t nq = g ? (uint32_t)g->def->qubits.n : (uint32_t)s->nqubits;
     bool ok = true;
     if (st->args_expr.n != nparams) {
-        err(R, st->name_loc, "gate '%s' takes %d parameter%s, not %d", st->name, nparams, nparams == 1 ? "" : "s",
+        qr_err(R, st->name_loc, "gate '%s' takes %d parameter%s, not %d", st->name, nparams, nparams == 1 ? "" : "s",
             st->args_expr.n);
         ok = false;
     }
     if ((uint32_t)st->args.n != M.nctrl + nq) {
         if (M.nctrl)
-            err(R, st->name_loc, "gate '%s' with %u control%s takes %u qubit%s, not %d", st->name, M.nctrl,
+            qr_err(R, st->name_loc, "gate '%s' with %u control%s takes %u qubit%s, not %d", st->name, M.nctrl,
                 M.nctrl == 1 ? "" : "s", M.nctrl + nq, M.nctrl + nq == 1 ? "" : "s", st->args.n);
         else
-            err(R, st->name_loc, "gate '%s' takes %u qubit%s, not %d", st->name, nq, nq == 1 ? "" : "s", st->args.n);
+            qr_err(R, st->name_loc, "gate '%s' takes %u qubit%s, not %d", st->name, nq, nq == 1 ? "" : "s", st->args.n);
         ok = false;
     }
     double *p = xcalloc((size_t)nparams + 1, sizeof *p);
     Val *pv = xcalloc((size_t)nparams + 1, sizeof *pv);
     for (int i = 0; i < st->args_expr.n && i < nparams; i++) {
-        ok = eval(R, st->args_expr.v[i], &pv[i]) && ok;
+        ok = qr_eval(R, st->args_expr.v[i], &pv[i]) && ok;
         /* one form for one number: an integer a double holds exactly is
          * passed as that double (g(1) and g(1.0) are one instance) */
         if (pv[i].isint && pv[i].i > -(1LL << 53) && pv[i].i < (1LL << 53))
@@ -1230,8 +1230,8 @@ static void gate_stmt(Reader *R, const QStmt *st)
     }
     QList *lists = xcalloc((size_t)st->args.n + 1, sizeof *lists);
     uint32_t len;
-    if (!resolve_all(R, &st->args, lists, &len) || M.pow == 0 || !charge(R, st->loc, len)) {
-        free_lists(lists, st->args.n);
+    if (!qr_resolve_all(R, &st->args, lists, &len) || M.pow == 0 || !charge(R, st->loc, len)) {
+        qr_free_lists(lists, st->args.n);
         free(lists);
         free(p);
         free(pv);
@@ -1244,12 +1244,12 @@ static void gate_stmt(Reader *R, const QStmt *st)
     for (uint32_t k = 0; k < len; k++) {
         bool distinct = true;
         for (int i = 0; i < st->args.n && distinct; i++) {
-            q[i] = pick(&lists[i], k);
+            q[i] = qr_pick(&lists[i], k);
             for (int j = 0; j < i; j++)
                 if (q[j] == q[i]) {
                     char buf[64];
-                    err(R, st->args.v[i]->loc, "qubit %s is used twice in one gate",
-                        qubit_name(R, q[i], false, buf, sizeof buf));
+                    qr_err(R, st->args.v[i]->loc, "qubit %s is used twice in one gate",
+                        qr_qubit_name(R, q[i], false, buf, sizeof buf));
                     distinct = false;
                     break;
                 }
@@ -1265,7 +1265,7 @@ static void gate_stmt(Reader *R, const QStmt *st)
         }
     }
     free(q);
-    free_lists(lists, st->args.n);
+    qr_free_lists(lists, st->args.n);
     free(lists);
     free(p);
     free(pv);
@@ -1361,18 +1361,18 @@ static void gate_def(Reader *R, const QStmt *st)
     for (int i = 0; i < st->params.n; i++)
         for (int j = 0; j < i; j++)
             if (!strcmp(st->params.v[i], st->params.v[j])) {
-                err(R, st->params.loc[i], "parameter '%s' appears twice", st->params.v[i]);
+                qr_err(R, st->params.loc[i], "parameter '%s' appears twice", st->params.v[i]);
                 ok = false;
             }
     for (int i = 0; i < st->qubits.n; i++) {
         for (int j = 0; j < i; j++)
             if (!strcmp(st->qubits.v[i], st->qubits.v[j])) {
-                err(R, st->qubits.loc[i], "qubit argument '%s' appears twice", st->qubits.v[i]);
+                qr_err(R, st->qubits.loc[i], "qubit argument '%s' appears twice", st->qubits.v[i]);
                 ok = false;
             }
         for (int j = 0; j < st->params.n; j++)
             if (!strcmp(st->qubits.v[i], st->params.v[j])) {
-                err(R, st->qubits.loc[i], "'%s' is both a parameter and a qubit argument", st->qubits.v[i]);
+                qr_err(R, st->qubits.loc[i], "'%s' is both a parameter and a qubit argument", st->qubits.v[i]);
                 ok = false;
             }
     }
@@ -1395,7 +1395,7 @@ static void gate_def(Reader *R, const QStmt *st)
 static bool top_level_only(Reader *R, const QStmt *st, const char *what)
 {
     if (R->in_gate || R->depth) {
-        err(R, st->loc, "%s is allowed only at the top level of the program", what);
+        qr_err(R, st->loc, "%s is allowed only at the top level of the program", what);
         return false;
     }
     return true;
@@ -1404,15 +1404,15 @@ static bool top_level_only(Reader *R, const QStmt *st, const char *what)
 static void declare(Reader *R, const QStmt *st, bool bit, bool dropped)
 {
     long long size = 1;
-    if (st->size && !eval_int(R, st->size, &size, "a register size"))
+    if (st->size && !qr_eval_int(R, st->size, &size, "a register size"))
         return;
     if (size < 1 || size > QASM_MAX_REGISTER) {
-        err(R, st->size->loc, "a register size must be between 1 and %u, not %lld", QASM_MAX_REGISTER, size);
+        qr_err(R, st->size->loc, "a register size must be between 1 and %u, not %lld", QASM_MAX_REGISTER, size);
         return;
     }
     uint32_t total = bit ? R->c->nbits : R->c->nqubits;
     if ((uint64_t)total + (uint64_t)size > QASM_MAX_REGISTER) {
-        err(R, st->loc, "more than %u %s in all", QASM_MAX_REGISTER, bit ? "bits" : "qubits");
+        qr_err(R, st->loc, "more than %u %s in all", QASM_MAX_REGISTER, bit ? "bits" : "qubits");
         return;
     }
     if (name_taken(R, st->name, st->name_loc, bit ? "bit register" : "qubit register"))
@@ -1460,7 +1460,7 @@ static void check_ps_qubit(Reader *R, const QStmt *st, const QList *qs)
         return;
     if (qs->n == 1)
         warn(R, st->loc, "the post-selection comment names %s, but this measurement measures %s: %s is post-selected",
-             R->ps_qubit, qubit_name(R, qs->v[0], false, buf, sizeof buf), buf);
+             R->ps_qubit, qr_qubit_name(R, qs->v[0], false, buf, sizeof buf), buf);
     else
         warn(R, st->loc, "the post-selection comment names %s, but this measurement measures %u qubits: all are post-selected",
              R->ps_qubit, qs->n);
@@ -1470,26 +1470,26 @@ static void check_ps_qubit(Reader *R, const QStmt *st, const QList *qs)
 static void measure(Reader *R, const QStmt *st, const QArg *target)
 {
     if (R->in_gate) {
-        err(R, st->loc, "'measure' is not allowed in a gate definition (gates are unitary)");
+        qr_err(R, st->loc, "'measure' is not allowed in a gate definition (gates are unitary)");
         return;
     }
     QList qs, bs = {0};
-    if (!resolve(R, st->args.v[0], false, &qs))
+    if (!qr_resolve(R, st->args.v[0], false, &qs))
         return;
     int ps = R->postselect;
-    const Reg *tr = target ? find_reg(R, target->name) : NULL;
+    const Reg *tr = target ? qr_find_reg(R, target->name) : NULL;
     if (!target && ps < 0) {
-        err(R, st->loc, "a measurement needs a bit to write: write 'c[0] = measure q[0];' or 'measure q -> c;'");
+        qr_err(R, st->loc, "a measurement needs a bit to write: write 'c[0] = measure q[0];' or 'measure q -> c;'");
         free(qs.v);
         return;
     }
     if (target && !(tr && tr->dropped && ps >= 0)) {
-        if (!resolve(R, target, true, &bs)) {
+        if (!qr_resolve(R, target, true, &bs)) {
             free(qs.v);
             return;
         }
         if (bs.n != qs.n) {
-            err(R, st->loc, "measuring %u qubit%s into %u bit%s", qs.n, qs.n == 1 ? "" : "s", bs.n, bs.n == 1 ? "" : "s");
+            qr_err(R, st->loc, "measuring %u qubit%s into %u bit%s", qs.n, qs.n == 1 ? "" : "s", bs.n, bs.n == 1 ? "" : "s");
             free(qs.v), free(bs.v);
             return;
         }
@@ -1497,9 +1497,9 @@ static void measure(Reader *R, const QStmt *st, const QArg *target)
             for (int i = 0; i < R->ncond; i++)
                 if (R->cond[i].bit == bs.v[k]) {
                     char buf[64];
-                    err(R, target->loc,
+                    qr_err(R, target->loc,
                         "measuring into bit %s, which the enclosing 'if' tests, is not supported (the condition is put on each operation)",
-                        qubit_name(R, bs.v[k], true, buf, sizeof buf));
+                        qr_qubit_name(R, bs.v[k], true, buf, sizeof buf));
                     free(qs.v), free(bs.v);
                     return;
                 }
@@ -1518,13 +1518,13 @@ static void reset_or_barrier(Reader *R, const QStmt *st)
 {
     bool reset = st->kind == QS_RESET;
     if (reset && R->in_gate) {
-        err(R, st->loc, "'reset' is not allowed in a gate definition (gates are unitary)");
+        qr_err(R, st->loc, "'reset' is not allowed in a gate definition (gates are unitary)");
         return;
     }
     QList all = {0};
     for (int i = 0; i < st->args.n; i++) {
         QList l;
-        if (!resolve(R, st->args.v[i], false, &l))
+        if (!qr_resolve(R, st->args.v[i], false, &l))
             continue;
         for (uint32_t k = 0; k < l.n; k++)
             ql_push(&all, l.v[k]);
@@ -1555,20 +1555,20 @@ static bool condition(Reader *R, const QExpr *e, Cond *out, int *n)
         if (lhs->kind != QE_ID && lhs->kind != QE_INDEX)
             lhs = e->b, rhs = e->a;
     }
-    const Reg *r = (lhs->kind == QE_ID || lhs->kind == QE_INDEX) ? find_reg(R, lhs->name) : NULL;
+    const Reg *r = (lhs->kind == QE_ID || lhs->kind == QE_INDEX) ? qr_find_reg(R, lhs->name) : NULL;
     if (!r || !r->bit) {
-        err(R, e->loc, "this condition is not supported: write 'c[i] == 0/1', 'c == n' or 'c[i]' with c a bit register");
+        qr_err(R, e->loc, "this condition is not supported: write 'c[i] == 0/1', 'c == n' or 'c[i]' with c a bit register");
         return false;
     }
     long long v = 1;
-    if (rhs && !eval_int(R, rhs, &v, "the value compared with"))
+    if (rhs && !qr_eval_int(R, rhs, &v, "the value compared with"))
         return false;
     if (lhs->kind == QE_INDEX || r->size == 1) {
         uint32_t k = 0;
-        if (lhs->kind == QE_INDEX && !index_of(R, lhs->a, r, &k))
+        if (lhs->kind == QE_INDEX && !qr_index_of(R, lhs->a, r, &k))
             return false;
         if (v != 0 && v != 1) {
-            err(R, rhs->loc, "a bit is 0 or 1: this condition never holds");
+            qr_err(R, rhs->loc, "a bit is 0 or 1: this condition never holds");
             return false;
         }
         out[0] = (Cond){r->offset + k, neg ? !v : (int)v};
@@ -1576,15 +1576,15 @@ static bool condition(Reader *R, const QExpr *e, Cond *out, int *n)
         return true;
     }
     if (neg) {
-        err(R, e->loc, "'!=' on a register of several bits is not supported");
+        qr_err(R, e->loc, "'!=' on a register of several bits is not supported");
         return false;
     }
     if (r->size > MAX_COND_BITS) {
-        err(R, e->loc, "a condition on a register of more than %d bits is not supported", MAX_COND_BITS);
+        qr_err(R, e->loc, "a condition on a register of more than %d bits is not supported", MAX_COND_BITS);
         return false;
     }
     if (v < 0 || (uint64_t)v >> r->size) {
-        err(R, rhs->loc, "'%s' has %u bits: it never equals %lld", r->name, r->size, v);
+        qr_err(R, rhs->loc, "'%s' has %u bits: it never equals %lld", r->name, r->size, v);
         return false;
     }
     for (uint32_t k = 0; k < r->size; k++)
@@ -1596,7 +1596,7 @@ static bool condition(Reader *R, const QExpr *e, Cond *out, int *n)
 static void if_stmt(Reader *R, const QStmt *st)
 {
     if (R->in_gate) {
-        err(R, st->loc, "'if' is not allowed in a gate definition (gates are unitary)");
+        qr_err(R, st->loc, "'if' is not allowed in a gate definition (gates are unitary)");
         return;
     }
     Cond c[MAX_COND_BITS];
@@ -1604,11 +1604,11 @@ static void if_stmt(Reader *R, const QStmt *st)
     if (!condition(R, st->cond, c, &n))
         return;
     if (R->ncond + n > (int)(sizeof R->cond / sizeof *R->cond)) {
-        err(R, st->loc, "conditions nested too deeply");
+        qr_err(R, st->loc, "conditions nested too deeply");
         return;
     }
     if (st->type && n != 1) {
-        err(R, st->loc, "'else' after a condition on several bits is not supported");
+        qr_err(R, st->loc, "'else' after a condition on several bits is not supported");
         return;
     }
     int save = R->ncond;
@@ -1671,8 +1671,8 @@ static uint64_t static_count(Reader *R, const QStmt *st, const char *const *boun
         return 0;
     long long lo, hi, step = 1;
     R->quiet++; /* a trial: the loop reports its own errors when it runs */
-    bool ok = eval_int(R, st->lo, &lo, "") && eval_int(R, st->hi, &hi, "") &&
-              (!st->step || eval_int(R, st->step, &step, ""));
+    bool ok = qr_eval_int(R, st->lo, &lo, "") && qr_eval_int(R, st->hi, &hi, "") &&
+              (!st->step || qr_eval_int(R, st->step, &step, ""));
     R->quiet--;
     return ok && step != 0 ? range_count(lo, hi, step) : 0;
 }
@@ -1756,20 +1756,20 @@ static void for_stmt(Reader *R, const QStmt *st)
         n = (uint64_t)st->set.n;
         set = xmalloc((size_t)n * sizeof *set);
         for (int i = 0; i < st->set.n; i++)
-            if (!eval(R, st->set.v[i], &set[i])) {
+            if (!qr_eval(R, st->set.v[i], &set[i])) {
                 free(set);
                 return;
             }
     } else {
         if (!st->lo || !st->hi) {
-            err(R, st->loc, "a 'for' range needs both ends: [a:b] or [a:step:b]");
+            qr_err(R, st->loc, "a 'for' range needs both ends: [a:b] or [a:step:b]");
             return;
         }
-        if (!eval_int(R, st->lo, &lo, "a loop bound") || !eval_int(R, st->hi, &hi, "a loop bound") ||
-            (st->step && !eval_int(R, st->step, &step, "a loop step")))
+        if (!qr_eval_int(R, st->lo, &lo, "a loop bound") || !qr_eval_int(R, st->hi, &hi, "a loop bound") ||
+            (st->step && !qr_eval_int(R, st->step, &step, "a loop step")))
             return;
         if (step == 0) {
-            err(R, st->step->loc, "the step of a 'for' range cannot be 0");
+            qr_err(R, st->step->loc, "the step of a 'for' range cannot be 0");
             return;
         }
         n = range_count(lo, hi, step);
@@ -1779,7 +1779,7 @@ static void for_stmt(Reader *R, const QStmt *st)
                 snprintf(buf, sizeof buf, "2^64");
             else
                 snprintf(buf, sizeof buf, "%llu", (unsigned long long)n);
-            err(R, st->loc, "this loop runs %s times; loops are unrolled and at most %llu iterations are supported",
+            qr_err(R, st->loc, "this loop runs %s times; loops are unrolled and at most %llu iterations are supported",
                 buf, (unsigned long long)qasm_limits.max_unroll);
             return;
         }
@@ -1788,7 +1788,7 @@ static void for_stmt(Reader *R, const QStmt *st)
     bool isint = st->type == 'i' || st->type == 'u';
     for (uint64_t k = 0; k < n && set; k++) {
         long long v;
-        if (isint && !val_int(R, st->set.v[k]->loc, set[k], &v, "a value of an integer loop variable")) {
+        if (isint && !qr_val_int(R, st->set.v[k]->loc, set[k], &v, "a value of an integer loop variable")) {
             free(set);
             return;
         }
@@ -1803,7 +1803,7 @@ static void for_stmt(Reader *R, const QStmt *st)
             if (set[k].i < bad)
                 bad = set[k].i;
         if (bad < 0) {
-            err(R, st->name_loc, "the loop variable '%s' is declared uint but takes the value %lld", st->name, bad);
+            qr_err(R, st->name_loc, "the loop variable '%s' is declared uint but takes the value %lld", st->name, bad);
             free(set);
             return;
         }
@@ -1841,7 +1841,7 @@ static void const_decl(Reader *R, const QStmt *st)
     if (!top_level_only(R, st, "a 'const' declaration"))
         return;
     Val v;
-    if (!eval(R, st->value, &v))
+    if (!qr_eval(R, st->value, &v))
         return;
     if (st->type == 'i' || st->type == 'u') {
         bool fits = v.isint || (v.f == floor(v.f) && fabs(v.f) < TWO53);
@@ -1849,7 +1849,7 @@ static void const_decl(Reader *R, const QStmt *st)
             v = vint((long long)v.f);
         if (!fits || (st->type == 'u' && v.i < 0)) {
             char buf[40];
-            err(R, st->value->loc, "the value %s does not fit '%s'%s", fmt_val(v, buf, sizeof buf),
+            qr_err(R, st->value->loc, "the value %s does not fit '%s'%s", fmt_val(v, buf, sizeof buf),
                 st->type == 'i' ? "int" : "uint",
                 !v.isint && v.f == floor(v.f) ? " (a real number of magnitude 2^53 or more is not an exact integer)" : "");
             return;
@@ -1932,9 +1932,9 @@ static void stmt(Reader *R, const QStmt *st)
         if (!strcmp(st->name, "stdgates.inc"))
             R->stdgates = true;
         else if (!strcmp(st->name, "qelib1.inc"))
-            err(R, st->name_loc, "'qelib1.inc' is the OpenQASM 2 library; OpenQASM 3 programs include \"stdgates.inc\"");
+            qr_err(R, st->name_loc, "'qelib1.inc' is the OpenQASM 2 library; OpenQASM 3 programs include \"stdgates.inc\"");
         else
-            err(R, st->name_loc, "including \"%s\" is not supported (only \"stdgates.inc\")", st->name);
+            qr_err(R, st->name_loc, "including \"%s\" is not supported (only \"stdgates.inc\")", st->name);
         break;
     case QS_QREG:
         if (top_level_only(R, st, "a qubit declaration"))
@@ -1974,10 +1974,10 @@ static void elaborate(Reader *R, const QProgram *prog)
         const QStmt *st = prog->stmts.v[i];
         if (st->kind == QS_VERSION) {
             if (i != 0)
-                err(R, st->loc, "'OPENQASM' must be the first statement");
+                qr_err(R, st->loc, "'OPENQASM' must be the first statement");
             if (!(st->num >= 3 && st->num < 4)) {
                 char buf[40];
-                err(R, st->name_loc, "OpenQASM %s is not supported: qgdc reads OpenQASM 3%s",
+                qr_err(R, st->name_loc, "OpenQASM %s is not supported: qgdc reads OpenQASM 3%s",
                     fmt_double(st->num, buf, sizeof buf), st->num >= 2 && st->num < 3 ? " (write 'OPENQASM 3.0;' and include \"stdgates.inc\")" : "");
             }
         }
@@ -1995,7 +1995,7 @@ static void elaborate(Reader *R, const QProgram *prog)
                     count_uses(&uses, &prog->stmts, -1);
                 const Use *use = use_of(&uses, st->name);
                 declare(R, st, true, use->psuse > 0 && use->other == 0);
-                if (st->args.n && find_reg(R, st->name)) {
+                if (st->args.n && qr_find_reg(R, st->name)) {
                     QArg whole = {QA_WHOLE, st->name, st->name_loc, NULL, NULL, NULL, NULL};
                     measure(R, st, &whole);
                 }
