@@ -18,13 +18,13 @@ expect_rc_in() {
 }
 
 # ---- files without end: refused at the limit, in time ----
-expect_rc "check /dev/zero" 1 env QGDC_MAX_INPUT=1M timeout 10 "$QGDC" check /dev/zero
+expect_rc "check /dev/zero" 1 env QGDC_MAX_INPUT=1M timeout 60 "$QGDC" check /dev/zero
 expect_err "check /dev/zero: message" "cannot read '/dev/zero'"
-expect_rc "sim /dev/zero" 1 env QGDC_MAX_INPUT=1M timeout 10 "$QGDC" sim /dev/zero
+expect_rc "sim /dev/zero" 1 env QGDC_MAX_INPUT=1M timeout 60 "$QGDC" sim /dev/zero
 expect_err "sim /dev/zero: message" "cannot read '/dev/zero'"
 # the default limit: an eighth of QGDC_MEM_LIMIT
-expect_rc "count /dev/zero, default limit" 1 env QGDC_MEM_LIMIT=64M timeout 10 "$QGDC" count /dev/zero
-expect_rc "analyze --spectrum /dev/zero" 1 env QGDC_MAX_INPUT=1M timeout 10 "$QGDC" analyze --spectrum /dev/zero
+expect_rc "count /dev/zero, default limit" 1 env QGDC_MEM_LIMIT=64M timeout 60 "$QGDC" count /dev/zero
+expect_rc "analyze --spectrum /dev/zero" 1 env QGDC_MAX_INPUT=1M timeout 60 "$QGDC" analyze --spectrum /dev/zero
 expect_err "analyze --spectrum /dev/zero: message" \
     "cannot read '/dev/zero': it is larger than the input limit of 1.0 MiB (QGDC_MAX_INPUT sets it)"
 
@@ -33,11 +33,11 @@ gd_with() { # FILE CONST [INDEX]: a gd problem reading constant A from FILE with
     printf 'const A = %s("%s");\ngd p {\n    param u[2] = 0.5;\n    eta = 0.1;\n    T = 3;\n    loss = sum(i in 0..1) A[%s]*u[i]^2;\n}\n' "$2" "$1" "${3:-i}"
 }
 gd_with /dev/zero mtx > "$tmp/lim_zero.qgd"
-expect_rc "mtx(/dev/zero)" 1 env QGDC_MAX_INPUT=1M timeout 10 "$QGDC" check "$tmp/lim_zero.qgd"
+expect_rc "mtx(/dev/zero)" 1 env QGDC_MAX_INPUT=1M timeout 60 "$QGDC" check "$tmp/lim_zero.qgd"
 expect_err "mtx(/dev/zero): message" \
     "$tmp/lim_zero.qgd:1:15: error: cannot read '/dev/zero': it is larger than the input limit of 1.0 MiB"
 gd_with /dev/urandom csv > "$tmp/lim_urandom.qgd"
-expect_rc "csv(/dev/urandom)" 1 env QGDC_MAX_INPUT=1M timeout 10 "$QGDC" check "$tmp/lim_urandom.qgd"
+expect_rc "csv(/dev/urandom)" 1 env QGDC_MAX_INPUT=1M timeout 60 "$QGDC" check "$tmp/lim_urandom.qgd"
 expect_err "csv(/dev/urandom): message" "$tmp/lim_urandom.qgd:1:15: error: cannot read '/dev/urandom'"
 # a regular file of 2 KiB: read at the default limit, refused at 1K
 {
@@ -69,12 +69,12 @@ ntk_with() { # IMAGES LABELS
 }
 ntk_with bomb-images.idx.gz bomb-labels10.idx > "$tmp/bomb_count.qgd"
 # counts compared from the headers: nothing inflated (it took 15 s and 1.5 GB)
-expect_rc "idx bomb, counts differ" 1 timeout 5 "$QGDC" check "$tmp/bomb_count.qgd"
+expect_rc "idx bomb, counts differ" 1 timeout 10 "$QGDC" check "$tmp/bomb_count.qgd"
 expect_err "idx bomb, counts differ: message" \
     "$tmp/bomb_count.qgd:2:13: error: the files disagree: 'bomb-images.idx.gz' has 2054254 images but 'bomb-labels10.idx' has 10 labels"
 # counts agree: the declared size is over the input limit
 ntk_with bomb-images.idx.gz bomb-labels.idx > "$tmp/bomb_size.qgd"
-expect_rc "idx bomb, over the limit" 1 timeout 5 "$QGDC" check "$tmp/bomb_size.qgd"
+expect_rc "idx bomb, over the limit" 1 timeout 10 "$QGDC" check "$tmp/bomb_size.qgd"
 expect_err "idx bomb, over the limit: message" \
     "$tmp/bomb_size.qgd:2:17: error: 'bomb-images.idx.gz': its header declares 2054254 images of 784 bytes (1.5 GiB), more than the input limit of 256.0 MiB (QGDC_MAX_INPUT sets it)"
 rm -f "$tmp/bomb-images.idx.gz" "$tmp/bomb-member.gz"

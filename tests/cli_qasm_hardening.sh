@@ -33,12 +33,12 @@ if grep -q "^$tmp/ovf.qasm:3:15: error: integer overflow" "$tmp/cli_err"; then
 # 100,000 calls with distinct arguments: linear (was quadratic: about 50 s)
 awk 'BEGIN { print "OPENQASM 3;\ninclude \"stdgates.inc\";\ngate g(t) a { rz(t) a; }\nqubit q;";
              for (i = 0; i < 100000; i++) printf "g(%d.25) q;\n", i }' > "$tmp/calls.qasm"
-expect_rc "qasm: 100k distinct calls counted in time" 0 timeout 30 "$QGDC" count --no-physical "$tmp/calls.qasm"
+expect_rc "qasm: 100k distinct calls counted (a hang guard: the time is bench/qasm_read_bench.c's)" 0 timeout 120 "$QGDC" count --no-physical "$tmp/calls.qasm"
 if grep -q "rotations  *100,000" "$tmp/cli_out"; then ok "qasm: 100k distinct calls: 100,000 rotations"; else bad "qasm: 100k distinct calls: 100,000 rotations" "$tmp/cli_out"; fi
 
 # nested constant loops: the unroll limit at once (was 14 s and 1.8 GB)
 printf 'OPENQASM 3;\ninclude "stdgates.inc";\nqubit q;\nfor i in [0:100000] { for j in [0:100000] { x q; } }\n' > "$tmp/nest.qasm"
-expect_rc "qasm: nested loops refused in time" 1 timeout 3 "$QGDC" count "$tmp/nest.qasm"
+expect_rc "qasm: nested loops refused (hang guard)" 1 timeout 60 "$QGDC" count "$tmp/nest.qasm"
 if grep -q "^$tmp/nest.qasm:4:1: error: the program unrolls to more than 16777216 operations" "$tmp/cli_err"; then
     ok "qasm: nested loops: the unroll limit's message"; else bad "qasm: nested loops: the unroll limit's message" "$tmp/cli_err"; fi
 

@@ -218,7 +218,11 @@ static void test_postselect_names_other_qubit(void)
 }
 
 /* Nested constant loops meet the unroll limit before unrolling anything,
- * and so do loops whose body is empty. */
+ * and so do loops whose body is empty: the error points at the outermost
+ * loop, whose estimated work is over the limit, not at the operation deep
+ * inside where the count tipped over after up to 16M operations were built
+ * (before: 4:67, 4:23; 1 to 14 s). How long reading takes is measured by
+ * bench/qasm_read_bench.c, not here. */
 static void test_unroll_limit_at_once(void)
 {
     const char *texts[] = {
@@ -226,17 +230,16 @@ static void test_unroll_limit_at_once(void)
         HDR "qubit q;\nfor i in [0:100000] { for j in [0:100000] { } }\n",
         HDR "qubit q;\nx q;\nfor i in [0:10] { if (1 == 1) { for j in {1, 2} { for k in [0:2000000] { x q; } } } }\n",
     };
+    const char *where[] = {"test.qasm:4:1: error: the program unrolls to more than 16777216 operations",
+                           "test.qasm:4:1: error: the program unrolls to more than 16777216 operations",
+                           "test.qasm:5:1: error: the program unrolls to more than 16777216 operations"};
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
         Circuit c;
         char *diag;
-        double t0 = monotonic_seconds();
         CU_ASSERT_FALSE(read_text(texts[i], &c, &diag));
-        double dt = monotonic_seconds() - t0;
-        CU_ASSERT_PTR_NOT_NULL(strstr(diag, "error: the program unrolls to more than 16777216 operations"));
-        /* before: 1 to 14 s, building up to 16M operations first */
-        if (dt > 0.5)
-            fprintf(stderr, "\n  case %zu took %.2f s\n", i, dt);
-        CU_ASSERT(dt < 0.5);
+        if (!strstr(diag, where[i]))
+            fprintf(stderr, "\n  case %zu: expected '%s', got:\n%s", i, where[i], diag);
+        CU_ASSERT_PTR_NOT_NULL(strstr(diag, where[i]));
         free(diag);
         circuit_free(&c);
     }
@@ -247,7 +250,7 @@ static void test_unroll_limit_at_once(void)
 
 /* Distinct argument lists are interned in O(1): 100,000 calls with
  * different arguments, each its own definition (before: a linear search
- * per call, 15 s for 64k). */
+ * per call, 15 s for 64k; the time is bench/qasm_read_bench.c's). */
 static void test_many_distinct_calls(void)
 {
     enum { N = 50000 };
@@ -257,14 +260,9 @@ static void test_many_distinct_calls(void)
         sb_printf(&b, "g(%d.5) q;\nctrl @ rxx(%d) q, r[0], r[1];\n", i, i);
     Circuit c;
     char *diag;
-    double t0 = monotonic_seconds();
     bool ok = read_text(b.s, &c, &diag);
-    double dt = monotonic_seconds() - t0;
     CU_ASSERT_TRUE(ok);
     CU_ASSERT_EQUAL(c.ndefs, 2 * N);
-    if (dt > 10) /* before: about 25 s */
-        fprintf(stderr, "\n  %d distinct calls took %.2f s\n", 2 * N, dt);
-    CU_ASSERT(dt < 10);
     free(diag);
     circuit_free(&c);
     sb_free(&b);
@@ -272,7 +270,8 @@ static void test_many_distinct_calls(void)
 
 /* Declarations and else-if chains in linear time: 20,000 bit registers
  * (each register's uses were counted over the whole program: 23 s), and a
- * loop around an else-if chain of 60 (counted 2^60 times over). */
+ * loop around an else-if chain of 60 (counted 2^60 times over: this one
+ * would not end). The time is bench/qasm_read_bench.c's. */
 static void test_linear_declarations(void)
 {
     StrBuf b = {0};
@@ -285,14 +284,9 @@ static void test_linear_declarations(void)
     sb_puts(&b, "else z q; }\n");
     Circuit c;
     char *diag;
-    double t0 = monotonic_seconds();
     bool ok = read_text(b.s, &c, &diag);
-    double dt = monotonic_seconds() - t0;
     CU_ASSERT_TRUE(ok);
     CU_ASSERT_EQUAL(c.nbits, 20001);
-    if (dt > 3)
-        fprintf(stderr, "\n  took %.2f s\n", dt);
-    CU_ASSERT(dt < 3);
     free(diag);
     circuit_free(&c);
     sb_free(&b);
