@@ -1,13 +1,17 @@
 /* qasm_internal.h — what the files of the OpenQASM 3 reader share; internal
  * to the reader (its contract is qasm_read.h). qasm_read.c elaborates the
  * syntax tree (qasm_ast.h) statement by statement, with the standard gate
- * table of qasm_stdlib.c. */
+ * table of qasm_stdlib.c and the expressions of qasm_expr.c. */
 #ifndef QGDC_QASM_INTERNAL_H
 #define QGDC_QASM_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
+#include "frontend/qasm_ast.h"
 #include "ir/circuit.h"
+#include "support/diag.h"
 
 /* ---- the standard library (qasm_stdlib.c) ---- */
 
@@ -33,7 +37,6 @@ typedef struct StdGate {
                      define a gate of the same name, which then wins. */
 } StdGate;
 
-
 /* The table of the standard gates: U, gphase, stdgates.inc and the QDK's
  * additions (STD_NGATES of them). */
 #define STD_NGATES 52
@@ -57,5 +60,115 @@ int std_steps(const char *name, const double *p, Step *s);
 
 /* The standard gate called name, or NULL. */
 const StdGate *std_lookup(const char *name);
+
+/* ---- the reader's state (qasm_read.c) ---- */
+
+/* The widest register an if may test. */
+#define MAX_COND_BITS 32
+
+/* A register of qubits or bits, declared in the program. */
+typedef struct Reg {
+    const char *name;
+    Loc loc;
+    bool bit;     /* a bit register */
+    bool single;  /* declared without a size */
+    bool dropped; /* a bit register only post-selections write to */
+    uint32_t offset, size;
+} Reg;
+
+/* A value: an integer, exact (64 bits; arithmetic that leaves the range
+ * is refused), or a real number (a double). */
+typedef struct Val {
+    bool isint;
+    long long i;
+    double f;
+} Val;
+
+/* 2^53: beyond it a double no longer tells integers apart. */
+#define TWO53 9007199254740992.0
+
+static inline Val vint(long long i) { return (Val){true, i, 0}; }
+static inline Val vreal(double f) { return (Val){false, 0, f}; }
+static inline double vf(Val v) { return v.isint ? (double)v.i : v.f; }
+
+/* The reader's hash tables (qasm_read.c). */
+typedef struct Intern Intern;
+typedef struct NameIdx NameIdx;
+
+/* A gate the program defines, and its IR definitions so far. */
+typedef struct UGate {
+    const QStmt *def;
+    int order;
+    bool bad; /* its body had errors: reported once */
+    Intern *inst; /* its instances, by argument values */
+    size_t ninst;
+} UGate;
+
+/* A named value: a constant, a loop variable or a gate parameter. */
+typedef struct Binding {
+    const char *name;
+    Loc loc;
+    Val value;
+} Binding;
+
+/* A condition on an operation: bit == value. */
+typedef struct Cond {
+    uint32_t bit;
+    int value;
+} Cond;
+
+/* The state of one elaboration. */
+typedef struct Reader {
+    Circuit *c;
+    int errors;
+    bool stdgates, aborted;
+    Reg *regs;
+    size_t nregs;
+    UGate *gates;
+    size_t ngates, capgates;
+    NameIdx *gate_names; /* index into gates */
+    NameIdx *def_names;  /* names of the IR definitions made so far */
+    NameIdx *reg_names;  /* index into regs */
+    NameIdx *const_names; /* index into consts */
+    Binding *consts;
+    size_t nconsts;
+    Binding *scope; /* loop variables and gate parameters */
+    size_t nscope, scope_base;
+    /* where operations go */
+    Block *block;
+    const UGate *in_gate; /* elaborating this gate's body, or NULL */
+    Cond cond[MAX_COND_BITS * 2];
+    int ncond;
+    int postselect; /* −1, or the value of a qgdc post-selection marker */
+    const char *ps_qubit; /* the qubit that marker names, or NULL */
+    Loc ps_loc;           /* the marker */
+    uint64_t work;
+    int depth; /* nesting in for/if */
+    int quiet; /* > 0: errors are not reported (trial evaluations) */
+    /* definitions made for STD_SEQ gates under modifiers, per parameters,
+     * and how many each gate has */
+    Intern *seqdefs;
+    size_t nseq[STD_NGATES];
+} Reader;
+
+/* An error that was reported already (by the lexer), or not to report. */
+void qr_failed(Reader *R);
+/* An error at loc: reported (unless R->quiet) and counted. */
+__attribute__((format(printf, 3, 4))) void qr_err(Reader *R, Loc loc, const char *fmt, ...);
+/* The register, constant or local (loop variable, gate parameter) called
+ * name, or NULL. */
+Reg *qr_find_reg(Reader *R, const char *name);
+const Binding *qr_find_const(Reader *R, const char *name);
+const Binding *qr_find_local(Reader *R, const char *name);
+
+/* ---- expressions (qasm_expr.c) ---- */
+
+/* The value of e; false (reported) on an error. */
+bool qr_eval(Reader *R, const QExpr *e, Val *out);
+/* v as an integer: an integer, or a real that is exactly one below 2^53;
+ * what names it in the error. */
+bool qr_val_int(Reader *R, Loc loc, Val v, long long *out, const char *what);
+/* The value of e as an integer (qr_eval, then qr_val_int). */
+bool qr_eval_int(Reader *R, const QExpr *e, long long *out, const char *what);
 
 #endif

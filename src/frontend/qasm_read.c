@@ -26,34 +26,7 @@
 #define YYLTYPE QASM_LTYPE
 #include "qasm_lexer.h"
 
-#define EULER 2.71828182845904523536
-#define MAX_COND_BITS 32
-
 /* ---- the reader's state ---- */
-
-typedef struct Reg {
-    const char *name;
-    Loc loc;
-    bool bit;     /* a bit register */
-    bool single;  /* declared without a size */
-    bool dropped; /* a bit register only post-selections write to */
-    uint32_t offset, size;
-} Reg;
-
-/* A value: an integer, exact (64 bits; arithmetic that leaves the range
- * is refused), or a real number (a double). */
-typedef struct Val {
-    bool isint;
-    long long i;
-    double f;
-} Val;
-
-#define INT_RANGE "integers are 64-bit, from -9223372036854775808 to 9223372036854775807"
-#define TWO53 9007199254740992.0
-
-static Val vint(long long i) { return (Val){true, i, 0}; }
-static Val vreal(double f) { return (Val){false, 0, f}; }
-static double vf(Val v) { return v.isint ? (double)v.i : v.f; }
 
 static const char *fmt_val(Val v, char *buf, size_t len)
 {
@@ -117,25 +90,6 @@ static void intern_free(Intern **h)
     }
 }
 
-typedef struct UGate {
-    const QStmt *def;
-    int order;
-    bool bad; /* its body had errors: reported once */
-    Intern *inst; /* its instances, by argument values */
-    size_t ninst;
-} UGate;
-
-typedef struct Binding {
-    const char *name;
-    Loc loc;
-    Val value;
-} Binding;
-
-typedef struct Cond {
-    uint32_t bit;
-    int value;
-} Cond;
-
 /* Names to indices: the program's gates, the IR definitions' names. */
 typedef struct NameIdx {
     const char *name;
@@ -167,50 +121,17 @@ static void names_free(NameIdx **h)
     }
 }
 
-typedef struct Reader {
-    Circuit *c;
-    int errors;
-    bool stdgates, aborted;
-    Reg *regs;
-    size_t nregs;
-    UGate *gates;
-    size_t ngates, capgates;
-    NameIdx *gate_names; /* index into gates */
-    NameIdx *def_names;  /* names of the IR definitions made so far */
-    NameIdx *reg_names;  /* index into regs */
-    NameIdx *const_names; /* index into consts */
-    Binding *consts;
-    size_t nconsts;
-    Binding *scope; /* loop variables and gate parameters */
-    size_t nscope, scope_base;
-    /* where operations go */
-    Block *block;
-    const UGate *in_gate; /* elaborating this gate's body, or NULL */
-    Cond cond[MAX_COND_BITS * 2];
-    int ncond;
-    int postselect; /* −1, or the value of a qgdc post-selection marker */
-    const char *ps_qubit; /* the qubit that marker names, or NULL */
-    Loc ps_loc;           /* the marker */
-    uint64_t work;
-    int depth; /* nesting in for/if */
-    int quiet; /* > 0: errors are not reported (trial evaluations) */
-    /* definitions made for STD_SEQ gates under modifiers, per parameters,
-     * and how many each gate has */
-    Intern *seqdefs;
-    size_t nseq[STD_NGATES];
-} Reader;
-
 /* The limits (qasm_read.h). */
 QasmLimits qasm_limits = {QASM_MAX_UNROLL};
 
 /* An error that was reported already (by the lexer), or not to report. */
-static void qr_failed(Reader *R)
+void qr_failed(Reader *R)
 {
     if (!R->quiet)
         R->errors++;
 }
 
-__attribute__((format(printf, 3, 4))) static void qr_err(Reader *R, Loc loc, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) void qr_err(Reader *R, Loc loc, const char *fmt, ...)
 {
     if (R->quiet)
         return;
@@ -236,7 +157,7 @@ __attribute__((format(printf, 3, 4))) static void warn(Reader *R, Loc loc, const
     diag_warning(loc, "%s", msg);
 }
 
-static Reg *qr_find_reg(Reader *R, const char *name)
+Reg *qr_find_reg(Reader *R, const char *name)
 {
     NameIdx *e = names_find(R->reg_names, name);
     return e ? &R->regs[e->idx] : NULL;
@@ -256,13 +177,13 @@ static uint32_t reader_def(Reader *R, const char *name, uint32_t nqubits, const 
     return def;
 }
 
-static const Binding *qr_find_const(Reader *R, const char *name)
+const Binding *qr_find_const(Reader *R, const char *name)
 {
     NameIdx *e = names_find(R->const_names, name);
     return e ? &R->consts[e->idx] : NULL;
 }
 
-static const Binding *qr_find_local(Reader *R, const char *name)
+const Binding *qr_find_local(Reader *R, const char *name)
 {
     for (size_t i = R->nscope; i-- > R->scope_base;)
         if (!strcmp(R->scope[i].name, name))
@@ -314,262 +235,6 @@ static bool name_taken(Reader *R, const char *name, Loc loc, const char *what)
         return true;
     }
     return false;
-}
-
-/* ---- expressions ---- */
-
-/* Integer literals and integer arithmetic are exact: + - * % ** and mod of
- * integers are 64-bit integer operations, refused when the result leaves
- * the range; / of integers is an integer when it divides exactly, else a
- * real quotient; everything that involves a real (or a function other
- * than mod and pow) is a real. */
-
-static bool qr_eval(Reader *R, const QExpr *e, Val *out);
-
-static bool overflow(Reader *R, const QExpr *e)
-{
-    qr_err(R, e->loc, "integer overflow: the value of this expression is out of range (" INT_RANGE ")");
-    return false;
-}
-
-/* b^x for x ≥ 0, false on overflow. */
-static bool ipow(long long b, long long x, long long *out)
-{
-    long long r = 1;
-    while (x > 0) {
-        if ((x & 1) && __builtin_mul_overflow(r, b, &r))
-            return false;
-        x >>= 1;
-        if (x > 0 && __builtin_mul_overflow(b, b, &b))
-            return false; /* a higher power is still to come: |result| ≥ b² */
-    }
-    *out = r;
-    return true;
-}
-
-/* a ** b (and pow(a, b)). */
-static bool power(Reader *R, const QExpr *e, Val a, Val b, Val *out)
-{
-    if (a.isint && b.isint && b.i >= 0) {
-        long long r;
-        if (!ipow(a.i, b.i, &r))
-            return overflow(R, e);
-        *out = vint(r);
-    } else
-        *out = vreal(pow(vf(a), vf(b)));
-    return true;
-}
-
-static bool eval_call(Reader *R, const QExpr *e, Val *out)
-{
-    static const struct { const char *name; double (*f)(double); } f1[] = {
-        {"sin", sin}, {"cos", cos}, {"tan", tan}, {"exp", exp}, {"ln", log}, {"log", log}, {"sqrt", sqrt},
-        {"arcsin", asin}, {"arccos", acos}, {"arctan", atan}, {"ceiling", ceil}, {"floor", floor},
-    };
-    int want = -1;
-    double (*fn)(double) = NULL;
-    for (size_t i = 0; i < sizeof f1 / sizeof *f1; i++)
-        if (!strcmp(f1[i].name, e->name))
-            want = 1, fn = f1[i].f;
-    if (!strcmp(e->name, "mod") || !strcmp(e->name, "pow"))
-        want = 2;
-    if (want < 0) {
-        qr_err(R, e->loc, "unknown function '%s'", e->name);
-        return false;
-    }
-    if (e->args.n != want) {
-        qr_err(R, e->loc, "'%s' takes %d argument%s, not %d", e->name, want, want == 1 ? "" : "s", e->args.n);
-        return false;
-    }
-    Val a[2];
-    for (int i = 0; i < want; i++)
-        if (!qr_eval(R, e->args.v[i], &a[i]))
-            return false;
-    if (fn) {
-        *out = vreal(fn(vf(a[0])));
-        return true;
-    }
-    if (!strcmp(e->name, "pow"))
-        return power(R, e, a[0], a[1], out);
-    /* mod(a, b) = a − b·floor(a/b): the sign of b */
-    if (a[1].isint ? a[1].i == 0 : a[1].f == 0) {
-        qr_err(R, e->loc, "mod by zero");
-        return false;
-    }
-    if (a[0].isint && a[1].isint) {
-        long long r = a[1].i == -1 ? 0 : a[0].i % a[1].i;
-        if (r != 0 && (r < 0) != (a[1].i < 0))
-            r += a[1].i; /* |r| < |b| and the signs differ: no overflow */
-        *out = vint(r);
-    } else {
-        double x = vf(a[0]), y = vf(a[1]);
-        *out = vreal(x - y * floor(x / y));
-    }
-    return true;
-}
-
-static int compare(Val a, Val b)
-{
-    if (a.isint && b.isint)
-        return (a.i > b.i) - (a.i < b.i);
-    double x = vf(a), y = vf(b);
-    return (x > y) - (x < y);
-}
-
-static bool qr_eval(Reader *R, const QExpr *e, Val *out)
-{
-    Val a, b;
-    switch (e->kind) {
-    case QE_NUM:
-        if (!e->num.isint) {
-            *out = vreal(e->num.f);
-            return true;
-        }
-        if (e->num.u > (uint64_t)LLONG_MAX) {
-            char buf[24];
-            snprintf(buf, sizeof buf, "%llu", (unsigned long long)e->num.u);
-            qr_err(R, e->loc, "the integer %s is out of range: " INT_RANGE, buf);
-            return false;
-        }
-        *out = vint((long long)e->num.u);
-        return true;
-    case QE_ID: {
-        const char *n = e->name;
-        if (!strcmp(n, "pi") || !strcmp(n, "π"))
-            *out = vreal(QGD_PI);
-        else if (!strcmp(n, "tau") || !strcmp(n, "τ"))
-            *out = vreal(2 * QGD_PI);
-        else if (!strcmp(n, "euler") || !strcmp(n, "ℇ"))
-            *out = vreal(EULER);
-        else {
-            const Binding *bd = qr_find_local(R, n);
-            if (!bd)
-                bd = qr_find_const(R, n);
-            if (bd) {
-                *out = bd->value;
-                return true;
-            }
-            if (n[0] == '$') /* reported by the lexer */
-                qr_failed(R);
-            else if (qr_find_reg(R, n))
-                qr_err(R, e->loc, "register '%s' cannot be used as a value (classical computation is not supported)", n);
-            else
-                qr_err(R, e->loc, "unknown name '%s'", n);
-            return false;
-        }
-        return true;
-    }
-    case QE_INDEX:
-        qr_err(R, e->loc, "'%s[…]' cannot be used as a value here (classical computation is not supported)", e->name);
-        return false;
-    case QE_CALL:
-        if (!eval_call(R, e, out))
-            return false;
-        break;
-    case QE_NEG:
-        /* −9223372036854775808: the one literal beyond the range that is in it negated */
-        if (e->a->kind == QE_NUM && e->a->num.isint && e->a->num.u == (uint64_t)LLONG_MAX + 1) {
-            *out = vint(LLONG_MIN);
-            return true;
-        }
-        if (!qr_eval(R, e->a, &a))
-            return false;
-        if (a.isint) {
-            if (a.i == LLONG_MIN)
-                return overflow(R, e);
-            *out = vint(-a.i);
-        } else
-            *out = vreal(-a.f);
-        return true;
-    case QE_NOT:
-        if (!qr_eval(R, e->a, &a))
-            return false;
-        *out = vint(a.isint ? a.i == 0 : a.f == 0);
-        return true;
-    case QE_BIN:
-        if (!qr_eval(R, e->a, &a) || !qr_eval(R, e->b, &b))
-            return false;
-        if (a.isint && b.isint && (e->op == '+' || e->op == '-' || e->op == '*')) {
-            long long r;
-            bool ovf = e->op == '+'   ? __builtin_add_overflow(a.i, b.i, &r)
-                       : e->op == '-' ? __builtin_sub_overflow(a.i, b.i, &r)
-                                      : __builtin_mul_overflow(a.i, b.i, &r);
-            if (ovf)
-                return overflow(R, e);
-            *out = vint(r);
-            return true;
-        }
-        switch (e->op) {
-        case '+': *out = vreal(vf(a) + vf(b)); break;
-        case '-': *out = vreal(vf(a) - vf(b)); break;
-        case '*': *out = vreal(vf(a) * vf(b)); break;
-        case '/':
-        case '%':
-            if (b.isint ? b.i == 0 : b.f == 0) {
-                qr_err(R, e->loc, "division by zero");
-                return false;
-            }
-            if (a.isint && b.isint) {
-                if (b.i == -1) { /* LLONG_MIN / −1 does not fit */
-                    if (e->op == '/' && a.i == LLONG_MIN)
-                        return overflow(R, e);
-                    *out = vint(e->op == '/' ? -a.i : 0);
-                } else if (e->op == '%')
-                    *out = vint(a.i % b.i);
-                else if (a.i % b.i == 0)
-                    *out = vint(a.i / b.i);
-                else
-                    *out = vreal((double)a.i / (double)b.i);
-                return true;
-            }
-            *out = vreal(e->op == '/' ? vf(a) / vf(b) : fmod(vf(a), vf(b)));
-            break;
-        case '^':
-            if (!power(R, e, a, b, out))
-                return false;
-            break;
-        /* values are finite: no NaN to compare */
-        case QOP_EQ: *out = vint(compare(a, b) == 0); return true;
-        case QOP_NE: *out = vint(compare(a, b) != 0); return true;
-        case '<': *out = vint(compare(a, b) < 0); return true;
-        case '>': *out = vint(compare(a, b) > 0); return true;
-        case QOP_LE: *out = vint(compare(a, b) <= 0); return true;
-        case QOP_GE: *out = vint(compare(a, b) >= 0); return true;
-        default: ICE("qasm: operator %d", e->op);
-        }
-        break;
-    }
-    if (!out->isint && !isfinite(out->f)) {
-        qr_err(R, e->loc, "the value of this expression is not a finite number");
-        return false;
-    }
-    return true;
-}
-
-/* v as an integer: an integer value, or a real that is exactly an integer
- * of magnitude below 2^53 (beyond, a double no longer tells integers
- * apart: 2^53 + 1 reads as 2^53). */
-static bool qr_val_int(Reader *R, Loc loc, Val v, long long *out, const char *what)
-{
-    if (v.isint) {
-        *out = v.i;
-        return true;
-    }
-    if (v.f != floor(v.f) || fabs(v.f) >= TWO53) {
-        char buf[40];
-        qr_err(R, loc, "%s must be an integer, not %s%s", what, fmt_double(v.f, buf, sizeof buf),
-            v.f == floor(v.f) ? " (a real number of magnitude 2^53 or more is not an exact integer: write an integer literal)"
-                              : "");
-        return false;
-    }
-    *out = (long long)v.f;
-    return true;
-}
-
-static bool qr_eval_int(Reader *R, const QExpr *e, long long *out, const char *what)
-{
-    Val v;
-    return qr_eval(R, e, &v) && qr_val_int(R, e->loc, v, out, what);
 }
 
 /* ---- operands ---- */
@@ -770,7 +435,6 @@ static void qr_free_lists(QList *lists, int n)
 /* Saturating arithmetic for work estimates. */
 static uint64_t sat_add(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
 static uint64_t sat_mul(uint64_t a, uint64_t b) { return b && a > UINT64_MAX / b ? UINT64_MAX : a * b; }
-
 
 static bool charge(Reader *R, Loc loc, uint64_t n)
 {
