@@ -1,7 +1,8 @@
 /* qasm_internal.h — what the files of the OpenQASM 3 reader share; internal
  * to the reader (its contract is qasm_read.h). qasm_read.c elaborates the
  * syntax tree (qasm_ast.h) statement by statement, with the standard gate
- * table of qasm_stdlib.c and the expressions of qasm_expr.c. */
+ * table of qasm_stdlib.c, the expressions of qasm_expr.c and the operands
+ * of qasm_operands.c. */
 #ifndef QGDC_QASM_INTERNAL_H
 #define QGDC_QASM_INTERNAL_H
 
@@ -170,5 +171,31 @@ bool qr_eval(Reader *R, const QExpr *e, Val *out);
 bool qr_val_int(Reader *R, Loc loc, Val v, long long *out, const char *what);
 /* The value of e as an integer (qr_eval, then qr_val_int). */
 bool qr_eval_int(Reader *R, const QExpr *e, long long *out, const char *what);
+
+/* ---- operands (qasm_operands.c) ---- */
+
+typedef struct QList {
+    uint32_t *v;
+    uint32_t n;
+    bool reg; /* a register or slice: broadcast over it */
+} QList;
+
+/* Appends q to l. */
+void ql_push(QList *l, uint32_t q);
+/* Drops the repeats of a qubit from l, keeping the first of each. */
+void ql_unique(QList *l);
+/* The index e into register r (negative counts from the end), checked. */
+bool qr_index_of(Reader *R, const QExpr *e, const Reg *r, uint32_t *out);
+/* The qubits (bits: the bits) operand a names, in *out (its v to free);
+ * inside a gate body, the number of the formal qubit. */
+bool qr_resolve(Reader *R, const QArg *a, bool bits, QList *out);
+/* "q[3]" for qubit (bits: bit) q, in buf, or the formal's name in a gate body. */
+const char *qr_qubit_name(Reader *R, uint32_t q, bool bits, char *buf, size_t len);
+/* Resolves every operand into lists[i] and the broadcast length into
+ * *len; the lists are freed with qr_free_lists, also on failure. */
+bool qr_resolve_all(Reader *R, const QArgList *args, QList *lists, uint32_t *len);
+/* The operand of list l in the k-th application of a broadcast. */
+uint32_t qr_pick(const QList *l, uint32_t k);
+void qr_free_lists(QList *lists, int n);
 
 #endif
