@@ -57,3 +57,16 @@ print("ok", a["P"], a["k"], err)
 PY
     then ok "cli: amplify json figures and u(T) within the budget"; else bad "cli: amplify json figures and u(T) within the budget" "$tmp/amp_py"; fi
 fi
+
+# compile --amplify: the emitted circuit, read back and simulated, keeps the
+# solution with the planned probability (P from the filtered solution)
+expect_rc "compile --amplify exact" 0 "$QGDC" compile --amplify exact -o "$tmp/amp.qasm" examples/tiny1.qgd
+"$QGDC" sim --shots 0 "$tmp/amp.qasm" > "$tmp/amp_sim" 2>&1
+p=$(sed -n 's/^all post-selections together: //p' "$tmp/amp_sim")
+if awk -v p="$p" 'BEGIN { exit !(p >= 0.99) }'; then ok "cli: compile --amplify: the simulated circuit keeps the branch with P = $p"; else bad "cli: compile --amplify: P = '$p'" "$tmp/amp_sim"; fi
+"$QGDC" compile -o "$tmp/plain.qasm" examples/tiny1.qgd > /dev/null 2>&1
+"$QGDC" sim --shots 0 "$tmp/plain.qasm" > "$tmp/plain_sim" 2>&1
+p0=$(sed -n 's/^all post-selections together: //p' "$tmp/plain_sim")
+if awk -v p="$p" -v q="$p0" 'BEGIN { exit !(p > 4 * q) }'; then ok "cli: compile --amplify raises P from $p0 to $p"; else bad "cli: compile --amplify: P $p against $p0"; fi
+expect_rc "compile --amplify on the structured pipeline" 1 "$QGDC" compile --amplify exact -o "$tmp/amp_s.qasm" examples/structured_tiny.qgd
+if grep -q "amplify = exact is built for gd problems with the Pauli encoding" "$tmp/cli_err"; then ok "cli: compile --amplify refused for the structured pipeline"; else bad "cli: compile --amplify refused for the structured pipeline" "$tmp/cli_err"; fi

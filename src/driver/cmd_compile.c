@@ -50,6 +50,9 @@ static void usage_compile(FILE *out)
           "  --clock-bits P    phase-estimation clock qubits (default: from alpha, lambda_min and\n"
           "                    the precision; see docs/pipeline.md)\n"
           "  --precision E     target precision (default: the file's, else 0.01)\n"
+          "  --amplify MODE    none (default): the paper's post-selected solver; exact:\n"
+          "                    exact amplitude amplification, P from the filtered\n"
+          "                    solution (gd problems; docs/pipeline.md)\n"
           "  --qubit MODEL     qubit model of the physical estimate (see qgdc count --help)\n"
           "  --budget E        error budget of the physical estimate (default 1e-3)\n"
           "  --dump-after=PASS instead of the circuit, write the IR after PASS as stable\n"
@@ -69,7 +72,7 @@ int cmd_compile(int argc, char **argv)
         {"report", required_argument, NULL, O_REPORT}, {"qubit", required_argument, NULL, O_QUBIT},
         {"budget", required_argument, NULL, O_BUDGET}, {"output", required_argument, NULL, 'o'},
         {"test-point", required_argument, NULL, O_TESTPOINT}, {"dump-after", required_argument, NULL, O_DUMPAFTER},
-        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+        {"amplify", required_argument, NULL, O_AMPLIFY}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     PipeArgs a;
     memset(&a, 0, sizeof a);
@@ -144,7 +147,8 @@ int cmd_compile(int argc, char **argv)
     const GdProblem *gp = kg ? ps.gd[sel[0]] : NULL;
     const NtkProblem *np = kg ? NULL : ps.ntk[nsel[0]];
     CompileOptions co = {.kappa0 = a.q.kappa0, .clock_bits = a.q.clock_bits, .precision = a.q.precision,
-                         .test_point = test_point, .dump = a.dump.pass >= 0 ? &a.dump : NULL};
+                         .test_point = test_point, .dump = a.dump.pass >= 0 ? &a.dump : NULL,
+                         .amplify = a.q.amplify};
     Compiled cc;
     char *err = NULL;
     if (a.dump.pass >= 0) {

@@ -219,7 +219,7 @@ int cmd_run(int argc, char **argv)
             rc = 2;
         } else {
             CompileOptions co = {.kappa0 = a.q.kappa0, .clock_bits = a.q.clock_bits, .precision = a.q.precision,
-                                 .for_run = true, .dump = &a.dump};
+                                 .for_run = true, .dump = &a.dump, .amplify = a.q.amplify};
             rc = compile_dump(k ? ps.gd[sel[0]] : NULL, k ? NULL : ps.ntk[nsel[0]], &co, &a.dump, a.output);
         }
         free(sel);

@@ -83,6 +83,10 @@ bool pipeline_compile(const GdProblem *gd, const NtkProblem *ntkp, const Compile
             ntk_dump(ntkp, o->dump->out);
         dump_done(o->dump);
     }
+    if (o->amplify != AMPLIFY_NONE && out->kind != PIPE_GD_PAULI)
+        return diag_refuse(err, "amplify = %s is built for gd problems with the Pauli encoding, not for the %s "
+                                "pipeline",
+                           amplify_mode_names[o->amplify], pipeline_names[out->kind]);
     switch (out->kind) {
     case PIPE_GD_STRUCTURED:
         if (!compile_structured(gd, o, out, err))
@@ -91,7 +95,7 @@ bool pipeline_compile(const GdProblem *gd, const NtkProblem *ntkp, const Compile
     case PIPE_GD_PAULI: {
         out->ran = true;
         QRunOptions q = {.kappa0 = o->kappa0, .clock_bits = o->clock_bits, .precision = o->precision,
-                         .simulate = false, .measure = true, .dump = o->dump};
+                         .simulate = false, .measure = true, .dump = o->dump, .amplify = o->amplify};
         if (!qrun_gd(gd, &q, &out->r, err))
             return false;
         out->circ = &out->r.qs.c;

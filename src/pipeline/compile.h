@@ -50,6 +50,8 @@ typedef struct CompileOptions {
     bool for_run;         /* the pipeline `run` simulates: a structured gd problem takes the Pauli
                              encoding, whose circuit fits a dense state vector */
     DumpAfter *dump;      /* --dump-after, or NULL */
+    AmplifyMode amplify;  /* gd, Pauli encoding: exact amplitude amplification (passes/amplify.h), P from
+                             the filtered solution; refused for the other pipelines */
 } CompileOptions;
 
 typedef struct Compiled {

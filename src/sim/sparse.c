@@ -369,7 +369,7 @@ bool sparse_apply_gate(SparseState *s, GateKind g, const double *param, const ui
         if (!(i < 64 && (negctrl >> i & 1)))
             want |= b;
     }
-    const uint32_t *t = q + nctrl;
+    const uint32_t *t = q ? q + nctrl : NULL; /* gphase alone has no operands */
     switch (g) {
     case GATE_ID: return true;
     case GATE_GPHASE: {
