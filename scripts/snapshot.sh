@@ -6,7 +6,8 @@
 #   diff -r /tmp/before /tmp/after                 (must print nothing)
 # It records, for each examples/*.qgd: check --dump-ir, analyze --json,
 # estimate --json, compile (hierarchical and --flat, with --json report),
-# and run --json on the examples that run in about a second. Exit statuses
+# and run --json on the examples that run in about a second; and count,
+# qasm, qasm --flat and sim of every .qasm file under tests/. Exit statuses
 # are recorded too; flat circuits (up to 1 GB) as checksums; lines that carry wall-clock timings are masked. Each
 # command gets 120 s (a busy machine is slow).
 set -u
@@ -40,4 +41,14 @@ for f in examples/*.qgd; do
 done
 for b in tiny1 structured_tiny ntk_micro; do
     rec "$b.run" "$QGDC" run --json "examples/$b.qgd"
+done
+# every OpenQASM file of the tests: count, qasm, qasm --flat, and sim for
+# circuits of at most 20 qubits
+for f in $(find tests -name '*.qasm' | sort); do
+    k=qasm_$(echo "$f" | tr '/' '_')
+    rec "$k.count" "$QGDC" count --json "$f"
+    nq=$(sed -n 's/^ *"qubits": \([0-9]*\),.*/\1/p' "$DIR/$k.count.out" | head -1)
+    if [ -z "$nq" ] || [ "$nq" -le 20 ]; then rec "$k.sim" "$QGDC" sim --json "$f"; fi
+    rec "$k.qasm" "$QGDC" qasm "$f"
+    hashed "$k.flat" "$QGDC" qasm --flat "$f"
 done
