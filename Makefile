@@ -1,10 +1,16 @@
 # qgdc — one Makefile. `make` builds ./qgdc; `make DEBUG=1` builds
-# build/debug/qgdc with AddressSanitizer, UBSan and the IR verifier.
+# build/debug/qgdc with AddressSanitizer, UBSan (clang's when installed) and the IR verifier.
 # `make test` runs the unit tests and the golden/error tests.
 
 DEBUG ?= 0
 ifeq ($(DEBUG),1)
   BUILD := build/debug
+  # clang's UBSan catches what gcc's misses (arithmetic on a null pointer,
+  # float-to-integer overflow): the sanitizer build uses it when installed
+  # and CC is not given
+  ifeq ($(origin CC),default)
+    CC := $(if $(shell command -v clang 2>/dev/null),clang,cc)
+  endif
   OPT   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -DQGDC_DEBUG=1
   LDOPT := -fsanitize=address,undefined
   QGDC  := $(BUILD)/qgdc

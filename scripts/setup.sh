@@ -3,7 +3,7 @@
 # apt-get skips what is already installed. Run as root (or with sudo).
 set -eu
 PKGS="build-essential pkg-config flex bison uthash-dev libgmp-dev libcunit1-dev \
-liblapacke-dev libopenblas-dev zlib1g-dev libgsl-dev clang libclang-rt-14-dev valgrind \
+liblapacke-dev libopenblas-dev zlib1g-dev libgsl-dev clang libclang-rt-14-dev libomp-dev valgrind \
 dataset-fashion-mnist libquantum-dev"
 missing=""
 for p in $PKGS; do
