@@ -13,6 +13,7 @@
 #include "frontend/sema.h"
 #include "ir/model.h"
 #include "passes/estimate.h"
+#include "report/estimate.h"
 #include "support/util.h"
 
 /* The one model problem of an example file, copied out. */

@@ -12,6 +12,7 @@
 #include "ir/model.h"
 #include "passes/carleman_be.h"
 #include "passes/estimate.h"
+#include "report/estimate.h"
 #include "passes/estimate_sweep.h"
 #include "report/sweep.h"
 #include "support/json.h"

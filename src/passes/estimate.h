@@ -97,8 +97,5 @@ typedef struct Estimate {
 bool estimate_build(const ModelProblem *m, const GdProblem *p, const EstimateOptions *o, Estimate *out, char **err);
 void estimate_free(Estimate *e);
 
-/* Human report and JSON. */
-void estimate_print(const Estimate *e, FILE *out);
-void estimate_json(const Estimate *e, JsonWriter *w);
 
 #endif

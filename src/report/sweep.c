@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "report/estimate.h"
 #include "support/plot.h"
 #include "support/util.h"
 
