@@ -1262,8 +1262,7 @@ bool sema_build(const ParseResult *pr, const char *base_dir, ProblemSet *out)
             ModelProblem *mp = sema_model_build(&s, p);
             drop_locals(&s);
             if (mp) {
-                out->model = xrealloc(out->model, (size_t)(out->nmodel + 1) * sizeof *out->model);
-                out->model[out->nmodel++] = mp;
+                problem_set_add(out, (ProblemRef){.kind = PROBLEM_MODEL, .model = mp});
             }
             continue;
         }
@@ -1271,16 +1270,14 @@ bool sema_build(const ParseResult *pr, const char *base_dir, ProblemSet *out)
             NtkProblem *t = sema_ntk_build(&s, p);
             drop_locals(&s);
             if (t) {
-                out->ntk = xrealloc(out->ntk, (size_t)(out->nntk + 1) * sizeof *out->ntk);
-                out->ntk[out->nntk++] = t;
+                problem_set_add(out, (ProblemRef){.kind = PROBLEM_NTK, .ntk = t});
             }
             continue;
         }
         GdProblem *g = sema_gd_build(&s, p);
         drop_locals(&s);
         if (g) {
-            out->gd = xrealloc(out->gd, (size_t)(out->ngd + 1) * sizeof *out->gd);
-            out->gd[out->ngd++] = g;
+            problem_set_add(out, (ProblemRef){.kind = PROBLEM_GD, .gd = g});
         }
     }
     drop_all(&s);

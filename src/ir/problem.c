@@ -154,6 +154,26 @@ void gd_problem_free(GdProblem *p)
     free(p);
 }
 
+void problem_set_add(ProblemSet *ps, ProblemRef r)
+{
+    ps->all = xrealloc(ps->all, (size_t)(ps->n + 1) * sizeof *ps->all);
+    ps->all[ps->n++] = r;
+    switch (r.kind) {
+    case PROBLEM_GD:
+        ps->gd = xrealloc(ps->gd, (size_t)(ps->ngd + 1) * sizeof *ps->gd);
+        ps->gd[ps->ngd++] = r.gd;
+        break;
+    case PROBLEM_NTK:
+        ps->ntk = xrealloc(ps->ntk, (size_t)(ps->nntk + 1) * sizeof *ps->ntk);
+        ps->ntk[ps->nntk++] = r.ntk;
+        break;
+    case PROBLEM_MODEL:
+        ps->model = xrealloc(ps->model, (size_t)(ps->nmodel + 1) * sizeof *ps->model);
+        ps->model[ps->nmodel++] = r.model;
+        break;
+    }
+}
+
 void problem_set_free(ProblemSet *ps)
 {
     for (int i = 0; i < ps->ngd; i++)
@@ -171,6 +191,49 @@ void problem_set_free(ProblemSet *ps)
     free(ps->model);
     ps->model = NULL;
     ps->nmodel = 0;
+    free(ps->all);
+    ps->all = NULL;
+    ps->n = 0;
+}
+
+const char *problem_name(ProblemRef r)
+{
+    switch (r.kind) {
+    case PROBLEM_GD: return r.gd->name;
+    case PROBLEM_NTK: return r.ntk->name;
+    case PROBLEM_MODEL: return r.model->name;
+    }
+    ICE("bad problem kind");
+}
+
+Loc problem_loc(ProblemRef r)
+{
+    switch (r.kind) {
+    case PROBLEM_GD: return r.gd->loc;
+    case PROBLEM_NTK: return r.ntk->loc;
+    case PROBLEM_MODEL: return r.model->loc;
+    }
+    ICE("bad problem kind");
+}
+
+const Options *problem_options(ProblemRef r)
+{
+    switch (r.kind) {
+    case PROBLEM_GD: return &r.gd->opt;
+    case PROBLEM_NTK: return &r.ntk->opt;
+    case PROBLEM_MODEL: return &r.model->opt;
+    }
+    ICE("bad problem kind");
+}
+
+const char *problem_kind_name(IrProblemKind k)
+{
+    switch (k) {
+    case PROBLEM_GD: return "gd";
+    case PROBLEM_NTK: return "ntk";
+    case PROBLEM_MODEL: return "model";
+    }
+    ICE("bad problem kind");
 }
 
 /* ---- verifier ---- */

@@ -106,7 +106,27 @@ typedef struct GdProblem {
 typedef struct NtkProblem NtkProblem; /* ir/ntk.h */
 typedef struct ModelProblem ModelProblem; /* ir/model.h */
 
+/* The three kinds of problem a .qgd file defines. (IrProblemKind, not
+ * ProblemKind: frontend/ast.h has that name for the parser's own enum.) */
+typedef enum IrProblemKind { PROBLEM_GD, PROBLEM_NTK, PROBLEM_MODEL } IrProblemKind;
+#define PROBLEM_KINDS 3
+
+/* A problem of any kind: the tag and a borrowed pointer to it. */
+typedef struct ProblemRef {
+    IrProblemKind kind;
+    union {
+        GdProblem *gd;
+        struct NtkProblem *ntk;
+        struct ModelProblem *model;
+    };
+} ProblemRef;
+
+/* The problems of a file, which the set owns: all[] is the one list, in
+ * file order; gd[], ntk[] and model[] are views of it by kind, each in
+ * file order. */
 typedef struct ProblemSet {
+    ProblemRef *all; /* every problem, in file order */
+    int n;
     GdProblem **gd;
     int ngd;
     NtkProblem **ntk; /* ntk problems, in the order of the file */
@@ -115,7 +135,16 @@ typedef struct ProblemSet {
     int nmodel;
 } ProblemSet;
 
+/* Appends a problem (the set takes it over) to all[] and to its kind's view. */
+void problem_set_add(ProblemSet *ps, ProblemRef r);
 void problem_set_free(ProblemSet *ps);
+
+/* What every kind has: its name, the location of its keyword, its options. */
+const char *problem_name(ProblemRef r);
+Loc problem_loc(ProblemRef r);
+const Options *problem_options(ProblemRef r);
+/* "gd", "ntk" or "model", as the dumps and messages spell the kind. */
+const char *problem_kind_name(IrProblemKind k);
 void gd_problem_free(GdProblem *p);
 
 /* Number of columns n^ℓ of F_ℓ. */
