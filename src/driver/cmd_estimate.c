@@ -161,15 +161,10 @@ int cmd_estimate(int argc, char **argv)
     if (!load_qgd(path, &ps, &src))
         return 1;
     int rc = 0;
-    const GdProblem *gp = NULL;
-    const ModelProblem *mp = NULL;
-    int found = 0;
-    for (int i = 0; i < ps.ngd; i++)
-        if (!problem || !strcmp(problem, ps.gd[i]->name))
-            gp = ps.gd[i], found++;
-    for (int i = 0; i < ps.nmodel; i++)
-        if (!problem || !strcmp(problem, ps.model[i]->name))
-            mp = ps.model[i], found++;
+    ProblemRef pick;
+    int found = problem_select(&ps, problem, PROBLEM_BIT(PROBLEM_GD) | PROBLEM_BIT(PROBLEM_MODEL), &pick, 1);
+    const GdProblem *gp = found == 1 && pick.kind == PROBLEM_GD ? pick.gd : NULL;
+    const ModelProblem *mp = found == 1 && pick.kind == PROBLEM_MODEL ? pick.model : NULL;
     ModelProblem own;
     bool have_own = false;
     char *err = NULL;

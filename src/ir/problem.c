@@ -236,6 +236,20 @@ const char *problem_kind_name(IrProblemKind k)
     ICE("bad problem kind");
 }
 
+int problem_select(const ProblemSet *ps, const char *name, unsigned kinds, ProblemRef *out, int max)
+{
+    int k = 0;
+    for (int i = 0; i < ps->n; i++) {
+        ProblemRef r = ps->all[i];
+        if (!(kinds & PROBLEM_BIT(r.kind)) || (name && strcmp(problem_name(r), name)))
+            continue;
+        if (k < max)
+            out[k] = r;
+        k++;
+    }
+    return k;
+}
+
 /* ---- verifier ---- */
 
 #define VERIFY(cond, ...)                                                     \

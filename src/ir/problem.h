@@ -145,6 +145,14 @@ Loc problem_loc(ProblemRef r);
 const Options *problem_options(ProblemRef r);
 /* "gd", "ntk" or "model", as the dumps and messages spell the kind. */
 const char *problem_kind_name(IrProblemKind k);
+
+/* Bit of a kind in the masks problem_select takes. */
+#define PROBLEM_BIT(k) (1u << (k))
+/* The problems of the kinds in the mask (PROBLEM_BIT(PROBLEM_GD) | …)
+ * named name (NULL: all of them), in file order: the first max of them
+ * into out (which may be NULL when max is 0); returns how many there are
+ * in all, which may exceed max. Every command selects its problems here. */
+int problem_select(const ProblemSet *ps, const char *name, unsigned kinds, ProblemRef *out, int max);
 void gd_problem_free(GdProblem *p);
 
 /* Number of columns n^ℓ of F_ℓ. */
