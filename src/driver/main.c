@@ -78,6 +78,41 @@ static void usage_check(FILE *out)
 
 typedef enum OutFormat { OUT_SUMMARY, OUT_DUMP, OUT_JSON } OutFormat;
 
+/* One line of check's summary: the problem's kind, name and sizes. */
+static void check_summary(FILE *fp, const char *path, ProblemRef r)
+{
+    switch (r.kind) {
+    case PROBLEM_GD: {
+        const GdProblem *p = r.gd;
+        size_t nnz = 0;
+        for (unsigned l = 0; l <= p->q; l++)
+            nnz += p->F[l].nnz;
+        fprintf(fp, "%s: ok: gd %s: n = %u, q = %u, T = %llu, %zu nonzero coefficients%s\n", path, p->name, p->n, p->q,
+                (unsigned long long)p->T, nnz, p->noise != NOISE_NONE ? ", with noise" : "");
+        break;
+    }
+    case PROBLEM_NTK: {
+        const NtkProblem *p = r.ntk;
+        fprintf(fp, "%s: ok: ntk %s: n = %u training, %u test, d = %u, %s, L = %u, kernel %s\n", path, p->name,
+                p->train.n, p->test.n, p->train.d, ntk_activation_name(p->activation), p->L,
+                ntk_kernel_name(p->kernel));
+        break;
+    }
+    case PROBLEM_MODEL: {
+        const ModelProblem *m = r.model;
+        mpz_t nnz;
+        mpz_init(nnz);
+        for (unsigned l = 0; l <= m->q; l++)
+            if (m->F[l].present)
+                mpz_add(nnz, nnz, m->F[l].nnz);
+        gmp_fprintf(fp, "%s: ok: model %s: n = %Zd, q = %u, T = %llu, %Zd nonzero coefficients (size only)\n", path,
+                    m->name, m->n, m->q, (unsigned long long)m->T, nnz);
+        mpz_clear(nnz);
+        break;
+    }
+    }
+}
+
 int cmd_check(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -118,31 +153,11 @@ int cmd_check(int argc, char **argv)
     }
     switch (fmt) {
     case OUT_SUMMARY:
-        for (int i = 0; i < ps.ngd; i++) {
-            const GdProblem *p = ps.gd[i];
-            size_t nnz = 0;
-            for (unsigned l = 0; l <= p->q; l++)
-                nnz += p->F[l].nnz;
-            fprintf(out.fp, "%s: ok: gd %s: n = %u, q = %u, T = %llu, %zu nonzero coefficients%s\n", path, p->name, p->n,
-                    p->q, (unsigned long long)p->T, nnz, p->noise != NOISE_NONE ? ", with noise" : "");
-        }
-        for (int i = 0; i < ps.nntk; i++) {
-            const NtkProblem *p = ps.ntk[i];
-            fprintf(out.fp, "%s: ok: ntk %s: n = %u training, %u test, d = %u, %s, L = %u, kernel %s\n", path, p->name,
-                    p->train.n, p->test.n, p->train.d, ntk_activation_name(p->activation), p->L,
-                    ntk_kernel_name(p->kernel));
-        }
-        for (int i = 0; i < ps.nmodel; i++) {
-            const ModelProblem *m = ps.model[i];
-            mpz_t nnz;
-            mpz_init(nnz);
-            for (unsigned l = 0; l <= m->q; l++)
-                if (m->F[l].present)
-                    mpz_add(nnz, nnz, m->F[l].nnz);
-            gmp_fprintf(out.fp, "%s: ok: model %s: n = %Zd, q = %u, T = %llu, %Zd nonzero coefficients (size only)\n",
-                        path, m->name, m->n, m->q, (unsigned long long)m->T, nnz);
-            mpz_clear(nnz);
-        }
+        /* by kind (gd, ntk, model), each in file order, as the dump */
+        for (int k = 0; k < PROBLEM_KINDS; k++)
+            for (int i = 0; i < ps.n; i++)
+                if (ps.all[i].kind == (IrProblemKind)k)
+                    check_summary(out.fp, path, ps.all[i]);
         break;
     case OUT_DUMP: problem_set_dump(&ps, out.fp); break;
     case OUT_JSON: problem_set_json(&ps, out.fp); break;

@@ -176,24 +176,19 @@ void problem_set_add(ProblemSet *ps, ProblemRef r)
 
 void problem_set_free(ProblemSet *ps)
 {
-    for (int i = 0; i < ps->ngd; i++)
-        gd_problem_free(ps->gd[i]);
-    free(ps->gd);
-    ps->gd = NULL;
-    ps->ngd = 0;
-    for (int i = 0; i < ps->nntk; i++)
-        ntk_problem_free(ps->ntk[i]);
-    free(ps->ntk);
-    ps->ntk = NULL;
-    ps->nntk = 0;
-    for (int i = 0; i < ps->nmodel; i++)
-        model_problem_free(ps->model[i]);
-    free(ps->model);
-    ps->model = NULL;
-    ps->nmodel = 0;
+    for (int i = 0; i < ps->n; i++) {
+        ProblemRef r = ps->all[i];
+        switch (r.kind) {
+        case PROBLEM_GD: gd_problem_free(r.gd); break;
+        case PROBLEM_NTK: ntk_problem_free(r.ntk); break;
+        case PROBLEM_MODEL: model_problem_free(r.model); break;
+        }
+    }
     free(ps->all);
-    ps->all = NULL;
-    ps->n = 0;
+    free(ps->gd);
+    free(ps->ntk);
+    free(ps->model);
+    memset(ps, 0, sizeof *ps);
 }
 
 const char *problem_name(ProblemRef r)
@@ -361,21 +356,22 @@ void gd_dump(const GdProblem *p, FILE *out)
 
 void problem_set_dump(const ProblemSet *ps, FILE *out)
 {
-    for (int i = 0; i < ps->ngd; i++) {
-        if (i)
-            fputc('\n', out);
-        gd_dump(ps->gd[i], out);
-    }
-    for (int i = 0; i < ps->nntk; i++) {
-        if (i || ps->ngd)
-            fputc('\n', out);
-        ntk_dump(ps->ntk[i], out);
-    }
-    for (int i = 0; i < ps->nmodel; i++) {
-        if (i || ps->ngd || ps->nntk)
-            fputc('\n', out);
-        model_dump(ps->model[i], out);
-    }
+    /* by kind (gd, ntk, model), each in file order */
+    bool first = true;
+    for (int k = 0; k < PROBLEM_KINDS; k++)
+        for (int i = 0; i < ps->n; i++) {
+            ProblemRef r = ps->all[i];
+            if (r.kind != (IrProblemKind)k)
+                continue;
+            if (!first)
+                fputc('\n', out);
+            first = false;
+            switch (r.kind) {
+            case PROBLEM_GD: gd_dump(r.gd, out); break;
+            case PROBLEM_NTK: ntk_dump(r.ntk, out); break;
+            case PROBLEM_MODEL: model_dump(r.model, out); break;
+            }
+        }
 }
 
 /* ---- JSON ---- */
@@ -497,12 +493,17 @@ void problem_set_json(const ProblemSet *ps, FILE *out)
     json_object(&w);
     json_key(&w, "problems");
     json_array(&w);
-    for (int i = 0; i < ps->ngd; i++)
-        gd_json(ps->gd[i], &w);
-    for (int i = 0; i < ps->nntk; i++)
-        ntk_json(ps->ntk[i], &w);
-    for (int i = 0; i < ps->nmodel; i++)
-        model_json(ps->model[i], &w);
+    for (int k = 0; k < PROBLEM_KINDS; k++) /* by kind, as the dump */
+        for (int i = 0; i < ps->n; i++) {
+            ProblemRef r = ps->all[i];
+            if (r.kind != (IrProblemKind)k)
+                continue;
+            switch (r.kind) {
+            case PROBLEM_GD: gd_json(r.gd, &w); break;
+            case PROBLEM_NTK: ntk_json(r.ntk, &w); break;
+            case PROBLEM_MODEL: model_json(r.model, &w); break;
+            }
+        }
     json_end(&w);
     json_end(&w);
     json_finish(&w);
