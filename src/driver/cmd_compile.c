@@ -132,9 +132,8 @@ int cmd_compile(int argc, char **argv)
     if (!load_qgd(path, &ps, &src))
         return 1;
     int rc = 0;
-    int *sel = xmalloc((size_t)(ps.ngd ? ps.ngd : 1) * sizeof *sel);
-    int *nsel = xmalloc((size_t)(ps.nntk ? ps.nntk : 1) * sizeof *nsel);
-    int kg, k = select_problems("compile", &ps, a.problem, sel, &kg, nsel);
+    ProblemRef *sel = xmalloc((size_t)(ps.n ? ps.n : 1) * sizeof *sel);
+    int kg, k = select_problems("compile", &ps, a.problem, sel, &kg);
     if (k == 0) {
         rc = 2;
         goto out;
@@ -144,8 +143,8 @@ int cmd_compile(int argc, char **argv)
         rc = 2;
         goto out;
     }
-    const GdProblem *gp = kg ? ps.gd[sel[0]] : NULL;
-    const NtkProblem *np = kg ? NULL : ps.ntk[nsel[0]];
+    const GdProblem *gp = kg ? sel[0].gd : NULL;
+    const NtkProblem *np = kg ? NULL : sel[0].ntk;
     CompileOptions co = {.kappa0 = a.q.kappa0, .clock_bits = a.q.clock_bits, .precision = a.q.precision,
                          .test_point = test_point, .dump = a.dump.pass >= 0 ? &a.dump : NULL,
                          .amplify = a.q.amplify};
@@ -227,7 +226,6 @@ int cmd_compile(int argc, char **argv)
     compiled_free(&cc);
 out:
     free(sel);
-    free(nsel);
     problem_set_free(&ps);
     srcfile_free(src);
     return rc;

@@ -78,7 +78,7 @@ static void usage_run(FILE *out)
 
 /* The report of every problem run, text or JSON; the exit status: 0, 1 on
  * a write error, 3 when a result misses its error budget. */
-static int write_results(const PipeArgs *a, const ProblemSet *ps, const int *sel, int done, const QRun *runs,
+static int write_results(const PipeArgs *a, const ProblemRef *sel, int done, const QRun *runs,
                          const QRunSegments *segs, int ndone, const NtkQRun *nruns)
 {
     int rc = 0;
@@ -94,7 +94,7 @@ static int write_results(const PipeArgs *a, const ProblemSet *ps, const int *sel
             json_array(&w);
         }
         for (int i = 0; i < done; i++) {
-            const GdProblem *p = ps->gd[sel[i]];
+            const GdProblem *p = sel[i].gd;
             bool seg = segs[i].seg != NULL;
             if (a->json)
                 seg ? report_segments_json(p, &segs[i], &w) : report_run_json(&runs[i], &w);
@@ -207,9 +207,8 @@ int cmd_run(int argc, char **argv)
     if (!load_qgd(path, &ps, &src))
         return 1;
     a.q.simulate = true;
-    int *sel = xmalloc((size_t)(ps.ngd ? ps.ngd : 1) * sizeof *sel);
-    int *nsel = xmalloc((size_t)(ps.nntk ? ps.nntk : 1) * sizeof *nsel);
-    int kall = select_problems("run", &ps, a.problem, sel, &k_gd, nsel), k = k_gd, kn = kall - k_gd;
+    ProblemRef *sel = xmalloc((size_t)(ps.n ? ps.n : 1) * sizeof *sel);
+    int kall = select_problems("run", &ps, a.problem, sel, &k_gd), k = k_gd, kn = kall - k_gd;
     int rc = kall ? 0 : 2;
     if (a.dump.pass >= 0 && kall) {
         /* the IR after a pass of the pipeline run simulates, not the simulation */
@@ -220,10 +219,9 @@ int cmd_run(int argc, char **argv)
         } else {
             CompileOptions co = {.kappa0 = a.q.kappa0, .clock_bits = a.q.clock_bits, .precision = a.q.precision,
                                  .for_run = true, .dump = &a.dump, .amplify = a.q.amplify};
-            rc = compile_dump(k ? ps.gd[sel[0]] : NULL, k ? NULL : ps.ntk[nsel[0]], &co, &a.dump, a.output);
+            rc = compile_dump(k ? sel[0].gd : NULL, k ? NULL : sel[0].ntk, &co, &a.dump, a.output);
         }
         free(sel);
-        free(nsel);
         problem_set_free(&ps);
         srcfile_free(src);
         return rc;
@@ -233,7 +231,7 @@ int cmd_run(int argc, char **argv)
     NtkQRun *nruns = xcalloc((size_t)(kn ? kn : 1), sizeof *nruns);
     int done = 0, ndone = 0;
     for (int i = 0; i < k; i++) {
-        GdProblem *p = ps.gd[sel[i]];
+        GdProblem *p = sel[i].gd;
         char *err = NULL;
         if (isatty(2))
             fprintf(stderr, "running %s ...\n", p->name);
@@ -254,7 +252,7 @@ int cmd_run(int argc, char **argv)
         done++;
     }
     for (int i = 0; i < kn && rc == 0; i++) {
-        NtkProblem *p = ps.ntk[nsel[i]];
+        NtkProblem *p = sel[k + i].ntk;
         char *err = NULL;
         if (isatty(2))
             fprintf(stderr, "running %s ...\n", p->name);
@@ -270,7 +268,7 @@ int cmd_run(int argc, char **argv)
         ndone++;
     }
     if (rc == 0)
-        rc = write_results(&a, &ps, sel, done, runs, segs, ndone, nruns);
+        rc = write_results(&a, sel, done, runs, segs, ndone, nruns);
     for (int i = 0; i < k; i++) {
         qrun_free(&runs[i]);
         qrun_segments_free(&segs[i]);
@@ -281,7 +279,6 @@ int cmd_run(int argc, char **argv)
     free(segs);
     free(nruns);
     free(sel);
-    free(nsel);
     problem_set_free(&ps);
     srcfile_free(src);
     return rc;

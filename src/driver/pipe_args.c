@@ -72,34 +72,11 @@ int pipe_option(const char *cmd, int c, PipeArgs *a)
     }
 }
 
-/* The index of each of the k problems r[] (all of one kind, in file order)
- * in ps's view of that kind. */
-static void view_index(const ProblemSet *ps, const ProblemRef *r, int k, int *idx)
+int select_problems(const char *cmd, const ProblemSet *ps, const char *name, ProblemRef *sel, int *k_gd)
 {
-    for (int i = 0, j = 0; i < k; i++, j++) {
-        if (r[i].kind == PROBLEM_GD)
-            while (ps->gd[j] != r[i].gd)
-                j++;
-        else
-            while (ps->ntk[j] != r[i].ntk)
-                j++;
-        idx[i] = j;
-    }
-}
-
-/* The problems selected by --problem: indices into ps->gd (sel) and
- * ps->ntk (nsel, may be NULL); the total. The gd problems come first,
- * then the ntk ones: the order in which run processes them. */
-int select_problems(const char *cmd, const ProblemSet *ps, const char *name, int *sel, int *k_gd, int *nsel)
-{
-    unsigned gd = PROBLEM_BIT(PROBLEM_GD), ntk = nsel ? PROBLEM_BIT(PROBLEM_NTK) : 0;
-    int k = problem_select(ps, name, gd, NULL, 0), kn = problem_select(ps, name, ntk, NULL, 0);
-    ProblemRef *r = xmalloc((size_t)(k + kn ? k + kn : 1) * sizeof *r);
-    problem_select(ps, name, gd, r, k);
-    problem_select(ps, name, ntk, r + k, kn);
-    view_index(ps, r, k, sel);
-    view_index(ps, r + k, kn, nsel);
-    free(r);
+    unsigned gd = PROBLEM_BIT(PROBLEM_GD), ntk = PROBLEM_BIT(PROBLEM_NTK);
+    int k = problem_select(ps, name, gd, sel, ps->n);
+    int kn = problem_select(ps, name, ntk, sel + k, ps->n - k);
     int km = problem_select(ps, name, PROBLEM_BIT(PROBLEM_MODEL), NULL, 0);
     if (k + kn == 0 && km > 0)
         fprintf(stderr, "qgdc %s: %s a size-only model problem: it is estimated (qgdc estimate), not %s\n", cmd,

@@ -28,9 +28,11 @@ enum { O_KAPPA0 = 256, O_CLOCK, O_PRECISION, O_SHOTS, O_SEED, O_SEGMENT, O_PROBL
 /* Parses one shared option; 0 handled, 1 not shared, 2 bad value, 3 done
  * (--dump-after=list printed: exit 0). */
 int pipe_option(const char *cmd, int c, PipeArgs *a);
-/* The problems selected by --problem: indices into ps->gd (sel) and
- * ps->ntk (nsel, may be NULL); the total (with a message when none). */
-int select_problems(const char *cmd, const ProblemSet *ps, const char *name, int *sel, int *k_gd, int *nsel);
+/* The problems selected by --problem (all when NULL): into sel (room for
+ * ps->n), the gd problems first, then the ntk ones, each in file order
+ * (the order in which run processes them); *k_gd gets the number of gd
+ * problems. The total, with a message when there is none. */
+int select_problems(const char *cmd, const ProblemSet *ps, const char *name, ProblemRef *sel, int *k_gd);
 /* --dump-after=list: the passes and each pipeline's order. */
 void print_pass_list(FILE *fp);
 /* --dump-after: the IR after the pass, written to output, instead of the
