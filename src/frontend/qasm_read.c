@@ -133,30 +133,36 @@ void qr_failed(Reader *R)
         R->errors++;
 }
 
-__attribute__((format(printf, 3, 4))) void qr_err(Reader *R, Loc loc, const char *fmt, ...)
+/* A located message of the reader (an error counts), unless quiet. */
+static void vreport(Reader *R, bool error, Loc loc, const char *fmt, va_list ap)
 {
     if (R->quiet)
         return;
     char msg[600];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (error) {
+        diag_error(loc, "%s", msg);
+        R->errors++;
+    } else {
+        diag_warning(loc, "%s", msg);
+    }
+}
+
+__attribute__((format(printf, 3, 4))) void qr_err(Reader *R, Loc loc, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vreport(R, true, loc, fmt, ap);
     va_end(ap);
-    diag_error(loc, "%s", msg);
-    R->errors++;
 }
 
 /* A warning: reported, not counted as an error. */
 __attribute__((format(printf, 3, 4))) static void warn(Reader *R, Loc loc, const char *fmt, ...)
 {
-    if (R->quiet)
-        return;
-    char msg[600];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vreport(R, false, loc, fmt, ap);
     va_end(ap);
-    diag_warning(loc, "%s", msg);
 }
 
 Reg *qr_find_reg(Reader *R, const char *name)
