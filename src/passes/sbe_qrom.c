@@ -85,7 +85,7 @@ void sbe_ry_cost(double theta, unsigned nctrl, SbeCost *k)
 
 /* ---- names ---- */
 
-static void check_name(const Circuit *c, const char *name)
+void sbe_check_name(const Circuit *c, const char *name)
 {
     bool ok = name && (name[0] == '_' || (name[0] >= 'A' && name[0] <= 'Z') || (name[0] >= 'a' && name[0] <= 'z'));
     for (const char *p = name ? name : ""; ok && *p; p++)
@@ -100,14 +100,21 @@ static void check_name(const Circuit *c, const char *name)
 
 /* ---- table lookup ---- */
 
+static void plain_kind(SbeQromKind kind, const char *who)
+{
+    if (kind != SBE_QROM_UNARY && kind != SBE_QROM_MCX)
+        ICE("%s: table lookup kind %d needs a block size (qroam.h)", who, (int)kind);
+}
+
 unsigned sbe_qrom_work(SbeQromKind kind, unsigned abits)
 {
+    plain_kind(kind, "sbe_qrom_work");
     return kind == SBE_QROM_UNARY && abits >= 2 ? abits - 1 : 0;
 }
 
 static uint64_t addr_of(const SbeTable *t, size_t l) { return t->addr ? t->addr[l] : (uint64_t)l; }
 
-static void check_table(const SbeTable *t)
+void sbe_table_check(const SbeTable *t)
 {
     if (t->abits > SBE_MAX_BUILD_ABITS || t->width < 1 || t->width > 64 || (t->theta && t->rot_bit >= t->width))
         ICE("sbe_qrom: table of %u address bits, %u data bits", t->abits, t->width);
@@ -124,73 +131,58 @@ static void check_table(const SbeTable *t)
     }
 }
 
-/* A flag: always on, an address bit (negated when neg), or a work qubit. */
-typedef struct Flag {
-    enum { FL_TRUE, FL_LIT, FL_QUBIT } kind;
-    uint32_t q;
-    bool neg;
-} Flag;
+void sbe_flagged(Circuit *c, Block *b, SbeFlag f, GateKind g, uint32_t tq, double th)
+{
+    uint32_t q[2] = {f.q, tq};
+    double p = th;
+    if (f.kind == SBE_FL_TRUE)
+        circ_gate(c, b, g, &tq, &p);
+    else {
+        Op *op = circ_cgate(c, b, g, 1, q, &p);
+        op->negctrl = f.neg ? 1 : 0;
+    }
+}
 
 typedef struct Unary {
     Circuit *c;
     Block *b;
     const SbeTable *t;
-    uint32_t data0, work0; /* formal of data bit 0, work qubit 0 */
+    unsigned shift;  /* the trie is over a >> shift; level d tests address bit shift + d − 1 */
+    uint32_t work0;  /* formal of work qubit 0 */
+    SbeLeafFn leaf;
+    void *ctx;
 } Unary;
 
-/* gate g on target tq (and rotation angle th), controlled by the flag */
-static void flagged(Unary *U, Flag f, GateKind g, uint32_t tq, double th)
-{
-    uint32_t q[2] = {f.q, tq};
-    double p = th;
-    if (f.kind == FL_TRUE)
-        circ_gate(U->c, U->b, g, &tq, &p);
-    else {
-        Op *op = circ_cgate(U->c, U->b, g, 1, q, &p);
-        op->negctrl = f.neg ? 1 : 0;
-    }
-}
-
-static void leaf(Unary *U, Flag f, size_t l)
-{
-    const SbeTable *t = U->t;
-    for (unsigned j = 0; j < t->width; j++)
-        if (t->word[l] >> j & 1)
-            flagged(U, f, GATE_X, U->data0 + j, 0);
-    if (t->theta && t->theta[l] != 0)
-        flagged(U, f, GATE_RY, U->data0 + t->rot_bit, t->theta[l]);
-}
-
 /* target ^= f ∧ (a_bit == val) */
-static void and_into(Unary *U, Flag f, uint32_t abit, bool val, uint32_t target)
+static void and_into(Unary *U, SbeFlag f, uint32_t abit, bool val, uint32_t target)
 {
     uint32_t q[3] = {f.q, abit, target};
     Op *op = circ_cgate(U->c, U->b, GATE_X, 2, q, NULL);
     op->negctrl = (f.neg ? 1u : 0u) | (val ? 0u : 2u);
 }
 
-/* The node of level d over addresses [lo, lo + 2^d) holding entries
+/* The node of level d over keys [lo, lo + 2^d) holding entries
  * [first, last) (non-empty), with flag f. */
-static void visit(Unary *U, Flag f, unsigned d, uint64_t lo, size_t first, size_t last)
+static void visit(Unary *U, SbeFlag f, unsigned d, uint64_t lo, size_t first, size_t last)
 {
     if (d == 0) {
-        leaf(U, f, first);
+        U->leaf(U->ctx, f, first, last);
         return;
     }
     uint64_t mid = lo + ((uint64_t)1 << (d - 1));
     size_t split = first;
-    while (split < last && addr_of(U->t, split) < mid)
+    while (split < last && addr_of(U->t, split) >> U->shift < mid)
         split++;
-    uint32_t abit = d - 1; /* formal of address bit d−1 */
-    if (f.kind == FL_TRUE) {
+    uint32_t abit = U->shift + d - 1; /* formal of address bit shift + d − 1 */
+    if (f.kind == SBE_FL_TRUE) {
         if (split > first)
-            visit(U, (Flag){FL_LIT, abit, true}, d - 1, lo, first, split);
+            visit(U, (SbeFlag){SBE_FL_LIT, abit, true}, d - 1, lo, first, split);
         if (last > split)
-            visit(U, (Flag){FL_LIT, abit, false}, d - 1, mid, split, last);
+            visit(U, (SbeFlag){SBE_FL_LIT, abit, false}, d - 1, mid, split, last);
         return;
     }
     uint32_t w = U->work0 + (d - 1);
-    Flag child = {FL_QUBIT, w, false};
+    SbeFlag child = {SBE_FL_QUBIT, w, false};
     if (split > first && last > split) {
         and_into(U, f, abit, false, w); /* fL = f ∧ ¬a */
         visit(U, child, d - 1, lo, first, split);
@@ -207,20 +199,51 @@ static void visit(Unary *U, Flag f, unsigned d, uint64_t lo, size_t first, size_
     }
 }
 
+void sbe_unary_iterate(Circuit *c, Block *b, const SbeTable *t, unsigned shift, uint32_t work0, SbeLeafFn leaf,
+                       void *ctx)
+{
+    if (shift > t->abits)
+        ICE("sbe_unary_iterate: shift %u beyond %u address bits", shift, t->abits);
+    if (t->L == 0)
+        return;
+    Unary U = {c, b, t, shift, work0, leaf, ctx};
+    visit(&U, (SbeFlag){SBE_FL_TRUE, 0, false}, t->abits - shift, 0, 0, t->L);
+}
+
+/* the leaf of the plain lookup: entry `first` (the only one: shift 0) */
+typedef struct LeafCtx {
+    Circuit *c;
+    Block *b;
+    const SbeTable *t;
+    uint32_t data0; /* formal of data bit 0 */
+} LeafCtx;
+
+static void leaf(void *vctx, SbeFlag f, size_t first, size_t last)
+{
+    LeafCtx *x = vctx;
+    const SbeTable *t = x->t;
+    if (last != first + 1)
+        ICE("sbe_qrom: a leaf of %zu entries", last - first);
+    for (unsigned j = 0; j < t->width; j++)
+        if (t->word[first] >> j & 1)
+            sbe_flagged(x->c, x->b, f, GATE_X, x->data0 + j, 0);
+    if (t->theta && t->theta[first] != 0)
+        sbe_flagged(x->c, x->b, f, GATE_RY, x->data0 + t->rot_bit, t->theta[first]);
+}
+
 uint32_t sbe_qrom_def(Circuit *c, const char *name, const SbeTable *t, SbeQromKind kind)
 {
-    check_name(c, name);
-    check_table(t);
+    plain_kind(kind, "sbe_qrom_def");
+    sbe_check_name(c, name);
+    sbe_table_check(t);
     unsigned nwork = sbe_qrom_work(kind, t->abits);
     uint32_t nq = t->abits + t->width + nwork;
     const char *doc = kind == SBE_QROM_UNARY ? "table lookup by unary iteration (Babbush et al. 2018)"
                                              : "table lookup, one multi-controlled leaf per entry";
     if (kind == SBE_QROM_UNARY || t->L == 0) {
         uint32_t def = circuit_def(c, name, nq, doc);
-        if (t->L) {
-            Unary U = {c, circuit_def_body(c, def), t, t->abits, t->abits + t->width};
-            visit(&U, (Flag){FL_TRUE, 0, false}, t->abits, 0, 0, t->L);
-        }
+        LeafCtx x = {c, circuit_def_body(c, def), t, t->abits};
+        sbe_unary_iterate(c, x.b, t, 0, t->abits + t->width, leaf, &x);
         return def;
     }
     /* MCX: leaf definitions, then the calls */
@@ -258,6 +281,7 @@ uint32_t sbe_qrom_def(Circuit *c, const char *name, const SbeTable *t, SbeQromKi
 static void decode_cost(SbeQromKind kind, unsigned abits, const mpz_t L, unsigned width, const mpz_t sumN,
                         SbeCost *k)
 {
+    plain_kind(kind, "sbe_qrom_cost");
     mpz_set_ui(k->t, 0);
     mpz_set_ui(k->rotations, 0);
     mpz_set_ui(k->qubits, abits + width + sbe_qrom_work(kind, abits));
@@ -296,7 +320,7 @@ void sbe_qrom_cost_sum(SbeQromKind kind, unsigned abits, const mpz_t L, unsigned
 
 void sbe_qrom_table_cost(SbeQromKind kind, const SbeTable *t, SbeCost *k)
 {
-    check_table(t);
+    sbe_table_check(t);
     mpz_t sum, L;
     mpz_init(sum);
     mpz_init_set_ui(L, 0);
@@ -321,7 +345,7 @@ double sbe_rot_fixed_angle(uint64_t t, unsigned b) { return ldexp(QGD_PI * (doub
 
 uint32_t sbe_rot_fixed_def(Circuit *c, const char *name, unsigned b)
 {
-    check_name(c, name);
+    sbe_check_name(c, name);
     if (b < 1 || b > SBE_MAX_BITS)
         ICE("sbe_rot_fixed_def: %u bits", b);
     uint32_t def = circuit_def(c, name, b + 1, "RY(pi*t/2^b) on the target, t the register's value");
@@ -351,7 +375,7 @@ void sbe_rot_fixed_cost(unsigned b, SbeCost *k)
 
 uint32_t sbe_reflect_def(Circuit *c, const char *name, unsigned m)
 {
-    check_name(c, name);
+    sbe_check_name(c, name);
     if (m < 1 || m > SBE_MAX_ABITS)
         ICE("sbe_reflect_def: %u qubits", m);
     uint32_t def = circuit_def(c, name, m, "2|0><0| - I");

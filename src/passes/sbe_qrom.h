@@ -91,7 +91,11 @@
 #define SBE_MAX_BUILD_ABITS 62 /* building: address qubits */
 #define SBE_MAX_BUILD_ENTRIES ((size_t)1 << 31) /* building: table entries */
 
-typedef enum SbeQromKind { SBE_QROM_UNARY = 0, SBE_QROM_MCX } SbeQromKind;
+/* SBE_QROM_SELSWAP and SBE_QROM_SELSWAP_DIRTY are the select-swap lookups
+ * of qroam.h (clean and dirty registers); they need a block size, so the
+ * functions of this header that take a kind refuse them (ICE): callers
+ * use qroam_def / qroam_cost (sparse_be does). */
+typedef enum SbeQromKind { SBE_QROM_UNARY = 0, SBE_QROM_MCX, SBE_QROM_SELSWAP, SBE_QROM_SELSWAP_DIRTY } SbeQromKind;
 
 /* Counts of one uncontrolled call of a definition, in the resource
  * counter's conventions (resources.h): ccz = ccx gates of the lowering,
@@ -149,6 +153,35 @@ void sbe_qrom_cost_sum(SbeQromKind kind, unsigned abits, const mpz_t L, unsigned
 /* The exact cost of the table's definition: the decoding of its actual
  * address set (N_d counted from the addresses) plus its leaf rotations. */
 void sbe_qrom_table_cost(SbeQromKind kind, const SbeTable *t, SbeCost *k);
+
+/* ---- unary iteration, shared with qroam.c ---- */
+
+/* The control of a trie node: always on (the root), an address bit
+ * (negated when neg: the root's children), or a work qubit. */
+typedef struct SbeFlag {
+    enum { SBE_FL_TRUE, SBE_FL_LIT, SBE_FL_QUBIT } kind;
+    uint32_t q;
+    bool neg;
+} SbeFlag;
+
+/* Gate g (parameter th, if any) on formal tq, controlled by the flag. */
+void sbe_flagged(Circuit *c, Block *b, SbeFlag f, GateKind g, uint32_t tq, double th);
+/* A leaf of the trie: the entries [first, last) share a >> shift. */
+typedef void (*SbeLeafFn)(void *ctx, SbeFlag f, size_t first, size_t last);
+/* Appends to b the unary iteration of SBE_QROM_UNARY over the keys
+ * a_l >> shift of t's addresses (shift ≤ abits): a trie of abits − shift
+ * levels whose level-d node tests address formal shift + d − 1 and keeps
+ * its children's flag on formal work0 + d − 1 (abits − shift − 1 work
+ * qubits), calling leaf once per distinct key, in increasing order. CCZ:
+ * 2·Σ_{d=shift+1}^{abits−1} N_d (the leaves' gates excluded). */
+void sbe_unary_iterate(Circuit *c, Block *b, const SbeTable *t, unsigned shift, uint32_t work0, SbeLeafFn leaf,
+                       void *ctx);
+/* ICE unless name is a valid identifier that no definition NAME or
+ * NAME_… of c uses. */
+void sbe_check_name(const Circuit *c, const char *name);
+/* ICE unless t is within the build limits and well formed (sorted
+ * addresses in range, words within the width, finite angles). */
+void sbe_table_check(const SbeTable *t);
 
 /* ---- fixed-point controlled rotation ---- */
 
