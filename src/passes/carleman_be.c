@@ -11,7 +11,7 @@
 #include "support/util.h"
 
 #define NEG 0x80000000u /* literal: the control fires on |0⟩ */
-#define CBE_MAX_FORMALS 100000u
+#define CBE_MAX_FORMALS (1u << 24) /* select-swap lookups may add K·width work qubits */
 
 /* ---- small circuit helpers ---- */
 
@@ -191,6 +191,8 @@ static bool oracle_shape_cost(const ModelProblem *m, unsigned l, unsigned qn, co
     sbe_shape_init(&sh);
     sh.kind = SBE_DILATION;
     sh.qrom = o->qrom;
+    sh.qroam_k = o->qroam_k;
+    sh.qroam_max_extra = o->qroam_max_extra;
     mpz_set_ui(sh.n, 0);
     mpz_setbit(sh.n, (mp_bitcnt_t)l * qn);
     sh.s = m->F[l].sparsity;
@@ -323,6 +325,9 @@ static bool cbe_costs(CbeBuild *s, uint32_t *npool, char **err)
             continue;
         if (!oracle_shape_cost(m, l, be->qn, s->o, &be->oracle_cost[l], err))
             return false;
+        if (mpz_cmp_ui(be->oracle_cost[l].u.qubits, CBE_MAX_FORMALS) > 0)
+            return diag_refuse(err, "structured encoding: the oracle of F_%u needs more than %u qubits", l,
+                               CBE_MAX_FORMALS);
         uint32_t nu = (uint32_t)mpz_get_ui(be->oracle_cost[l].u.qubits); /* U's formals */
         uint32_t need = nu - l * be->qn;                                  /* all but the factor bits */
         if (need > *npool)
@@ -413,7 +418,9 @@ static bool cbe_oracle_fl(CbeBuild *s, unsigned l, char **err)
     if (s->o->explicit_oracles) {
         SpMat A;
         padded_tensor(s->p, l, be->qn, &A);
-        SbeOptions so = {.kind = SBE_DILATION, .qrom = s->o->qrom, .bits = s->o->bits};
+        /* the block size the shape chose (cbe_costs): the layout's pool was sized by it */
+        SbeOptions so = {.kind = SBE_DILATION, .qrom = s->o->qrom, .bits = s->o->bits,
+                         .qroam_k = be->oracle_cost[l].qroam_k};
         SparseBE sbe;
         bool ok = sparse_be_build(c, s->name, &A, &so, &sbe, err);
         sp_free(&A);

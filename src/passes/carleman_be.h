@@ -64,10 +64,19 @@ typedef struct CbePair {
     unsigned l, pos; /* F_ℓ at slot pos (1-based) */
 } CbePair;
 
+/* The F_ℓ tables' lookup: qrom, and for the select-swap kinds
+ * (SBE_QROM_SELSWAP, SBE_QROM_SELSWAP_DIRTY; qroam.h) the block size
+ * 2^qroam_k, or SBE_QROAM_AUTO: for each table the k with the fewest CCZ
+ * whose work qubits exceed unary iteration's by at most qroam_max_extra
+ * (the oracles share one pool of work qubits, so the whole encoding grows
+ * by at most that much). The shape's choice is used for built (explicit)
+ * oracles too, so both give the same layout. */
 typedef struct CbeOptions {
     unsigned bits;        /* fixed-point angle bits of the F_ℓ tables, ≥ 1 */
     SbeQromKind qrom;     /* table lookup (unary iteration by default) */
     bool explicit_oracles;/* build the oracles from data (needs the GdProblem) */
+    unsigned qroam_k;     /* select-swap: block size 2^qroam_k, or SBE_QROAM_AUTO */
+    uint64_t qroam_max_extra; /* with SBE_QROAM_AUTO: extra qubits allowed per table */
 } CbeOptions;
 
 typedef struct CarlemanBE {

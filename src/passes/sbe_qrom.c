@@ -376,7 +376,7 @@ void sbe_rot_fixed_cost(unsigned b, SbeCost *k)
 uint32_t sbe_reflect_def(Circuit *c, const char *name, unsigned m)
 {
     sbe_check_name(c, name);
-    if (m < 1 || m > SBE_MAX_ABITS)
+    if (m < 1 || m > SBE_MAX_REFLECT)
         ICE("sbe_reflect_def: %u qubits", m);
     uint32_t def = circuit_def(c, name, m, "2|0><0| - I");
     Block *b = circuit_def_body(c, def);
@@ -401,7 +401,7 @@ uint32_t sbe_reflect_def(Circuit *c, const char *name, unsigned m)
 
 void sbe_reflect_cost(unsigned m, SbeCost *k)
 {
-    if (m < 1 || m > SBE_MAX_ABITS)
+    if (m < 1 || m > SBE_MAX_REFLECT)
         ICE("sbe_reflect_cost: %u qubits", m);
     mpz_set_ui(k->ccz, m >= 3 ? 2 * (unsigned long)(m - 2) : 0);
     mpz_set_ui(k->t, 0);

@@ -64,7 +64,8 @@
  * other bit 2 rotations: T = 2, rotations = 2(b − 1) (b ≥ 1), no CCZ.
  *
  * ---- Reflection ----------------------------------------------------------
- * sbe_reflect_def: 2|0⟩⟨0| − I on m ≥ 1 qubits, global phase included: a
+ * sbe_reflect_def: 2|0⟩⟨0| − I on 1 ≤ m ≤ SBE_MAX_REFLECT qubits, global
+ * phase included: a
  * negctrl(m) @ gphase(π) (−1 on |0…0⟩) and a gphase(π). Lowered: p(π) on
  * one qubit under m − 1 (negative) controls: CCZ 2(m − 2) and m − 2
  * lowering ancillas for m ≥ 3, Clifford for m ≤ 2.
@@ -88,6 +89,7 @@
 #include "ir/model.h"
 
 #define SBE_MAX_ABITS 4096    /* cost functions: address qubits */
+#define SBE_MAX_REFLECT (1u << 24) /* reflection: qubits (flag sets that hold select-swap registers) */
 #define SBE_MAX_BUILD_ABITS 62 /* building: address qubits */
 #define SBE_MAX_BUILD_ENTRIES ((size_t)1 << 31) /* building: table entries */
 

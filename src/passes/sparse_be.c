@@ -107,7 +107,7 @@ double sparse_be_quantise(double v, unsigned bits)
 
 /* ---- layout ---- */
 
-static SbeLayout layout(SbeKind kind, SbeQromKind qrom, unsigned q, unsigned w, unsigned b)
+static SbeLayout layout(SbeKind kind, unsigned q, unsigned w, unsigned b, uint32_t nwork)
 {
     SbeLayout L = {.q = q, .w = w, .b = b};
     L.row = 0;
@@ -118,7 +118,7 @@ static SbeLayout layout(SbeKind kind, SbeQromKind qrom, unsigned q, unsigned w, 
     L.sign = L.a_c + 1;
     L.theta = L.sign + 1;
     L.work = L.theta + b;
-    L.nwork = sbe_qrom_work(qrom, w + q + 1);
+    L.nwork = nwork;
     L.n = L.work + L.nwork;
     L.nsys = kind == SBE_DILATION ? q + 1 : q;
     L.nflags = L.work - L.nsys;
@@ -126,6 +126,40 @@ static SbeLayout layout(SbeKind kind, SbeQromKind qrom, unsigned q, unsigned w, 
 }
 
 /* ---- building ---- */
+
+static bool selswap(SbeQromKind k) { return k == SBE_QROM_SELSWAP || k == SBE_QROM_SELSWAP_DIRTY; }
+
+static QroamVariant variant(SbeQromKind k) { return k == SBE_QROM_SELSWAP_DIRTY ? QROAM_DIRTY : QROAM_CLEAN; }
+
+/* The select-swap block size of a lookup over this profile: the option's,
+ * or chosen; false with a message when it is out of range or its work
+ * qubits exceed 2^32. */
+static bool block_size(SbeQromKind kind, unsigned qroam_k, uint64_t max_extra, const QroamPrefix *p, unsigned width,
+                       unsigned *k, uint64_t *work, uint64_t *regs, char **err)
+{
+    *k = 0;
+    *regs = 0;
+    if (!selswap(kind)) {
+        *work = sbe_qrom_work(kind, p->abits);
+        return true;
+    }
+    *k = qroam_k == SBE_QROAM_AUTO ? qroam_choose_k(variant(kind), p, width, max_extra) : qroam_k;
+    if (*k > p->abits)
+        return diag_refuse(err, "sparse block encoding: a select-swap block size of 2^%u is beyond the %u address qubits",
+                           *k, p->abits);
+    mpz_t w, r;
+    mpz_inits(w, r, NULL);
+    qroam_work_mpz(*k, p->abits, width, w, r);
+    bool ok = mpz_sizeinbase(w, 2) <= 32;
+    if (ok)
+        *work = mpz_get_ui(w), *regs = mpz_get_ui(r);
+    mpz_clears(w, r, NULL);
+    if (!ok)
+        return diag_refuse(err, "sparse block encoding: a select-swap block size of 2^%u with %u-bit words needs more "
+                                "than 2^32 work qubits",
+                           *k, width);
+    return true;
+}
 
 static bool check_input(const SpMat *A, const SbeOptions *o, double *amax, char **err)
 {
@@ -139,8 +173,12 @@ static bool check_input(const SpMat *A, const SbeOptions *o, double *amax, char 
                            o->bits, SBE_MAX_BITS);
     if (o->kind != SBE_SYMMETRIC && o->kind != SBE_DILATION)
         return diag_refuse(err, "sparse block encoding: unknown kind %d", (int)o->kind);
-    if (o->qrom != SBE_QROM_UNARY && o->qrom != SBE_QROM_MCX)
+    if (o->qrom != SBE_QROM_UNARY && o->qrom != SBE_QROM_MCX && !selswap(o->qrom))
         return diag_refuse(err, "sparse block encoding: unknown table lookup %d", (int)o->qrom);
+    if (selswap(o->qrom) && o->bits == 0)
+        return diag_refuse(err, "sparse block encoding: the select-swap table lookup loads fixed-point angles only; "
+                                "give angle bits (1 to %d)",
+                           SBE_MAX_BITS);
     double mx = 0;
     for (size_t e = 0; e < A->nnz; e++) {
         if (!isfinite(A->val[e]))
@@ -203,9 +241,13 @@ bool sparse_be_build(Circuit *c, const char *prefix, const SpMat *A, const SbeOp
     for (size_t i = 0; i < n; i++)
         nidx += (A->rowptr[i + 1] > A->rowptr[i]) + (cdeg[i] > 0);
     double slots = (double)nidx * (double)sp;
-    double bytes = slots * (o.qrom == SBE_QROM_MCX ? sizeof(GateDef) + 3.0 * sizeof(Op) + 48 + 4.0 * (abits + q + 3 + b)
-                                                   : 2.0 * sizeof(Op) + 24.0) +
-                   slots * (q + 3 + b) * (sizeof(Op) + 16.0);
+    /* select-swap: two (dirty: four) passes over the leaves; its swap
+     * networks are counted below, once the block size is known */
+    double passes = o.qrom == SBE_QROM_SELSWAP ? 2 : o.qrom == SBE_QROM_SELSWAP_DIRTY ? 4 : 1;
+    double bytes = passes * (slots * (o.qrom == SBE_QROM_MCX ? sizeof(GateDef) + 3.0 * sizeof(Op) + 48 +
+                                                                   4.0 * (abits + q + 3 + b)
+                                                             : 2.0 * sizeof(Op) + 24.0) +
+                             slots * (q + 3 + b) * (sizeof(Op) + 16.0));
     if (abits > SBE_MAX_BUILD_ABITS || slots > (double)SBE_MAX_BUILD_ENTRIES || bytes > (double)mem_budget()) {
         char b1[32], b2[32];
         free(cdeg);
@@ -239,7 +281,6 @@ bool sparse_be_build(Circuit *c, const char *prefix, const SpMat *A, const SbeOp
     konig(&K);
 
     /* the table: index (d, i) at address row d + 2i, slots k < s' */
-    SbeLayout lay = layout(o.kind, o.qrom, q, w, b);
     size_t L = nidx * sp;
     uint64_t *addr = xmalloc(L * sizeof *addr), *word = xcalloc(L, sizeof *word);
     double *theta = b == 0 ? xcalloc(L, sizeof *theta) : NULL;
@@ -276,8 +317,34 @@ bool sparse_be_build(Circuit *c, const char *prefix, const SpMat *A, const SbeOp
                     .word = word,
                     .theta = theta,
                     .rot_bit = abit};
+    /* the lookup's work qubits (select-swap: its block size) */
+    unsigned qk = 0;
+    uint64_t nwork = 0, regs = 0;
+    {
+        QroamPrefix pf;
+        qroam_prefix_init(&pf, abits);
+        if (selswap(o.qrom))
+            qroam_prefix_table(&pf, &tab);
+        bool ok = block_size(o.qrom, o.qroam_k, o.qroam_max_extra, &pf, tab.width, &qk, &nwork, &regs, err);
+        qroam_prefix_clear(&pf);
+        double swap_bytes = (double)regs * qk * (o.qrom == SBE_QROM_SELSWAP_DIRTY ? 4 : 2) * (sizeof(Op) + 16.0);
+        if (ok && (regs > QROAM_MAX_BUILD_REGQUBITS || bytes + swap_bytes > (double)mem_budget())) {
+            char b1[32], b2[32];
+            ok = diag_refuse(err,
+                             "sparse block encoding: a select-swap lookup of block size 2^%u (%llu register qubits) "
+                             "needs about %s of circuit (budget %s; at most %llu register qubits are built)",
+                             qk, (unsigned long long)regs, mem_human(bytes + swap_bytes, b1, sizeof b1),
+                             mem_human((double)mem_budget(), b2, sizeof b2),
+                             (unsigned long long)QROAM_MAX_BUILD_REGQUBITS);
+        }
+        if (!ok) {
+            free(addr), free(word), free(theta), free(K.colour), free(name);
+            return false;
+        }
+    }
+    SbeLayout lay = layout(o.kind, q, w, b, (uint32_t)nwork);
     snprintf(name, len, "%s_qrom", prefix);
-    uint32_t dq = sbe_qrom_def(c, name, &tab, o.qrom);
+    uint32_t dq = selswap(o.qrom) ? qroam_def(c, name, &tab, variant(o.qrom), qk) : sbe_qrom_def(c, name, &tab, o.qrom);
     uint32_t drot = UINT32_MAX;
     if (b) {
         snprintf(name, len, "%s_rot", prefix);
@@ -372,6 +439,7 @@ bool sparse_be_build(Circuit *c, const char *prefix, const SpMat *A, const SbeOp
                       .lay = lay,
                       .colour = K.colour,
                       .table = tab,
+                      .qroam_k = qk,
                       .qrom = dq,
                       .rot = drot,
                       .v = dv,
@@ -401,10 +469,10 @@ void sbe_costs_clear(SbeCosts *k)
 }
 
 /* V, U, cu and W from the table's and the rotation's costs (k->qrom, k->rot). */
-static void compose(SbeCosts *k, SbeKind kind, unsigned q, unsigned w, unsigned b, unsigned nwork)
+static void compose(SbeCosts *k, SbeKind kind, unsigned q, unsigned w, unsigned b, uint64_t nwork)
 {
     SbeCost *v = &k->v, *u = &k->u, *cu = &k->cu, *wk = &k->walk;
-    unsigned long nu = 2ul * (q + 1) + w + 3 + b + nwork;
+    unsigned long nu = 2ul * (q + 1) + w + 3 + b + (unsigned long)nwork;
     unsigned long nflags = (unsigned long)q + w + 4 + b + (kind == SBE_SYMMETRIC);
     /* V = x, h's, the table, the rotation */
     mpz_set_ui(v->ccz, 0), mpz_set_ui(v->t, 0), mpz_set_ui(v->rotations, 0), mpz_set_ui(v->ancillas, 0);
@@ -439,7 +507,14 @@ static void compose(SbeCosts *k, SbeKind kind, unsigned q, unsigned w, unsigned 
 
 void sparse_be_cost(const SparseBE *be, SbeCosts *k)
 {
-    sbe_qrom_table_cost(be->opt.qrom, &be->table, &k->qrom);
+    k->qroam_k = be->qroam_k;
+    k->borrowable = 0;
+    if (selswap(be->opt.qrom)) {
+        qroam_table_cost(variant(be->opt.qrom), be->qroam_k, &be->table, &k->qrom);
+        if (be->opt.qrom == SBE_QROM_SELSWAP_DIRTY)
+            qroam_work(be->qroam_k, be->table.abits, be->table.width, &k->borrowable);
+    } else
+        sbe_qrom_table_cost(be->opt.qrom, &be->table, &k->qrom);
     unsigned b = be->opt.bits;
     if (b)
         sbe_rot_fixed_cost(b, &k->rot);
@@ -468,7 +543,7 @@ bool sparse_be_shape_cost(const SbeShape *sh, SbeCosts *k, char **err)
 {
     if (sh->kind != SBE_SYMMETRIC && sh->kind != SBE_DILATION)
         return diag_refuse(err, "sparse block encoding cost: unknown kind %d", (int)sh->kind);
-    if (sh->qrom != SBE_QROM_UNARY && sh->qrom != SBE_QROM_MCX)
+    if (sh->qrom != SBE_QROM_UNARY && sh->qrom != SBE_QROM_MCX && !selswap(sh->qrom))
         return diag_refuse(err, "sparse block encoding cost: unknown table lookup %d", (int)sh->qrom);
     if (mpz_sgn(sh->n) <= 0)
         return diag_refuse(err, "sparse block encoding cost: the dimension n must be at least 1");
@@ -494,39 +569,61 @@ bool sparse_be_shape_cost(const SbeShape *sh, SbeCosts *k, char **err)
     if (mpz_sgn(sh->L) < 0 || mpz_cmp(sh->L, maxL) > 0)
         ok = diag_refuse(err, "sparse block encoding cost: L must be between 0 and 2^(q+1)*s' = 2^%u", q + 1 + w);
     else {
+        /* the prefix profile N_d of the stored addresses (exact, or bounded
+         * above for scattered columns) */
+        unsigned abits = w + q + 1, width = q + 3 + b;
+        QroamPrefix pf;
+        qroam_prefix_init(&pf, abits);
         if (mpz_sgn(sh->cols) > 0) {
             /* rows [0, rows) and `cols` scattered columns: address (k, d, i) */
-            mpz_t sum, nd, cap, part;
-            mpz_inits(sum, nd, cap, part, NULL);
+            mpz_t cap, part;
+            mpz_inits(cap, part, NULL);
             mpz_add(k->L, sh->rows, sh->cols);
             mpz_mul_2exp(k->L, k->L, w);
-            for (unsigned d = 1; d < w + q + 1; d++) {
+            for (unsigned d = 0; d <= abits; d++) {
+                mpz_t *nd = &pf.N[d];
                 if (d <= w) { /* (k >> d, d, i): exact */
-                    mpz_add(nd, sh->rows, sh->cols);
-                    mpz_mul_2exp(nd, nd, w - d);
+                    mpz_add(*nd, sh->rows, sh->cols);
+                    mpz_mul_2exp(*nd, *nd, w - d);
                 } else { /* prefixes of i >> e, e = d − w − 1: rows contiguous, columns at worst distinct */
                     unsigned e = d - w - 1;
-                    mpz_cdiv_q_2exp(nd, sh->rows, e);
+                    mpz_cdiv_q_2exp(*nd, sh->rows, e);
                     mpz_set_ui(cap, 0);
                     mpz_setbit(cap, q - e);
                     mpz_set(part, mpz_cmp(sh->cols, cap) < 0 ? sh->cols : cap);
-                    mpz_add(nd, nd, part);
-                    if (mpz_cmp(nd, cap) > 0)
-                        mpz_set(nd, cap);
+                    mpz_add(*nd, *nd, part);
+                    if (mpz_cmp(*nd, cap) > 0)
+                        mpz_set(*nd, cap);
                 }
-                mpz_add(sum, sum, nd);
             }
-            sbe_qrom_cost_sum(sh->qrom, w + q + 1, k->L, q + 3 + b, sum, &k->qrom);
-            mpz_clears(sum, nd, cap, part, NULL);
+            mpz_clears(cap, part, NULL);
         } else {
             if (mpz_sgn(sh->L) == 0)
                 mpz_mul_2exp(k->L, sh->n, w + 1);
             else
                 mpz_set(k->L, sh->L);
-            sbe_qrom_cost(sh->qrom, w + q + 1, k->L, q + 3 + b, &k->qrom);
+            qroam_prefix_contiguous(&pf, k->L);
         }
-        sbe_rot_fixed_cost(b, &k->rot);
-        compose(k, sh->kind, q, w, b, sbe_qrom_work(sh->qrom, w + q + 1));
+        unsigned qk = 0;
+        uint64_t nwork = 0, regs = 0;
+        ok = block_size(sh->qrom, sh->qroam_k, sh->qroam_max_extra, &pf, width, &qk, &nwork, &regs, err);
+        if (ok) {
+            if (selswap(sh->qrom))
+                qroam_cost(variant(sh->qrom), qk, &pf, width, &k->qrom);
+            else {
+                mpz_t sum;
+                mpz_init(sum);
+                for (unsigned d = 1; d < abits; d++)
+                    mpz_add(sum, sum, pf.N[d]);
+                sbe_qrom_cost_sum(sh->qrom, abits, k->L, width, sum, &k->qrom);
+                mpz_clear(sum);
+            }
+            sbe_rot_fixed_cost(b, &k->rot);
+            compose(k, sh->kind, q, w, b, nwork);
+            k->qroam_k = qk;
+            k->borrowable = sh->qrom == SBE_QROM_SELSWAP_DIRTY ? regs : 0;
+        }
+        qroam_prefix_clear(&pf);
     }
     mpz_clears(nm1, maxL, NULL);
     return ok;

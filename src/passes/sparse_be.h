@@ -66,7 +66,10 @@
  *   holding an entry) ≤ 2n·s'; width = q + 3 + b data bits;
  *   QROM   = sbe_qrom on that address set (unary: 2·Σ_{d=1}^{abits−1} N_d
  *            CCZ, N_d = ⌈L/2^d⌉ when every row and column of A holds an
- *            entry; MCX: 2L(abits − 1) CCZ);
+ *            entry; MCX: 2L(abits − 1) CCZ; select-swap with block size
+ *            K = 2^k (qroam.h, fixed point only): 4·Σ_{d=k+1}^{abits−1} N_d
+ *            + 2·width·(K − 1) clean, + 4·width·(K − 1) dirty, k = 0 the
+ *            unary count);
  *   V      = QROM + (fixed point) PREFIX_rot: T 2, rotations 2(b − 1);
  *            (exact angles) per stored entry ry(±θ/2): 2 rotations, or 2 T
  *            when |A_ij| = ‖A‖max/2, or none when |A_ij| = ‖A‖max;
@@ -74,7 +77,8 @@
  *            m = q + w + 4 + b flags (+ 1 for d, symmetric kind):
  *            2(m − 2) CCZ, m − 2 lowering ancillas;
  *   cwalk  = cu + 2(m − 1) CCZ, m − 1 lowering ancillas.
- *   Qubits of U: 2(q + 1) + w + 3 + b + work (unary: abits − 1).
+ *   Qubits of U: 2(q + 1) + w + 3 + b + work (unary: abits − 1;
+ *   select-swap: max(0, abits − k − 1) + K·width for k ≥ 1, qroam_work).
  * sparse_be_cost gives these for a built encoding (data-aware: its actual
  * address set and angles); sparse_be_shape_cost from the shape alone
  * (fixed point), any size, in microseconds.
@@ -98,16 +102,24 @@
 
 #include "ir/circuit.h"
 #include "ir/linear.h"
+#include "passes/qroam.h"
 #include "passes/sbe_qrom.h"
 
 #define SBE_SYM_TOL 1e-12 /* |A_ij − A_ji| allowed (symmetric kind), relative to ‖A‖max */
 
 typedef enum SbeKind { SBE_SYMMETRIC = 0, SBE_DILATION } SbeKind;
 
+/* The table lookup's block size (select-swap kinds): 2^qroam_k, or chosen
+ * (qroam_choose_k: the fewest CCZ with at most qroam_max_extra qubits more
+ * than unary iteration) when qroam_k is SBE_QROAM_AUTO. */
+#define SBE_QROAM_AUTO 0xFFFFFFFFu
+
 typedef struct SbeOptions {
     SbeKind kind;
-    SbeQromKind qrom;  /* SBE_QROM_UNARY (default) or SBE_QROM_MCX */
-    unsigned bits;     /* 0: exact angles; 1..SBE_MAX_BITS: fixed point */
+    SbeQromKind qrom;  /* SBE_QROM_UNARY (default), SBE_QROM_MCX, SBE_QROM_SELSWAP(_DIRTY) */
+    unsigned bits;     /* 0: exact angles; 1..SBE_MAX_BITS: fixed point (select-swap: ≥ 1) */
+    unsigned qroam_k;  /* select-swap: block size 2^qroam_k (≤ address qubits), or SBE_QROAM_AUTO */
+    uint64_t qroam_max_extra; /* with SBE_QROAM_AUTO: the budget of extra qubits */
 } SbeOptions;
 
 /* Formal qubits of PREFIX_v, PREFIX_u, PREFIX_walk (PREFIX_cu: the same,
@@ -134,6 +146,7 @@ typedef struct SparseBE {
     SbeLayout lay;
     uint32_t *colour;    /* [nnz]: colour of each CSR entry of A */
     SbeTable table;      /* the lookup table (owned: addr, word, theta malloc'd) */
+    unsigned qroam_k;    /* the block size 2^qroam_k of a select-swap lookup (0 otherwise) */
     uint32_t qrom, rot, v, u, cu, walk, cwalk, reflect; /* definitions (rot: UINT32_MAX with exact angles) */
 } SparseBE;
 
@@ -154,6 +167,8 @@ typedef struct SbeCosts {
     unsigned q, w, abits, width;
     mpz_t L;             /* stored table slots */
     mpz_t sprime;        /* s' = 2^w: α = s'·‖A‖max */
+    unsigned qroam_k;    /* select-swap lookups: the block size 2^qroam_k used (0 otherwise) */
+    uint64_t borrowable; /* SBE_QROM_SELSWAP_DIRTY: its registers among the work qubits (may be dirty) */
 } SbeCosts;
 
 void sbe_costs_init(SbeCosts *k);
@@ -166,6 +181,8 @@ void sparse_be_cost(const SparseBE *be, SbeCosts *out);
 typedef struct SbeShape {
     SbeKind kind;
     SbeQromKind qrom;
+    unsigned qroam_k;    /* as SbeOptions */
+    uint64_t qroam_max_extra;
     mpz_t n;             /* dimension of A, ≥ 1 */
     uint64_t s;          /* sparsity (colours), 1 ≤ s ≤ n */
     mpz_t L;             /* stored slots; 0: 2n·s' (every row and column of A holds an entry) */
@@ -185,7 +202,8 @@ void sbe_shape_clear(SbeShape *sh);
  * shape whose stored slots are the first L addresses (exact when every
  * row and column of A holds an entry and L = 0). Refuses n < 1, s < 1,
  * s > n, n of more than SBE_MAX_SHAPE_BITS bits, bits out of range,
- * L < 0 or L > 2^(q+1)·s'. */
+ * L < 0 or L > 2^(q+1)·s', a select-swap block size beyond the address
+ * qubits or needing more than 2^32 work qubits. */
 #define SBE_MAX_SHAPE_BITS 1024
 bool sparse_be_shape_cost(const SbeShape *sh, SbeCosts *out, char **err);
 
