@@ -22,7 +22,14 @@
  *   (c) at shape level (n = 10^9, s = 4, the F_1 table), the oracle's
  *       table CCZ equals 4·Σ_{d=k+1}^{abits−1} ⌈L/2^d⌉ + 2·width·(2^k − 1)
  *       evaluated here, k is the cheapest admissible block size for the
- *       budget (checked here over all k), and the budget holds. */
+ *       budget (checked here over all k), and the budget holds;
+ *   (d) the model of examples/resnet7m.qgd (8 angle bits, as `qgdc
+ *       estimate` picks): the unary F_1 / F_2 tables cost 1,907,467,282 and
+ *       40,608,585,500 CCZ per call (estimate's figures); with select-swap
+ *       under budgets of 10^3 … 10^6 extra qubits each costs no more, the
+ *       cost falls as the budget grows, and each oracle stays within its
+ *       budget. QGDC_TEST_VERBOSE=1 prints the table of
+ *       docs/block_encoding.md. */
 #include "unit.h"
 
 #include <complex.h>
@@ -565,6 +572,90 @@ static void test_cbe_shape_formula(void)
     model_free(&m);
 }
 
+/* ---- (d) the resnet7m tables ---- */
+
+static const char *const resnet7m = /* examples/resnet7m.qgd */
+    "const eta = 0.01;\n"
+    "model resnet7m {\n"
+    "    n = 7451044;\n"
+    "    F0 = vector(norm = eta * 1, max = eta);\n"
+    "    F1 = sparse(sparsity = 64, max = eta * 10);\n"
+    "    F2 = sparse(sparsity = 64, max = eta * 10, nnz = 32 * 7451044);\n"
+    "    kept = 745104;\n"
+    "    u_norm = 0.1 * sqrt(kept);\n"
+    "    T = 100;\n"
+    "    uploads = 100;\n"
+    "    options { carleman_order = 2; precision = 1e-2; }\n"
+    "}\n";
+
+static void test_resnet7m_tables(void)
+{
+    ProblemSet ps;
+    unit_compile_ok(resnet7m, &ps);
+    CU_ASSERT_FATAL(ps.nmodel == 1);
+    const ModelProblem *m = ps.model[0];
+    static const struct {
+        SbeQromKind qrom;
+        uint64_t budget;
+    } rows[] = {{SBE_QROM_UNARY, 0},           {SBE_QROM_SELSWAP, 1000},        {SBE_QROM_SELSWAP, 10000},
+                {SBE_QROM_SELSWAP, 100000},    {SBE_QROM_SELSWAP, 1000000},     {SBE_QROM_SELSWAP_DIRTY, 10000},
+                {SBE_QROM_SELSWAP_DIRTY, 100000}};
+    mpz_t prev[3], unary[3], unary_q[3];
+    for (int l = 0; l < 3; l++)
+        mpz_inits(prev[l], unary[l], unary_q[l], NULL);
+    bool verbose = getenv("QGDC_TEST_VERBOSE") != NULL;
+    if (verbose)
+        gmp_printf("\n  resnet7m, 8 angle bits (F_2: %Zd rows, %Zd columns): per-call table CCZ (k; extra qubits of "
+                   "the oracle)",
+                   m->F[2].rows, m->F[2].cols);
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        Circuit c;
+        circuit_init(&c);
+        CarlemanBE be;
+        CbeOptions o = {.bits = 8, .qrom = rows[i].qrom, .qroam_k = SBE_QROAM_AUTO, .qroam_max_extra = rows[i].budget};
+        char *err = NULL;
+        bool ok = cbe_build(&c, "r", m, NULL, &o, &be, &err);
+        if (!ok)
+            fprintf(stderr, "\n  %s\n", err), free(err);
+        CU_ASSERT_FATAL(ok);
+        if (verbose)
+            printf("\n  %-12s budget %8llu:", rows[i].qrom == SBE_QROM_UNARY ? "unary" : rows[i].qrom == SBE_QROM_SELSWAP ? "clean" : "dirty",
+                   (unsigned long long)rows[i].budget);
+        for (unsigned l = 1; l <= 2; l++) {
+            const SbeCosts *k = &be.oracle_cost[l];
+            if (i == 0) {
+                mpz_set(unary[l], k->qrom.ccz);
+                mpz_set(unary_q[l], k->u.qubits);
+                mpz_set(prev[l], k->qrom.ccz);
+            } else {
+                CU_ASSERT(mpz_cmp(k->qrom.ccz, unary[l]) < 0);
+                if (rows[i].qrom == rows[i - 1].qrom)
+                    CU_ASSERT(mpz_cmp(k->qrom.ccz, prev[l]) <= 0);
+                mpz_set(prev[l], k->qrom.ccz);
+                mpz_t extra;
+                mpz_init(extra);
+                mpz_sub(extra, k->u.qubits, unary_q[l]);
+                CU_ASSERT(mpz_cmp_ui(extra, rows[i].budget) <= 0);
+                mpz_clear(extra);
+            }
+            if (verbose) {
+                mpz_t extra;
+                mpz_init(extra);
+                mpz_sub(extra, k->u.qubits, unary_q[l]);
+                gmp_printf("  F_%u %.3e (k = %u; +%Zd)", l, mpz_get_d(k->qrom.ccz), k->qroam_k, extra);
+                mpz_clear(extra);
+            }
+        }
+        cbe_free(&be);
+        circuit_free(&c);
+    }
+    CU_ASSERT(mpz_cmp_ui(unary[1], 1907467282ul) == 0);
+    CU_ASSERT(mpz_cmp_ui(unary[2], 40608585500ul) == 0);
+    for (int l = 0; l < 3; l++)
+        mpz_clears(prev[l], unary[l], unary_q[l], NULL);
+    problem_set_free(&ps);
+}
+
 void suite_qroam_be(void);
 void suite_qroam_be(void)
 {
@@ -572,5 +663,6 @@ void suite_qroam_be(void)
                {"sparse_be: the block size chosen under a budget; refusals", test_sparse_be_auto},
                {"Carleman encoding with select-swap equals unary", test_cbe_equal},
                {"Carleman encoding: counts built vs shape", test_cbe_counts_built_vs_shape},
-               {"Carleman encoding: the table formula at n = 1e9", test_cbe_shape_formula});
+               {"Carleman encoding: the table formula at n = 1e9", test_cbe_shape_formula},
+               {"resnet7m: F_1 and F_2 tables under qubit budgets", test_resnet7m_tables});
 }
