@@ -65,20 +65,18 @@ void readout_result_free(ReadoutResult *r)
 static const double _Complex HAD[4] = {0.70710678118654752440, 0.70710678118654752440, 0.70710678118654752440,
                                        -0.70710678118654752440};
 
-/* P(+) − P(−) and its standard error for the pair of solution indices
- * (a, b): interference on a copy of sv. */
-static bool sign_test(const StateVec *sv, const int *sq, unsigned k, size_t a, size_t b, uint64_t shots,
-                      unsigned long seed, double *diff, double *se, char **err)
+StateVec *readout_interfere(const StateVec *sv, const int *sq, unsigned k, size_t a, size_t b, size_t *lo, size_t *hi,
+                            char **err)
 {
     size_t d = a ^ b;
     if (d == 0)
-        ICE("sign_test: equal indices");
+        ICE("readout_interfere: equal indices");
     unsigned piv = 0;
     while (!((d >> piv) & 1))
         piv++;
     StateVec *cp = sim_create(sv->nqubits, err);
     if (!cp)
-        return false;
+        return NULL;
     sim_set_amplitudes(cp, sv->amp, sv->dim);
     for (unsigned l = 0; l < k; l++)
         if (l != piv && ((d >> l) & 1))
@@ -86,7 +84,20 @@ static bool sign_test(const StateVec *sv, const int *sq, unsigned k, size_t a, s
     sim_apply_1q(cp, sq[piv], HAD);
     /* a' and b' now differ in bit piv only; lo is the one with it clear */
     size_t a2 = ((a >> piv) & 1) ? a ^ (d & ~((size_t)1 << piv)) : a;
-    size_t lo = a2 & ~((size_t)1 << piv), hi = lo | ((size_t)1 << piv);
+    *lo = a2 & ~((size_t)1 << piv);
+    *hi = *lo | ((size_t)1 << piv);
+    return cp;
+}
+
+/* P(+) − P(−) and its standard error for the pair of solution indices
+ * (a, b): interference on a copy of sv. */
+static bool sign_test(const StateVec *sv, const int *sq, unsigned k, size_t a, size_t b, uint64_t shots,
+                      unsigned long seed, double *diff, double *se, char **err)
+{
+    size_t lo, hi;
+    StateVec *cp = readout_interfere(sv, sq, k, a, b, &lo, &hi, err);
+    if (!cp)
+        return false;
     uint64_t *counts = xcalloc((size_t)1 << k, sizeof *counts);
     bool ok = sim_sample(cp, sq, (int)k, shots, seed, counts, err);
     sim_destroy(cp);

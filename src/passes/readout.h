@@ -67,4 +67,12 @@ bool readout_sample(const ReadoutPlan *pl, const StateVec *sv, const int *sq, un
                     unsigned long seed, double precision, ReadoutResult *out, char **err);
 void readout_result_free(ReadoutResult *r);
 
+/* The sign circuit of the pair of solution indices (a, b), a ≠ b, on a new
+ * copy of sv: cx from the lowest differing qubit k onto the other differing
+ * ones, then h on k. The register values *lo and *hi then hold
+ * (x_lo ± x_hi)/√2, so P(lo) − P(hi) has the sign of x_a·x_b. NULL with a
+ * message when the copy does not fit. */
+StateVec *readout_interfere(const StateVec *sv, const int *sq, unsigned k, size_t a, size_t b, size_t *lo, size_t *hi,
+                            char **err);
+
 #endif
