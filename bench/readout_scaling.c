@@ -4,7 +4,8 @@
  *   l2_sampling           kept shots per circuit N = 10^2 … 10^6 (9 budgets);
  *   amplitude_estimation  t = 5 … 15 clock qubits (M = 2^t clock states),
  *                         R = 5 repetitions per estimate;
- * each budget over 8 seeds; the error is the mean over the seeds of
+ * on tiny1, poly1 and a two-parameter problem (q2, below), each budget
+ * over 8 seeds; the error is the mean over the seeds of
  *   linf  max_i |ũ_i − u_i|   and   l2  ‖ũ − u‖₂/‖u‖₂,
  * u the exact u(x_q) of the simulated kept state (run's "state" column).
  * Then the least-squares slope of ln(error) against ln(calls), the calls
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frontend/ast.h"
 #include "frontend/sema.h"
 #include "passes/readout_ae.h"
 #include "support/diag.h"
@@ -73,11 +75,32 @@ static bool measure(ReadoutSetup *rs, ReadoutProtocol p, Series *s)
 /* calls at which the fitted line reaches error eps */
 static double fit_calls(double slope, double icpt, double eps) { return exp((log(eps) - icpt) / slope); }
 
+/* A two-parameter problem, so that ℓ∞ and ℓ2 differ (test_amplify.c's q2;
+ * 12 qubits): path "q2" reads it from here. */
+static const char *Q2 = "gd q2 {\n"
+                        "    param u[2] = [0.5, -0.3];\n"
+                        "    eta = 0.2;\n"
+                        "    T = 1;\n"
+                        "    loss = (u[0]^2 + 2*u[1]^2)/2 + 0.3*u[0]^2*u[1] - 0.1*u[1]^3;\n"
+                        "    options { carleman_order = 1; }\n"
+                        "}\n";
+
+static bool load(const char *path, ProblemSet *ps, SrcFile **src)
+{
+    if (strcmp(path, "q2") != 0)
+        return frontend_load(path, ps, src);
+    *src = srcfile_from_string("q2.qgd", Q2, strlen(Q2));
+    ParseResult *pr = parse_qgd(*src);
+    bool ok = pr->nerrors == 0 && sema_build(pr, "examples", ps);
+    parse_result_free(pr);
+    return ok;
+}
+
 static int run_file(const char *path)
 {
     ProblemSet ps;
     SrcFile *src;
-    if (!frontend_load(path, &ps, &src))
+    if (!load(path, &ps, &src))
         return 1;
     if (ps.ngd < 1) {
         fprintf(stderr, "readout_scaling: %s has no gd problem\n", path);
@@ -181,7 +204,7 @@ static void model_scale(void)
 
 int main(int argc, char **argv)
 {
-    static const char *const defaults[] = {"examples/tiny1.qgd", "examples/poly1.qgd"};
+    static const char *const defaults[] = {"examples/tiny1.qgd", "examples/poly1.qgd", "q2"};
     int rc = 0;
     if (argc > 1)
         for (int i = 1; i < argc; i++)
