@@ -151,7 +151,7 @@ if [ "$(cat "$tmp/keep.qasm")" = "keep me" ]; then ok "cli: refused compile leav
 expect_rc "compile tiny1" 0 "$QGDC" compile -o "$tmp/tiny1.qasm" --report "$tmp/tiny1.rep" examples/tiny1.qgd
 expect_rc "compile tiny1 --flat" 0 "$QGDC" compile --flat -o "$tmp/tiny1f.qasm" --report "$tmp/tiny1f.report" examples/tiny1.qgd
 expect_rc "run tiny1" 0 "$QGDC" run -o "$tmp/run.txt" examples/tiny1.qgd
-if grep -q "end to end .*within the budget" "$tmp/run.txt"; then ok "cli: run prints the budget"; else bad "cli: run prints the budget" "$tmp/run.txt"; fi
+if grep -q "end to end .*within the precision" "$tmp/run.txt"; then ok "cli: run prints the budget"; else bad "cli: run prints the budget" "$tmp/run.txt"; fi
 if command -v python3 > /dev/null 2>&1; then
     # the compiled circuit, read back by qgdc sim, keeps the same branch with
     # the same probability as the run's own simulation, and its counts through

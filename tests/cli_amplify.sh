@@ -4,14 +4,14 @@
 
 # the flag: exact | none, anything else a usage error
 expect_rc "run --amplify bogus" 2 "$QGDC" run --amplify bogus examples/tiny1.qgd
-if grep -q "amplify takes none or exact, not 'bogus'" "$tmp/cli_err"; then ok "cli: --amplify bogus message"; else bad "cli: --amplify bogus message" "$tmp/cli_err"; fi
+if grep -q "amplify takes none, exact or fixed_point, not 'bogus'" "$tmp/cli_err"; then ok "cli: --amplify bogus message"; else bad "cli: --amplify bogus message" "$tmp/cli_err"; fi
 "$QGDC" run --help > "$tmp/amp_help"
-if grep -q "^  --amplify MODE" "$tmp/amp_help"; then ok "cli: run --help lists --amplify"; else bad "cli: run --help lists --amplify" "$tmp/amp_help"; fi
+if grep -q "^  --amplify M " "$tmp/amp_help"; then ok "cli: run --help lists --amplify"; else bad "cli: run --help lists --amplify" "$tmp/amp_help"; fi
 
 # default: the paper's post-selected solver, unchanged; --amplify none is the default
-expect_rc "run tiny1" 0 "$QGDC" run examples/tiny1.qgd
+expect_rc "run tiny1" 0 "$QGDC" run --algorithm paper examples/tiny1.qgd
 cp "$tmp/cli_out" "$tmp/amp_plain.txt"
-expect_rc "run --amplify none tiny1" 0 "$QGDC" run --amplify none examples/tiny1.qgd
+expect_rc "run --amplify none tiny1" 0 "$QGDC" run --algorithm paper --amplify none examples/tiny1.qgd
 # (timings masked: the simulation line reports wall-clock seconds)
 sed -E 's/[0-9.]+ s\b/T s/g' "$tmp/cli_out" > "$tmp/amp_none.m"
 sed -E 's/[0-9.]+ s\b/T s/g' "$tmp/amp_plain.txt" > "$tmp/amp_plain.m"
@@ -19,7 +19,7 @@ if cmp -s "$tmp/amp_none.m" "$tmp/amp_plain.m"; then ok "cli: --amplify none equ
 if grep -q "amplification" "$tmp/amp_plain.txt"; then bad "cli: no amplification lines by default" "$tmp/amp_plain.txt"; else ok "cli: no amplification lines by default"; fi
 
 # exact: P before, 1 after, k, 2k+1 solves, runs per kept result, the same kept state
-expect_rc "run --amplify exact tiny1" 0 "$QGDC" run --amplify exact examples/tiny1.qgd
+expect_rc "run --amplify exact tiny1" 0 "$QGDC" run --algorithm paper --amplify exact examples/tiny1.qgd
 cp "$tmp/cli_out" "$tmp/amp_exact.txt"
 for want in "qubits            12: sys 2, idx 2, clock 5, anc 1, flag 1, amp 1" \
     "amplification     exact, k = 2: success probability 0.214813 before, 1.0000000000 after (predicted 1.0000000000)" \
@@ -32,9 +32,9 @@ for want in "qubits            12: sys 2, idx 2, clock 5, anc 1, flag 1, amp 1" 
 done
 
 # JSON: the figures, and u(T) within the un-amplified run's own error budget
-expect_rc "run --json tiny1" 0 "$QGDC" run --json examples/tiny1.qgd
+expect_rc "run --json tiny1" 0 "$QGDC" run --algorithm paper --json examples/tiny1.qgd
 cp "$tmp/cli_out" "$tmp/amp_plain.json"
-expect_rc "run --json --amplify exact tiny1" 0 "$QGDC" run --json --amplify exact examples/tiny1.qgd
+expect_rc "run --json --amplify exact tiny1" 0 "$QGDC" run --algorithm paper --json --amplify exact examples/tiny1.qgd
 cp "$tmp/cli_out" "$tmp/amp_exact.json"
 if command -v python3 > /dev/null 2>&1; then
     if python3 - "$tmp/amp_plain.json" "$tmp/amp_exact.json" > "$tmp/amp_py" 2>&1 <<'PY'
@@ -67,7 +67,7 @@ expect_rc "compile --amplify exact" 0 "$QGDC" compile --amplify exact -o "$tmp/a
 "$QGDC" sim --shots 0 "$tmp/amp.qasm" > "$tmp/amp_sim" 2>&1
 p=$(sed -n 's/^all post-selections together: //p' "$tmp/amp_sim")
 if awk -v p="$p" 'BEGIN { exit !(p >= 0.99) }'; then ok "cli: compile --amplify: the simulated circuit keeps the branch with P = $p"; else bad "cli: compile --amplify: P = '$p'" "$tmp/amp_sim"; fi
-"$QGDC" compile -o "$tmp/plain.qasm" examples/tiny1.qgd > /dev/null 2>&1
+"$QGDC" compile -o "$tmp/plain.qasm" examples/tiny1.qgd > "$tmp/plain.out" 2>&1
 "$QGDC" sim --shots 0 "$tmp/plain.qasm" > "$tmp/plain_sim" 2>&1
 p0=$(sed -n 's/^all post-selections together: //p' "$tmp/plain_sim")
 if awk -v p="$p" -v q="$p0" 'BEGIN { exit !(p > 4 * q) }'; then ok "cli: compile --amplify raises P from $p0 to $p"; else bad "cli: compile --amplify: P $p against $p0"; fi

@@ -50,9 +50,7 @@ static void usage_compile(FILE *out)
           "  --clock-bits P    phase-estimation clock qubits (default: from alpha, lambda_min and\n"
           "                    the precision; see docs/pipeline.md)\n"
           "  --precision E     target precision (default: the file's, else 0.01)\n"
-          "  --amplify MODE    none (default): the paper's post-selected solver; exact:\n"
-          "                    exact amplitude amplification, P from the filtered\n"
-          "                    solution (gd problems; docs/pipeline.md)\n"
+          TECHNIQUE_HELP
           "  --qubit MODEL     qubit model of the physical estimate (see qgdc count --help)\n"
           "  --budget E        error budget of the physical estimate (default 1e-3)\n"
           "  --dump-after=PASS instead of the circuit, write the IR after PASS as stable\n"
@@ -72,12 +70,13 @@ int cmd_compile(int argc, char **argv)
         {"report", required_argument, NULL, O_REPORT}, {"qubit", required_argument, NULL, O_QUBIT},
         {"budget", required_argument, NULL, O_BUDGET}, {"output", required_argument, NULL, 'o'},
         {"test-point", required_argument, NULL, O_TESTPOINT}, {"dump-after", required_argument, NULL, O_DUMPAFTER},
-        {"amplify", required_argument, NULL, O_AMPLIFY}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+        TECHNIQUE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     PipeArgs a;
     memset(&a, 0, sizeof a);
     a.output = "-";
     a.dump.pass = -1;
+    technique_args_init(&a.tech);
     bool flat = false;
     uint32_t test_point = 0;
     double v;
@@ -131,6 +130,7 @@ int cmd_compile(int argc, char **argv)
     SrcFile *src;
     if (!load_qgd(path, &ps, &src))
         return 1;
+    technique_args_apply_all(&a.tech, &ps);
     int rc = 0;
     ProblemRef *sel = xmalloc((size_t)(ps.n ? ps.n : 1) * sizeof *sel);
     int kg, k = select_problems("compile", &ps, a.problem, sel, &kg);
@@ -146,8 +146,7 @@ int cmd_compile(int argc, char **argv)
     const GdProblem *gp = kg ? sel[0].gd : NULL;
     const NtkProblem *np = kg ? NULL : sel[0].ntk;
     CompileOptions co = {.kappa0 = a.q.kappa0, .clock_bits = a.q.clock_bits, .precision = a.q.precision,
-                         .test_point = test_point, .dump = a.dump.pass >= 0 ? &a.dump : NULL,
-                         .amplify = a.q.amplify};
+                         .test_point = test_point, .dump = a.dump.pass >= 0 ? &a.dump : NULL};
     Compiled cc;
     char *err = NULL;
     if (a.dump.pass >= 0) {

@@ -52,11 +52,9 @@ static void usage_run(FILE *out)
           "  --precision E     target precision (default: the file's, else 0.01)\n"
           "  --problem NAME    run only this problem\n"
           "  --max-qubits Q    simulate circuits of at most Q qubits (default 26)\n"
-          "  --amplify MODE    none (default): post-select the solver's output, about 1/P\n"
-          "                    runs per kept one; exact: amplitude amplification with the\n"
-          "                    simulated P, k = ceil(pi/(4 asin(sqrt P)) - 1/2) Grover\n"
-          "                    iterates, 2k+1 solves per run, success probability 1\n"
-          "                    (gd problems; docs/pipeline.md)\n"
+          TECHNIQUE_HELP
+          "                    (run: amplify exact uses the simulated P; with best, exact\n"
+          "                    where it costs fewer solves per kept run; docs/techniques.md)\n"
           "  --tests K         ntk problems: run the first K test points (default: all)\n"
           "  --json            JSON for scripts\n"
           "  -o, --output F    write the report to F (atomically)\n"
@@ -138,12 +136,13 @@ int cmd_run(int argc, char **argv)
         {"seed", required_argument, NULL, O_SEED}, {"segment", required_argument, NULL, O_SEGMENT},
         {"max-qubits", required_argument, NULL, O_MAXQ}, {"tests", required_argument, NULL, O_TESTS},
         {"output", required_argument, NULL, 'o'}, {"dump-after", required_argument, NULL, O_DUMPAFTER},
-        {"amplify", required_argument, NULL, O_AMPLIFY}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+        TECHNIQUE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     PipeArgs a;
     memset(&a, 0, sizeof a);
     a.output = "-";
     a.dump.pass = -1;
+    technique_args_init(&a.tech);
     uint64_t segment = 0;
     uint32_t max_tests = 0;
     int c, k_gd = 0;
@@ -206,6 +205,7 @@ int cmd_run(int argc, char **argv)
     SrcFile *src;
     if (!load_qgd(path, &ps, &src))
         return 1;
+    technique_args_apply_all(&a.tech, &ps);
     a.q.simulate = true;
     ProblemRef *sel = xmalloc((size_t)(ps.n ? ps.n : 1) * sizeof *sel);
     int kall = select_problems("run", &ps, a.problem, sel, &k_gd), k = k_gd, kn = kall - k_gd;
@@ -218,7 +218,7 @@ int cmd_run(int argc, char **argv)
             rc = 2;
         } else {
             CompileOptions co = {.kappa0 = a.q.kappa0, .clock_bits = a.q.clock_bits, .precision = a.q.precision,
-                                 .for_run = true, .dump = &a.dump, .amplify = a.q.amplify};
+                                 .for_run = true, .dump = &a.dump};
             rc = compile_dump(k ? sel[0].gd : NULL, k ? NULL : sel[0].ntk, &co, &a.dump, a.output);
         }
         free(sel);
@@ -241,8 +241,10 @@ int cmd_run(int argc, char **argv)
                             "the same solve with the Pauli encoding (the structured solver circuit is simulated end to "
                             "end on a sparse state in the unit tests)\n",
                     p->name);
-        bool ok = segment && segment < p->T ? qrun_gd_segments(p, segment, &a.q, &segs[i], &err)
-                                            : qrun_gd(p, &a.q, &runs[i], &err);
+        QRunOptions q = a.q;
+        qrun_options_for(p, &q);
+        bool ok = segment && segment < p->T ? qrun_gd_segments(p, segment, &q, &segs[i], &err)
+                                            : qrun_gd(p, &q, &runs[i], &err);
         if (!ok) {
             diag_error(p->loc, "cannot run problem '%s': %s", p->name, err);
             free(err);

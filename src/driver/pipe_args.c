@@ -48,12 +48,6 @@ int pipe_option(const char *cmd, int c, PipeArgs *a)
         }
         a->q.precision = v;
         return 0;
-    case O_AMPLIFY:
-        if (!amplify_mode_parse(optarg, &a->q.amplify)) {
-            fprintf(stderr, "qgdc %s: --amplify takes none or exact, not '%s'\n", cmd, optarg);
-            return 2;
-        }
-        return 0;
     case O_PROBLEM: a->problem = optarg; return 0;
     case O_JSON: a->json = true; return 0;
     case 'o': a->output = optarg; return 0;
@@ -68,7 +62,7 @@ int pipe_option(const char *cmd, int c, PipeArgs *a)
             return 2;
         }
         return 0;
-    default: return 1;
+    default: return technique_option(cmd, c, optarg, &a->tech);
     }
 }
 

@@ -12,6 +12,7 @@
 #include "passes/qrun.h"
 #include "pipeline/compile.h"
 #include "support/json.h"
+#include "driver/commands.h"
 
 /* Options shared by compile and run. */
 typedef struct PipeArgs {
@@ -20,10 +21,11 @@ typedef struct PipeArgs {
     const char *output;
     bool json;
     DumpAfter dump;      /* --dump-after (pass −1: none) */
+    TechniqueArgs tech;  /* --algorithm, --amplify, ... (applied over each problem's options) */
 } PipeArgs;
 
 enum { O_KAPPA0 = 256, O_CLOCK, O_PRECISION, O_SHOTS, O_SEED, O_SEGMENT, O_PROBLEM, O_JSON, O_FLAT, O_REPORT,
-       O_QUBIT, O_BUDGET, O_MAXQ, O_TESTS, O_TESTPOINT, O_DUMPAFTER, O_AMPLIFY };
+       O_QUBIT, O_BUDGET, O_MAXQ, O_TESTS, O_TESTPOINT, O_DUMPAFTER };
 
 /* Parses one shared option; 0 handled, 1 not shared, 2 bad value, 3 done
  * (--dump-after=list printed: exit 0). */

@@ -949,6 +949,38 @@ void sema_do_options(Sema *s, const Stmt *st, Options *o, bool *failed)
             }
             break;
         }
+        case OPTION_max_logical_qubits:
+            ok = sema_eval_int(s, v, "max_logical_qubits", 1, 1000000000000000LL, &iv);
+            o->max_logical_qubits = iv;
+            break;
+        case OPTION_algorithm:
+        case OPTION_amplify:
+        case OPTION_data_loading:
+        case OPTION_readout: {
+            static const char *const *const names[] = {[OPTION_algorithm] = algorithm_names,
+                                                       [OPTION_amplify] = amplify_mode_names,
+                                                       [OPTION_data_loading] = data_loading_names,
+                                                       [OPTION_readout] = readout_mode_names};
+            static const int counts[] = {[OPTION_algorithm] = 2, [OPTION_amplify] = AMPLIFY_MODES,
+                                         [OPTION_data_loading] = LOADING_MODES, [OPTION_readout] = READOUT_MODES};
+            int which = technique_lookup(names[id], counts[id], word);
+            if (which < 0) {
+                char list[160] = "";
+                for (int i = 0; i < counts[id]; i++)
+                    snprintf(list + strlen(list), sizeof list - strlen(list), "%s'%s'",
+                             i == 0 ? "" : i + 1 == counts[id] ? " or " : ", ", names[id][i]);
+                diag_error(v->loc, "option '%s' must be %s", os->name, list);
+                ok = false;
+            } else if (id == OPTION_algorithm)
+                o->algorithm = (Algorithm)which;
+            else if (id == OPTION_amplify)
+                o->amplify = (AmplifyMode)which;
+            else if (id == OPTION_data_loading)
+                o->data_loading = (DataLoading)which;
+            else
+                o->readout = (ReadoutMode)which;
+            break;
+        }
         case OPTION_COUNT: ICE("bad option");
         }
         if (!ok) {
@@ -960,13 +992,15 @@ void sema_do_options(Sema *s, const Stmt *st, Options *o, bool *failed)
     }
 }
 
-/* Options a problem kind does not take: "option 'NAME' WHY", each unset. */
-void sema_reject_options(Options *o, const OptionId *ids, size_t n, const char *why, bool *failed)
+/* Options a problem kind does not take (options_applies): an error at
+ * each, and the option unset. */
+void sema_reject_options(Options *o, int kind, bool *failed)
 {
-    for (size_t k = 0; k < n; k++)
-        if (o->set[ids[k]]) {
-            diag_error(o->loc[ids[k]], "option '%s' %s", options_name(ids[k]), why);
-            o->set[ids[k]] = false;
+    for (int id = 0; id < OPTION_COUNT; id++)
+        if (o->set[id] && !options_applies((OptionId)id, kind)) {
+            diag_error(o->loc[id], "option '%s' %s", options_name((OptionId)id),
+                       options_not_here((OptionId)id, kind));
+            o->set[id] = false;
             *failed = true;
         }
 }

@@ -115,7 +115,7 @@ Sym *sema_define_setting(Sema *s, const Stmt *st, double v);
 /* An options { ... } block into o; *failed set after an error. */
 void sema_do_options(Sema *s, const Stmt *st, Options *o, bool *failed);
 /* Options a problem kind does not take: "option 'NAME' WHY", each unset. */
-void sema_reject_options(Options *o, const OptionId *ids, size_t n, const char *why, bool *failed);
+void sema_reject_options(Options *o, int kind, bool *failed);
 
 typedef struct NamedArg {
     const char *name;

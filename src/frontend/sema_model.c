@@ -318,9 +318,7 @@ static void model_stmt(Sema *s, ModelBuild *b, const Stmt *st)
     case S_OPTIONS: {
         Options *o = &b->m->opt;
         sema_do_options(s, st, o, &b->failed);
-        static const OptionId not_here[] = {OPTION_shots, OPTION_seed, OPTION_gate_set, OPTION_block_encoding};
-        sema_reject_options(o, not_here, sizeof not_here / sizeof *not_here,
-                            "does not apply to a model problem (it is estimated, not run or compiled)", &b->failed);
+        sema_reject_options(o, PROBLEM_MODEL, &b->failed);
         if (o->set[OPTION_carleman_form] && o->carleman_form != FORM_PAPER) {
             diag_error(o->loc[OPTION_carleman_form], "a model problem is estimated in the paper form (C = I + A) only");
             b->failed = true;

@@ -328,8 +328,7 @@ static void ntk_stmt(Sema *s, NtkBuild *b, const Stmt *st)
     case S_OPTIONS: {
         Options *o = &b->p->opt;
         sema_do_options(s, st, o, &b->failed);
-        static const OptionId gd_only[] = {OPTION_carleman_order, OPTION_carleman_form, OPTION_idle_blocks};
-        sema_reject_options(o, gd_only, sizeof gd_only / sizeof *gd_only, "applies to gd problems only", &b->failed);
+        sema_reject_options(o, PROBLEM_NTK, &b->failed);
         break;
     }
     case S_PARAM:

@@ -234,11 +234,11 @@ void model_dump(const ModelProblem *m, FILE *out)
     else
         fputs("  angle_bits auto\n", out);
     fputs("  options\n", out);
-    static const OptionId ids[] = {OPTION_carleman_order, OPTION_kappa0, OPTION_clock_bits, OPTION_idle_blocks,
-                                   OPTION_precision};
-    for (size_t i = 0; i < sizeof ids / sizeof *ids; i++) {
-        OptionId id = ids[i];
-        fprintf(out, "    %-15s %s%s\n", options_name(id), options_text(&m->opt, id, b1, sizeof b1),
+    for (int i = 0; i < OPTION_COUNT; i++) {
+        OptionId id = (OptionId)i;
+        if (id == OPTION_carleman_form || !options_applies(id, PROBLEM_MODEL))
+            continue; /* the paper form only */
+        fprintf(out, "    %-18s %s%s\n", options_name(id), options_text(&m->opt, id, b1, sizeof b1),
                 m->opt.set[id] ? "" : "  (default)");
     }
 }

@@ -201,10 +201,6 @@ static void dump_data(const NtkData *s, const char *what, FILE *out)
     }
 }
 
-/* The options that mean something for an ntk problem. */
-static const OptionId ntk_options[] = {OPTION_kappa0,    OPTION_clock_bits, OPTION_precision,     OPTION_shots,
-                                       OPTION_seed,      OPTION_gate_set,   OPTION_block_encoding};
-
 void ntk_dump(const NtkProblem *p, FILE *out)
 {
     char b1[40], b2[40];
@@ -227,9 +223,11 @@ void ntk_dump(const NtkProblem *p, FILE *out)
     dump_data(&p->train, "train", out);
     dump_data(&p->test, "test", out);
     fputs("  options\n", out);
-    for (size_t i = 0; i < sizeof ntk_options / sizeof *ntk_options; i++) {
-        OptionId id = ntk_options[i];
-        fprintf(out, "    %-15s %s%s\n", options_name(id), options_text(&p->opt, id, b1, sizeof b1),
+    for (int i = 0; i < OPTION_COUNT; i++) {
+        OptionId id = (OptionId)i;
+        if (!options_applies(id, PROBLEM_NTK))
+            continue;
+        fprintf(out, "    %-18s %s%s\n", options_name(id), options_text(&p->opt, id, b1, sizeof b1),
                 p->opt.set[id] ? "" : "  (default)");
     }
 }
@@ -287,7 +285,6 @@ static void json_data(const NtkData *s, JsonWriter *w)
 
 void ntk_json(const NtkProblem *p, JsonWriter *w)
 {
-    char buf[40];
     json_object(w);
     json_key(w, "name");
     json_string(w, p->name);
@@ -329,27 +326,12 @@ void ntk_json(const NtkProblem *p, JsonWriter *w)
     json_data(&p->test, w);
     json_key(w, "options");
     json_object(w);
-    for (size_t i = 0; i < sizeof ntk_options / sizeof *ntk_options; i++) {
-        OptionId id = ntk_options[i];
+    for (int i = 0; i < OPTION_COUNT; i++) {
+        OptionId id = (OptionId)i;
+        if (!options_applies(id, PROBLEM_NTK))
+            continue;
         json_key(w, options_name(id));
-        switch (id) {
-        case OPTION_kappa0:
-            if (p->opt.kappa0 > 0)
-                json_double(w, p->opt.kappa0);
-            else
-                json_null(w);
-            break;
-        case OPTION_clock_bits:
-            if (p->opt.clock_bits > 0)
-                json_int(w, p->opt.clock_bits);
-            else
-                json_null(w);
-            break;
-        case OPTION_precision: json_double(w, p->opt.precision); break;
-        case OPTION_shots: json_int(w, p->opt.shots); break;
-        case OPTION_seed: json_int(w, p->opt.seed); break;
-        default: json_string(w, options_text(&p->opt, id, buf, sizeof buf)); break;
-        }
+        options_json(&p->opt, id, w);
     }
     json_end(w);
     json_end(w);

@@ -29,7 +29,52 @@ static const char *const option_domains[] = {
     [OPTION_seed] = "sampling seed, >= 0 (default 1)",
     [OPTION_gate_set] = "clifford_t | native (default clifford_t; recorded, not yet read by a pass)",
     [OPTION_block_encoding] = "pauli | structured (default pauli)",
+    [OPTION_algorithm] = "best | paper (default best: the cheapest techniques that meet the precision)",
+    [OPTION_amplify] = "none | exact | fixed_point (default: from algorithm)",
+    [OPTION_data_loading] = "unary | qroam (default: from algorithm; structured encoding)",
+    [OPTION_readout] = "shadows | l2_sampling | amplitude_estimation (default: from algorithm)",
+    [OPTION_max_logical_qubits] = "logical-qubit budget for QROAM, >= 1 (default: no limit)",
 };
+
+const char *const algorithm_names[2] = {"best", "paper"};
+const char *const amplify_mode_names[AMPLIFY_MODES] = {"none", "exact", "fixed_point"};
+const char *const data_loading_names[LOADING_MODES] = {"unary", "qroam"};
+const char *const readout_mode_names[READOUT_MODES] = {"shadows", "l2_sampling", "amplitude_estimation"};
+
+int technique_lookup(const char *const *names, int n, const char *name)
+{
+    for (int i = 0; name && i < n; i++)
+        if (!strcmp(names[i], name))
+            return i;
+    return -1;
+}
+
+/* Which kinds take each option: G gd, N ntk, M model. */
+static const char *const option_kinds[] = {
+    [OPTION_carleman_order] = "GM", [OPTION_carleman_form] = "GM", [OPTION_kappa0] = "GNM",
+    [OPTION_clock_bits] = "GNM",    [OPTION_idle_blocks] = "GM",   [OPTION_precision] = "GNM",
+    [OPTION_shots] = "GN",          [OPTION_seed] = "GN",          [OPTION_gate_set] = "GN",
+    [OPTION_block_encoding] = "GN", [OPTION_algorithm] = "GNM",    [OPTION_amplify] = "GNM",
+    [OPTION_data_loading] = "GM",   [OPTION_readout] = "GNM",      [OPTION_max_logical_qubits] = "GM",
+};
+
+bool options_applies(OptionId id, int kind)
+{
+    const char letter = kind == PROBLEM_GD ? 'G' : kind == PROBLEM_NTK ? 'N' : 'M';
+    return strchr(option_kinds[id], letter) != NULL;
+}
+
+const char *options_not_here(OptionId id, int kind)
+{
+    const char *k = option_kinds[id];
+    if (kind == PROBLEM_MODEL && strchr(k, 'G'))
+        return "does not apply to a model problem (it is estimated, not run or compiled)";
+    if (!strcmp(k, "GM"))
+        return "applies to gd and model problems only";
+    if (!strcmp(k, "G"))
+        return "applies to gd problems only";
+    return kind == PROBLEM_NTK ? "does not apply to an ntk problem" : "does not apply here";
+}
 
 double kappa0_default(uint64_t T) { return 2.0 * ((double)T + 1); }
 
@@ -92,12 +137,55 @@ static const char *option_text(const Options *o, OptionId id, char *buf, size_t 
     case OPTION_seed: snprintf(buf, len, "%lld", o->seed); break;
     case OPTION_gate_set: snprintf(buf, len, "%s", gates_name(o->gate_set)); break;
     case OPTION_block_encoding: snprintf(buf, len, "%s", be_name(o->block_encoding)); break;
+    case OPTION_algorithm: snprintf(buf, len, "%s", algorithm_names[o->algorithm]); break;
+    case OPTION_amplify:
+        snprintf(buf, len, "%s", o->set[id] ? amplify_mode_names[o->amplify] : "auto");
+        break;
+    case OPTION_data_loading:
+        snprintf(buf, len, "%s", o->set[id] ? data_loading_names[o->data_loading] : "auto");
+        break;
+    case OPTION_readout: snprintf(buf, len, "%s", o->set[id] ? readout_mode_names[o->readout] : "auto"); break;
+    case OPTION_max_logical_qubits:
+        if (o->max_logical_qubits > 0)
+            snprintf(buf, len, "%lld", o->max_logical_qubits);
+        else
+            snprintf(buf, len, "none");
+        break;
     case OPTION_COUNT: ICE("bad option");
     }
     return buf;
 }
 
 const char *options_text(const Options *o, OptionId id, char *buf, size_t len) { return option_text(o, id, buf, len); }
+
+void options_json(const Options *o, OptionId id, JsonWriter *w)
+{
+    char buf[64];
+    const char *txt = option_text(o, id, buf, sizeof buf);
+    switch (id) {
+    case OPTION_kappa0:
+    case OPTION_clock_bits:
+    case OPTION_amplify:
+    case OPTION_data_loading:
+    case OPTION_readout:
+    case OPTION_max_logical_qubits:
+        if (!strcmp(txt, "auto") || (!strcmp(txt, "none") && id == OPTION_max_logical_qubits))
+            json_null(w);
+        else if (id == OPTION_kappa0)
+            json_double(w, o->kappa0);
+        else if (id == OPTION_clock_bits || id == OPTION_max_logical_qubits)
+            json_int(w, id == OPTION_clock_bits ? o->clock_bits : o->max_logical_qubits);
+        else
+            json_string(w, txt);
+        break;
+    case OPTION_carleman_form:
+    case OPTION_gate_set:
+    case OPTION_block_encoding:
+    case OPTION_algorithm: json_string(w, txt); break;
+    case OPTION_precision: json_double(w, o->precision); break;
+    default: json_int(w, strtoll(txt, NULL, 10)); break;
+    }
+}
 
 /* ---- tensors and the map ---- */
 
@@ -349,7 +437,7 @@ void gd_dump(const GdProblem *p, FILE *out)
     }
     fputs("  options\n", out);
     for (int i = 0; i < OPTION_COUNT; i++)
-        fprintf(out, "    %-15s %s%s\n", option_names[i], option_text(&p->opt, (OptionId)i, buf, sizeof buf),
+        fprintf(out, "    %-18s %s%s\n", option_names[i], option_text(&p->opt, (OptionId)i, buf, sizeof buf),
                 p->opt.set[i] ? "" : "  (default)");
     mpz_clears(cols, col, NULL);
 }
@@ -386,7 +474,6 @@ static void json_vector(JsonWriter *w, const double *v, size_t n)
 
 static void gd_json(const GdProblem *p, JsonWriter *w)
 {
-    char buf[40];
     mpz_t cols;
     mpz_init(cols);
     json_object(w);
@@ -463,23 +550,7 @@ static void gd_json(const GdProblem *p, JsonWriter *w)
     json_object(w);
     for (int i = 0; i < OPTION_COUNT; i++) {
         json_key(w, option_names[i]);
-        const char *txt = option_text(&p->opt, (OptionId)i, buf, sizeof buf);
-        switch ((OptionId)i) {
-        case OPTION_carleman_form:
-        case OPTION_gate_set:
-        case OPTION_block_encoding: json_string(w, txt); break;
-        case OPTION_kappa0:
-        case OPTION_clock_bits:
-            if (!strcmp(txt, "auto"))
-                json_null(w);
-            else if (i == OPTION_kappa0)
-                json_double(w, p->opt.kappa0);
-            else
-                json_int(w, p->opt.clock_bits);
-            break;
-        case OPTION_precision: json_double(w, p->opt.precision); break;
-        default: json_int(w, strtoll(txt, NULL, 10)); break;
-        }
+        options_json(&p->opt, (OptionId)i, w);
     }
     json_end(w);
     json_end(w);

@@ -49,7 +49,12 @@ typedef enum BlockEncodingKind { BE_PAULI, BE_STRUCTURED } BlockEncodingKind;
     X(shots, OPT_INT, shots)                     /* ≥ 1 */                    \
     X(seed, OPT_INT, seed)                       /* sampling seed ≥ 0 */      \
     X(gate_set, OPT_GATES, gate_set)             /* clifford_t | native */    \
-    X(block_encoding, OPT_BE, block_encoding)    /* pauli | structured */
+    X(block_encoding, OPT_BE, block_encoding)    /* pauli | structured */ \
+    X(algorithm, OPT_WORD, algorithm)            /* best | paper */           \
+    X(amplify, OPT_WORD, amplify)                /* none | exact | fixed_point */ \
+    X(data_loading, OPT_WORD, data_loading)      /* unary | qroam */          \
+    X(readout, OPT_WORD, readout)                /* shadows | l2_sampling | amplitude_estimation */ \
+    X(max_logical_qubits, OPT_INT, max_logical_qubits) /* ≥ 1 */
 
 typedef enum OptionId {
 #define X(name, type, member) OPTION_##name,
@@ -58,8 +63,29 @@ typedef enum OptionId {
     OPTION_COUNT
 } OptionId;
 
+/* The techniques a compiled or estimated solver may use (issue: the
+ * cheapest circuit for the same answer; docs/techniques.md). Each option
+ * left unset follows `algorithm`: paper keeps the paper's choice (none,
+ * unary, shadows), best lets the pass pick the cheapest that meets the
+ * precision. */
+typedef enum Algorithm { ALGORITHM_BEST, ALGORITHM_PAPER } Algorithm;
+typedef enum AmplifyMode { AMPLIFY_NONE, AMPLIFY_EXACT, AMPLIFY_FIXED_POINT, AMPLIFY_MODES } AmplifyMode;
+typedef enum DataLoading { LOADING_UNARY, LOADING_QROAM, LOADING_MODES } DataLoading;
+typedef enum ReadoutMode { READOUT_SHADOWS, READOUT_L2_SAMPLING, READOUT_AMPLITUDE_ESTIMATION, READOUT_MODES } ReadoutMode;
+extern const char *const algorithm_names[2];          /* "best", "paper" */
+extern const char *const amplify_mode_names[AMPLIFY_MODES]; /* "none", "exact", "fixed_point" */
+extern const char *const data_loading_names[LOADING_MODES]; /* "unary", "qroam" */
+extern const char *const readout_mode_names[READOUT_MODES]; /* "shadows", "l2_sampling", "amplitude_estimation" */
+/* The index of name in names[n], or -1. */
+int technique_lookup(const char *const *names, int n, const char *name);
+
 typedef struct Options {
     long long carleman_order, clock_bits, idle_blocks, shots, seed;
+    Algorithm algorithm;
+    AmplifyMode amplify;         /* meaningful when set[OPTION_amplify] */
+    DataLoading data_loading;    /* meaningful when set[OPTION_data_loading] */
+    ReadoutMode readout;         /* meaningful when set[OPTION_readout] */
+    long long max_logical_qubits; /* 0: no limit */
     double kappa0, precision;
     CarlemanForm carleman_form;
     GateSet gate_set;
@@ -75,6 +101,12 @@ double kappa0_default(uint64_t T);
 /* κ0 resolved once, in the order every command uses: the command line's
  * (cli > 0), else the file's, else kappa0_default(T). */
 double options_kappa0(const Options *o, double cli, uint64_t T);
+/* Whether an option means something for a problem kind (the table in
+ * problem.c; sema refuses the others, the dumps list only these). kind is
+ * an IrProblemKind. */
+bool options_applies(OptionId id, int kind);
+/* Why an option does not apply to a kind ("applies to gd problems only"). */
+const char *options_not_here(OptionId id, int kind);
 /* Looks an option up by name; -1 when unknown. */
 int options_lookup(const char *name);
 const char *options_name(OptionId id);
@@ -83,6 +115,10 @@ const char *options_domain(OptionId id);
 /* The value of an option as the dumps print it ("auto" for a default a
  * later pass decides). */
 const char *options_text(const Options *o, OptionId id, char *buf, size_t len);
+/* The value as JSON: null for a default decided later ("auto", no limit),
+ * a string for a word, a number otherwise. */
+struct JsonWriter;
+void options_json(const Options *o, OptionId id, struct JsonWriter *w);
 
 typedef struct GdProblem {
     char *name;

@@ -9,16 +9,12 @@
 #include "support/diag.h"
 #include "support/util.h"
 
-const char *const amplify_mode_names[AMPLIFY_MODES] = {"none", "exact"};
-
 bool amplify_mode_parse(const char *name, AmplifyMode *out)
 {
-    for (int m = 0; m < AMPLIFY_MODES; m++)
-        if (!strcmp(name, amplify_mode_names[m])) {
-            *out = (AmplifyMode)m;
-            return true;
-        }
-    return false;
+    int m = technique_lookup(amplify_mode_names, AMPLIFY_MODES, name);
+    if (m >= 0)
+        *out = (AmplifyMode)m;
+    return m >= 0;
 }
 
 bool amplify_plan_exact(double P, unsigned max_k, AmplifyPlan *out, char **err)

@@ -37,11 +37,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ir/problem.h"
 #include "passes/solver.h"
 
-typedef enum AmplifyMode { AMPLIFY_NONE, AMPLIFY_EXACT, AMPLIFY_MODES } AmplifyMode;
-extern const char *const amplify_mode_names[AMPLIFY_MODES]; /* "none", "exact" */
-/* The mode named; false for another name. */
+/* AmplifyMode and amplify_mode_names: ir/problem.h (an option of every
+ * problem). The mode named; false for another name. */
 bool amplify_mode_parse(const char *name, AmplifyMode *out);
 
 typedef struct AmplifyPlan {

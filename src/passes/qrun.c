@@ -32,6 +32,7 @@ void qrun_free(QRun *r)
     free(r->u_state);
     free(r->err_by_t);
     free(r->why_not_simulated);
+    free(r->why_not_planned);
     qsolve_free(&r->qs);
     res_clear(&r->res);
     res_clear(&r->res_plain);
@@ -73,12 +74,69 @@ static bool check_qubits(const Circuit *c, const QRunOptions *o, char **err)
     return true;
 }
 
-bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err)
+/* The Carleman order the plan takes (budget.h): the file's, or, when the
+ * file leaves it to qgdc, the lowest from 2 up to QRUN_PLAN_MAX_ORDER whose
+ * truncation error max_i |u_C(T) − u(T)| is at most half the precision
+ * and whose unrolled system the dense references can still solve. */
+static int plan_carleman_order(const GdProblem *p, double eps, double *trunc_at_default)
+{
+    int N0 = (int)p->opt.carleman_order;
+    *trunc_at_default = NAN;
+    if (p->opt.set[OPTION_carleman_order])
+        return N0;
+    size_t n = p->n;
+    double *u = xmalloc(((size_t)p->T + 1) * n * sizeof *u), *uc = xmalloc(((size_t)p->T + 1) * n * sizeof *uc);
+    ref_true_iteration(p, u);
+    int best = N0;
+    for (int N = N0; N <= QRUN_PLAN_MAX_ORDER; N++) {
+        GdProblem q = *p; /* shallow: only the order differs */
+        q.opt.carleman_order = N;
+        Carleman cm;
+        if (!pass_carleman(&q, &cm, NULL) && (carleman_free(&cm), true))
+            break;
+        /* the unrolled dimension: the dense references must fit */
+        double dim = (double)cm.lv.dim * ((double)p->T + (double)p->opt.idle_blocks + 1);
+        bool ok = 2 * dim <= REF_DENSE_MAX && ref_carleman_iteration(&cm, uc, NULL, NULL);
+        carleman_free(&cm);
+        if (!ok)
+            break;
+        double e = ref_max_abs_diff(uc + (size_t)p->T * n, u + (size_t)p->T * n, n);
+        if (N == N0)
+            *trunc_at_default = e;
+        best = N;
+        if (e <= eps / 2)
+            break;
+    }
+    free(u);
+    free(uc);
+    return best;
+}
+
+void qrun_options_for(const GdProblem *p, QRunOptions *o)
+{
+    const Options *opt = &p->opt;
+    bool best = opt->algorithm == ALGORITHM_BEST;
+    o->amplify = opt->set[OPTION_amplify] ? opt->amplify : AMPLIFY_NONE;
+    o->amplify_auto = best && !opt->set[OPTION_amplify];
+    o->plan = best;
+}
+
+bool qrun_gd(const GdProblem *p_in, const QRunOptions *o, QRun *out, char **err)
 {
     memset(out, 0, sizeof *out);
+    GdProblem p_planned = *p_in; /* shallow; with a plan, perhaps another Carleman order */
+    const GdProblem *p = &p_planned;
+    if (o->plan) {
+        double eps = o->precision > 0 ? o->precision : p_in->opt.precision;
+        int N = plan_carleman_order(p_in, eps, &out->trunc_at_default);
+        if (N != (int)p_in->opt.carleman_order) {
+            p_planned.opt.carleman_order = N;
+            out->order_raised_from = (int)p_in->opt.carleman_order;
+        }
+    }
     res_init(&out->res);
     res_init(&out->res_plain);
-    out->p = p;
+    out->p = p_in; /* p is a local copy */
     out->n = p->n;
     out->T = p->T;
     out->P = (uint64_t)p->opt.idle_blocks;
@@ -113,11 +171,33 @@ bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err)
     if (dump_wants(o->dump, PASS_UNROLL))
         lin_system_dump(&s, o->dump->out), dump_done(o->dump);
     out->dim = s.dim_sz;
+    bool plan = o->plan;
+    bool amplify_auto = o->amplify_auto && !amplify;
     if (!o->simulate) {
         /* compile only: the circuit needs the system, not the dense references
-         * (amplification: the filtered solution for its success probability) */
+         * (amplification: the filtered solution for its success probability;
+         * the plan: the classical stages and the spectrum) */
         out->verdict = "not analysed (compile)";
-        if (amplify && !ref_filtered(&s, out->kappa0, NULL, &f, err))
+        if (plan) {
+            char *why = NULL;
+            x = xmalloc(s.dim_sz * sizeof *x);
+            if (!ref_forward_subst(&s, x, err))
+                goto done;
+            if (!ref_filtered_spectrum(&s, out->kappa0, x, &f, &why)) {
+                out->why_not_planned = why;
+                plan = amplify_auto = false;
+            } else {
+                readout_plan(&s, &pl);
+                out->u_carleman = xmalloc(n * sizeof(double));
+                out->u_filtered = xmalloc(n * sizeof(double));
+                readout_exact(&pl, x, out->u_carleman);
+                readout_exact(&pl, f.x, out->u_filtered);
+                utraj = xmalloc(((size_t)p->T + 1) * n * sizeof *utraj);
+                ref_true_iteration(p, utraj);
+                out->u_true = dup_n(utraj + (size_t)p->T * n, n);
+            }
+        }
+        if (amplify && !plan && !ref_filtered(&s, out->kappa0, NULL, &f, err))
             goto done;
     } else {
         Analysis an;
@@ -136,7 +216,8 @@ bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err)
         an.u_true = NULL;
         analysis_free(&an);
         x = xmalloc(s.dim_sz * sizeof *x);
-        if (!ref_forward_subst(&s, x, err) || !ref_filtered(&s, out->kappa0, x, &f, err))
+        if (!ref_forward_subst(&s, x, err) ||
+            !(plan ? ref_filtered_spectrum : ref_filtered)(&s, out->kappa0, x, &f, err))
             goto done;
         out->fid_filter = f.fidelity;
         out->norm_M = f.norm_M;
@@ -161,32 +242,88 @@ bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err)
 
     /* the circuit (with amplify: the un-amplified one first, for P) */
     QSolveOptions qo = {.kappa0 = out->kappa0, .clock_bits = clock_bits, .precision = out->precision,
-                        .measure = o->measure && !o->simulate, .dump = amplify ? NULL : o->dump};
+                        .measure = o->measure && !o->simulate, .dump = amplify || plan ? NULL : o->dump};
     if (!qsolve_build(&s.M, s.rhs, &qo, &out->qs, err))
         goto done;
+    if (plan) {
+        /* the budget, planned from the classical stages and the spectrum:
+         * the clock bits (unless given) and the shots (unless given) */
+        unsigned maxq = o->max_qubits ? o->max_qubits : QRUN_MAX_QUBITS;
+        unsigned p_max = INVERT_MAX_CLOCK;
+        if (o->simulate) {
+            /* one qubit kept for amplification's amp qubit */
+            unsigned need = out->qs.c.nqubits + (amplify_auto || amplify ? 1 : 0);
+            unsigned spare = maxq > need ? maxq - need : 0;
+            if (out->qs.p + spare < p_max)
+                p_max = out->qs.p + spare;
+        }
+        if (p_max < out->qs.p_min)
+            p_max = out->qs.p_min;
+        bool shots_given = o->shots > 0 || p->opt.set[OPTION_shots];
+        budget_plan(&f, &pl, out->u_true, out->u_carleman, out->u_filtered, n, out->precision, out->qs.alpha,
+                    out->qs.lambda_min, out->qs.p_min, p_max, clock_bits, out->qs.p, shots_given ? out->shots : 0,
+                    QRUN_PLAN_MAX_SHOTS, &out->plan);
+        out->planned = true;
+        out->P_predicted = out->plan.P;
+        if (!shots_given)
+            out->shots = out->plan.shots;
+        if (out->plan.p != out->qs.p) {
+            qsolve_free(&out->qs);
+            qo.clock_bits = out->plan.p;
+            if (!qsolve_build(&s.M, s.rhs, &qo, &out->qs, err))
+                goto done;
+        }
+        if (amplify_auto) {
+            /* exact amplification pays when its 2k + 1 solves (and k
+             * reflections) cost less than the 1/P runs of post-selection */
+            AmplifyPlan ap;
+            if (out->plan.P > 0 && out->plan.P < 1 &&
+                amplify_plan_exact(out->plan.P, o->simulate ? QRUN_AMPLIFY_MAX_K : 1u << 31, &ap, NULL) &&
+                (double)ap.solves < 1 / out->plan.P) {
+                out->amp = ap;
+                /* run simulates the circuit as planned without it (2k + 1
+                 * solves would multiply the simulation time) and reports
+                 * what it buys; compile emits it */
+                if (o->simulate)
+                    out->amplify_suggested = true;
+                else
+                    out->amplify_chosen = true;
+            }
+        }
+        if (!amplify && !out->amplify_chosen && o->dump) {
+            qsolve_free(&out->qs);
+            qo.dump = o->dump;
+            if (!qsolve_build(&s.M, s.rhs, &qo, &out->qs, err))
+                goto done;
+        }
+    }
     res_count(&out->qs.c, &out->res);
     out->sim_qubits = (int)out->qs.c.nqubits;
     SimRunOptions so = {.seed = out->seed, .max_ops = 0};
-    if (amplify) {
-        double P = out->amp_P_ref;
-        if (o->simulate) {
-            if (!check_qubits(&out->qs.c, o, err))
+    if (amplify || out->amplify_chosen) {
+        if (amplify) {
+            double P = out->amp_P_ref;
+            if (o->simulate) {
+                if (!check_qubits(&out->qs.c, o, err))
+                    goto done;
+                sv = sim_run_new(&out->qs.c, &so, &rr, err);
+                if (!sv)
+                    goto done;
+                P = out->amp_P_before = rr.post_product;
+                xq0 = xmalloc(s.dim_sz * sizeof *xq0);
+                kept_state(&out->qs, sv, f.x, s.dim_sz, xq0);
+                sim_destroy(sv);
+                sv = NULL;
+                sim_run_result_free(&rr);
+                memset(&rr, 0, sizeof rr);
+            } else {
+                out->amp_P_before = NAN;
+            }
+            if (!amplify_plan_exact(P, o->simulate ? QRUN_AMPLIFY_MAX_K : 1u << 31, &out->amp, err))
                 goto done;
-            sv = sim_run_new(&out->qs.c, &so, &rr, err);
-            if (!sv)
-                goto done;
-            P = out->amp_P_before = rr.post_product;
-            xq0 = xmalloc(s.dim_sz * sizeof *xq0);
-            kept_state(&out->qs, sv, f.x, s.dim_sz, xq0);
-            sim_destroy(sv);
-            sv = NULL;
-            sim_run_result_free(&rr);
-            memset(&rr, 0, sizeof rr);
         } else {
-            out->amp_P_before = NAN;
+            out->amp_P_before = out->amp_P_ref = out->plan.P; /* predicted: budget.h */
         }
-        if (!amplify_plan_exact(P, o->simulate ? QRUN_AMPLIFY_MAX_K : 1u << 31, &out->amp, err))
-            goto done;
         out->amplified = true;
         out->plain_qubits = (int)out->qs.c.nqubits;
         res_count(&out->qs.c, &out->res_plain);
@@ -228,10 +365,20 @@ bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err)
     /* the kept branch: solution entry i at dilation_solution_index(i), anc = 1 */
     xq = xmalloc(s.dim_sz * sizeof *xq);
     out->imag_residual = kept_state(&out->qs, sv, f.x, s.dim_sz, xq);
-    if (amplify) {
+    if (out->amplified) {
         out->amp_P_after = rr.post_product;
         out->post_amp = solver_post_prob(&out->qs.solver, SPOST_AMP, rr.post_prob, rr.npost);
-        out->fid_amplify = ref_fidelity(xq, xq0, s.dim_sz);
+        if (xq0)
+            out->fid_amplify = ref_fidelity(xq, xq0, s.dim_sz);
+    }
+    if (out->planned) {
+        /* the prediction against the simulated kept state */
+        double *xp = xmalloc(s.dim_sz * sizeof *xp), Pp;
+        budget_qpe_state(&f, out->qs.alpha, out->qs.lambda_min, out->qs.p, xp, &Pp);
+        out->fid_predicted = ref_fidelity(xq, xp, s.dim_sz);
+        if (out->amplify_chosen)
+            out->fid_amplify = out->fid_predicted;
+        free(xp);
     }
     out->fid_qpe = ref_fidelity(xq, f.x, s.dim_sz);
     out->fid_total = ref_fidelity(xq, x, s.dim_sz);

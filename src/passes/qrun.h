@@ -46,6 +46,7 @@
 #include "passes/qsolve.h"
 #include "pipeline/dump.h"
 #include "passes/readout.h"
+#include "passes/budget.h"
 
 /* Simulation beyond this many qubits takes minutes to hours: refused unless
  * raised (the memory budget still applies). */
@@ -63,8 +64,22 @@ typedef struct QRunOptions {
     unsigned max_qubits;  /* refuse to simulate more qubits (0: QRUN_MAX_QUBITS) */
     DumpAfter *dump;      /* --dump-after: carleman, unroll, and qsolve's passes */
     AmplifyMode amplify;  /* AMPLIFY_NONE (0): the paper's post-selected solver */
+    bool amplify_auto;    /* amplify = exact where 2k + 1 solves cost less than 1/P runs (algorithm =
+                             best): compile emits it; run reports it (amplify_suggested) and simulates the
+                             un-amplified circuit unless amplify = exact is asked for */
+    bool plan;            /* plan the error budget first and choose the clock bits (and, unless
+                             given, the shots) from it (algorithm = best; docs/budget.md) */
 } QRunOptions;
 
+/* The techniques p's options ask for (ir/problem.h: an option set wins;
+ * unset ones follow algorithm), into o's amplify, amplify_auto and plan.
+ * A caller that leaves o alone gets the paper's algorithm. */
+void qrun_options_for(const GdProblem *p, QRunOptions *o);
+
+/* The highest Carleman order a plan raises to. */
+#define QRUN_PLAN_MAX_ORDER 5
+/* The most shots a planned budget asks for. */
+#define QRUN_PLAN_MAX_SHOTS 100000000ull
 /* The most Grover iterates run builds (compile: 2^31). */
 #define QRUN_AMPLIFY_MAX_K 4096
 
@@ -114,6 +129,16 @@ typedef struct QRun {
     double post_amp;       /* run: P(amp = 1), the amplified circuit's group "amp" */
     ResCounts res_plain;   /* the un-amplified circuit's counts */
     int plain_qubits;
+    /* the planned budget (plan; budget.h) */
+    bool planned;
+    BudgetPlan plan;
+    char *why_not_planned; /* plan asked for, but the dense references do not fit */
+    double fid_predicted;  /* run: |⟨x_q simulated, x_q predicted⟩| */
+    double P_predicted;    /* the plan's P(solve) of the un-amplified solver */
+    bool amplify_chosen;   /* amplify_auto chose exact amplification (compile) */
+    bool amplify_suggested; /* run: amplify_auto found it pays (amp holds its plan), not simulated */
+    int order_raised_from; /* the plan raised the Carleman order from this one (0: kept) */
+    double trunc_at_default; /* the truncation error at that order */
 } QRun;
 
 bool qrun_gd(const GdProblem *p, const QRunOptions *o, QRun *out, char **err);

@@ -131,7 +131,8 @@ bool ref_dense_solve(const LinSystem *s, double *x, char **err)
     return true;
 }
 
-bool ref_filtered(const LinSystem *s, double kappa0, const double *x_exact, RefFiltered *out, char **err)
+static bool filtered(const LinSystem *s, double kappa0, const double *x_exact, bool spectrum, RefFiltered *out,
+                     char **err)
 {
     memset(out, 0, sizeof *out);
     if (!need_materialised(s, "filtered solve", err))
@@ -139,7 +140,7 @@ bool ref_filtered(const LinSystem *s, double kappa0, const double *x_exact, RefF
     if (!(kappa0 > 1) || !isfinite(kappa0))
         return diag_refuse(err, "filtered solve: kappa0 = %g must be a finite number > 1", kappa0);
     size_t d = s->dim_sz;
-    if (!dense_fits(2 * d, 1, "filtered solve (Hermitian dilation)", err))
+    if (!dense_fits(2 * d, spectrum ? 2 : 1, "filtered solve (Hermitian dilation)", err))
         return false;
     size_t m = 2 * d;
     double *H = xcalloc(m * m, sizeof *H), *lam = xmalloc(m * sizeof *lam);
@@ -168,14 +169,28 @@ bool ref_filtered(const LinSystem *s, double kappa0, const double *x_exact, RefF
     out->kappa = amin > 0 ? amax / amin : INFINITY;
     out->lambda_min = amax / kappa0;
     double *z = xcalloc(m, sizeof *z);
+    double bb = 0;
+    for (size_t i = 0; i < d; i++)
+        bb += s->rhs[i] * s->rhs[i];
+    out->norm_b = sqrt(bb);
+    if (spectrum) {
+        out->spec_lambda = xmalloc(m * sizeof *out->spec_lambda);
+        out->spec_w = xmalloc(m * d * sizeof *out->spec_w);
+    }
     for (size_t k = 0; k < m; k++) {
-        if (!(fabs(lam[k]) >= out->lambda_min))
-            continue;
-        out->kept++;
         const double *v = H + k * m;
         double dot = 0; /* vᵀ (rhs; 0) */
         for (size_t i = 0; i < d; i++)
             dot += v[i] * s->rhs[i];
+        if (spectrum && dot != 0) {
+            out->spec_lambda[out->nspec] = lam[k];
+            for (size_t i = 0; i < d; i++)
+                out->spec_w[out->nspec * d + i] = dot * v[d + i];
+            out->nspec++;
+        }
+        if (!(fabs(lam[k]) >= out->lambda_min))
+            continue;
+        out->kept++;
         double w = dot / lam[k];
         for (size_t i = 0; i < m; i++)
             z[i] += w * v[i];
@@ -201,9 +216,21 @@ bool ref_filtered(const LinSystem *s, double kappa0, const double *x_exact, RefF
     return true;
 }
 
+bool ref_filtered(const LinSystem *s, double kappa0, const double *x_exact, RefFiltered *out, char **err)
+{
+    return filtered(s, kappa0, x_exact, false, out, err);
+}
+
+bool ref_filtered_spectrum(const LinSystem *s, double kappa0, const double *x_exact, RefFiltered *out, char **err)
+{
+    return filtered(s, kappa0, x_exact, true, out, err);
+}
+
 void ref_filtered_free(RefFiltered *f)
 {
     free(f->x);
+    free(f->spec_lambda);
+    free(f->spec_w);
     memset(f, 0, sizeof *f);
 }
 

@@ -56,9 +56,19 @@ typedef struct RefFiltered {
     double lambda_min; /* the cut-off ‖M‖₂/κ0 */
     size_t kept;       /* eigenvalues of H with |λ| ≥ λ_min, of 2·dim */
     double fidelity;   /* |⟨x̃, x⟩| / (‖x̃‖ ‖x‖), x the unfiltered solution */
+    /* ref_filtered_spectrum only: every eigenpair (λ, v) of H that meets
+     * b = (rhs; 0), kept or not, as λ and w = (vᵀb)·(lower half of v), so
+     * that x̃ = Σ_{|λ| ≥ λ_min} w/λ and any spectral filter g gives
+     * Σ g(λ)·w (passes/budget.h) */
+    size_t nspec;
+    double *spec_lambda; /* [nspec] */
+    double *spec_w;      /* [nspec·dim], pair k at spec_w[k·dim] */
+    double norm_b;       /* ‖rhs‖ */
 } RefFiltered;
 /* x_exact: the unfiltered solution (NULL: computed by ref_forward_subst). */
 bool ref_filtered(const LinSystem *s, double kappa0, const double *x_exact, RefFiltered *out, char **err);
+/* The same, keeping the spectrum that meets the right-hand side. */
+bool ref_filtered_spectrum(const LinSystem *s, double kappa0, const double *x_exact, RefFiltered *out, char **err);
 void ref_filtered_free(RefFiltered *f);
 
 /* Level 1 (u) of time block t of an unrolled solution x, into u[n]. */

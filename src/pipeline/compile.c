@@ -83,10 +83,12 @@ bool pipeline_compile(const GdProblem *gd, const NtkProblem *ntkp, const Compile
             ntk_dump(ntkp, o->dump->out);
         dump_done(o->dump);
     }
-    if (o->amplify != AMPLIFY_NONE && out->kind != PIPE_GD_PAULI)
+    AmplifyMode amp = o->amplify != AMPLIFY_NONE ? o->amplify
+                      : opt->set[OPTION_amplify] ? opt->amplify : AMPLIFY_NONE;
+    if (amp != AMPLIFY_NONE && out->kind != PIPE_GD_PAULI)
         return diag_refuse(err, "amplify = %s is built for gd problems with the Pauli encoding, not for the %s "
                                 "pipeline",
-                           amplify_mode_names[o->amplify], pipeline_names[out->kind]);
+                           amplify_mode_names[amp], pipeline_names[out->kind]);
     switch (out->kind) {
     case PIPE_GD_STRUCTURED:
         if (!compile_structured(gd, o, out, err))
@@ -95,7 +97,11 @@ bool pipeline_compile(const GdProblem *gd, const NtkProblem *ntkp, const Compile
     case PIPE_GD_PAULI: {
         out->ran = true;
         QRunOptions q = {.kappa0 = o->kappa0, .clock_bits = o->clock_bits, .precision = o->precision,
-                         .simulate = false, .measure = true, .dump = o->dump, .amplify = o->amplify};
+                         .simulate = false, .measure = true, .dump = o->dump};
+        if (!o->paper_api)
+            qrun_options_for(gd, &q);
+        if (o->amplify != AMPLIFY_NONE)
+            q.amplify = o->amplify, q.amplify_auto = false;
         if (!qrun_gd(gd, &q, &out->r, err))
             return false;
         out->circ = &out->r.qs.c;

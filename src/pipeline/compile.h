@@ -51,7 +51,9 @@ typedef struct CompileOptions {
                              encoding, whose circuit fits a dense state vector */
     DumpAfter *dump;      /* --dump-after, or NULL */
     AmplifyMode amplify;  /* gd, Pauli encoding: exact amplitude amplification (passes/amplify.h), P from
-                             the filtered solution; refused for the other pipelines */
+                             the filtered solution, over the problem's option; refused for the other
+                             pipelines */
+    bool paper_api;       /* ignore the problem's technique options (algorithm = paper) */
 } CompileOptions;
 
 typedef struct Compiled {

@@ -27,7 +27,11 @@ void report_solver_header(const QRun *r, FILE *fp)
         const AmplifyPlan *a = &r->amp;
         fprintf(fp, "  amplification     exact (Brassard-Hoyer-Mosca-Tapp): P = %.6g per solve (%s), k = %u Grover "
                     "iterate%s, %llu solve calls per run",
-                a->P, !isnan(r->amp_P_before) ? "simulated" : "filtered-solution estimate", a->k,
+                a->P,
+                r->amplify_chosen  ? "predicted; chosen by algorithm = best"
+                : !isnan(r->amp_P_before) ? "simulated"
+                                          : "filtered-solution estimate",
+                a->k,
                 a->k == 1 ? "" : "s", (unsigned long long)a->solves);
         if (a->rotate)
             fprintf(fp, "; theta lowered to pi/%llu by ry(%.6g) on amp\n", (unsigned long long)(2 * a->solves),
@@ -44,7 +48,10 @@ static void amplify_json(const QRun *r, JsonWriter *w)
     json_object(w);
     json_key(w, "mode"), json_string(w, "exact");
     json_key(w, "P"), json_double(w, a->P);
-    json_key(w, "P_source"), json_string(w, !isnan(r->amp_P_before) ? "simulated" : "filtered_solution");
+    json_key(w, "P_source"), json_string(w, r->amplify_chosen         ? "predicted"
+                                            : !isnan(r->amp_P_before) ? "simulated"
+                                                                      : "filtered_solution");
+    json_key(w, "chosen_by_best"), json_bool(w, r->amplify_chosen);
     json_key(w, "P_filtered_estimate"), json_double(w, r->amp_P_ref);
     json_key(w, "k"), json_uint(w, a->k);
     json_key(w, "solve_calls"), json_uint(w, a->solves);
@@ -148,6 +155,41 @@ void report_structured_json(const Estimate *e, JsonWriter *w)
 }
 
 
+/* The budget table with the plan beside the measurement (budget.h). */
+static void report_planned_budget(const QRun *r, FILE *fp)
+{
+    const BudgetPlan *b = &r->plan;
+    fprintf(fp, "\n  error budget      max_i |difference| in u(T) against precision %g, planned before building "
+                "(docs/budget.md)\n",
+            b->precision);
+    fprintf(fp, "    %-26s %-11s %-11s %s\n", "stage", "planned", "measured", "measured against");
+    fprintf(fp, "    %-26s %-11.3e %-11.3e u_C(T), Carleman iteration, vs true u(T)\n", "Carleman truncation",
+            b->trunc, r->err_trunc);
+    fprintf(fp, "    %-26s %-11.3e %-11.3e u(x~) vs u_C(T); fidelity |<x~,x>| = %.6f (estimate Delta+/Delta = %.4f)\n",
+            "eigenvalue filtering", b->filter, r->err_filter, r->fid_filter, r->fid_estimate);
+    fprintf(fp, "    %-26s %-11.3e %-11.3e u(x_q) vs u(x~); fidelity |<x_q,x~>| = %.6f (%u clock bits)\n",
+            "phase estimation", b->qpe, r->err_qpe, r->fid_qpe, r->qs.p);
+    fprintf(fp, "    %-26s %-11.3e %-11.3e read-out vs u(x_q) (planned: 3 sigma at %llu shots; measured 3-sigma "
+                "bound %.3e)\n",
+            "shot noise", b->shot3, r->err_shot, (unsigned long long)b->shots, r->shot_bound);
+    fprintf(fp, "    %-26s %-11.3e %-11.3e the stages + the 3-sigma shot bound\n", "budget", b->total, r->budget);
+    fprintf(fp, "    %-26s %-11.3e %-11.3e read-out u(T) vs true u(T): %s\n", "end to end", b->precision,
+            r->err_total, r->err_total <= b->precision ? "within the precision" : "OUTSIDE the precision");
+    fprintf(fp, "    predicted kept state     fidelity %.12f with the simulated one; P(solve) predicted %.6g\n",
+            r->fid_predicted, r->P_predicted);
+    if (r->amplify_suggested)
+        fprintf(fp, "    amplification    exact amplification would keep every run: %llu solves (k = %u) against %.4g "
+                    "runs per kept result; `qgdc compile` emits it, `--amplify exact` simulates it\n",
+                (unsigned long long)r->amp.solves, r->amp.k, 1 / r->P_predicted);
+    if (!b->attainable)
+        fprintf(fp, "    the precision cannot be met: truncation and filtering alone are %.3e; raise carleman_order or "
+                    "kappa0\n",
+                b->trunc + b->filter);
+    else if (b->p_capped)
+        fprintf(fp, "    no clock-bit count within the limits meets the precision: the most accurate, %u, is used\n",
+                b->p);
+}
+
 void report_run(const QRun *r, FILE *fp)
 {
     report_solver_header(r, fp);
@@ -161,18 +203,22 @@ void report_run(const QRun *r, FILE *fp)
             fprintf(fp, " t=%llu: %.2g", (unsigned long long)r->T, r->err_by_t[r->T]);
         fprintf(fp, "%s\n", r->diverges ? "   (not fully dissipative: see the verdict)" : "");
     }
-    fprintf(fp, "\n  error budget      max_i |difference| in u(T)\n");
-    fprintf(fp, "    %-26s %-11s %s\n", "stage", "error", "measured against");
-    fprintf(fp, "    %-26s %-11.3e u_C(T), Carleman iteration, vs true u(T)\n", "Carleman truncation", r->err_trunc);
-    fprintf(fp, "    %-26s %-11.3e u(x~) vs u_C(T); fidelity |<x~,x>| = %.6f (estimate Delta+/Delta = %.4f)\n",
-            "eigenvalue filtering", r->err_filter, r->fid_filter, r->fid_estimate);
-    fprintf(fp, "    %-26s %-11.3e u(x_q) vs u(x~); fidelity |<x_q,x~>| = %.6f (%u clock bits)\n",
-            "phase estimation", r->err_qpe, r->fid_qpe, r->qs.p);
-    fprintf(fp, "    %-26s %-11.3e read-out vs u(x_q); 3-sigma bound %.3e\n", "shot noise", r->err_shot,
-            r->shot_bound);
-    fprintf(fp, "    %-26s %-11.3e the three stages + the 3-sigma shot bound\n", "budget", r->budget);
-    fprintf(fp, "    %-26s %-11.3e read-out u(T) vs true u(T): %s\n", "end to end", r->err_total,
-            r->err_total <= r->budget ? "within the budget" : "OUTSIDE the budget");
+    if (r->planned) {
+        report_planned_budget(r, fp);
+    } else {
+        fprintf(fp, "\n  error budget      max_i |difference| in u(T)\n");
+        fprintf(fp, "    %-26s %-11s %s\n", "stage", "error", "measured against");
+        fprintf(fp, "    %-26s %-11.3e u_C(T), Carleman iteration, vs true u(T)\n", "Carleman truncation", r->err_trunc);
+        fprintf(fp, "    %-26s %-11.3e u(x~) vs u_C(T); fidelity |<x~,x>| = %.6f (estimate Delta+/Delta = %.4f)\n",
+                "eigenvalue filtering", r->err_filter, r->fid_filter, r->fid_estimate);
+        fprintf(fp, "    %-26s %-11.3e u(x_q) vs u(x~); fidelity |<x_q,x~>| = %.6f (%u clock bits)\n",
+                "phase estimation", r->err_qpe, r->fid_qpe, r->qs.p);
+        fprintf(fp, "    %-26s %-11.3e read-out vs u(x_q); 3-sigma bound %.3e\n", "shot noise", r->err_shot,
+                r->shot_bound);
+        fprintf(fp, "    %-26s %-11.3e the three stages + the 3-sigma shot bound\n", "budget", r->budget);
+        fprintf(fp, "    %-26s %-11.3e read-out u(T) vs true u(T): %s\n", "end to end", r->err_total,
+                r->err_total <= r->budget ? "within the budget" : "OUTSIDE the budget");
+    }
     fprintf(fp, "    fidelity of the simulated state with the unfiltered solution x: %.6f\n", r->fid_total);
     fprintf(fp, "\n    %-8s %-13s %-13s %-13s %-13s %-13s %s\n", "", "true", "Carleman", "filtered", "state",
             "read-out", "sigma");
@@ -240,6 +286,28 @@ void report_run_json(const QRun *r, JsonWriter *w)
     json_key(w, "budget"), json_double(w, r->budget);
     json_key(w, "end_to_end"), json_double(w, r->err_total);
     json_key(w, "within_budget"), json_bool(w, r->err_total <= r->budget);
+    if (r->planned) {
+        const BudgetPlan *b = &r->plan;
+        json_key(w, "planned");
+        json_object(w);
+        json_key(w, "precision"), json_double(w, b->precision);
+        json_key(w, "truncation"), json_double(w, b->trunc);
+        json_key(w, "filtering"), json_double(w, b->filter);
+        json_key(w, "qpe"), json_double(w, b->qpe);
+        json_key(w, "clock_bits"), json_uint(w, b->p);
+        json_key(w, "shots"), json_uint(w, b->shots);
+        json_key(w, "shot_bound_3sigma"), json_double(w, b->shot3);
+        json_key(w, "budget"), json_double(w, b->total);
+        json_key(w, "attainable"), json_bool(w, b->attainable && !b->p_capped);
+        json_key(w, "P_solve"), json_double(w, b->P);
+        json_key(w, "fidelity_predicted_vs_simulated"), json_double(w, r->fid_predicted);
+        if (r->amplify_suggested) {
+            json_key(w, "amplify_suggested_solves"), json_uint(w, r->amp.solves);
+            json_key(w, "amplify_suggested_k"), json_uint(w, r->amp.k);
+        }
+        json_end(w);
+        json_key(w, "within_precision"), json_bool(w, r->err_total <= b->precision);
+    }
     json_end(w);
     json_key(w, "fidelity");
     json_object(w);

@@ -67,7 +67,8 @@ static void test_plan(void)
     AmplifyMode m;
     CU_ASSERT(amplify_mode_parse("exact", &m) && m == AMPLIFY_EXACT);
     CU_ASSERT(amplify_mode_parse("none", &m) && m == AMPLIFY_NONE);
-    CU_ASSERT(!amplify_mode_parse("fixed_point", &m));
+    CU_ASSERT(amplify_mode_parse("fixed_point", &m) && m == AMPLIFY_FIXED_POINT);
+    CU_ASSERT(!amplify_mode_parse("bogus", &m));
 }
 
 /* ---- the cost formula, from pieces counted on their own ---- */

@@ -388,7 +388,7 @@ static void test_errors(void)
         {NULL, " test = csv(\"ntk_small_test.csv\", classes = [3, 5]); activation = relu; L = 2; param u[1] = 0; }",
          "'param' is not a statement of an ntk problem"},
         {NULL, " test = csv(\"ntk_small_test.csv\", classes = [3, 5]); activation = relu; L = 2; options { carleman_order = 3; } }",
-         "option 'carleman_order' applies to gd problems only"},
+         "option 'carleman_order' applies to gd and model problems only"},
         {NULL, " test = csv(\"ntk_small_test.csv\", classes = [3, 5]); activation = relu; L = 2; L = 3; }", "'L' is set twice"},
         {NULL, " test = csv(\"ntk_small_test.csv\", classes = [3, 5]); activation = relu; L = 0; }", "at least 1"},
     };
