@@ -2,6 +2,7 @@
 #include "passes/readout_ae.h"
 
 #include <complex.h>
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdlib.h>
@@ -241,6 +242,221 @@ double readout_err_l2(const double *a, const double *b, size_t n)
     return nb > 0 ? sqrt(d / nb) : sqrt(d);
 }
 
+/* ---- the ℓ2 bound of sampling (docs/readout.md, "The ℓ2 bound of sampling") ---- */
+
+static long double mag_dev_ld(long double n, long double f)
+{
+    if (n <= 1)
+        return 0;
+    long double L = logl(2 / f);
+    long double a = n - 1 + 4 * sqrtl(n * L) + 2 * L, b = n * logl(2 * n / f);
+    return a < b ? a : b;
+}
+
+static long double sign_dev_ld(long double n, long double f)
+{
+    long double s = sqrtl(n / expl(1)) + sqrtl(logl(1 / f));
+    return 4 * s * s;
+}
+
+double readout_l2_mag_dev(double n, double f) { return (double)mag_dev_ld(n, f); }
+
+double readout_l2_sign_dev(double n, double f) { return (double)sign_dev_ld(n, f); }
+
+void readout_l2_model_shots(long double r, double eps, double fail, double p_success, long double *mag,
+                            long double *sign)
+{
+    long double rP = r * (long double)p_success, e2 = (long double)eps * eps;
+    /* magnitudes fail/2; signs fail/2, or fail/4 for the Chernoff part and
+     * fail/4 for the union bound over the entries above the reference */
+    long double Dm = mag_dev_ld(r, (long double)fail / 2), Ds = sign_dev_ld(r, (long double)fail / (rP > 1 ? 4 : 2));
+    long double cm = cbrtl(Dm), cs = cbrtl(Ds), c2 = (cm + cs) * (cm + cs);
+    *mag = cm * c2 / e2;
+    *sign = cs * c2 / e2;
+    if (*mag < 1)
+        *mag = 1; /* at least one shot, so that ψ̃ has norm 1 */
+    if (rP > 1) {
+        long double nb = rP * logl(4 * rP / (long double)fail);
+        if (*sign < nb)
+            *sign = nb;
+    }
+}
+
+/* ln(1 + e^−a (e^x − 1)), a ≥ 0 (may be infinite), x ≥ 0 */
+static double log_mgf_term(double a, double x)
+{
+    if (isinf(a))
+        return 0;
+    if (x > a)
+        return (x - a) + log1p(-expm1(-a) * exp(a - x));
+    return log1p(x < 700 ? exp(-a) * expm1(x) : exp(x - a));
+}
+
+/* the smallest t with P(4·Σ_wrong w_i ≥ t) ≤ f by Chernoff, the wrong
+ * events independent with probabilities ≤ e^(−a_i):
+ * min over λ > 0 of (ln(1/f) + Σ ln(1 + e^−a_i (e^(4λw_i) − 1)))/λ, at
+ * most 4·Σ w_i (every sign wrong) */
+static double sign_tail(const double *w, const double *a, size_t n, double f)
+{
+    double wsum = 0;
+    for (size_t i = 0; i < n; i++)
+        wsum += w[i];
+    double best = 4 * wsum, lf = log(1 / f);
+    /* the ratio is unimodal in λ: a log grid, then golden section */
+    double lbest = 0, lo = log(1e-6), hi = log(1e24);
+    int NG = 240;
+    for (int g = 0; g <= NG; g++) {
+        double ll = lo + (hi - lo) * g / NG, lam = exp(ll), G = lf;
+        for (size_t i = 0; i < n; i++)
+            G += log_mgf_term(a[i], 4 * lam * w[i]);
+        if (G / lam < best)
+            best = G / lam, lbest = ll;
+    }
+    if (lbest != 0) {
+        double step = (hi - lo) / NG, x0 = lbest - step, x1 = lbest + step, gr = 0.6180339887498949;
+        for (int it = 0; it < 60; it++) {
+            double xa = x1 - gr * (x1 - x0), xb = x0 + gr * (x1 - x0), Fa = lf, Fb = lf;
+            double la = exp(xa), lb = exp(xb);
+            for (size_t i = 0; i < n; i++)
+                Fa += log_mgf_term(a[i], 4 * la * w[i]), Fb += log_mgf_term(a[i], 4 * lb * w[i]);
+            Fa /= la, Fb /= lb;
+            best = fmin(best, fmin(Fa, Fb));
+            if (Fa < Fb)
+                x1 = xb;
+            else
+                x0 = xa;
+        }
+    }
+    return best;
+}
+
+double readout_l2_bound(const ReadoutPlan *pl, const ReadoutProbs *pr, uint64_t N, double fail)
+{
+    size_t n = pl->n;
+    double S = 0, p0 = pr->p0, Nd = (double)N;
+    for (size_t i = 0; i < n; i++)
+        S += pr->p[i];
+    if (!(S > 0) || N == 0 || !(fail > 0 && fail < 1))
+        return INFINITY;
+    /* the failure probability, split: J (shots in block 0 or the read-out
+     * blocks) below J_min, the block-0/read-out split off by more than Δ,
+     * the direction's Z above D_m/K, the signs above E_s */
+    double fJ = 0.1 * fail, fpi = 0.3 * fail, fm = 0.3 * fail, fs = 0.3 * fail;
+    if (n <= 1)
+        fpi = fs = 0.45 * fail, fm = 0;
+    double sj = sqrt(S + p0) - sqrt(log(1 / fJ) / Nd);
+    if (!(sj > 0))
+        return INFINITY;
+    double Jmin = Nd * sj * sj;
+    double delta = sqrt(log(2 / fpi) / Jmin);
+    if (!(delta < 2))
+        return INFINITY;
+    double Delta = 2 * asin(delta / 2), alpha = asin(sqrt(S / (S + p0)));
+    if (!(alpha + Delta < QGD_PI / 2) || !(alpha > Delta))
+        return INFINITY;
+    double ta = tan(alpha);
+    double R = fmax(tan(alpha + Delta) / ta - 1, 1 - tan(alpha - Delta) / ta);
+    double sK = sin(alpha - Delta), Kmin = Jmin * sK * sK;
+    double dir = n <= 1 ? 0 : sqrt(readout_l2_mag_dev((double)n, fm) / Kmin);
+    /* signs: the per-parameter circuits, N shots each, independent */
+    double *w = xmalloc(n * sizeof *w), *a = xmalloc(n * sizeof *a);
+    for (size_t i = 0; i < n; i++) {
+        double g = sqrt(pr->pplus[i]) - sqrt(pr->pminus[i]), g2 = g * g;
+        w[i] = pr->p[i] / S;
+        a[i] = g2 >= 1 ? INFINITY : -Nd * log1p(-g2);
+    }
+    double t = sign_tail(w, a, n, fs);
+    free(w);
+    free(a);
+    return dir + sqrt(t) + R;
+}
+
+/* ---- the model protocol, simulated ---- */
+
+/* Binomial(n, p) for n beyond GSL's unsigned int: a sum of binomials */
+static uint64_t binom_big(gsl_rng *rng, double p, uint64_t n)
+{
+    if (!(p > 0) || n == 0)
+        return 0;
+    if (p >= 1)
+        return n;
+    uint64_t s = 0;
+    while (n > 0) {
+        unsigned int c = n > 0x80000000ull ? 0x80000000u : (unsigned int)n;
+        s += gsl_ran_binomial(rng, p, c);
+        n -= c;
+    }
+    return s;
+}
+
+/* Multinomial(n, p[lo..hi)) by binary splits; cum[j] = Σ_{i<j} p[i] */
+static void multinomial_split(gsl_rng *rng, const long double *cum, size_t lo, size_t hi, uint64_t n, uint64_t *out)
+{
+    if (hi - lo == 1) {
+        out[lo] = n;
+        return;
+    }
+    size_t mid = lo + (hi - lo) / 2;
+    long double pl = cum[mid] - cum[lo], pt = cum[hi] - cum[lo];
+    uint64_t x = pt > 0 ? binom_big(rng, (double)(pl / pt), n) : 0;
+    multinomial_split(rng, cum, lo, mid, x, out);
+    multinomial_split(rng, cum, mid, hi, n - x, out);
+}
+
+static void multinomial_big(gsl_rng *rng, const double *p, size_t k, uint64_t n, uint64_t *out)
+{
+    long double *cum = xmalloc((k + 1) * sizeof *cum);
+    cum[0] = 0;
+    for (size_t j = 0; j < k; j++)
+        cum[j + 1] = cum[j] + p[j];
+    multinomial_split(rng, cum, 0, k, n, out);
+    free(cum);
+}
+
+bool readout_estimate_sampling_model(const double *psi, size_t r, double p_read, uint64_t shots,
+                                     uint64_t sign_shots, unsigned long seed, ReadoutEstimate *out, char **err)
+{
+    memset(out, 0, sizeof *out);
+    double nn = 0;
+    for (size_t i = 0; i < r; i++)
+        nn += psi[i] * psi[i];
+    if (r == 0 || !(nn > 0) || !(p_read > 0 && p_read <= 1) || shots == 0)
+        return diag_refuse(err, "model read-out: need r ≥ 1, a non-zero vector, P(read) %g in (0, 1] and shots ≥ 1",
+                           p_read);
+    double calls_sign = ceil((double)sign_shots / p_read);
+    if (!(calls_sign < 1.8e19))
+        return diag_refuse(err, "model read-out: %g sign calls is beyond 2^64", calls_sign);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, seed);
+    double *p = xmalloc((2 * r + 1) * sizeof *p);
+    uint64_t *k = xmalloc((2 * r + 1) * sizeof *k);
+    for (size_t i = 0; i < r; i++)
+        p[i] = psi[i] * psi[i] / nn;
+    multinomial_big(rng, p, r, shots, k);
+    out->n = r;
+    out->u = xmalloc(r * sizeof *out->u);
+    for (size_t i = 0; i < r; i++)
+        out->u[i] = sqrt((double)k[i] / (double)shots);
+    /* the sign batch: (+, i), (−, i) for every i, then the rest */
+    double sp = sqrt(p_read), b = 1 / sqrt((double)r);
+    for (size_t i = 0; i < r; i++) {
+        double x = sp * psi[i] / sqrt(nn);
+        p[2 * i] = 0.25 * (x + b) * (x + b);
+        p[2 * i + 1] = 0.25 * (x - b) * (x - b);
+    }
+    p[2 * r] = 0.5 * (1 - p_read);
+    multinomial_big(rng, p, 2 * r + 1, (uint64_t)calls_sign, k);
+    for (size_t i = 0; i < r; i++)
+        if (k[2 * i] < k[2 * i + 1])
+            out->u[i] = -out->u[i];
+    free(p);
+    free(k);
+    gsl_rng_free(rng);
+    out->kept_shots = shots + sign_shots;
+    out->calls = (double)shots / p_read + calls_sign;
+    return true;
+}
+
 /* ---- counts for the state at hand ---- */
 
 /* The pieces shared by both protocols (docs/readout.md, "Bounds"):
@@ -295,18 +511,30 @@ bool readout_count(ReadoutProtocol p, ReadoutMeasure m, const ReadoutPlan *pl, c
     double dmag, gmin;
     count_pieces(m, pl, pr, eps, &dmag, &gmin);
     if (p == RO_L2_SAMPLING) {
-        double Nm;
-        if (m == READOUT_LINF) {
-            /* Chernoff with KL ≥ (√q − √p)²: P(|√p̂ − √p| ≥ δ) ≤ 2e^(−Nδ²),
-             * over n + 1 values with fail/2 */
-            Nm = log(4.0 * (double)(n + 1) / fail) / (dmag * dmag);
-        } else {
-            /* Kerenidis–Prakash on the d = n + 2 grouped outcomes (block 0,
-             * each pooled parameter, the rest): ‖ŝ − s‖₂ ≤ √7·δ with
-             * N = 36 d ln d/δ²; δ = dmag/√7 */
-            double d = (double)n + 2;
-            Nm = 36 * d * log(d) * 7 / (dmag * dmag);
+        if (m == READOUT_L2) {
+            /* the least N with readout_l2_bound(N) ≤ ε (the bound falls with N) */
+            uint64_t hi = 1;
+            while (!(readout_l2_bound(pl, pr, hi, fail) <= eps)) {
+                if (hi >= ((uint64_t)1 << 62))
+                    return diag_refuse(err, "read-out count: more than 2^62 kept shots per circuit for ε = %g", eps);
+                hi *= 2;
+            }
+            uint64_t lo = hi / 2;
+            while (hi - lo > 1) {
+                uint64_t mid = lo + (hi - lo) / 2;
+                if (readout_l2_bound(pl, pr, mid, fail) <= eps)
+                    hi = mid;
+                else
+                    lo = mid;
+            }
+            out->shots = hi;
+            out->circuits = (unsigned)(1 + n);
+            out->calls = (double)hi * (double)(1 + n) / pr->p_kept;
+            return true;
         }
+        /* ℓ∞: Chernoff with KL ≥ (√q − √p)²: P(|√p̂ − √p| ≥ δ) ≤ 2e^(−Nδ²),
+         * over n + 1 values with fail/2 */
+        double Nm = log(4.0 * (double)(n + 1) / fail) / (dmag * dmag);
         /* signs: √p± within gmin/2 for the 2n outcomes, fail/2 */
         double Ns = gmin > 0 ? log(8.0 * (double)n / fail) / (0.25 * gmin * gmin) : 0;
         double N = ceil(fmax(Nm, Ns));
@@ -378,9 +606,15 @@ bool readout_model_count(ReadoutProtocol p, ReadoutMeasure m, long double r, dou
     case RO_L2_SAMPLING:
         if (m == READOUT_L2) {
             long double d = r < 2 ? 2 : r;
-            long double N = ceill(36 * 7 * d * logl(d) / (e * e));
-            out->samples = 2 * N;
-            out->bound = "2 x 36 r ln r / delta^2 kept shots, delta = eps/sqrt(7) (Kerenidis-Prakash 2018, Thm 4.3)";
+            out->samples_kp = 2 * ceill(36 * 7 * d * logl(d) / (e * e));
+            long double K, Ns;
+            readout_l2_model_shots(r, eps, fail, p_success, &K, &Ns);
+            out->samples_mag = ceill(K);
+            out->samples_sign = ceill(Ns);
+            out->samples = out->samples_mag + out->samples_sign;
+            out->bound = "K + N' kept shots: K for the magnitudes, N' for one sign batch, eps split between "
+                         "sqrt(Dm/K) and sqrt(Ds/N') (docs/readout.md, the l2 bound of sampling); "
+                         "Kerenidis-Prakash's 2 x 252 r ln r/eps^2 beside it as a reference";
         } else {
             long double d = e / 7;
             long double N1 = ceill(logl(4 * r / fail) / (d * d)), N2 = ceill(logl(8 * r / fail) / (d * d));

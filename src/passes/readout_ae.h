@@ -176,12 +176,20 @@ bool readout_count(ReadoutProtocol p, ReadoutMeasure m, const ReadoutPlan *pl, c
  * Counts (long double: r up to 1e9 and beyond), with probability ≥ 1 − fail:
  *   shadows, either measure: S = ⌈m²r³/ε²⌉ kept shots (the paper's bound,
  *     m qubits), calls = S/P;
- *   l2_sampling, l2: Kerenidis–Prakash 2018 (arXiv:1808.09266, Thm 4.3,
- *     Algorithm 4.1): N = ⌈36 r ln r/δ²⌉ samples give ‖ψ̃ − ψ‖₂ ≤ √7·δ
- *     (probability ≥ 1 − r^−0.83); with δ = ε/√7, N = ⌈252 r ln r/ε²⌉, and
- *     the algorithm uses N for the magnitudes and N for the signs
- *     (interference with the state of the estimated magnitudes):
- *     calls = 2N/P (r < 2 counts as 2);
+ *   l2_sampling, l2: the bound of docs/readout.md ("The ℓ2 bound of
+ *     sampling"), for the model protocol of readout_estimate_sampling_model:
+ *     K read-out shots for the magnitudes (ψ̃_i = √(k_i/K)) and one sign
+ *     batch of N' read-out-equivalent shots (interference with a uniform
+ *     reference), with D_m = readout_l2_mag_dev(r, fail/2) and
+ *     D_s = readout_l2_sign_dev(r, fail/2) (fail/4 when rP > 1, plus the
+ *     union bound N' ≥ rP·ln(4rP/fail)):
+ *       K = D_m^⅓ (D_m^⅓ + D_s^⅓)²/ε²,  N' = D_s^⅓ (D_m^⅓ + D_s^⅓)²/ε²,
+ *     the cheapest split of ε between √(D_m/K) and √(D_s/N'); about
+ *     9.8 r/ε² in all at large r; samples = ⌈K⌉ + ⌈N'⌉, calls = samples/P.
+ *     samples_kp keeps Kerenidis–Prakash 2018 (arXiv:1808.09266, Thm 4.3)
+ *     as a reference figure: 2·⌈252 r ln r/ε²⌉ (N = 36 r ln r/δ² samples
+ *     for ‖ψ̃ − ψ‖₂ ≤ √7·δ, δ = ε/√7, N for the magnitudes and N for the
+ *     signs; r < 2 counts as 2);
  *   l2_sampling, linf: magnitudes to δ = ε/7 with N₁ = ⌈ln(4r/fail)/δ²⌉
  *     (Chernoff with KL ≥ Hellinger²: P(|√p̂ − √p| ≥ δ) ≤ 2e^(−Nδ²)),
  *     the same reference-state sign batch with N₂ = ⌈ln(8r/fail)/δ²⌉:
@@ -200,12 +208,55 @@ typedef struct ReadoutModelCost {
     long double samples;   /* kept shots (shadows, sampling) or uses of A per estimate·R (AE) */
     long double calls;     /* solver calls per upload */
     long double calls_vacgn; /* AE l2 only: the vACGN-order figure (constant 1); else 0 */
+    long double samples_mag, samples_sign; /* sampling l2: K and N' (samples = their sum); else 0 */
+    long double samples_kp; /* sampling l2: Kerenidis–Prakash's 2·⌈252 r ln r/ε²⌉ (reference); else 0 */
     unsigned clock_bits, reps; /* AE */
     const char *bound;     /* the bound used, in words */
 } ReadoutModelCost;
 
 bool readout_model_count(ReadoutProtocol p, ReadoutMeasure m, long double r, double eps, double p_success,
                          double fail, unsigned m_qubits, mpz_t calls, ReadoutModelCost *out, char **err);
+
+/* ---- the ℓ2 bound of sampling (docs/readout.md, "The ℓ2 bound of sampling") ---- */
+
+/* Magnitudes. With K shots of an n-outcome distribution p and p̂ the
+ * frequencies, Z = Σ_i (√p̂_i − √p_i)² ≤ D_m/K with probability ≥ 1 − f,
+ *     D_m = min(n − 1 + 4√(nL) + 2L, n·ln(2n/f)),  L = ln(2/f);
+ * 0 for n ≤ 1 (the direction of one entry is exact). */
+double readout_l2_mag_dev(double n, double f);
+/* Signs. n entries of a unit vector ψ, each sign read wrong (ties
+ * included) with probability ≤ e^(−N'ψ_i²), independently given the pair
+ * totals: 4·Σ_{wrong} ψ_i² ≤ D_s/N' with probability ≥ 1 − f,
+ *     D_s = 4(√(n/e) + √ln(1/f))². */
+double readout_l2_sign_dev(double n, double f);
+/* The model count's split (readout_model_count, l2_sampling, l2): K and N'
+ * of the header comment above, before rounding up; P = p_success. */
+void readout_l2_model_shots(long double r, double eps, double fail, double p_success, long double *mag,
+                            long double *sign);
+/* The bound for the state at hand (readout_count, l2_sampling, l2):
+ * with N kept shots per circuit (the register, then one sign circuit per
+ * parameter, as readout_sample), ‖ũ − u‖₂ ≤ B(N)·‖u‖₂ with probability
+ * ≥ 1 − fail, u = pr->u_limit; B(N) = √(D_m/K_min) + E_s(N) + R(N), the
+ * direction, sign and block-0 scale terms of docs/readout.md. INFINITY
+ * when N is too small for the bound to say anything. */
+double readout_l2_bound(const ReadoutPlan *pl, const ReadoutProbs *pr, uint64_t N, double fail);
+
+/* The model protocol, simulated on a unit vector psi[r] (normalised here)
+ * that the solver writes into its read-out blocks with probability p_read
+ * per call (0 < p_read ≤ 1):
+ *   magnitudes  the first `shots` calls that land in the read-out blocks:
+ *               counts k ~ Multinomial(shots, ψ²), ψ̃_i = √(k_i/shots);
+ *   signs       ⌈sign_shots/p_read⌉ calls of one interference circuit: a
+ *               control qubit in |+⟩ selects the solver or a reference
+ *               state Σ_i |i⟩/√r on the read-out entries, then h on the
+ *               control; outcome (±, i) has probability
+ *               (√p_read·ψ_i ± 1/√r)²/4, the rest (1 − p_read)/2; the sign
+ *               of ψ̃_i is + when n_i+ ≥ n_i−.
+ * Both batches drawn exactly (binomial splits, GSL's Mersenne Twister
+ * seeded with seed). calls = calls landing (shots/p_read, the expectation)
+ * + the sign batch's; kept_shots = shots + sign_shots. */
+bool readout_estimate_sampling_model(const double *psi, size_t r, double p_read, uint64_t shots,
+                                     uint64_t sign_shots, unsigned long seed, ReadoutEstimate *out, char **err);
 
 /* ---- a simulated solver to read from (tests, benchmarks) ---- */
 
