@@ -12,6 +12,7 @@
 #include "ir/model.h"
 #include "passes/carleman_be.h"
 #include "passes/estimate.h"
+#include "passes/estimate_tech.h"
 #include "report/estimate.h"
 #include "passes/estimate_sweep.h"
 #include "report/sweep.h"
@@ -54,11 +55,18 @@ static void usage_estimate(FILE *out)
           "                      line is drawn on stderr only when it is a terminal\n"
           "  --plot F.svg        with --sweep: draw CCZ, queries and qubits against V, with\n"
           "                      the forms of Theorems 1 and 2 anchored at the first point\n"
+          "  --compare           the waterfall: the paper's algorithm, then each technique\n"
+          "                      added in turn, then the best, with the factor at each step\n"
+          "                      (CCZ per call, calls per upload, whole training, qubits,\n"
+          "                      runtime); with --plot F.svg, its chart\n"
+          "  --error-measure M   the read-out's error: l2 (default; the paper's, up to its\n"
+          "                      1-norm) or linf (each entry), of the normalised u(T)\n"
+          TECHNIQUE_HELP
           "  -h, --help          this help\n",
           out);
 }
 
-enum { O_PROBLEM = 256, O_JSON, O_SHAPE, O_CLOCK, O_ANGLE, O_QUBIT, O_BUDGET, O_SWEEP, O_PLOT };
+enum { O_PROBLEM = 256, O_JSON, O_SHAPE, O_CLOCK, O_ANGLE, O_QUBIT, O_BUDGET, O_SWEEP, O_PLOT, O_COMPARE, O_MEASURE };
 
 static bool parse_sweep(const char *s, char *var, double *a, double *b)
 {
@@ -77,6 +85,144 @@ static bool parse_sweep(const char *s, char *var, double *a, double *b)
     return arg_whole(lo, 1, 1e38, a) && arg_whole(dots + 2, 1, 1e38, b) && *a <= *b;
 }
 
+/* Is the paper's algorithm all the options ask for? Then the report is
+ * the one qgdc has always printed. */
+static bool paper_only(const Options *o)
+{
+    return o->algorithm == ALGORITHM_PAPER &&
+           (!o->set[OPTION_amplify] || o->amplify == AMPLIFY_NONE) &&
+           (!o->set[OPTION_data_loading] || o->data_loading == LOADING_UNARY) &&
+           (!o->set[OPTION_readout] || o->readout == READOUT_SHADOWS);
+}
+
+static int write_report(const char *output, const Estimate *e, const TechReport *tr, bool compare, bool json)
+{
+    OutFile of;
+    if (!out_open(&of, output))
+        return 1;
+    if (json) {
+        JsonWriter w;
+        json_init(&w, of.fp);
+        if (compare)
+            estimate_compare_json(e, tr, &w);
+        else if (tr)
+            estimate_json_tech(e, tr, &w);
+        else
+            estimate_json(e, &w);
+        json_finish(&w);
+    } else if (compare)
+        estimate_compare_print(e, tr, of.fp);
+    else if (tr)
+        estimate_print_tech(e, tr, of.fp);
+    else
+        estimate_print(e, of.fp);
+    return out_commit(&of) ? 0 : 1;
+}
+
+/* The select-swap look-ups: within max_logical_qubits, the fewest CCZ
+ * (the per-table allowance is narrowed until the whole circuit fits);
+ * without a budget, the allowance among 2^6 .. 2^20 extra qubits with the
+ * least logical qubits × CCZ per call (the space-time volume the surface
+ * code pays), and none when unary iteration has less. */
+static bool build_qroam(const ModelProblem *mp, const GdProblem *gp, const EstimateOptions *eo_in, const Estimate *eu,
+                        long long maxq, Estimate *out)
+{
+    EstimateOptions eo = *eo_in;
+    eo.qrom = SBE_QROM_SELSWAP;
+    eo.qroam_k = SBE_QROAM_AUTO;
+    long long base = (long long)eu->run.qubits_peak;
+    double best_vol = (double)base * mpz_get_d(eu->run.ccz);
+    bool have = false;
+    char *err = NULL;
+    double prev_vol = best_vol;
+    for (int b = 6; b <= 20; b++) {
+        long long extra = maxq > 0 ? maxq - base : 1LL << b;
+        Estimate e;
+        for (int tries = 0; tries < 12 && extra > 0; tries++) {
+            eo.qroam_max_extra = (uint64_t)extra;
+            if (!estimate_build(mp, gp, &eo, &e, &err)) {
+                free(err), err = NULL;
+                estimate_free(&e);
+                extra = 0;
+                break;
+            }
+            if (maxq <= 0 || (long long)e.run.qubits_peak <= maxq)
+                break;
+            /* the allowance is per table: narrow it until the circuit fits */
+            long long over = (long long)e.run.qubits_peak - maxq;
+            estimate_free(&e);
+            extra = extra > 2 * over ? extra - 2 * over : extra / 2;
+        }
+        if (extra <= 0)
+            break;
+        double vol = (double)e.run.qubits_peak * mpz_get_d(e.run.ccz);
+        bool better = maxq > 0 ? mpz_cmp(e.run.ccz, eu->run.ccz) < 0 : vol < best_vol;
+        if (better) {
+            if (have)
+                estimate_free(out);
+            *out = e, have = true, best_vol = vol;
+        } else {
+            estimate_free(&e);
+        }
+        /* with a budget: its one allowance; without: past the least volume
+         * (qubits grow as 2^b, the CCZ fall more slowly) */
+        if (maxq > 0 || vol >= prev_vol)
+            break;
+        prev_vol = vol;
+    }
+    return have;
+}
+
+/* One estimate: the paper's circuit (unary look-ups) and, for the
+ * techniques, the one with select-swap look-ups; the report of what the
+ * options choose, or the waterfall (--compare). */
+static int estimate_one(const ModelProblem *mp, const GdProblem *gp, const EstimateOptions *eo_in, bool compare,
+                        bool linf, bool json, const char *output, const char *plot)
+{
+    char *err = NULL;
+    EstimateOptions eo = *eo_in;
+    Estimate eu, eq;
+    bool have_q = false;
+    int rc = 0;
+    eo.qrom = SBE_QROM_UNARY;
+    if (!estimate_build(mp, gp, &eo, &eu, &err)) {
+        diag_error(mp->loc, "cannot estimate problem '%s': %s", mp->name, err);
+        free(err);
+        estimate_free(&eu);
+        return 1;
+    }
+    if (paper_only(&mp->opt) && !compare && !linf) {
+        rc = write_report(output, &eu, NULL, false, json);
+        estimate_free(&eu);
+        return rc;
+    }
+    /* select-swap look-ups, within the qubit budget when there is one */
+    long long maxq = mp->opt.max_logical_qubits;
+    bool qroam_wanted = !(mp->opt.set[OPTION_data_loading] && mp->opt.data_loading == LOADING_UNARY &&
+                          !compare) &&
+                        (maxq <= 0 || maxq > (long long)eu.run.qubits_peak);
+    if (qroam_wanted)
+        have_q = build_qroam(mp, gp, &eo, &eu, maxq, &eq);
+    TechReport tr;
+    if (!tech_report(mp, &eu, have_q ? &eq : NULL, linf, &tr, &err)) {
+        diag_error(mp->loc, "cannot estimate problem '%s': %s", mp->name, err);
+        free(err);
+        rc = 1;
+    } else {
+        const Estimate *e = tr.chosen.loading == LOADING_QROAM && have_q ? &eq : &eu;
+        rc = write_report(output, compare ? &eu : e, &tr, compare, json);
+        if (rc == 0 && compare && plot && !estimate_compare_plot(&eu, &tr, plot)) {
+            fprintf(stderr, "qgdc estimate: cannot write '%s'\n", plot);
+            rc = 1;
+        }
+    }
+    tech_report_free(&tr);
+    if (have_q)
+        estimate_free(&eq);
+    estimate_free(&eu);
+    return rc;
+}
+
 int cmd_estimate(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -85,10 +231,14 @@ int cmd_estimate(int argc, char **argv)
         {"angle-bits", required_argument, NULL, O_ANGLE}, {"qubit", required_argument, NULL, O_QUBIT},
         {"budget", required_argument, NULL, O_BUDGET},   {"sweep", required_argument, NULL, O_SWEEP},
         {"plot", required_argument, NULL, O_PLOT},       {"output", required_argument, NULL, 'o'},
+        {"compare", no_argument, NULL, O_COMPARE},       {"error-measure", required_argument, NULL, O_MEASURE},
+        TECHNIQUE_LONGOPTS,
         {"help", no_argument, NULL, 'h'},                {NULL, 0, NULL, 0},
     };
     const char *problem = NULL, *output = "-", *plot = NULL;
-    bool json = false, shape = false;
+    bool json = false, shape = false, compare = false, linf = false;
+    TechniqueArgs tech;
+    technique_args_init(&tech);
     EstimateOptions eo;
     memset(&eo, 0, sizeof eo);
     eo.count_walk = true;
@@ -98,7 +248,20 @@ int cmd_estimate(int argc, char **argv)
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+        int tr = technique_option("estimate", c, optarg, &tech);
+        if (tr == 0)
+            continue;
+        if (tr == 2)
+            return 2;
         switch (c) {
+        case O_COMPARE: compare = true; break;
+        case O_MEASURE:
+            if (strcmp(optarg, "l2") && strcmp(optarg, "linf")) {
+                fprintf(stderr, "qgdc estimate: --error-measure takes l2 or linf, not '%s'\n", optarg);
+                return 2;
+            }
+            linf = !strcmp(optarg, "linf");
+            break;
         case O_PROBLEM: problem = optarg; break;
         case O_JSON: json = true; break;
         case O_SHAPE: shape = true; break;
@@ -151,8 +314,12 @@ int cmd_estimate(int argc, char **argv)
         usage_estimate(stderr);
         return 2;
     }
-    if (plot && !svar) {
-        fprintf(stderr, "qgdc estimate: --plot needs --sweep\n");
+    if (plot && !svar && !compare) {
+        fprintf(stderr, "qgdc estimate: --plot needs --sweep or --compare\n");
+        return 2;
+    }
+    if (compare && svar) {
+        fprintf(stderr, "qgdc estimate: --compare and --sweep do not go together\n");
         return 2;
     }
     const char *path = argv[optind];
@@ -160,6 +327,7 @@ int cmd_estimate(int argc, char **argv)
     SrcFile *src;
     if (!load_qgd(path, &ps, &src))
         return 1;
+    technique_args_apply_all(&tech, &ps);
     int rc = 0;
     ProblemRef pick;
     int found = problem_select(&ps, problem, PROBLEM_BIT(PROBLEM_GD) | PROBLEM_BIT(PROBLEM_MODEL), &pick, 1);
@@ -201,29 +369,7 @@ int cmd_estimate(int argc, char **argv)
 
     OutFile of;
     if (!svar) {
-        Estimate e;
-        if (!estimate_build(mp, gp, &eo, &e, &err)) {
-            diag_error(mp->loc, "cannot estimate problem '%s': %s", mp->name, err);
-            free(err);
-            estimate_free(&e);
-            rc = 1;
-            goto out;
-        }
-        if (!out_open(&of, output)) {
-            rc = 1;
-        } else {
-            if (json) {
-                JsonWriter w;
-                json_init(&w, of.fp);
-                estimate_json(&e, &w);
-                json_finish(&w);
-            } else
-                estimate_print(&e, of.fp);
-            if (!out_commit(&of)) {
-                rc = 1;
-            }
-        }
-        estimate_free(&e);
+        rc = estimate_one(mp, gp, &eo, compare, linf, json, output, plot);
         goto out;
     }
 

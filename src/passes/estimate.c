@@ -128,7 +128,8 @@ static bool estimate_circuit(const ModelProblem *m, const GdProblem *p, const Es
         if (e->bits < 4)
             e->bits = 4;
     }
-    CbeOptions co = {.bits = e->bits, .qrom = SBE_QROM_UNARY, .explicit_oracles = o->explicit_build};
+    CbeOptions co = {.bits = e->bits, .qrom = o->qrom, .explicit_oracles = o->explicit_build,
+                     .qroam_k = o->qroam_k, .qroam_max_extra = o->qroam_max_extra ? o->qroam_max_extra : UINT64_MAX};
     if (!cbe_build(&e->c, "cbe", m, p, &co, &e->be, err))
         return false;
     if (dump_wants(o->dump, PASS_ENCODE))

@@ -62,6 +62,9 @@ typedef struct EstimateOptions {
     bool count_walk;      /* also count one controlled walk alone */
     bool no_physical;     /* skip the surface-code estimates (a caller that makes its own) */
     DumpAfter *dump;      /* --dump-after: encode, solver */
+    SbeQromKind qrom;     /* the F_ℓ table look-ups: unary iteration (0) or select-swap (carleman_be.h) */
+    unsigned qroam_k;     /* select-swap block size 2^k, or SBE_QROAM_AUTO */
+    uint64_t qroam_max_extra; /* with SBE_QROAM_AUTO: extra qubits allowed (0: no limit) */
 } EstimateOptions;
 
 typedef struct Estimate {

@@ -158,7 +158,7 @@ bool qrun_gd(const GdProblem *p_in, const QRunOptions *o, QRun *out, char **err)
     ReadoutPlan pl;
     memset(&pl, 0, sizeof pl);
     double *x = NULL, *xq = NULL, *xq0 = NULL, *utraj = NULL;
-    bool amplify = o->amplify == AMPLIFY_EXACT;
+    bool amplify = o->amplify == AMPLIFY_EXACT || o->amplify == AMPLIFY_FIXED_POINT;
     StateVec *sv = NULL;
     SimRunResult rr;
     memset(&rr, 0, sizeof rr);
@@ -319,7 +319,17 @@ bool qrun_gd(const GdProblem *p_in, const QRunOptions *o, QRun *out, char **err)
             } else {
                 out->amp_P_before = NAN;
             }
-            if (!amplify_plan_exact(P, o->simulate ? QRUN_AMPLIFY_MAX_K : 1u << 31, &out->amp, err))
+            /* fixed point needs only a lower bound: the plan's prediction
+             * (exact) or the filtered-solution estimate (4-7% above the
+             * circuit's P on the test problems), halved */
+            bool ok_plan =
+                o->amplify == AMPLIFY_FIXED_POINT
+                    ? amplify_plan_fixed_point((out->planned ? fmin(out->plan.P, out->amp_P_ref) : out->amp_P_ref) /
+                                                   QRUN_FP_SAFETY,
+                                               QRUN_FP_DELTA, o->simulate ? QRUN_AMPLIFY_MAX_K : QRUN_FP_MAX_L,
+                                               &out->amp, err)
+                    : amplify_plan_exact(P, o->simulate ? QRUN_AMPLIFY_MAX_K : 1u << 31, &out->amp, err);
+            if (!ok_plan)
                 goto done;
         } else {
             out->amp_P_before = out->amp_P_ref = out->plan.P; /* predicted: budget.h */

@@ -80,6 +80,12 @@ void qrun_options_for(const GdProblem *p, QRunOptions *o);
 #define QRUN_PLAN_MAX_ORDER 5
 /* The most shots a planned budget asks for. */
 #define QRUN_PLAN_MAX_SHOTS 100000000ull
+/* Fixed-point amplification (amplify = fixed_point): the bound w is the
+ * predicted or estimated P divided by QRUN_FP_SAFETY, tolerance δ (success
+ * ≥ 1 − δ² = 0.91), at most QRUN_FP_MAX_L iterates when compiling. */
+#define QRUN_FP_SAFETY 2.0
+#define QRUN_FP_DELTA 0.3
+#define QRUN_FP_MAX_L (1u << 16)
 /* The most Grover iterates run builds (compile: 2^31). */
 #define QRUN_AMPLIFY_MAX_K 4096
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "support/consts.h"
+#include "support/plot.h"
 #include "support/util.h"
 
 /* ---- output ---- */
@@ -54,7 +55,7 @@ static const char *seconds_text(double s, char *buf, size_t len)
     return buf;
 }
 
-void estimate_print(const Estimate *e, FILE *out)
+static void print_head(const Estimate *e, const TechCost *t, FILE *out)
 {
     const ModelProblem *m = &e->shape;
     const CarlemanBE *be = &e->be;
@@ -82,7 +83,9 @@ void estimate_print(const Estimate *e, FILE *out)
     fprintf(out, "  %-34s %u\n", "clock", e->q_clock);
     fprintf(out, "  %-34s %u\n", "rotation ancilla, ill flag", e->q_anc);
     fprintf(out, "  %-34s %u\n", "lowering ancillas (peak)", e->run.ancillas);
-    fprintf(out, "  %-34s %u\n", "total", e->run.qubits_peak);
+    if (t && t->ae_clock)
+        fprintf(out, "  %-34s %u\n", "amplitude-estimation clock", t->ae_clock);
+    fprintf(out, "  %-34s %lu\n", "total", t ? t->qubits : (unsigned long)e->run.qubits_peak);
     fputs("\none solver run (prepare B, phase estimation, inversion, uncompute)\n", out);
     line(out, "CCZ (Toffoli)", e->run.ccz, NULL);
     line(out, "T", e->run.t_count, NULL);
@@ -99,6 +102,10 @@ void estimate_print(const Estimate *e, FILE *out)
             snprintf(lab, sizeof lab, "F_%u table lookup: CCZ per call", l);
             line(out, lab, be->oracle_cost[l].qrom.ccz, NULL);
         }
+}
+
+static void print_reps_paper(const Estimate *e, FILE *out)
+{
     fputs("\nrepetitions\n", out);
     fprintf(out, "  P(solve) >= %.4g   |y_in|^2 / (kappa0^2 |B|^2), |B|^2 = %.4g (bound if no singular value of M\n"
                  "                        is near or below 1/kappa0; lower where the filter cuts the spectrum)\n",
@@ -111,6 +118,10 @@ void estimate_print(const Estimate *e, FILE *out)
     line(out, "CCZ, whole training", e->total_ccz, NULL);
     line(out, "T, whole training", e->total_t, NULL);
     line(out, "rotations, whole training", e->total_rot, NULL);
+}
+
+static void print_phys(const Estimate *e, const double *seconds, FILE *out)
+{
     fputs("\nsurface-code estimate of one run (Microsoft Resource Estimator model)\n", out);
     fprintf(out, "  %-18s %9s %5s %18s %14s %16s\n", "qubit model", "distance", "fact.", "physical qubits",
             "runtime/run", "whole training");
@@ -124,12 +135,205 @@ void estimate_print(const Estimate *e, FILE *out)
         fprintf(out, "  %-18s %9u %5s %18s %14s %16s\n", e->phys_name[i], p->code_distance,
                 mpz_grouped(p->factories, c0, sizeof c0), mpz_grouped(p->qubits, c1, sizeof c1),
                 seconds_text(mpz_get_d(p->runtime_ns) * 1e-9, c2, sizeof c2),
-                seconds_text(e->total_seconds[i], c3, sizeof c3));
+                seconds_text(seconds[i], c3, sizeof c3));
     }
     fprintf(out, "\n(built in %.3g s, counted in %.3g s)\n", e->build_s, e->count_s);
 }
 
-void estimate_json(const Estimate *e, JsonWriter *w)
+void estimate_print(const Estimate *e, FILE *out)
+{
+    print_head(e, NULL, out);
+    print_reps_paper(e, out);
+    print_phys(e, e->total_seconds, out);
+}
+
+static const char *tech_words(const TechCost *t, char *buf, size_t len)
+{
+    snprintf(buf, len, "amplify %s, data_loading %s, readout %s", amplify_mode_names[t->amplify],
+             data_loading_names[t->loading], readout_mode_names[t->readout]);
+    return buf;
+}
+
+static void mpz_scaled(mpz_t out, const mpz_t per_call, const TechCost *t, const Estimate *e)
+{
+    mpz_mul(out, per_call, t->calls);
+    mpz_mul(out, out, e->uploads);
+}
+
+void estimate_print_tech(const Estimate *e, const TechReport *tr, FILE *out)
+{
+    const TechCost *t = &tr->chosen;
+    const ModelProblem *m = &e->shape;
+    char w[160];
+    print_head(e, t, out);
+    fprintf(out, "\ntechniques (algorithm = %s; docs/techniques.md): %s\n",
+            m->opt.algorithm == ALGORITHM_PAPER ? "paper" : "best", tech_words(t, w, sizeof w));
+    fprintf(out, "  P(solve) >= %.4g, P(read t >= T, level 1) ~ %.4g: P = %.4g per solver call (estimate.h)\n",
+            e->p_solve, e->p_read, t->p_success);
+    if (t->readout == READOUT_AMPLITUDE_ESTIMATION)
+        fprintf(out, "  %-34s amplitude estimation on the un-post-selected solver, %u clock bits: %s\n", "read-out",
+                t->ae_clock, t->readout_bound);
+    else
+        fprintf(out, "  %-34s %s: %.4Lg kept outputs (%s)\n", "read-out",
+                t->readout == READOUT_SHADOWS ? "classical shadows" : "l2 sampling", t->kept, t->readout_bound);
+    fprintf(out, "  %-34s %s distance of the normalised u(T) <= eps = %g%s\n", "read-out error",
+            tr->linf ? "l-infinity" : "l2", m->eps,
+            t->readout == READOUT_SHADOWS ? " (shadows: the paper's 1-norm bound)" : "");
+    if (t->amplify == AMPLIFY_FIXED_POINT)
+        fprintf(out, "  %-34s fixed point (Yoder-Low-Chuang), delta = %g: %.4g calls per run, success >= %.2f "
+                     "for every P >= %.4g\n",
+                "amplification", TECH_FP_DELTA, t->aa_calls, t->aa_success, t->p_success);
+    else if (t->amplify == AMPLIFY_EXACT)
+        fprintf(out, "  %-34s exact with the estimated P: %.4g calls per run (success 1 only if P is exact)\n",
+                "amplification", t->aa_calls);
+    else if (t->readout != READOUT_AMPLITUDE_ESTIMATION)
+        fprintf(out, "  %-34s none: 1/P = %.4g calls per kept output\n", "amplification", 1 / t->p_success);
+    line(out, "solver calls per upload", t->calls, NULL);
+    line(out, "uploads", e->uploads, NULL);
+    mpz_t x;
+    mpz_init(x);
+    line(out, "CCZ, whole training", t->total_ccz,
+         mpz_sgn(t->ccz_aa_extra) ? "(calls x CCZ per call + the reflections) x uploads" : NULL);
+    mpz_scaled(x, e->run.t_count, t, e);
+    line(out, "T, whole training", x, NULL);
+    mpz_scaled(x, e->run.rotations, t, e);
+    line(out, "rotations, whole training", x, NULL);
+    const TechCost *paper = &tr->step[0];
+    if (mpz_sgn(t->total_ccz) > 0 && mpz_cmp(t->total_ccz, paper->total_ccz) != 0)
+        fprintf(out, "  %-34s %.4g, %.3g times more (qgdc estimate --compare: each technique's share)\n",
+                "the paper's algorithm", mpz_get_d(paper->total_ccz),
+                mpz_get_d(paper->total_ccz) / mpz_get_d(t->total_ccz));
+    mpz_clear(x);
+    print_phys(e, t->seconds, out);
+}
+
+void estimate_compare_print(const Estimate *e, const TechReport *tr, FILE *out)
+{
+    const ModelProblem *m = &e->shape;
+    fprintf(out, "model %s: what each technique buys (docs/techniques.md); read-out error: %s of the normalised "
+                 "u(T) <= %g\n",
+            m->name ? m->name : "?", tr->linf ? "l-infinity" : "l2", m->eps);
+    if (tr->max_qubits > 0)
+        fprintf(out, "logical-qubit budget %lld\n", tr->max_qubits);
+    fprintf(out, "\n  %-33s %11s %11s %11s %8s %9s %12s\n", "step", "CCZ/call", "calls/upl", "CCZ total", "factor",
+            "qubits", "runtime");
+    const char *qm = e->nphys > 0 ? e->phys_name[0] : NULL;
+    for (int i = 0; i < tr->nsteps; i++) {
+        const TechCost *t = &tr->step[i];
+        /* against the step above; best against the paper */
+        double prev = i == 0 ? mpz_get_d(t->total_ccz)
+                      : i + 1 == tr->nsteps ? mpz_get_d(tr->step[0].total_ccz)
+                                            : mpz_get_d(tr->step[i - 1].total_ccz);
+        double f = prev / mpz_get_d(t->total_ccz);
+        char rt[32] = "-";
+        if (qm && t->phys_ok[0])
+            seconds_text(t->seconds[0], rt, sizeof rt);
+        fprintf(out, "  %-33s %11.3e %11.3e %11.3e %7.3gx %9lu %12s%s\n", t->label, mpz_get_d(t->ccz_call),
+                mpz_get_d(t->calls), mpz_get_d(t->total_ccz), f, t->qubits, rt, t->feasible ? "" : "  (over budget)");
+    }
+    const TechCost *b = &tr->best;
+    char w[160];
+    fprintf(out, "\n  best: %s\n", tech_words(b, w, sizeof w));
+    fprintf(out, "  factor over the paper's algorithm: %.4g in whole-training CCZ (%.3g -> %.3g)\n",
+            mpz_get_d(tr->step[0].total_ccz) / mpz_get_d(b->total_ccz), mpz_get_d(tr->step[0].total_ccz),
+            mpz_get_d(b->total_ccz));
+    if (qm)
+        fprintf(out, "  runtime on %s: whole training, surface code (Microsoft Resource Estimator model)\n", qm);
+    fputs("  factor: against the step above (best: against the paper); calls/upl: solver calls per upload\n", out);
+}
+
+static void tech_json(const TechCost *t, const Estimate *e, JsonWriter *w)
+{
+    json_object(w);
+    json_key(w, "label"), json_string(w, t->label ? t->label : "");
+    json_key(w, "amplify"), json_string(w, amplify_mode_names[t->amplify]);
+    json_key(w, "data_loading"), json_string(w, data_loading_names[t->loading]);
+    json_key(w, "readout"), json_string(w, readout_mode_names[t->readout]);
+    json_key(w, "readout_bound"), json_string(w, t->readout_bound ? t->readout_bound : "");
+    json_key(w, "readout_error"), json_string(w, "of the normalised u(T); see the report's readout_measure");
+    json_key(w, "ccz_per_call"), json_mpz(w, t->ccz_call);
+    json_key(w, "p_success"), json_double(w, t->p_success);
+    json_key(w, "amplified_calls_per_run"), json_double(w, t->aa_calls);
+    json_key(w, "success_per_run"), json_double(w, t->aa_success);
+    json_key(w, "kept_outputs"), json_double(w, (double)t->kept);
+    json_key(w, "calls_per_upload"), json_mpz(w, t->calls);
+    json_key(w, "reflection_ccz"), json_mpz(w, t->ccz_aa_extra);
+    json_key(w, "total_ccz"), json_mpz(w, t->total_ccz);
+    json_key(w, "logical_qubits"), json_uint(w, t->qubits);
+    json_key(w, "within_qubit_budget"), json_bool(w, t->feasible);
+    json_key(w, "physical");
+    json_array(w);
+    for (int i = 0; i < e->nphys; i++) {
+        json_object(w);
+        json_key(w, "qubit_model"), json_string(w, e->phys_name[i]);
+        if (t->phys_ok[i]) {
+            json_key(w, "physical_qubits"), json_uint(w, t->phys_qubits[i]);
+            json_key(w, "training_seconds"), json_double(w, t->seconds[i]);
+        }
+        json_end(w);
+    }
+    json_end(w);
+    json_end(w);
+}
+
+void estimate_compare_json(const Estimate *e, const TechReport *tr, JsonWriter *w)
+{
+    json_object(w);
+    json_key(w, "model"), json_string(w, e->shape.name ? e->shape.name : "");
+    json_key(w, "eps"), json_double(w, e->shape.eps);
+    json_key(w, "readout_measure"), json_string(w, tr->linf ? "linf" : "l2");
+    json_key(w, "max_logical_qubits");
+    if (tr->max_qubits > 0)
+        json_int(w, tr->max_qubits);
+    else
+        json_null(w);
+    json_key(w, "steps");
+    json_array(w);
+    for (int i = 0; i < tr->nsteps; i++)
+        tech_json(&tr->step[i], e, w);
+    json_end(w);
+    json_key(w, "best");
+    tech_json(&tr->best, e, w);
+    json_end(w);
+}
+
+bool estimate_compare_plot(const Estimate *e, const TechReport *tr, const char *path)
+{
+    enum { NS = 4 };
+    double xs[TECH_MAX_STEPS], ys[NS][TECH_MAX_STEPS];
+    int k = tr->nsteps;
+    for (int i = 0; i < k; i++) {
+        const TechCost *t = &tr->step[i];
+        xs[i] = i + 1;
+        ys[0][i] = mpz_get_d(t->total_ccz);
+        ys[1][i] = mpz_get_d(t->calls);
+        ys[2][i] = mpz_get_d(t->ccz_call);
+        ys[3][i] = (double)t->qubits;
+    }
+    PlotSeries s[NS] = {
+        {"CCZ, whole training", xs, ys[0], (size_t)k, false},
+        {"solver calls per upload", xs, ys[1], (size_t)k, false},
+        {"CCZ per solver call", xs, ys[2], (size_t)k, false},
+        {"logical qubits", xs, ys[3], (size_t)k, true},
+    };
+    char title[320], *p = title;
+    p += snprintf(p, sizeof title, "%s: ", e->shape.name ? e->shape.name : "?");
+    for (int i = 0; i < k && p < title + sizeof title - 40; i++)
+        p += snprintf(p, (size_t)(title + sizeof title - p), "%s%d %s", i ? ", " : "", i + 1, tr->step[i].label);
+    Plot pl = {.title = title, .xlabel = "step", .ylabel = "count", .logx = false, .logy = true,
+               .series = s, .nseries = NS, .hline = NAN};
+    return plot_lines_svg(path, &pl);
+}
+
+
+static void json_inner(const Estimate *e, const TechReport *tr, JsonWriter *w);
+static void tech_json(const TechCost *t, const Estimate *e, JsonWriter *w);
+
+void estimate_json(const Estimate *e, JsonWriter *w) { json_inner(e, NULL, w); }
+
+void estimate_json_tech(const Estimate *e, const TechReport *tr, JsonWriter *w) { json_inner(e, tr, w); }
+
+static void json_inner(const Estimate *e, const TechReport *tr, JsonWriter *w)
 {
     const ModelProblem *m = &e->shape;
     const CarlemanBE *be = &e->be;
@@ -211,6 +415,13 @@ void estimate_json(const Estimate *e, JsonWriter *w)
         json_end(w);
     }
     json_end(w);
+    if (tr) {
+        json_key(w, "algorithm"), json_string(w, m->opt.algorithm == ALGORITHM_PAPER ? "paper" : "best");
+        json_key(w, "readout_measure"), json_string(w, tr->linf ? "linf" : "l2");
+        json_key(w, "techniques");
+        tech_json(&tr->chosen, e, w);
+        json_key(w, "paper_total_ccz"), json_mpz(w, tr->step[0].total_ccz);
+    }
     json_key(w, "build_seconds"), json_double(w, e->build_s);
     json_key(w, "count_seconds"), json_double(w, e->count_s);
     json_end(w);

@@ -23,7 +23,12 @@ void report_solver_header(const QRun *r, FILE *fp)
     fprintf(fp, "  |b> preparation   %s construction\n", state_prep_method_name(q->prep_info.method));
     fprintf(fp, "  qubits            %u: sys %u, idx %u, clock %u, anc 1, flag 1%s\n", q->c.nqubits, q->s, q->m, q->p,
             q->amplified && q->amp_plan.rotate ? ", amp 1" : "");
-    if (r->amplified) {
+    if (r->amplified && r->amp.mode == AMPLIFY_FIXED_POINT) {
+        const AmplifyPlan *a = &r->amp;
+        fprintf(fp, "  amplification     fixed point (Yoder-Low-Chuang): P >= w = %.6g per solve, delta = %g, L = %llu "
+                    "solve calls per run (%u iterates), success >= %.4f for every P >= w\n",
+                a->P, a->delta, (unsigned long long)a->solves, a->k, a->P_guaranteed);
+    } else if (r->amplified) {
         const AmplifyPlan *a = &r->amp;
         fprintf(fp, "  amplification     exact (Brassard-Hoyer-Mosca-Tapp): P = %.6g per solve (%s), k = %u Grover "
                     "iterate%s, %llu solve calls per run",
@@ -46,7 +51,8 @@ static void amplify_json(const QRun *r, JsonWriter *w)
     const AmplifyPlan *a = &r->amp;
     json_key(w, "amplify");
     json_object(w);
-    json_key(w, "mode"), json_string(w, "exact");
+    json_key(w, "mode"), json_string(w, amplify_mode_names[a->mode]);
+    json_key(w, "P_guaranteed"), json_double(w, a->P_guaranteed);
     json_key(w, "P"), json_double(w, a->P);
     json_key(w, "P_source"), json_string(w, r->amplify_chosen         ? "predicted"
                                             : !isnan(r->amp_P_before) ? "simulated"
@@ -236,12 +242,20 @@ void report_run(const QRun *r, FILE *fp)
             r->post_product, r->post_product > 0 ? ceil(1 / r->post_product) : INFINITY);
     if (r->amplified) {
         const AmplifyPlan *a = &r->amp;
-        fprintf(fp, "\n  amplification     exact, k = %u: success probability %.6g before, %.10f after "
-                    "(predicted %.10f)\n",
-                a->k, r->amp_P_before, r->amp_P_after, a->P_predicted);
-        fprintf(fp, "    solve calls per run      %llu (2k+1)\n", (unsigned long long)a->solves);
+        bool fp_mode = a->mode == AMPLIFY_FIXED_POINT;
+        double before = fp_mode ? r->amp_P_before : a->P;
+        if (fp_mode)
+            fprintf(fp, "\n  amplification     fixed point, L = %llu: success probability %.6g before, %.10f after "
+                        "(predicted %.10f, guaranteed >= %.4f)\n",
+                    (unsigned long long)a->solves, r->amp_P_before, r->amp_P_after,
+                    amplify_plan_success(a, r->amp_P_before), a->P_guaranteed);
+        else
+            fprintf(fp, "\n  amplification     exact, k = %u: success probability %.6g before, %.10f after "
+                        "(predicted %.10f)\n",
+                    a->k, r->amp_P_before, r->amp_P_after, a->P_predicted);
+        fprintf(fp, "    solve calls per run      %llu (%s)\n", (unsigned long long)a->solves, fp_mode ? "L" : "2k+1");
         fprintf(fp, "    runs per kept result     %.4g -> %.4g; solve calls per kept result %.4g -> %.4g\n",
-                1 / a->P, r->amp_P_after > 0 ? 1 / r->amp_P_after : INFINITY, 1 / a->P,
+                1 / before, r->amp_P_after > 0 ? 1 / r->amp_P_after : INFINITY, 1 / before,
                 r->amp_P_after > 0 ? (double)a->solves / r->amp_P_after : INFINITY);
         fprintf(fp, "    kept state               fidelity %.9f with the un-amplified kept state\n",
                 r->fid_amplify);
