@@ -21,13 +21,14 @@ ntk p {
     test = csv("TEST", classes = [3, 5]);
     activation = relu;
     L = 3;
-    options { data_loading = qroam; algorithm = paper; }
+    options { data_loading = qroam; amplify = exact; kappa0 = 9; }
 }
 EOF
 sed -i "s|TRAIN|$PWD/examples/data/ntk_small.csv|; s|TEST|$PWD/examples/data/ntk_small_test.csv|" "$tmp/tech_ntk.qgd"
 expect_rc "ntk: data_loading refused" 1 "$QGDC" check "$tmp/tech_ntk.qgd"
 if grep -q "option 'data_loading' applies to gd and model problems only" "$tmp/cli_err"; then ok "cli: ntk refuses data_loading"; else bad "cli: ntk refuses data_loading" "$tmp/cli_err"; fi
-if grep -q "option .algorithm." "$tmp/cli_err"; then bad "cli: ntk takes algorithm" "$tmp/cli_err"; else ok "cli: ntk takes algorithm"; fi
+if grep -q "option 'amplify' applies to gd and model problems only" "$tmp/cli_err"; then ok "cli: ntk refuses amplify (not built for the Hadamard test)"; else bad "cli: ntk refuses amplify" "$tmp/cli_err"; fi
+if grep -q "option 'kappa0'" "$tmp/cli_err"; then bad "cli: ntk takes kappa0" "$tmp/cli_err"; else ok "cli: ntk takes kappa0"; fi
 expect_rc "run --readout bogus" 2 "$QGDC" run --readout bogus examples/tiny1.qgd
 if grep -q "readout takes shadows, l2_sampling or amplitude_estimation, not 'bogus'" "$tmp/cli_err"; then ok "cli: --readout bogus message"; else bad "cli: --readout bogus message" "$tmp/cli_err"; fi
 
@@ -121,3 +122,20 @@ if grep -q "planned     measured" "$tmp/cli_out" && grep -q "within the precisio
 expect_rc "run --amplify fixed_point tiny1" 0 "$QGDC" run --amplify fixed_point examples/tiny1.qgd
 p=$(sed -n 's/.*fixed point, L = [0-9]*: success probability [0-9.e-]* before, \([0-9.]*\) after.*/\1/p' "$tmp/cli_out")
 if awk -v p="$p" 'BEGIN { exit !(p >= 0.91) }'; then ok "cli: fixed-point amplification keeps the run with P = $p"; else bad "cli: fixed-point amplification: P = '$p'" "$tmp/cli_out"; fi
+
+# readout = amplitude_estimation through run: the read-out within its target,
+# fewer calls than sampling for the same target
+expect_rc "run --readout amplitude_estimation" 0 "$QGDC" run --json --readout amplitude_estimation "$tmp/one_step.qgd"
+if command -v python3 > /dev/null 2>&1; then
+    if python3 - "$tmp/cli_out" > "$tmp/ae_py" 2>&1 <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))["problems"][0]
+ae = r["amplitude_estimation"]
+b = r["budget"]
+assert b["shot_noise"] <= ae["target_linf"], (b, ae)
+assert b["end_to_end"] <= 0.01
+assert ae["calls"] < ae["sampling_calls_for_the_same_target"], ae
+print("ok")
+EOF
+    then ok "cli: amplitude-estimation read-out within its target, cheaper than sampling"; else bad "cli: amplitude-estimation read-out" "$tmp/ae_py"; fi
+fi

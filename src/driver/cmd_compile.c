@@ -51,6 +51,8 @@ static void usage_compile(FILE *out)
           "                    the precision; see docs/pipeline.md)\n"
           "  --precision E     target precision (default: the file's, else 0.01)\n"
           TECHNIQUE_HELP
+          "  --qroam-block-bits K  structured encoding with data_loading = qroam: select-swap\n"
+          "                    block size 2^K (default: the fewest CCZ within the budget)\n"
           "  --qubit MODEL     qubit model of the physical estimate (see qgdc count --help)\n"
           "  --budget E        error budget of the physical estimate (default 1e-3)\n"
           "  --dump-after=PASS instead of the circuit, write the IR after PASS as stable\n"
@@ -70,6 +72,7 @@ int cmd_compile(int argc, char **argv)
         {"report", required_argument, NULL, O_REPORT}, {"qubit", required_argument, NULL, O_QUBIT},
         {"budget", required_argument, NULL, O_BUDGET}, {"output", required_argument, NULL, 'o'},
         {"test-point", required_argument, NULL, O_TESTPOINT}, {"dump-after", required_argument, NULL, O_DUMPAFTER},
+        {"qroam-block-bits", required_argument, NULL, O_QROAMK},
         TECHNIQUE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     PipeArgs a;
@@ -79,6 +82,7 @@ int cmd_compile(int argc, char **argv)
     technique_args_init(&a.tech);
     bool flat = false;
     uint32_t test_point = 0;
+    int qroam_k = 0;
     double v;
     const char *report = NULL;
     ResPhysOptions po;
@@ -94,6 +98,13 @@ int cmd_compile(int argc, char **argv)
         switch (c) {
         case O_FLAT: flat = true; break;
         case O_REPORT: report = optarg; break;
+        case O_QROAMK:
+            if (!arg_whole(optarg, 0, 40, &v)) {
+                fprintf(stderr, "qgdc compile: --qroam-block-bits takes an integer in 0..40\n");
+                return 2;
+            }
+            qroam_k = (int)v;
+            break;
         case O_TESTPOINT:
             if (!arg_whole(optarg, 0, 4294967295.0, &v)) {
                 fprintf(stderr, "qgdc compile: --test-point takes an integer >= 0\n");
@@ -146,7 +157,8 @@ int cmd_compile(int argc, char **argv)
     const GdProblem *gp = kg ? sel[0].gd : NULL;
     const NtkProblem *np = kg ? NULL : sel[0].ntk;
     CompileOptions co = {.kappa0 = a.q.kappa0, .clock_bits = a.q.clock_bits, .precision = a.q.precision,
-                         .test_point = test_point, .dump = a.dump.pass >= 0 ? &a.dump : NULL};
+                         .test_point = test_point, .dump = a.dump.pass >= 0 ? &a.dump : NULL,
+                         .qroam_k = qroam_k};
     Compiled cc;
     char *err = NULL;
     if (a.dump.pass >= 0) {

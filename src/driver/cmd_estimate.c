@@ -119,60 +119,6 @@ static int write_report(const char *output, const Estimate *e, const TechReport 
     return out_commit(&of) ? 0 : 1;
 }
 
-/* The select-swap look-ups: within max_logical_qubits, the fewest CCZ
- * (the per-table allowance is narrowed until the whole circuit fits);
- * without a budget, the allowance among 2^6 .. 2^20 extra qubits with the
- * least logical qubits × CCZ per call (the space-time volume the surface
- * code pays), and none when unary iteration has less. */
-static bool build_qroam(const ModelProblem *mp, const GdProblem *gp, const EstimateOptions *eo_in, const Estimate *eu,
-                        long long maxq, Estimate *out)
-{
-    EstimateOptions eo = *eo_in;
-    eo.qrom = SBE_QROM_SELSWAP;
-    eo.qroam_k = SBE_QROAM_AUTO;
-    long long base = (long long)eu->run.qubits_peak;
-    double best_vol = (double)base * mpz_get_d(eu->run.ccz);
-    bool have = false;
-    char *err = NULL;
-    double prev_vol = best_vol;
-    for (int b = 6; b <= 20; b++) {
-        long long extra = maxq > 0 ? maxq - base : 1LL << b;
-        Estimate e;
-        for (int tries = 0; tries < 12 && extra > 0; tries++) {
-            eo.qroam_max_extra = (uint64_t)extra;
-            if (!estimate_build(mp, gp, &eo, &e, &err)) {
-                free(err), err = NULL;
-                estimate_free(&e);
-                extra = 0;
-                break;
-            }
-            if (maxq <= 0 || (long long)e.run.qubits_peak <= maxq)
-                break;
-            /* the allowance is per table: narrow it until the circuit fits */
-            long long over = (long long)e.run.qubits_peak - maxq;
-            estimate_free(&e);
-            extra = extra > 2 * over ? extra - 2 * over : extra / 2;
-        }
-        if (extra <= 0)
-            break;
-        double vol = (double)e.run.qubits_peak * mpz_get_d(e.run.ccz);
-        bool better = maxq > 0 ? mpz_cmp(e.run.ccz, eu->run.ccz) < 0 : vol < best_vol;
-        if (better) {
-            if (have)
-                estimate_free(out);
-            *out = e, have = true, best_vol = vol;
-        } else {
-            estimate_free(&e);
-        }
-        /* with a budget: its one allowance; without: past the least volume
-         * (qubits grow as 2^b, the CCZ fall more slowly) */
-        if (maxq > 0 || vol >= prev_vol)
-            break;
-        prev_vol = vol;
-    }
-    return have;
-}
-
 /* One estimate: the paper's circuit (unary look-ups) and, for the
  * techniques, the one with select-swap look-ups; the report of what the
  * options choose, or the waterfall (--compare). */
@@ -201,8 +147,30 @@ static int estimate_one(const ModelProblem *mp, const GdProblem *gp, const Estim
     bool qroam_wanted = !(mp->opt.set[OPTION_data_loading] && mp->opt.data_loading == LOADING_UNARY &&
                           !compare) &&
                         (maxq <= 0 || maxq > (long long)eu.run.qubits_peak);
-    if (qroam_wanted)
-        have_q = build_qroam(mp, gp, &eo, &eu, maxq, &eq);
+    if (mp->opt.set[OPTION_data_loading] && mp->opt.data_loading == LOADING_QROAM) {
+        /* asked for: the block size with the fewest CCZ within the budget,
+         * as compile builds it */
+        if (maxq > 0 && maxq <= (long long)eu.run.qubits_peak) {
+            diag_error(mp->loc, "cannot estimate problem '%s': max_logical_qubits = %lld leaves no room for select-swap "
+                                "look-ups (the circuit needs %lu with unary iteration)",
+                       mp->name, maxq, (unsigned long)eu.run.qubits_peak);
+            estimate_free(&eu);
+            return 1;
+        }
+        eo.qrom = SBE_QROM_SELSWAP;
+        eo.qroam_k = SBE_QROAM_AUTO;
+        eo.qroam_max_extra = maxq > 0 ? (uint64_t)(maxq - (long long)eu.run.qubits_peak) : 0;
+        have_q = estimate_build(mp, gp, &eo, &eq, &err);
+        if (!have_q) {
+            diag_error(mp->loc, "cannot estimate problem '%s': %s", mp->name, err);
+            free(err);
+            estimate_free(&eq);
+            estimate_free(&eu);
+            return 1;
+        }
+    } else if (qroam_wanted) {
+        have_q = estimate_build_qroam(mp, gp, &eo, &eu, maxq, &eq);
+    }
     TechReport tr;
     if (!tech_report(mp, &eu, have_q ? &eq : NULL, linf, &tr, &err)) {
         diag_error(mp->loc, "cannot estimate problem '%s': %s", mp->name, err);

@@ -25,7 +25,7 @@ typedef struct PipeArgs {
 } PipeArgs;
 
 enum { O_KAPPA0 = 256, O_CLOCK, O_PRECISION, O_SHOTS, O_SEED, O_SEGMENT, O_PROBLEM, O_JSON, O_FLAT, O_REPORT,
-       O_QUBIT, O_BUDGET, O_MAXQ, O_TESTS, O_TESTPOINT, O_DUMPAFTER };
+       O_QUBIT, O_BUDGET, O_MAXQ, O_TESTS, O_TESTPOINT, O_DUMPAFTER, O_QROAMK };
 
 /* Parses one shared option; 0 handled, 1 not shared, 2 bad value, 3 done
  * (--dump-after=list printed: exit 0). */

@@ -54,8 +54,8 @@ static const char *const option_kinds[] = {
     [OPTION_carleman_order] = "GM", [OPTION_carleman_form] = "GM", [OPTION_kappa0] = "GNM",
     [OPTION_clock_bits] = "GNM",    [OPTION_idle_blocks] = "GM",   [OPTION_precision] = "GNM",
     [OPTION_shots] = "GN",          [OPTION_seed] = "GN",          [OPTION_gate_set] = "GN",
-    [OPTION_block_encoding] = "GN", [OPTION_algorithm] = "GNM",    [OPTION_amplify] = "GNM",
-    [OPTION_data_loading] = "GM",   [OPTION_readout] = "GNM",      [OPTION_max_logical_qubits] = "GM",
+    [OPTION_block_encoding] = "GN", [OPTION_algorithm] = "GM",     [OPTION_amplify] = "GM",
+    [OPTION_data_loading] = "GM",   [OPTION_readout] = "GM",       [OPTION_max_logical_qubits] = "GM",
 };
 
 bool options_applies(OptionId id, int kind)

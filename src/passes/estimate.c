@@ -298,3 +298,58 @@ void estimate_free(Estimate *e)
     }
     memset(e, 0, sizeof *e);
 }
+
+/* The select-swap look-ups: within max_logical_qubits, the fewest CCZ
+ * (the per-table allowance is narrowed until the whole circuit fits);
+ * without a budget, the allowance among 2^6 .. 2^20 extra qubits with the
+ * least logical qubits × CCZ per call (the space-time volume the surface
+ * code pays), and none when unary iteration has less. */
+bool estimate_build_qroam(const ModelProblem *mp, const GdProblem *gp, const EstimateOptions *eo_in, const Estimate *eu,
+                        long long maxq, Estimate *out)
+{
+    EstimateOptions eo = *eo_in;
+    eo.qrom = SBE_QROM_SELSWAP;
+    eo.qroam_k = SBE_QROAM_AUTO;
+    long long base = (long long)eu->run.qubits_peak;
+    double best_vol = (double)base * mpz_get_d(eu->run.ccz);
+    bool have = false;
+    char *err = NULL;
+    double prev_vol = best_vol;
+    for (int b = 6; b <= 20; b++) {
+        long long extra = maxq > 0 ? maxq - base : 1LL << b;
+        Estimate e;
+        for (int tries = 0; tries < 12 && extra > 0; tries++) {
+            eo.qroam_max_extra = (uint64_t)extra;
+            if (!estimate_build(mp, gp, &eo, &e, &err)) {
+                free(err), err = NULL;
+                estimate_free(&e);
+                extra = 0;
+                break;
+            }
+            if (maxq <= 0 || (long long)e.run.qubits_peak <= maxq)
+                break;
+            /* the allowance is per table: narrow it until the circuit fits */
+            long long over = (long long)e.run.qubits_peak - maxq;
+            estimate_free(&e);
+            extra = extra > 2 * over ? extra - 2 * over : extra / 2;
+        }
+        if (extra <= 0)
+            break;
+        double vol = (double)e.run.qubits_peak * mpz_get_d(e.run.ccz);
+        bool better = maxq > 0 ? mpz_cmp(e.run.ccz, eu->run.ccz) < 0 : vol < best_vol;
+        if (better) {
+            if (have)
+                estimate_free(out);
+            *out = e, have = true, best_vol = vol;
+        } else {
+            estimate_free(&e);
+        }
+        /* with a budget: its one allowance; without: past the least volume
+         * (qubits grow as 2^b, the CCZ fall more slowly) */
+        if (maxq > 0 || vol >= prev_vol)
+            break;
+        prev_vol = vol;
+    }
+    return have;
+}
+

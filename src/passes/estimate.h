@@ -99,6 +99,14 @@ typedef struct Estimate {
 /* m: the shape; p: the data when o->explicit_build (p->n == m's n). */
 bool estimate_build(const ModelProblem *m, const GdProblem *p, const EstimateOptions *o, Estimate *out, char **err);
 void estimate_free(Estimate *e);
+/* The estimate with select-swap look-ups (carleman_be.h) beside eu, the
+ * unary one: within maxq logical qubits (> 0) the fewest CCZ, the
+ * per-table allowance narrowed until the whole circuit fits; without a
+ * budget the allowance among 2^6 .. 2^20 extra qubits with the least
+ * logical qubits × CCZ per call (the space-time volume the surface code
+ * pays). False (out not set) when none beats unary iteration or none fits. */
+bool estimate_build_qroam(const ModelProblem *mp, const GdProblem *gp, const EstimateOptions *eo, const Estimate *eu,
+                          long long maxq, Estimate *out);
 
 
 #endif

@@ -17,8 +17,9 @@
  *             exact: 2k + 1 calls, k = ⌈π/(4 asin √P) − 1/2⌉ — exact only
  *             when P is, which at model scale it is not (reported so);
  *   readout   shadows: m²r³/ε² kept outputs (the paper's bound);
- *             l2_sampling: 2·⌈252·r ln r/ε²⌉ kept outputs (Kerenidis–
- *             Prakash; readout_ae.h); amplitude_estimation: the calls of
+ *             l2_sampling: ⌈K⌉ + ⌈N'⌉ kept outputs, about 9.8·r/ε²
+ *             (docs/readout.md, "The ℓ2 bound of sampling"; Kerenidis–
+ *             Prakash in samples_kp); amplitude_estimation: the calls of
  *             readout_model_count, which already include 1/√P (amplitude
  *             estimation on the un-post-selected A; amplification adds
  *             nothing to it).

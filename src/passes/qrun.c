@@ -8,6 +8,7 @@
 
 #include "passes/analyze.h"
 #include "passes/carleman.h"
+#include "passes/readout_ae.h"
 #include "passes/reference.h"
 #include "passes/unroll.h"
 #include "sim/exec.h"
@@ -119,6 +120,7 @@ void qrun_options_for(const GdProblem *p, QRunOptions *o)
     o->amplify = opt->set[OPTION_amplify] ? opt->amplify : AMPLIFY_NONE;
     o->amplify_auto = best && !opt->set[OPTION_amplify];
     o->plan = best;
+    o->readout = opt->set[OPTION_readout] ? opt->readout : READOUT_L2_SAMPLING;
 }
 
 bool qrun_gd(const GdProblem *p_in, const QRunOptions *o, QRun *out, char **err)
@@ -268,6 +270,14 @@ bool qrun_gd(const GdProblem *p_in, const QRunOptions *o, QRun *out, char **err)
         if (!shots_given)
             out->shots = out->plan.shots;
         if (out->plan.p != out->qs.p) {
+            /* a longer simulation than the rule's circuit: say why, before it starts */
+            if (o->simulate && out->plan.p > out->qs.p && out->qs.c.nqubits + (out->plan.p - out->qs.p) >= 22)
+                diag_note(p_in->loc,
+                          "problem '%s': %u clock bits instead of %u to meet precision %g (predicted phase-estimation "
+                          "error %.2g); the simulation takes about %.0fx longer than with %u; --precision or "
+                          "--clock-bits trade accuracy for time",
+                          p_in->name, out->plan.p, out->qs.p, out->precision, out->plan.qpe,
+                          ldexp(1.0, 2 * (int)(out->plan.p - out->qs.p)), out->qs.p);
             qsolve_free(&out->qs);
             qo.clock_bits = out->plan.p;
             if (!qsolve_build(&s.M, s.rhs, &qo, &out->qs, err))
@@ -395,16 +405,47 @@ bool qrun_gd(const GdProblem *p_in, const QRunOptions *o, QRun *out, char **err)
     out->u_state = xmalloc(n * sizeof(double));
     readout_exact(&pl, xq, out->u_state);
     out->err_qpe = ref_max_abs_diff(out->u_state, out->u_filtered, n);
-    {
+    if (o->readout == READOUT_AMPLITUDE_ESTIMATION) {
+        /* amplitude estimation of the read-out probabilities on the
+         * un-post-selected solver (readout_ae.h), sized for the error the
+         * plan leaves to the read-out (else half the precision), with
+         * probability 0.95 */
+        int sq[DILATE_MAX_QUBITS];
+        unsigned k = qsolve_solution_qubits(&out->qs, sq);
+        ReadoutProbs pr;
+        double target = out->planned && out->plan.attainable && out->plan.share - out->plan.qpe > 0
+                            ? out->plan.share - out->plan.qpe
+                            : out->precision / 2;
+        if (!readout_probs(&pl, sv, sq, k, rr.post_product, &pr, err))
+            goto done;
+        ReadoutEstimate ae;
+        bool ok_ae = readout_count(RO_AMPLITUDE_ESTIMATION, READOUT_LINF, &pl, &pr, target, 0.05, &out->ae_count, err) &&
+                     readout_estimate_ae(&pl, &pr, out->ae_count.clock_bits, out->ae_count.reps, out->seed, &ae, err);
+        ReadoutCount sc;
+        if (ok_ae && readout_count(RO_L2_SAMPLING, READOUT_LINF, &pl, &pr, target, 0.05, &sc, NULL))
+            out->ae_sampling_calls = sc.calls;
+        readout_probs_free(&pr);
+        if (!ok_ae)
+            goto done;
+        out->readout_ae = true;
+        out->ae_target = target;
+        out->ae_calls = ae.calls;
+        out->ro.u = dup_n(ae.u, n);
+        out->ro.sigma = xcalloc(n, sizeof *out->ro.sigma);
+        out->ro.count = xcalloc(n, sizeof *out->ro.count);
+        readout_estimate_free(&ae);
+        out->err_shot = ref_max_abs_diff(out->ro.u, out->u_state, n);
+        out->shot_bound = target;
+    } else {
         int sq[DILATE_MAX_QUBITS];
         unsigned k = qsolve_solution_qubits(&out->qs, sq);
         if (!readout_sample(&pl, sv, sq, k, out->shots, out->seed, out->precision, &out->ro, err))
             goto done;
+        out->err_shot = ref_max_abs_diff(out->ro.u, out->u_state, n);
+        out->shot_bound = 0;
+        for (size_t i = 0; i < n; i++)
+            out->shot_bound = fmax(out->shot_bound, 3 * out->ro.sigma[i]);
     }
-    out->err_shot = ref_max_abs_diff(out->ro.u, out->u_state, n);
-    out->shot_bound = 0;
-    for (size_t i = 0; i < n; i++)
-        out->shot_bound = fmax(out->shot_bound, 3 * out->ro.sigma[i]);
     out->budget = out->err_trunc + out->err_filter + out->err_qpe + out->shot_bound;
     out->err_total = ref_max_abs_diff(out->ro.u, out->u_true, n);
     out->t_readout = monotonic_seconds() - t3;

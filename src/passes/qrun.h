@@ -46,6 +46,7 @@
 #include "passes/qsolve.h"
 #include "pipeline/dump.h"
 #include "passes/readout.h"
+#include "passes/readout_ae.h"
 #include "passes/budget.h"
 
 /* Simulation beyond this many qubits takes minutes to hours: refused unless
@@ -67,6 +68,8 @@ typedef struct QRunOptions {
     bool amplify_auto;    /* amplify = exact where 2k + 1 solves cost less than 1/P runs (algorithm =
                              best): compile emits it; run reports it (amplify_suggested) and simulates the
                              un-amplified circuit unless amplify = exact is asked for */
+    ReadoutMode readout;  /* l2_sampling (0 here: shadows, which run reads as l2_sampling) or
+                             amplitude_estimation (readout_ae.h, simulated from the exact probabilities) */
     bool plan;            /* plan the error budget first and choose the clock bits (and, unless
                              given, the shots) from it (algorithm = best; docs/budget.md) */
 } QRunOptions;
@@ -143,6 +146,9 @@ typedef struct QRun {
     double P_predicted;    /* the plan's P(solve) of the un-amplified solver */
     bool amplify_chosen;   /* amplify_auto chose exact amplification (compile) */
     bool amplify_suggested; /* run: amplify_auto found it pays (amp holds its plan), not simulated */
+    bool readout_ae;       /* the read-out by amplitude estimation */
+    ReadoutCount ae_count; /* its clock bits, repetitions, estimates and calls */
+    double ae_target, ae_calls, ae_sampling_calls; /* its error target (linf of u), calls, and sampling's for it */
     int order_raised_from; /* the plan raised the Carleman order from this one (0: kept) */
     double trunc_at_default; /* the truncation error at that order */
 } QRun;

@@ -51,8 +51,42 @@ static bool compile_structured(const GdProblem *p, const CompileOptions *o, Comp
         out->shape.eps = o->precision;
     EstimateOptions eo = {.explicit_build = true, .clock_bits = o->clock_bits, .no_physical = true, .dump = o->dump};
     out->ran = true; /* estimate_build initialises est whatever happens */
-    if (!estimate_build(&out->shape, p, &eo, &out->est, err))
-        return false;
+    /* the table look-ups: select-swap when asked for (block size within
+     * max_logical_qubits, else the least CCZ), or under algorithm = best
+     * when it has the smaller space-time volume (estimate.h) */
+    const Options *opt = &p->opt;
+    bool want_q = opt->set[OPTION_data_loading] ? opt->data_loading == LOADING_QROAM
+                                                : opt->algorithm == ALGORITHM_BEST && !o->paper_api;
+    if (want_q && opt->set[OPTION_data_loading]) {
+        long long maxq = opt->max_logical_qubits;
+        eo.qrom = SBE_QROM_SELSWAP;
+        eo.qroam_k = o->qroam_k > 0 ? (unsigned)o->qroam_k : SBE_QROAM_AUTO;
+        if (maxq > 0 && o->qroam_k <= 0) {
+            Estimate eu;
+            EstimateOptions e0 = eo;
+            e0.qrom = SBE_QROM_UNARY, e0.dump = NULL;
+            bool ok0 = estimate_build(&out->shape, p, &e0, &eu, err);
+            long long base = ok0 ? (long long)eu.run.qubits_peak : 0;
+            estimate_free(&eu);
+            if (!ok0)
+                return false;
+            if (maxq <= base)
+                return diag_refuse(err, "max_logical_qubits = %lld leaves no room for select-swap look-ups: the "
+                                        "circuit needs %lld with unary iteration",
+                                   maxq, base);
+            eo.qroam_max_extra = (uint64_t)(maxq - base);
+        }
+        if (!estimate_build(&out->shape, p, &eo, &out->est, err))
+            return false;
+    } else {
+        if (!estimate_build(&out->shape, p, &eo, &out->est, err))
+            return false;
+        Estimate eq;
+        if (want_q && !o->dump && estimate_build_qroam(&out->shape, p, &eo, &out->est, opt->max_logical_qubits, &eq)) {
+            estimate_free(&out->est);
+            out->est = eq;
+        }
+    }
     if (out->est.p > EST_BUILD_INVERT_MAX)
         return diag_refuse(err,
                            "%u clock bits: the structured circuit builds its inversion up to %d clock bits (qgdc "

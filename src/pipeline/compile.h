@@ -54,6 +54,8 @@ typedef struct CompileOptions {
                              the filtered solution, over the problem's option; refused for the other
                              pipelines */
     bool paper_api;       /* ignore the problem's technique options (algorithm = paper) */
+    int qroam_k;          /* data_loading = qroam, structured encoding: select-swap block size
+                             2^qroam_k (1 or more); 0: chosen (the fewest CCZ within the budget) */
 } CompileOptions;
 
 typedef struct Compiled {

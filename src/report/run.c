@@ -175,10 +175,16 @@ static void report_planned_budget(const QRun *r, FILE *fp)
             "eigenvalue filtering", b->filter, r->err_filter, r->fid_filter, r->fid_estimate);
     fprintf(fp, "    %-26s %-11.3e %-11.3e u(x_q) vs u(x~); fidelity |<x_q,x~>| = %.6f (%u clock bits)\n",
             "phase estimation", b->qpe, r->err_qpe, r->fid_qpe, r->qs.p);
-    fprintf(fp, "    %-26s %-11.3e %-11.3e read-out vs u(x_q) (planned: 3 sigma at %llu shots; measured 3-sigma "
-                "bound %.3e)\n",
-            "shot noise", b->shot3, r->err_shot, (unsigned long long)b->shots, r->shot_bound);
-    fprintf(fp, "    %-26s %-11.3e %-11.3e the stages + the 3-sigma shot bound\n", "budget", b->total, r->budget);
+    if (r->readout_ae)
+        fprintf(fp, "    %-26s %-11.3e %-11.3e read-out vs u(x_q) (amplitude estimation sized for it, probability "
+                    "0.95)\n",
+                "read-out", r->ae_target, r->err_shot);
+    else
+        fprintf(fp, "    %-26s %-11.3e %-11.3e read-out vs u(x_q) (planned: 3 sigma at %llu shots; measured 3-sigma "
+                    "bound %.3e)\n",
+                "shot noise", b->shot3, r->err_shot, (unsigned long long)b->shots, r->shot_bound);
+    fprintf(fp, "    %-26s %-11.3e %-11.3e the stages + the read-out's bound\n", "budget",
+            r->readout_ae ? b->trunc + b->filter + b->qpe + r->ae_target : b->total, r->budget);
     fprintf(fp, "    %-26s %-11.3e %-11.3e read-out u(T) vs true u(T): %s\n", "end to end", b->precision,
             r->err_total, r->err_total <= b->precision ? "within the precision" : "OUTSIDE the precision");
     fprintf(fp, "    predicted kept state     fidelity %.12f with the simulated one; P(solve) predicted %.6g\n",
@@ -261,10 +267,17 @@ void report_run(const QRun *r, FILE *fp)
                 r->fid_amplify);
         fprintf(fp, "    filtered-solution P      %.6g (the estimate used where nothing is simulated)\n", r->amp_P_ref);
     }
-    fprintf(fp, "\n  read-out          %llu shots for magnitudes (%llu in block 0) + %llu for signs = %llu; "
-                "paper's bound m^2 r^3/eps^2 = %.3g\n",
-            (unsigned long long)r->ro.shots_magnitude, (unsigned long long)r->ro.count0,
-            (unsigned long long)r->ro.shots_sign, (unsigned long long)r->ro.shots_total, r->ro.tomography_bound);
+    if (r->readout_ae)
+        fprintf(fp, "\n  read-out          amplitude estimation (docs/readout.md): %u probabilities, each the median of "
+                    "%u estimates with %u clock bits, for max_i |error| <= %.3g with probability 0.95: %.4g solver "
+                    "calls (sampling would take %.4g)\n",
+                r->ae_count.estimates, r->ae_count.reps, r->ae_count.clock_bits, r->ae_target, r->ae_calls,
+                r->ae_sampling_calls);
+    else
+        fprintf(fp, "\n  read-out          %llu shots for magnitudes (%llu in block 0) + %llu for signs = %llu; "
+                    "paper's bound m^2 r^3/eps^2 = %.3g\n",
+                (unsigned long long)r->ro.shots_magnitude, (unsigned long long)r->ro.count0,
+                (unsigned long long)r->ro.shots_sign, (unsigned long long)r->ro.shots_total, r->ro.tomography_bound);
     if (r->ro.wrong_risk)
         fprintf(fp, "    %u sign test%s not decided at 3 sigma\n", r->ro.wrong_risk, r->ro.wrong_risk == 1 ? "" : "s");
     fprintf(fp, "  simulation        %d qubits, imaginary residue %.2g, %.2f s (classical %.2f s, build %.2f s, "
@@ -359,6 +372,17 @@ void report_run_json(const QRun *r, JsonWriter *w)
     json_key(w, "block0"), json_uint(w, r->ro.count0);
     json_key(w, "paper_bound"), json_double(w, r->ro.tomography_bound);
     json_end(w);
+    if (r->readout_ae) {
+        json_key(w, "amplitude_estimation");
+        json_object(w);
+        json_key(w, "target_linf"), json_double(w, r->ae_target);
+        json_key(w, "clock_bits"), json_uint(w, r->ae_count.clock_bits);
+        json_key(w, "reps"), json_uint(w, r->ae_count.reps);
+        json_key(w, "estimates"), json_uint(w, r->ae_count.estimates);
+        json_key(w, "calls"), json_double(w, r->ae_calls);
+        json_key(w, "sampling_calls_for_the_same_target"), json_double(w, r->ae_sampling_calls);
+        json_end(w);
+    }
     json_key(w, "seconds");
     json_object(w);
     json_key(w, "classical"), json_double(w, r->t_classical);

@@ -20,6 +20,7 @@
 //   counts equal to `qgdc count --json`, and the physical estimates of both
 //   for six qubit models and budgets).
 // * examples/X.qgd: `qgdc compile X.qgd -o X.hier.qasm` and `qgdc compile
+//   (with the flags of a line "# interop-compile-args: FLAGS" in the file)
 //   --flat X.qgd -o X.flat.qasm` (or `qgdc qasm --flat X.hier.qasm`), then as
 //   hier and flat above. A file `qgdc compile` refuses with exit status 2
 //   (not supported, or no compile command) or 1 (refused: e.g. too big to
@@ -209,7 +210,9 @@ async function main() {
     const base = `example__${sanitize(path.basename(f, ".qgd"))}`;
     const hier = path.join(opt.out, `${base}.hier.qasm`), flat = path.join(opt.out, `${base}.flat.qasm`);
     const report = path.join(opt.out, `${base}.report.json`);
-    const rh = await qgdc(["compile", f, "-o", hier, "--json", "--report", report]);
+    // extra compile flags a file asks for: "# interop-compile-args: ..."
+    const extra = (fs.readFileSync(f, "utf8").match(/^#\s*interop-compile-args:(.*)$/m)?.[1] ?? "").trim().split(/\s+/).filter(Boolean);
+    const rh = await qgdc(["compile", ...extra, f, "-o", hier, "--json", "--report", report]);
     if (rh.status === 1 || rh.status === 2) {
       skipped.push({ name: base, why: `qgdc compile ${rh.status === 2 ? "does not support it" : "refuses it"} (exit ${rh.status}): ${firstLine(rh.stderr) || "no message"}` });
       return out;
@@ -226,7 +229,7 @@ async function main() {
       skipped.push({ name: `${base}.flat`, why: `not written: ${tooBig(size)}` });
       return out;
     }
-    let rf = await qgdc(["compile", "--flat", f, "-o", flat, "--report", path.join(opt.out, `${base}.flat.report.txt`)]);
+    let rf = await qgdc(["compile", ...extra, "--flat", f, "-o", flat, "--report", path.join(opt.out, `${base}.flat.report.txt`)]);
     if (rf.status === 2) rf = await qgdc(["qasm", "--flat", hier, "-o", flat]);
     if (rf.status !== 0) setupFailures.push({ name: `${base}.flat`, problems: [`qgdc --flat output failed (exit ${rf.status}): ${firstLine(rf.stderr)}`] });
     else out.push({ name: `${base}.flat`, file: flat, role: "flat", group: base });
