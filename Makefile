@@ -126,6 +126,7 @@ $(LQ_BENCH): bench/libquantum_bench.c $(LIB_OBJS)
 bench: $(BENCH_BINS) $(QGDC)
 	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; echo; done
 	@echo "== bench/threads_load.sh"; bash bench/threads_load.sh $(QGDC) examples/poly1.qgd 5 || exit 1; echo
+	@echo "== bench/techniques.sh"; sh bench/techniques.sh $(QGDC) || exit 1; echo
 	@if printf '#include <quantum.h>\n' | $(CC) -E -x c - >/dev/null 2>&1; then \
 	  $(MAKE) --no-print-directory $(LQ_BENCH) && echo "== $(LQ_BENCH)" && $(LQ_BENCH) || exit 1; \
 	else echo "== libquantum: skipped (no <quantum.h>: apt-get install libquantum-dev)"; fi; echo
