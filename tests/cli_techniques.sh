@@ -139,3 +139,18 @@ print("ok")
 EOF
     then ok "cli: amplitude-estimation read-out within its target, cheaper than sampling"; else bad "cli: amplitude-estimation read-out" "$tmp/ae_py"; fi
 fi
+
+# every quick dissipative example meets its precision at default settings
+for f in examples/tiny1.qgd examples/poly1.qgd examples/poly1_paper.qgd tests/data/one_step.qgd; do
+    expect_rc "run $f (defaults)" 0 "$QGDC" run --json "$f"
+    if command -v python3 > /dev/null 2>&1; then
+        if python3 -c '
+import json, sys
+for r in json.load(open(sys.argv[1]))["problems"]:
+    b = r["budget"]
+    assert r["verdict"] == "fully dissipative", r["verdict"]
+    assert b["planned"]["attainable"] and b["within_precision"], b
+    assert b["planned"]["budget"] <= b["planned"]["precision"] * (1 + 1e-9), b
+' "$tmp/cli_out" 2> "$tmp/prec_err"; then ok "cli: $f meets its precision by plan"; else bad "cli: $f meets its precision by plan" "$tmp/prec_err"; fi
+    fi
+done

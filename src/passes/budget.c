@@ -153,6 +153,21 @@ void budget_plan(const RefFiltered *f, const ReadoutPlan *pl, const double *u_tr
     }
     out->p_capped = !isfinite(best_cost);
     out->p = !out->attainable ? (p_fixed ? p_fixed : p_default) : out->p_capped ? err_p : best_p;
+    if (out->attainable && out->p_capped && shots_fixed && !p_fixed) {
+        /* the shots given cannot meet r at any p: phase estimation need
+         * not be more accurate than a quarter of r (more bits would not
+         * rescue the read-out); the fewest bits that reach it */
+        out->shots_short = true;
+        for (unsigned p = lo; p <= hi; p++) {
+            double P;
+            budget_qpe_state(f, alpha, lambda_min, p, xq, &P);
+            readout_exact(pl, xq, u);
+            if (ref_max_abs_diff(u, u_filtered, n) <= r / 4) {
+                out->p = p;
+                break;
+            }
+        }
+    }
     budget_qpe_state(f, alpha, lambda_min, out->p, xq, &out->P);
     readout_exact(pl, xq, u);
     out->qpe = ref_max_abs_diff(u, u_filtered, n);

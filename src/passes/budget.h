@@ -62,6 +62,7 @@ typedef struct BudgetPlan {
     bool attainable;          /* r > 0 */
     unsigned p;               /* clock bits chosen */
     bool p_capped;            /* no p in range meets r: p is the most accurate */
+    bool shots_short;         /* the shots given cannot meet r at any p (p: QPE within r/4) */
     double qpe;               /* predicted QPE error at p */
     double P;                 /* predicted P(solve) at p */
     double fid_qpe;           /* predicted |⟨x_q, x̃⟩| */

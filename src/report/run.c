@@ -197,6 +197,11 @@ static void report_planned_budget(const QRun *r, FILE *fp)
         fprintf(fp, "    the precision cannot be met: truncation and filtering alone are %.3e; raise carleman_order or "
                     "kappa0\n",
                 b->trunc + b->filter);
+    else if (b->shots_short)
+        fprintf(fp, "    the precision cannot be met with the %llu shots given: their predicted 3-sigma is %.3e of the "
+                    "%.3e left after truncation and filtering; %u clock bits keep phase estimation within a quarter of "
+                    "it (leave shots out and the plan chooses them)\n",
+                (unsigned long long)b->shots, b->shot3, b->share, b->p);
     else if (b->p_capped)
         fprintf(fp, "    no clock-bit count within the limits meets the precision: the most accurate, %u, is used\n",
                 b->p);
@@ -326,6 +331,7 @@ void report_run_json(const QRun *r, JsonWriter *w)
         json_key(w, "shot_bound_3sigma"), json_double(w, b->shot3);
         json_key(w, "budget"), json_double(w, b->total);
         json_key(w, "attainable"), json_bool(w, b->attainable && !b->p_capped);
+        json_key(w, "shots_short"), json_bool(w, b->shots_short);
         json_key(w, "P_solve"), json_double(w, b->P);
         json_key(w, "fidelity_predicted_vs_simulated"), json_double(w, r->fid_predicted);
         if (r->amplify_suggested) {
