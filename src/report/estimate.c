@@ -231,6 +231,18 @@ void estimate_compare_print(const Estimate *e, const TechReport *tr, FILE *out)
         fprintf(out, "  %-33s %11.3e %11.3e %11.3e %7.3gx %9lu %12s%s\n", t->label, mpz_get_d(t->ccz_call),
                 mpz_get_d(t->calls), mpz_get_d(t->total_ccz), f, t->qubits, rt, t->feasible ? "" : "  (over budget)");
     }
+    /* the factor of each column against the step above (best: the paper) */
+    fprintf(out, "\n  %-33s %11s %11s %11s %9s %12s\n", "factor (how many times cheaper)", "CCZ/call", "calls/upl",
+            "CCZ total", "qubits", "runtime");
+    for (int i = 1; i < tr->nsteps; i++) {
+        const TechCost *t = &tr->step[i], *p = i + 1 == tr->nsteps ? &tr->step[0] : &tr->step[i - 1];
+        char rt[32] = "-";
+        if (qm && t->phys_ok[0] && p->phys_ok[0] && t->seconds[0] > 0)
+            snprintf(rt, sizeof rt, "%.3g", p->seconds[0] / t->seconds[0]);
+        fprintf(out, "  %-33s %11.3g %11.3g %11.3g %9.3g %12s\n", t->label,
+                mpz_get_d(p->ccz_call) / mpz_get_d(t->ccz_call), mpz_get_d(p->calls) / mpz_get_d(t->calls),
+                mpz_get_d(p->total_ccz) / mpz_get_d(t->total_ccz), (double)p->qubits / (double)t->qubits, rt);
+    }
     const TechCost *b = &tr->best;
     char w[160];
     fprintf(out, "\n  best: %s\n", tech_words(b, w, sizeof w));
