@@ -448,7 +448,7 @@ static void run_case(const Case *cs)
     Circuit c;
     circuit_init(&c);
     SparseBE be;
-    SbeOptions opt = {cs->kind, cs->qrom, cs->bits};
+    SbeOptions opt = {.kind = cs->kind, .qrom = cs->qrom, .bits = cs->bits};
     char *err = NULL;
     bool built = sparse_be_build(&c, "sbe", &A, &opt, &be, &err);
     if (!built)
@@ -748,7 +748,7 @@ static void test_refusals(void)
     sp_builder_finish(&b, &A);
     CU_ASSERT(!sparse_be_build(&c, "x", &A, NULL, &be, &err) && err && strstr(err, "not symmetric"));
     free(err), err = NULL;
-    SbeOptions o = {SBE_DILATION, SBE_QROM_UNARY, SBE_MAX_BITS + 1};
+    SbeOptions o = {.kind = SBE_DILATION, .qrom = SBE_QROM_UNARY, .bits = SBE_MAX_BITS + 1};
     CU_ASSERT(!sparse_be_build(&c, "x", &A, &o, &be, &err) && err && strstr(err, "angle bits"));
     free(err), err = NULL;
     CU_ASSERT(c.ndefs == 0);
