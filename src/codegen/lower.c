@@ -511,9 +511,14 @@ typedef struct Flat {
     LowerSink sink; /* first: the callbacks cast back */
     const Circuit *in;
     Circuit *out;
-    bool cond; /* wrap each emitted operation in if (bit == value) */
-    uint32_t bit;
-    int value;
+    /* the conditions of the enclosing ifs, outermost first: each emitted
+     * operation is wrapped in the same chain (a condition on a register
+     * of several bits is one if per bit, and ifs nest) */
+    struct FlatCond {
+        uint32_t bit;
+        int value;
+    } *cond;
+    size_t ncond, capcond;
     const char *comment; /* for the next emitted operation */
     const uint32_t *formals; /* the definition being inlined: its qubits */
     uint32_t nformals;
@@ -521,8 +526,11 @@ typedef struct Flat {
 
 static Op *flat_place(Flat *F, Op *op)
 {
-    if (F->cond)
-        op = circ_if(F->out, &F->out->main, F->bit, F->value, op);
+    if (F->ncond) {
+        for (size_t i = F->ncond - 1; i >= 1; i--)
+            op = circ_if(F->out, NULL, F->cond[i].bit, F->cond[i].value, op);
+        op = circ_if(F->out, &F->out->main, F->cond[0].bit, F->cond[0].value, op);
+    }
     if (F->comment) {
         op->comment = arena_strdup(&F->out->arena, F->comment);
         F->comment = NULL;
@@ -533,13 +541,13 @@ static Op *flat_place(Flat *F, Op *op)
 static void flat_gate(LowerSink *s, GateKind g, const uint32_t *q, const double *p)
 {
     Flat *F = (Flat *)s;
-    flat_place(F, circ_gate(F->out, F->cond ? NULL : &F->out->main, g, q, p));
+    flat_place(F, circ_gate(F->out, F->ncond ? NULL : &F->out->main, g, q, p));
 }
 
 static void flat_barrier(LowerSink *s, uint32_t nq, const uint32_t *q)
 {
     Flat *F = (Flat *)s;
-    flat_place(F, circ_barrier(F->out, F->cond ? NULL : &F->out->main, nq, q));
+    flat_place(F, circ_barrier(F->out, F->ncond ? NULL : &F->out->main, nq, q));
 }
 
 static void flat_op(Flat *F, const Op *op, const uint32_t *q, uint32_t ctrl, bool inv);
@@ -572,7 +580,7 @@ static void flat_call(Flat *F, const Op *op, const uint32_t *q, uint32_t ctrl, b
 static void flat_op(Flat *F, const Op *op, const uint32_t *q, uint32_t ctrl, bool inv)
 {
     Circuit *o = F->out;
-    Block *b = F->cond ? NULL : &o->main;
+    Block *b = F->ncond ? NULL : &o->main;
     switch (op->kind) {
     case OP_GATE: lower_gate(&F->sink, op, q, ctrl, inv); return;
     case OP_MULTIPLEX: lower_multiplex(&F->sink, op, q, ctrl, inv); return;
@@ -588,11 +596,13 @@ static void flat_op(Flat *F, const Op *op, const uint32_t *q, uint32_t ctrl, boo
     case OP_RESET: flat_place(F, circ_reset(o, b, q[0])); return;
     case OP_POSTSELECT: flat_place(F, circ_postselect(o, b, q[0], op->value)); return;
     case OP_IF:
-        if (F->cond)
-            ICE("lower: nested if");
-        F->cond = true, F->bit = op->bit, F->value = op->value;
+        if (F->ncond == F->capcond) {
+            F->capcond = F->capcond ? 2 * F->capcond : 8;
+            F->cond = xrealloc(F->cond, F->capcond * sizeof *F->cond);
+        }
+        F->cond[F->ncond++] = (struct FlatCond){op->bit, op->value};
         flat_op(F, op->then, op->then->q, ctrl, inv);
-        F->cond = false;
+        F->ncond--;
         return;
     }
 }
@@ -653,6 +663,7 @@ bool lower_circuit(const Circuit *in, Circuit *out, const LowerOptions *opt, cha
         F.comment = op->comment;
         flat_op(&F, op, op->q, LOWER_NONE, false);
     }
+    free(F.cond);
     if (F.sink.anc_peak != nanc || F.sink.sp != 0)
         ICE("lower: %u ancillas used, %u counted", F.sink.anc_peak, nanc);
     return true;

@@ -1,7 +1,9 @@
 /* lower.h — lowering of the hierarchical circuit IR to a flat circuit over
  * the basis {h s sdg t tdg x y z sx rx ry rz p cx cz swap ccx, measure,
  * reset} (plus post-selection, barriers and conditions, which pass
- * through). It is the one place where modifiers, calls and multiplexors
+ * through: an operation under a chain of ifs — a condition on a register
+ * of several bits is one if per bit, and ifs nest — becomes operations
+ * each under the same chain, outermost first). It is the one place where modifiers, calls and multiplexors
  * become gates: the resource counter (resources.c) drives the same emitter
  * with a counting sink, so the counts of a hierarchical circuit and of its
  * lowering agree by construction, and `qasm_emit --flat` prints the output.
