@@ -271,14 +271,31 @@ int cmd_sim(int argc, char **argv)
         srcfile_free(src);
         return 1;
     }
-    uint32_t nb = circ.nbits;
-    if (nb > SIM_DIST_MAX_BITS) {
-        diag_plain("the circuit has %u classical bits; qgdc sim reports distributions of at most %d", nb,
-                   SIM_DIST_MAX_BITS);
+    /* more than SIM_DIST_MAX_BITS bits: only the measured ones are shown */
+    uint32_t *shown = xcalloc(circ.nbits + 1, sizeof *shown);
+    uint32_t nshown = sim_dist_shown(&circ, shown);
+    if (nshown > SIM_DIST_MAX_BITS) {
+        char need[32];
+        diag_plain("the circuit measures into %u of its %u classical bits; qgdc sim reports distributions of at "
+                   "most %d bits (2^%u values would need %s)",
+                   nshown, circ.nbits, SIM_DIST_MAX_BITS, nshown, mem_human(ldexp(16.0, (int)nshown), need, sizeof need));
+        free(shown);
         circuit_free(&circ);
         srcfile_free(src);
         return 1;
     }
+    if (nshown < circ.nbits) {
+        fprintf(stderr, "qgdc sim: note: %u classical bits, %u of them measured: the bits shown are", circ.nbits,
+                nshown);
+        for (uint32_t i = nshown; i-- > 0;) {
+            const Register *r = circ.cregs;
+            while (shown[i] >= r->offset + r->size)
+                r++;
+            fprintf(stderr, " %s[%u]", r->name, shown[i] - r->offset);
+        }
+        fprintf(stderr, "%s (the others read 0)\n", nshown ? "" : " none");
+    }
+    free(shown);
     int status = 0;
     char *err = NULL;
     SimDistribution d;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support/diag.h"
 #include "support/util.h"
 
 size_t sim_terminal_start(const Circuit *c)
@@ -19,6 +20,35 @@ size_t sim_terminal_start(const Circuit *c)
     return k;
 }
 
+static void mark_written(const Op *op, unsigned char *w)
+{
+    while (op->kind == OP_IF)
+        op = op->then;
+    if (op->kind == OP_MEASURE)
+        w[op->bit] = 1;
+}
+
+uint32_t sim_dist_shown(const Circuit *c, uint32_t *shown)
+{
+    uint32_t n = 0;
+    if (c->nbits <= SIM_DIST_MAX_BITS) {
+        for (uint32_t b = 0; b < c->nbits; b++)
+            shown[n++] = b;
+        return n;
+    }
+    unsigned char *w = xcalloc(c->nbits, 1); /* definitions are unitary: only main measures */
+    for (size_t i = 0; i < c->main.n; i++)
+        mark_written(c->main.ops[i], w);
+    for (uint32_t b = 0; b < c->nbits; b++)
+        if (w[b]) {
+            if (n <= SIM_DIST_MAX_BITS)
+                shown[n] = b;
+            n++;
+        }
+    free(w);
+    return n;
+}
+
 /* Adds the distribution over the distinct measured qubits (value v, slot
  * i of each measured bit) into the bit values: bit which[i] = slot[i]'s bit of v. */
 static size_t bit_value(size_t v, int k, const int *slot, const uint32_t *which)
@@ -30,10 +60,12 @@ static size_t bit_value(size_t v, int k, const int *slot, const uint32_t *which)
     return bv;
 }
 
-/* The terminal case: the state after the body, read at the measured qubits. */
-static bool terminal(const Circuit *circ, size_t tail, StateVec *sv, SimDistribution *d, char **err)
+/* The terminal case: the state after the body, read at the measured qubits;
+ * pos[b]: the shown position of circuit bit b. */
+static bool terminal(const Circuit *circ, size_t tail, StateVec *sv, const uint32_t *pos, SimDistribution *d,
+                     char **err)
 {
-    uint32_t nb = d->nbits;
+    uint32_t nb = d->declared;
     int *qs = xcalloc(nb ? nb : 1, sizeof *qs);
     int *have = xcalloc(nb ? nb : 1, sizeof *have);
     for (size_t k = tail; k < circ->main.n; k++) {
@@ -50,7 +82,7 @@ static bool terminal(const Circuit *circ, size_t tail, StateVec *sv, SimDistribu
         if (have[b]) {
             /* a qubit measured twice into two bits: both read the same value */
             mq[k] = qs[b];
-            which[k] = b;
+            which[k] = pos[b];
             k++;
         }
     int distinct = 0;
@@ -85,7 +117,14 @@ StateVec *sim_distribution(Circuit *circ, uint64_t shots, unsigned long seed, bo
                            SimRunResult *res, char **err)
 {
     memset(d, 0, sizeof *d);
-    d->nbits = circ->nbits;
+    d->declared = circ->nbits;
+    d->shown = xcalloc(circ->nbits + 1, sizeof *d->shown);
+    d->nbits = sim_dist_shown(circ, d->shown);
+    if (d->nbits > SIM_DIST_MAX_BITS)
+        ICE("sim_distribution: %u bits to show", d->nbits);
+    uint32_t *pos = xcalloc(circ->nbits + 1, sizeof *pos); /* circuit bit -> shown position */
+    for (uint32_t i = 0; i < d->nbits; i++)
+        pos[d->shown[i]] = i;
     d->shots = shots;
     d->seed = seed;
     size_t nvals = (size_t)1 << d->nbits;
@@ -99,13 +138,14 @@ StateVec *sim_distribution(Circuit *circ, uint64_t shots, unsigned long seed, bo
         circ->main.n = tail;
         StateVec *sv = sim_run_new(circ, &ro, res, err);
         circ->main.n = saved;
-        if (!sv)
-            return NULL;
-        d->exact = true;
-        if (!terminal(circ, tail, sv, d, err)) {
-            sim_destroy(sv);
-            return NULL;
+        if (sv) {
+            d->exact = true;
+            if (!terminal(circ, tail, sv, pos, d, err)) {
+                sim_destroy(sv);
+                sv = NULL;
+            }
         }
+        free(pos);
         return sv;
     }
     /* mid-circuit measurements: one run per shot */
@@ -117,15 +157,16 @@ StateVec *sim_distribution(Circuit *circ, uint64_t shots, unsigned long seed, bo
         sim_run_result_free(res);
         sv = sim_run_new(circ, &ro, res, err);
         if (!sv)
-            return NULL;
+            break;
         size_t bv = 0;
-        for (uint32_t b = 0; b < d->nbits; b++)
-            if (res->bits[b])
-                bv |= (size_t)1 << b;
+        for (uint32_t i = 0; i < d->nbits; i++)
+            if (res->bits[d->shown[i]])
+                bv |= (size_t)1 << i;
         d->counts[bv]++;
         if (progress && n > 100)
             sim_progress(s + 1, n);
     }
+    free(pos);
     return sv;
 }
 
@@ -133,5 +174,6 @@ void sim_distribution_free(SimDistribution *d)
 {
     free(d->prob);
     free(d->counts);
+    free(d->shown);
     memset(d, 0, sizeof *d);
 }
