@@ -70,10 +70,18 @@ static void usage_check(FILE *out)
           "Without --dump-ir or --json, prints one summary line per problem.\n"
           "Exit status: 0 valid, 1 errors in the input, 2 bad command line.\n"
           "\n"
-          "compile options accepted in a problem's 'options { ... }' block:\n",
+          "compile options accepted in a problem's 'options { ... }' block, and the kinds of\n"
+          "problem that take each:\n",
           out);
-    for (int i = 0; i < OPTION_COUNT; i++)
-        fprintf(out, "  %-15s %s\n", options_name((OptionId)i), options_domain((OptionId)i));
+    static const char *const kind_names[PROBLEM_KINDS] = {"gd", "ntk", "model"};
+    for (int i = 0; i < OPTION_COUNT; i++) {
+        char kinds[32] = "";
+        for (int k = 0; k < PROBLEM_KINDS; k++)
+            if (options_applies((OptionId)i, k))
+                snprintf(kinds + strlen(kinds), sizeof kinds - strlen(kinds), "%s%s", kinds[0] ? "," : "",
+                         kind_names[k]);
+        fprintf(out, "  %-18s %-12s %s\n", options_name((OptionId)i), kinds, options_domain((OptionId)i));
+    }
 }
 
 typedef enum OutFormat { OUT_SUMMARY, OUT_DUMP, OUT_JSON } OutFormat;
