@@ -35,12 +35,17 @@ typedef struct StdGate {
     bool ext;     /* beyond the OpenQASM 3 stdgates.inc: one of the gates the
                      QDK's standard library adds (Qiskit's). Like the QDK, they
                      are available without the include and a program may
-                     define a gate of the same name, which then wins. */
+                     define a gate of the same name, which then wins.
+                     Among the v2 gates: one Qiskit's qelib1.inc added after
+                     the OpenQASM 2.0 paper, which a program may define too. */
+    bool v2;      /* OpenQASM 2.0: U, CX and qelib1.inc, as Qiskit's
+                     qelib1.inc defines them (the U of OpenQASM 3); seen only
+                     by 2.0 programs (std_lookup2), never by 3 programs */
 } StdGate;
 
 /* The table of the standard gates: U, gphase, stdgates.inc and the QDK's
- * additions (STD_NGATES of them). */
-#define STD_NGATES 52
+ * additions, then OpenQASM 2.0's (STD_NGATES of them). */
+#define STD_NGATES 96
 extern const StdGate std_gates[];
 
 /* One built-in gate of a sequence: operands are indices into the standard
@@ -49,18 +54,20 @@ typedef struct Step {
     GateKind gate;
     int nctrl;
     bool inv;
-    int q[3];
+    int q[5];
     double p[3];
 } Step;
 
-#define STD_MAX_STEPS 16
+#define STD_MAX_STEPS 24
 
-/* The sequence of a STD_SEQ gate for parameters p, in s (at most
+/* The sequence of a STD_SEQ gate g for parameters p, in s (at most
  * STD_MAX_STEPS steps); returns its length. */
-int std_steps(const char *name, const double *p, Step *s);
+int std_steps(const StdGate *g, const double *p, Step *s);
 
-/* The standard gate called name, or NULL. */
+/* The standard gate of OpenQASM 3 called name, or NULL. */
 const StdGate *std_lookup(const char *name);
+/* The gate of OpenQASM 2.0 (U, CX, qelib1.inc) called name, or NULL. */
+const StdGate *std_lookup2(const char *name);
 
 /* ---- the reader's state (qasm_read.c) ---- */
 
@@ -123,6 +130,8 @@ typedef struct Reader {
     Circuit *c;
     int errors;
     bool stdgates, aborted;
+    bool v2;    /* an OpenQASM 2.0 program ('OPENQASM 2.0;') */
+    bool qelib; /* it includes qelib1.inc */
     Reg *regs;
     size_t nregs;
     UGate *gates;

@@ -24,6 +24,8 @@ typedef struct QasmParserState {
     LexState lex;       /* first: the lexer sees a LexState */
     QProgram *prog;
     int skip_depth;     /* '{' depth while skipping an unsupported statement */
+    bool version_next;  /* the next number is the version after 'OPENQASM' */
+    bool v2;            /* that version is 2.x: 'opaque' is a keyword */
     QgdLoc saved_last, saved_prev;
 } QasmParserState;
 }
@@ -112,7 +114,7 @@ static QStmt *unsupported(yyscan_t scanner, Loc loc, const char *msg)
 %token KW_OPENQASM "'OPENQASM'" KW_INCLUDE "'include'"
 %token KW_QUBIT "'qubit'" KW_QREG "'qreg'" KW_BIT "'bit'" KW_CREG "'creg'"
 %token KW_CONST "'const'" KW_INT "'int'" KW_UINT "'uint'" KW_FLOAT "'float'" KW_ANGLE "'angle'"
-%token KW_GATE "'gate'" KW_MEASURE "'measure'" KW_RESET "'reset'" KW_BARRIER "'barrier'"
+%token KW_GATE "'gate'" KW_OPAQUE "'opaque'" KW_MEASURE "'measure'" KW_RESET "'reset'" KW_BARRIER "'barrier'"
 %token KW_IF "'if'" KW_ELSE "'else'" KW_FOR "'for'" KW_IN "'in'"
 %token KW_CTRL "'ctrl'" KW_NEGCTRL "'negctrl'" KW_INV "'inv'" KW_POW "'pow'"
 %token ARROW "'->'" EQ "'=='" NE "'!='" LE "'<='" GE "'>='" ASSIGN_OP "compound assignment"
@@ -162,6 +164,7 @@ body: stmt          { $$ = (QStmtList){0}; if ($1) qast_stmt_push(A, &$$, $1); }
  *       | 'bit' ['[' expr ']'] NAME ['=' 'measure' qarg] ';' | 'creg' NAME ['[' expr ']'] ';'
  *       | 'const' ctype NAME '=' expr ';'
  *       | 'gate' NAME ['(' [names] ')'] names block
+ *       | 'opaque' NAME ['(' [names] ')'] names ';'   (OpenQASM 2.0; type 1, no body)
  *       | gate_stmt
  *       | qarg '=' 'measure' qarg ';' | 'measure' qarg ['->' qarg] ';'
  *       | 'reset' qargs ';' | 'barrier' [qargs] ';'
@@ -210,6 +213,11 @@ stmt: KW_OPENQASM NUMBER ';'
                     {
                         $$ = mkstmt(A, QS_GATEDEF, L(@1)); $$->name = $2; $$->name_loc = L(@2);
                         $$->params = $3; $$->qubits = $4; $$->body = $5;
+                    }
+    | KW_OPAQUE IDENT gparams idlist ';'
+                    {
+                        $$ = mkstmt(A, QS_GATEDEF, L(@1)); $$->name = $2; $$->name_loc = L(@2);
+                        $$->params = $3; $$->qubits = $4; $$->type = 1;
                     }
     | gate_stmt
     | qarg '=' KW_MEASURE qarg ';'

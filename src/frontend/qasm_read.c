@@ -1,4 +1,8 @@
-/* qasm_read.c — OpenQASM 3 → circuit IR (contract in qasm_read.h).
+/* qasm_read.c — OpenQASM 3 (and 2.0) → circuit IR (contract in qasm_read.h).
+ * A program that starts 'OPENQASM 2.x;' is read with OpenQASM 2.0's gates:
+ * U, CX and, with include "qelib1.inc", the v2 gates of qasm_stdlib.c (each
+ * the exact matrix of Qiskit's qelib1.inc definition); no modifiers; a use
+ * of an 'opaque' gate is an error at the call.
  * Needs: a source text. Runs the scanner and parser (qasm_lexer.l,
  * qasm_parser.y) to a tree, then elaborates the tree statement by
  * statement: registers become IR registers, standard gates become built-in
@@ -232,10 +236,10 @@ static bool name_taken(Reader *R, const char *name, Loc loc, const char *what)
         return true;
     }
     /* registers and constants may take a gate's name: the grammar keeps them apart */
-    const StdGate *s = strcmp(what, "gate") ? NULL : std_lookup(name);
-    if (s && !s->ext && (s->builtin || R->stdgates)) {
+    const StdGate *s = strcmp(what, "gate") ? NULL : R->v2 ? std_lookup2(name) : std_lookup(name);
+    if (s && !s->ext && (s->builtin || (R->v2 ? R->qelib : R->stdgates))) {
         qr_err(R, loc, "%s '%s' is already defined (%s)", what, name,
-            s->builtin ? "a built-in gate" : "by stdgates.inc");
+            s->builtin ? "a built-in gate" : R->v2 ? "by qelib1.inc" : "by stdgates.inc");
         return true;
     }
     if (is_constant_name(name)) {
@@ -372,7 +376,7 @@ static void apply_seq(Reader *R, const StdGate *s, const Mods *M, const double *
 {
     Circuit *c = R->c;
     Step st[STD_MAX_STEPS];
-    int n = std_steps(s->name, p, st);
+    int n = std_steps(s, p, st);
     uint32_t k = M->nctrl, qs[64 + 3];
     if (n == 1 || (k == 0 && !M->inv && M->pow == 1)) {
         for (int i = 0; i < n; i++) {
@@ -481,13 +485,42 @@ static void apply_std(Reader *R, const StdGate *s, const Mods *M, const double *
 static void gate_stmt(Reader *R, const QStmt *st)
 {
     Mods M;
+    if (R->v2 && st->mods) {
+        qr_err(R, st->mods->loc, "gate modifiers ('ctrl @', 'negctrl @', 'inv @', 'pow(k) @') are OpenQASM 3: "
+            "an OpenQASM 2.0 program cannot use them");
+        return;
+    }
     if (!eval_mods(R, st->mods, &M))
         return;
     const StdGate *s = NULL;
     UGate *g = find_gate(R, st->name);
     if (g && R->in_gate && g->order >= R->in_gate->order)
         g = NULL; /* a gate may call only gates defined before it */
-    if (!g) {
+    if (g && g->def->type == 1) {
+        qr_err(R, st->name_loc, "gate '%s' is opaque: it has no definition, so qgdc cannot simulate or count it "
+            "(define it with 'gate')", st->name);
+        diag_note(g->def->name_loc, "'%s' declared opaque here", st->name);
+        return;
+    }
+    if (!g && R->v2) {
+        s = std_lookup2(st->name);
+        if (s && !s->builtin && !R->qelib) {
+            qr_err(R, st->name_loc, "unknown gate '%s' (it is in qelib1.inc: add 'include \"qelib1.inc\";')",
+                st->name);
+            return;
+        }
+        if (!s) {
+            if (R->in_gate && find_gate(R, st->name))
+                qr_err(R, st->name_loc, "gate '%s' is defined after '%s': a gate may use only gates defined before it",
+                    st->name, R->in_gate->def->name);
+            else if (qr_find_reg(R, st->name))
+                qr_err(R, st->name_loc, "'%s' is a register, not a gate", st->name);
+            else
+                qr_err(R, st->name_loc, "unknown gate '%s'%s", st->name,
+                    std_lookup(st->name) ? " (an OpenQASM 3 gate, not one of OpenQASM 2.0's qelib1.inc)" : "");
+            return;
+        }
+    } else if (!g) {
         s = std_lookup(st->name);
         if (s && !s->builtin && !s->ext && !R->stdgates) {
             qr_err(R, st->name_loc, "unknown gate '%s' (it is in the standard library: add 'include \"stdgates.inc\";')",
@@ -699,7 +732,7 @@ static void gate_def(Reader *R, const QStmt *st)
     names_add(&R->gate_names, st->name, R->ngates);
     g->order = (int)R->ngates++;
     g->bad = !ok;
-    if (ok && st->params.n == 0)
+    if (ok && st->params.n == 0 && st->type != 1) /* type 1: opaque, no body */
         instantiate(R, g, NULL);
 }
 
@@ -1242,7 +1275,14 @@ static void stmt(Reader *R, const QStmt *st)
     case QS_INCLUDE:
         if (!top_level_only(R, st, "'include'"))
             break;
-        if (!strcmp(st->name, "stdgates.inc"))
+        if (R->v2) {
+            if (!strcmp(st->name, "qelib1.inc"))
+                R->qelib = true;
+            else if (!strcmp(st->name, "stdgates.inc"))
+                qr_err(R, st->name_loc, "'stdgates.inc' is the OpenQASM 3 library; OpenQASM 2.0 programs include \"qelib1.inc\"");
+            else
+                qr_err(R, st->name_loc, "including \"%s\" is not supported (only \"qelib1.inc\")", st->name);
+        } else if (!strcmp(st->name, "stdgates.inc"))
             R->stdgates = true;
         else if (!strcmp(st->name, "qelib1.inc"))
             qr_err(R, st->name_loc, "'qelib1.inc' is the OpenQASM 2 library; OpenQASM 3 programs include \"stdgates.inc\"");
@@ -1288,10 +1328,12 @@ static void elaborate(Reader *R, const QProgram *prog)
         if (st->kind == QS_VERSION) {
             if (i != 0)
                 qr_err(R, st->loc, "'OPENQASM' must be the first statement");
-            if (!(st->num >= 3 && st->num < 4)) {
+            if (i == 0 && st->num >= 2 && st->num < 3)
+                R->v2 = true;
+            else if (!(st->num >= 3 && st->num < 4)) {
                 char buf[40];
-                qr_err(R, st->name_loc, "OpenQASM %s is not supported: qgdc reads OpenQASM 3%s",
-                    fmt_double(st->num, buf, sizeof buf), st->num >= 2 && st->num < 3 ? " (write 'OPENQASM 3.0;' and include \"stdgates.inc\")" : "");
+                qr_err(R, st->name_loc, "OpenQASM %s is not supported: qgdc reads OpenQASM 2.0 and 3",
+                    fmt_double(st->num, buf, sizeof buf));
             }
         }
     }

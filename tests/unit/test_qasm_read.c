@@ -697,8 +697,8 @@ static const ErrCase err_cases[] = {
      "more is not an exact integer: write an integer literal)\n"
      "test.qasm:11:15: error: the value 1e+300 does not fit 'int'\n"
      "test.qasm:12:1: error: this loop runs 2^64 times"},
-    {"OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[1];\n",
-     "test.qasm:1:10: error: OpenQASM 2 is not supported: qgdc reads OpenQASM 3 (write 'OPENQASM 3.0;' and include \"stdgates.inc\")\n"
+    {"OPENQASM 4.0;\ninclude \"qelib1.inc\";\nqreg q[1];\n",
+     "test.qasm:1:10: error: OpenQASM 4 is not supported: qgdc reads OpenQASM 2.0 and 3\n"
      "test.qasm:2:9: error: 'qelib1.inc' is the OpenQASM 2 library"},
     {HDR "qubit[2] q;\nh q[0]\nx q[1];\ncx q[0] q[1];\nx q[0];;\nrz(0.5 q[1];\n",
      "test.qasm:4:7: error: expected ';' at the end of the statement\n"

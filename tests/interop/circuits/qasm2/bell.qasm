@@ -1,0 +1,9 @@
+// Bell pair, Qiskit style: measure into a classical register with '->'
+OPENQASM 2.0;
+include "qelib1.inc";
+qreg q[2];
+creg c[2];
+h q[0];
+cx q[0],q[1];
+barrier q[0],q[1];
+measure q -> c;
