@@ -144,7 +144,7 @@ FUZZ_TARGETS ?= qgd qasm
 FUZZ_BUILD := build/fuzz
 FUZZ_SRCS := $(filter-out src/driver/%,$(LIB_SRCS))
 FUZZ_SEEDS_qgd  := examples/*.qgd tests/golden/*.qgd tests/errors/*.qgd tests/fuzz/regressions/*.qgd
-FUZZ_SEEDS_qasm := tests/interop/circuits/*.qasm tests/golden/*.qasm tests/errors/*.qasm tests/fuzz/regressions/*.qasm
+FUZZ_SEEDS_qasm := tests/interop/circuits/*.qasm tests/interop/circuits/qasm2/*.qasm tests/golden/*.qasm tests/errors/*.qasm tests/fuzz/regressions/*.qasm
 fuzz:
 	@mkdir -p $(FUZZ_BUILD)/gen
 	for g in $(GRAMMARS); do \

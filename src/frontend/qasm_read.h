@@ -4,7 +4,9 @@
  *
  * Supported — what qgdc's own emitter writes and the subset other tools
  * write:
- *   `OPENQASM 3;` / `OPENQASM 3.x;` (any other version is an error);
+ *   `OPENQASM 3;` / `OPENQASM 3.x;`, or `OPENQASM 2.x;` read with OpenQASM
+ *   2.0's qelib1.inc, U, CX and opaque (any other version is an error);
+ *   includes may use single quotes;
  *   `include "stdgates.inc";` — every gate of the OpenQASM 3 standard
  *   library, mapped exactly (global phase included, as stdgates.inc
  *   defines it) onto the IR's built-in gates with controls; U and gphase
@@ -46,7 +48,7 @@
  * Refused with a 'not supported' error at file:line:col: classical
  * variables and assignment, while, def, extern, input/output, delay, box,
  * pragma, annotations, defcal/cal, switch, arrays, let, physical qubits,
- * durations, other include files, and OpenQASM 2 (qelib1.inc).
+ * durations and other include files.
  *
  * Errors are reported with diag_error (all syntax errors, then the
  * elaboration errors); the circuit is built only if there are none. */
