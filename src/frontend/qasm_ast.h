@@ -27,6 +27,7 @@ typedef enum QExprKind {
     QE_NEG,   /* -a */
     QE_NOT,   /* !a */
     QE_BIN,   /* a op b: + - * / % ^(**) and comparisons EQ NE '<' '>' LE GE */
+    QE_DURATION, /* a duration literal (10ns, 2us, 1dt): timing only */
 } QExprKind;
 
 enum { QOP_EQ = 256, QOP_NE, QOP_LE, QOP_GE };
@@ -90,6 +91,7 @@ typedef enum QStmtKind {
     QS_BARRIER,  /* barrier args; */
     QS_IF,       /* if (cond) body [else orelse] */
     QS_FOR,      /* for [type] var in [lo:step:hi] / {set} body */
+    QS_TIMING,   /* duration/stretch declarations, delay (args), box (type 1, body): timing, ignored */
     QS_BAD,      /* reported by the parser already: elaborates to nothing */
 } QStmtKind;
 

@@ -153,6 +153,9 @@ bool qr_eval(Reader *R, const QExpr *e, Val *out)
         }
         return true;
     }
+    case QE_DURATION:
+        qr_err(R, e->loc, "a duration is not a number: durations are for timing ('delay', 'box'), which qgdc ignores");
+        return false;
     case QE_INDEX:
         qr_err(R, e->loc, "'%s[…]' cannot be used as a value here (classical computation is not supported)", e->name);
         return false;

@@ -155,6 +155,7 @@ typedef struct Reader {
     uint64_t work;
     int depth; /* nesting in for/if */
     int quiet; /* > 0: errors are not reported (trial evaluations) */
+    bool timing_noted; /* the note that timing is ignored was given */
     /* definitions made for STD_SEQ gates under modifiers, per parameters,
      * and how many each gate has */
     Intern *seqdefs;

@@ -26,6 +26,7 @@ typedef struct QasmParserState {
     int skip_depth;     /* '{' depth while skipping an unsupported statement */
     bool version_next;  /* the next number is the version after 'OPENQASM' */
     bool v2;            /* that version is 2.x: 'opaque' is a keyword */
+    QNameList externs;  /* the names 'extern' declared (refused, and so are their calls) */
     QgdLoc saved_last, saved_prev;
 } QasmParserState;
 }
@@ -82,6 +83,20 @@ static QMod *mkmod(Arena *a, QModKind k, QExpr *arg, Loc loc)
     return m;
 }
 
+/* A call of a function the program declared 'extern': refused, with a
+ * note at the declaration. */
+static void extern_call(yyscan_t scanner, const char *name, Loc loc)
+{
+    const QNameList *x = &PS(scanner)->externs;
+    for (int i = 0; i < x->n; i++)
+        if (!strcmp(x->v[i], name)) {
+            diag_error(loc, "extern functions are not supported: '%s' is implemented by the target platform, "
+                            "so qgdc cannot call it", name);
+            diag_note(x->loc[i], "'%s' is declared 'extern' here", name);
+            return;
+        }
+}
+
 static QStmt *unsupported(yyscan_t scanner, Loc loc, const char *msg)
 {
     diag_error(loc, "%s", msg);
@@ -110,12 +125,14 @@ static QStmt *unsupported(yyscan_t scanner, Loc loc, const char *msg)
 %token <str> IDENT "name"
 %token <str> STRING "string"
 %token <ps> PSMARK "post-selection comment"
+%token DURATION "duration"
 %token UNSUPPORTED "unsupported statement"
 %token KW_OPENQASM "'OPENQASM'" KW_INCLUDE "'include'"
 %token KW_QUBIT "'qubit'" KW_QREG "'qreg'" KW_BIT "'bit'" KW_CREG "'creg'"
 %token KW_CONST "'const'" KW_INT "'int'" KW_UINT "'uint'" KW_FLOAT "'float'" KW_ANGLE "'angle'"
 %token KW_GATE "'gate'" KW_OPAQUE "'opaque'" KW_MEASURE "'measure'" KW_RESET "'reset'" KW_BARRIER "'barrier'"
 %token KW_IF "'if'" KW_ELSE "'else'" KW_FOR "'for'" KW_IN "'in'"
+%token KW_DURATION "'duration'" KW_STRETCH "'stretch'" KW_DELAY "'delay'" KW_BOX "'box'"
 %token KW_CTRL "'ctrl'" KW_NEGCTRL "'negctrl'" KW_INV "'inv'" KW_POW "'pow'"
 %token ARROW "'->'" EQ "'=='" NE "'!='" LE "'<='" GE "'>='" ASSIGN_OP "compound assignment"
 
@@ -170,6 +187,8 @@ body: stmt          { $$ = (QStmtList){0}; if ($1) qast_stmt_push(A, &$$, $1); }
  *       | 'reset' qargs ';' | 'barrier' [qargs] ';'
  *       | 'if' '(' expr ')' body ['else' body]
  *       | 'for' [ctype] NAME 'in' ('[' range ']' | '{' exprs '}') body
+ *       | ['const'] 'duration' NAME ['=' expr] ';' | 'stretch' NAME ['=' expr] ';'
+ *       | 'delay' '[' expr ']' [qargs] ';' | 'box' ['[' expr ']'] block   (timing: ignored)
  *       | POST-SELECTION-COMMENT stmt */
 stmt: KW_OPENQASM NUMBER ';'
                     { $$ = mkstmt(A, QS_VERSION, L(@$)); $$->num = $2.isint ? (double)$2.u : $2.f; $$->name_loc = L(@2); }
@@ -255,6 +274,22 @@ stmt: KW_OPENQASM NUMBER ';'
                     }
     | KW_FOR ftype IDENT KW_IN IDENT body
                     { $$ = unsupported(scanner, L(@5), "a 'for' loop over an array is not supported; use a range [a:b] or a set {…}"); }
+    | KW_DURATION IDENT ';'
+                    { $$ = mkstmt(A, QS_TIMING, L(@$)); $$->name = $2; $$->name_loc = L(@2); }
+    | KW_DURATION IDENT '=' expr ';'
+                    { $$ = mkstmt(A, QS_TIMING, L(@$)); $$->name = $2; $$->name_loc = L(@2); }
+    | KW_CONST KW_DURATION IDENT '=' expr ';'
+                    { $$ = mkstmt(A, QS_TIMING, L(@$)); $$->name = $3; $$->name_loc = L(@3); }
+    | KW_STRETCH IDENT ';'
+                    { $$ = mkstmt(A, QS_TIMING, L(@$)); $$->name = $2; $$->name_loc = L(@2); }
+    | KW_STRETCH IDENT '=' expr ';'
+                    { $$ = mkstmt(A, QS_TIMING, L(@$)); $$->name = $2; $$->name_loc = L(@2); }
+    | KW_DELAY '[' expr ']' qargs_opt ';'
+                    { $$ = mkstmt(A, QS_TIMING, L(@$)); $$->args = $5; }
+    | KW_BOX block
+                    { $$ = mkstmt(A, QS_TIMING, L(@1)); $$->body = $2; $$->type = 1; }
+    | KW_BOX '[' expr ']' block
+                    { $$ = mkstmt(A, QS_TIMING, L(@1)); $$->body = $5; $$->type = 1; }
     | PSMARK stmt   { $$ = $2; if ($$) $$->postselect = $1.value, $$->ps_qubit = $1.qubit, $$->ps_loc = L(@1); }
     | UNSUPPORTED   { $$ = NULL; }
     | error ';'     { $$ = NULL; yyerrok; }
@@ -265,6 +300,7 @@ gate_stmt: IDENT qargs ';'
                     { $$ = mkstmt(A, QS_GATE, L(@$)); $$->name = $1; $$->name_loc = L(@1); $$->args = $2; }
          | IDENT '(' exprs_opt ')' qargs_opt ';'
                     {
+                        extern_call(scanner, $1, L(@1));
                         $$ = mkstmt(A, QS_GATE, L(@$)); $$->name = $1; $$->name_loc = L(@1);
                         $$->args_expr = $3; $$->args = $5;
                     }
@@ -347,13 +383,14 @@ exprs_opt: %empty           { $$ = (QExprList){0}; }
          | exprs
          ;
 
-/* expr -> NUMBER | NAME | NAME '[' expr ']' | NAME '(' [exprs] ')' | 'pow' '(' exprs ')'
+/* expr -> NUMBER | DURATION | NAME | NAME '[' expr ']' | NAME '(' [exprs] ')' | 'pow' '(' exprs ')'
  *       | '(' expr ')' | ('-' | '+' | '!') expr
  *       | expr ('+' | '-' | '*' | '/' | '%' | '**' | '==' | '!=' | '<' | '>' | '<=' | '>=') expr */
 expr: NUMBER                { $$ = mkexpr(A, QE_NUM, L(@$)); $$->num = $1; }
     | IDENT                 { $$ = mkexpr(A, QE_ID, L(@$)); $$->name = $1; }
     | IDENT '[' expr ']'    { $$ = mkexpr(A, QE_INDEX, L(@$)); $$->name = $1; $$->a = $3; }
-    | IDENT '(' exprs_opt ')' { $$ = mkexpr(A, QE_CALL, L(@$)); $$->name = $1; $$->args = $3; }
+    | DURATION              { $$ = mkexpr(A, QE_DURATION, L(@$)); }
+    | IDENT '(' exprs_opt ')' { extern_call(scanner, $1, L(@1)); $$ = mkexpr(A, QE_CALL, L(@$)); $$->name = $1; $$->args = $3; }
     | KW_POW '(' exprs ')'  { $$ = mkexpr(A, QE_CALL, L(@$)); $$->name = "pow"; $$->args = $3; }
     | '(' expr ')'          { $$ = $2; $$->loc = L(@$); }
     | '-' expr %prec NEG    { $$ = mkexpr(A, QE_NEG, L(@$)); $$->a = $2; }

@@ -1261,6 +1261,28 @@ static void count_uses(Use **h, const QStmtList *l, int ps)
     }
 }
 
+/* Timing (duration and stretch declarations, delay, box): qgdc simulates
+ * and counts without time, so it is ignored, with one note per file; a
+ * box's body runs as a plain block, a delay's operands are checked. */
+static void timing(Reader *R, const QStmt *st)
+{
+    if (!R->timing_noted && !R->quiet) {
+        diag_note(st->loc, "timing is ignored: qgdc simulates and counts without time ('duration', 'stretch', "
+                           "'delay' and 'box' have no effect; a box's body runs as a plain block)");
+        R->timing_noted = true;
+    }
+    for (int i = 0; i < st->args.n; i++) {
+        QList l = {0};
+        if (qr_resolve(R, st->args.v[i], false, &l))
+            free(l.v);
+    }
+    if (st->type == 1) {
+        R->depth++;
+        stmts(R, &st->body);
+        R->depth--;
+    }
+}
+
 static void stmt(Reader *R, const QStmt *st)
 {
     if (R->aborted)
@@ -1307,6 +1329,7 @@ static void stmt(Reader *R, const QStmt *st)
     case QS_BARRIER: reset_or_barrier(R, st); break;
     case QS_IF: if_stmt(R, st); break;
     case QS_FOR: for_stmt(R, st); break;
+    case QS_TIMING: timing(R, st); break;
     case QS_BAD: R->errors++; break;
     }
     R->postselect = save_ps, R->ps_qubit = save_psq, R->ps_loc = save_psloc;

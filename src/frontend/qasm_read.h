@@ -45,10 +45,13 @@
  *   ("// post-select: … q[3] == 1 …") makes the measurement after it a
  *   post-selection again; a bit register used only by such measurements
  *   is dropped.
+ *   timing — `duration`/`stretch` declarations, `delay[…] q;`, `box { … }`,
+ *   `box[…] { … }`, duration literals (10ns, 2us, 20dt) — is read and
+ *   ignored, with one note per file; a box's body runs as a plain block.
  * Refused with a 'not supported' error at file:line:col: classical
- * variables and assignment, while, def, extern, input/output, delay, box,
- * pragma, annotations, defcal/cal, switch, arrays, let, physical qubits,
- * durations and other include files.
+ * variables and assignment, while, def, extern functions (the declaration
+ * and each call), input/output, pragma, annotations, defcal/cal, switch,
+ * arrays, let, physical qubits and other include files.
  *
  * Errors are reported with diag_error (all syntax errors, then the
  * elaboration errors); the circuit is built only if there are none. */
