@@ -33,12 +33,24 @@ typedef struct Names {
     char **s;
     size_t n, cap;
     NameEnt *set;
+    bool v2; /* OpenQASM 2.0: qelib1.inc and 2.0's keywords are taken too */
 } Names;
+
+/* OpenQASM 2.0's keywords and built-ins and the gates of qelib1.inc (Qiskit's,
+ * the largest in use). */
+static const char *const reserved2[] = {
+    "OPENQASM", "include", "qreg", "creg", "gate", "opaque", "measure", "reset", "barrier", "if", "pi", "sin",
+    "cos", "tan", "exp", "ln", "sqrt", "U", "CX", "u3", "u2", "u1", "u0", "u", "cx", "id", "p", "x", "y", "z",
+    "h", "s", "sdg", "t", "tdg", "rx", "ry", "rz", "sx", "sxdg", "cz", "cy", "swap", "ch", "ccx", "cswap", "crx",
+    "cry", "crz", "cu1", "cp", "cu3", "csx", "cu", "rxx", "rzz", "rccx", "rc3x", "c3x", "c3sqrtx", "c4x"};
 
 static bool taken(const Names *N, const char *s)
 {
     for (size_t i = 0; i < sizeof reserved / sizeof *reserved; i++)
         if (!strcmp(reserved[i], s))
+            return true;
+    for (size_t i = 0; N->v2 && i < sizeof reserved2 / sizeof *reserved2; i++)
+        if (!strcmp(reserved2[i], s))
             return true;
     NameEnt *e;
     HASH_FIND_STR(N->set, s, e);
@@ -49,6 +61,8 @@ static bool taken(const Names *N, const char *s)
 static const char *claim(Names *N, const char *base)
 {
     StrBuf b = {0};
+    if (N->v2 && !(*base >= 'a' && *base <= 'z'))
+        sb_putc(&b, 'r'); /* a 2.0 identifier starts with a lower-case letter */
     sb_puts(&b, base);
     while (taken(N, b.s))
         sb_putc(&b, '_');
@@ -590,4 +604,222 @@ bool qasm_emit(const Circuit *c, bool flat, FILE *out, char **err)
     } else
         emit_circuit(c, out, false);
     return true; /* write errors are the output file's to report (out_commit) */
+}
+
+/* ---- OpenQASM 2.0 (contract in qasm_emit.h) ---- */
+
+/* A 2.0 real has a decimal point: "1e-05" is written "1.0e-05". */
+static void put_real2(FILE *out, double v)
+{
+    char buf[48];
+    const char *t = fmt_double(v, buf, sizeof buf);
+    if (strchr(t, '.')) {
+        fputs(t, out);
+        return;
+    }
+    const char *e = strpbrk(t, "eE");
+    size_t n = e ? (size_t)(e - t) : strlen(t);
+    fprintf(out, "%.*s.0%s", (int)n, t, e ? e : "");
+}
+
+/* The qelib1.inc name of a basis gate of the flat lowering. */
+static const char *qelib1_name(GateKind g)
+{
+    switch (g) {
+    case GATE_P: return "u1";  /* u1(λ) = p(λ), the same matrix */
+    case GATE_U: return "u3";  /* u3 = U */
+    default: return gate_info[g].name; /* h s sdg t tdg x y z sx rx ry rz cx cz swap ccx id */
+    }
+}
+
+/* The condition of an if chain as one 2.0 `if (creg == k)`: every bit of
+ * one register named, each with one value. *inner: the operation under the
+ * chain; *never: the chain asks a bit for both values (the operation never
+ * runs). False with a message naming the condition otherwise. */
+static bool cond2(Emit *E, const Op *op, size_t *reg, uint64_t *k, const Op **inner, bool *never, char **err)
+{
+    const Circuit *c = E->c;
+    uint64_t seen = 0;
+    *k = 0, *never = false;
+    size_t first = SIZE_MAX;
+    uint32_t b0 = 0;
+    for (; op->kind == OP_IF; op = op->then) {
+        size_t r = 0;
+        while (op->bit >= c->cregs[r].offset + c->cregs[r].size)
+            r++;
+        uint32_t b = op->bit - c->cregs[r].offset;
+        if (first == SIZE_MAX)
+            first = r, b0 = b;
+        if (r != first)
+            return diag_refuse(err, "OpenQASM 2.0 cannot write the condition on %s[%u] and %s[%u] (bits of two "
+                               "registers): its if compares one whole classical register with an integer",
+                               E->creg[first], b0, E->creg[r], b);
+        if (c->cregs[r].size > 64)
+            return diag_refuse(err, "OpenQASM 2.0 output: the condition on %s[%u] tests a register of %u bits (at "
+                               "most 64 are written)", E->creg[r], b, c->cregs[r].size);
+        uint64_t m = 1ull << b;
+        if ((seen & m) && ((*k & m) != 0) != (op->value != 0))
+            *never = true;
+        seen |= m;
+        if (op->value)
+            *k |= m;
+    }
+    *inner = op;
+    *reg = first;
+    if (op->kind == OP_BARRIER || op->kind == OP_POSTSELECT)
+        return diag_refuse(err, "OpenQASM 2.0 cannot write a conditional %s (its if takes a gate, measure or reset)",
+                           op->kind == OP_BARRIER ? "barrier" : "post-selection");
+    uint32_t size = c->cregs[first].size;
+    uint64_t all = size == 64 ? ~0ull : (1ull << size) - 1;
+    if (seen != all && !*never) {
+        uint32_t nseen = 0;
+        for (uint32_t b = 0; b < size; b++)
+            nseen += seen >> b & 1;
+        return diag_refuse(err, "OpenQASM 2.0 cannot write the condition if (%s[%u] == %d): it tests %u of the %u "
+                           "bits of register %s, and 2.0's if compares a whole register with an integer "
+                           "(if (%s == k))",
+                           E->creg[first], b0, (int)(*k >> b0 & 1), nseen, size, E->creg[first], E->creg[first]);
+    }
+    return true;
+}
+
+/* One operation of the flat circuit as a 2.0 statement. */
+static bool put_op2(Emit *E, const Op *op, char **err)
+{
+    FILE *out = E->out;
+    if (op->comment)
+        put_comment(E, "", op->comment);
+    switch (op->kind) {
+    case OP_IF: {
+        size_t r = 0;
+        uint64_t k = 0;
+        const Op *in = NULL;
+        bool never = false;
+        if (!cond2(E, op, &r, &k, &in, &never, err))
+            return false;
+        if (never) {
+            fputs("// an operation under contradictory conditions (it never runs) left out\n", out);
+            return true;
+        }
+        if (in->kind == OP_GATE && in->gate == GATE_GPHASE)
+            return true; /* a global phase, conditional or not, changes no distribution */
+        fprintf(out, "if (%s == %llu) ", E->creg[r], (unsigned long long)k);
+        const char *save = in->comment;
+        ((Op *)in)->comment = NULL; /* the chain's comment is written; the inner one would split the line */
+        bool ok = put_op2(E, in, err);
+        ((Op *)in)->comment = save;
+        return ok;
+    }
+    case OP_GATE:
+        if (op->gate == GATE_GPHASE)
+            return true; /* the flat lowering emits none; a global phase changes no distribution */
+        if (op->nctrl || op->inv || op->pow != 1)
+            ICE("qasm_emit: a modifier in the flat circuit");
+        fputs(qelib1_name(op->gate), out);
+        if (gate_info[op->gate].nparams) {
+            fputc('(', out);
+            for (int j = 0; j < gate_info[op->gate].nparams; j++) {
+                if (j)
+                    fputs(", ", out);
+                put_real2(out, op->param[j]);
+            }
+            fputc(')', out);
+        }
+        put_operands(E, false, op->q, op->nq);
+        break;
+    case OP_MEASURE:
+    case OP_POSTSELECT:
+        if (op->kind == OP_POSTSELECT) {
+            fputs("// post-select: simulation keeps the branch ", out);
+            put_qubit(E, false, op->q[0]);
+            fprintf(out, " == %d and renormalises\n", op->value);
+        }
+        fputs("measure ", out);
+        put_qubit(E, false, op->q[0]);
+        fputs(" -> ", out);
+        if (op->kind == OP_POSTSELECT)
+            fprintf(out, "%s[%u]", E->ps, E->ips++);
+        else
+            put_bit(E, op->bit);
+        break;
+    case OP_RESET:
+        fputs("reset ", out);
+        put_qubit(E, false, op->q[0]);
+        break;
+    case OP_BARRIER:
+        fputs("barrier", out);
+        if (op->nq)
+            put_operands(E, false, op->q, op->nq);
+        else
+            for (size_t i = 0; i < E->c->nqregs; i++)
+                fprintf(out, "%s%s", i ? ", " : " ", E->qreg[i]);
+        break;
+    case OP_CALL:
+    case OP_MULTIPLEX: ICE("qasm_emit: a call or multiplexor in the flat circuit");
+    }
+    fputs(";\n", out);
+    return true;
+}
+
+static bool emit_circuit2(const Circuit *c, FILE *out, uint32_t *npost, char **err)
+{
+    Emit E = {.c = c, .out = out};
+    E.names.v2 = true;
+    E.qreg = xcalloc(c->nqregs + 1, sizeof *E.qreg);
+    E.creg = xcalloc(c->ncregs + 1, sizeof *E.creg);
+    for (size_t i = 0; i < c->nqregs; i++)
+        E.qreg[i] = claim(&E.names, c->qregs[i].name);
+    for (size_t i = 0; i < c->ncregs; i++)
+        E.creg[i] = claim(&E.names, c->cregs[i].name);
+    for (size_t i = 0; i < c->main.n; i++)
+        E.nps += count_ps(c->main.ops[i]);
+    E.ps = E.nps ? claim(&E.names, "ps") : "";
+    *npost = E.nps;
+    bool ok = true;
+    for (size_t k = 0; k < c->main.n && ok; k++) { /* refuse before writing anything */
+        const Op *op = c->main.ops[k], *in;
+        size_t r;
+        uint64_t v;
+        bool never;
+        if (op->kind == OP_IF)
+            ok = cond2(&E, op, &r, &v, &in, &never, err);
+    }
+    if (ok)
+        fputs("OPENQASM 2.0;\ninclude \"qelib1.inc\";\n", out);
+    for (size_t i = 0; i < c->nqregs && ok; i++)
+        fprintf(out, "qreg %s[%u];\n", E.qreg[i], c->qregs[i].size);
+    for (size_t i = 0; i < c->ncregs && ok; i++)
+        fprintf(out, "creg %s[%u];\n", E.creg[i], c->cregs[i].size);
+    if (E.nps && ok)
+        fprintf(out, "creg %s[%u]; // post-selected qubits, in program order\n", E.ps, E.nps);
+    for (size_t k = 0; k < c->main.n && ok; k++)
+        ok = put_op2(&E, c->main.ops[k], err);
+
+    NameEnt *ne, *ntmp;
+    HASH_ITER(hh, E.names.set, ne, ntmp) {
+        HASH_DEL(E.names.set, ne);
+        free(ne);
+    }
+    for (size_t i = 0; i < E.names.n; i++)
+        free(E.names.s[i]);
+    free(E.names.s);
+    free(E.qreg), free(E.creg);
+    return ok;
+}
+
+bool qasm_emit2(const Circuit *c, FILE *out, uint32_t *npost, char **err)
+{
+    const char *opq = circuit_opaque(c);
+    *npost = 0;
+    if (opq)
+        return diag_refuse(err, "the definition '%s' is only counted (its counts are declared, it has no gates), so "
+                           "the circuit cannot be written as OpenQASM",
+                           opq);
+    Circuit low;
+    LowerOptions lo = {QASM_FLAT_MAX_OPS};
+    if (!lower_circuit(c, &low, &lo, err))
+        return false;
+    bool ok = emit_circuit2(&low, out, npost, err);
+    circuit_free(&low);
+    return ok;
 }

@@ -47,4 +47,25 @@
 
 bool qasm_emit(const Circuit *c, bool flat, FILE *out, char **err);
 
+/* OpenQASM 2.0 output, for tools that read only 2.0: the flat form above
+ * (lower.h), written as `OPENQASM 2.0; include "qelib1.inc";`, `qreg`/`creg`
+ * (a name 2.0 cannot take — not starting with a lower-case letter, or a
+ * qelib1.inc gate or 2.0 keyword — is changed: an 'r' before it,
+ * underscores after it), the basis gates by their qelib1.inc names (p is
+ * u1, the same matrix; the others keep their names: h s sdg t tdg x y z sx
+ * rx ry rz cx cz swap ccx), `measure q -> c`, `reset`, `barrier`, and a
+ * condition as `if (creg == k)` — only when the chain of conditions over an
+ * operation tests every bit of one register (c[0] the least significant
+ * bit); any other condition is refused with a message naming it. Modifiers
+ * and definitions are gone (the lowering expanded them), so the file equals
+ * the circuit up to a global phase (as --flat does; qelib1.inc's rz(λ) is
+ * u1(λ), which differs from OpenQASM 3's rz by the global phase e^{iλ/2},
+ * immaterial in an uncontrolled flat circuit). A post-selection is written
+ * as in OpenQASM 3 (a measurement into a register `ps` with the
+ * `// post-select` comment, which qgdc reads back); *npost says how many, so
+ * the caller can note that other 2.0 tools see plain measurements. Angles
+ * are reals with a decimal point (1.0e-05). False with a malloc'd message in
+ * *err on a refused circuit (the output is then incomplete: abort it). */
+bool qasm_emit2(const Circuit *c, FILE *out, uint32_t *npost, char **err);
+
 #endif

@@ -145,28 +145,44 @@ int cmd_count(int argc, char **argv)
 
 static void usage_qasm(FILE *out)
 {
-    fputs("usage: qgdc qasm [--flat] [-o OUT.qasm] FILE.qasm\n"
+    fputs("usage: qgdc qasm [--flat] [--version 3|2] [-o OUT.qasm] FILE.qasm\n"
           "\n"
           "Reads an OpenQASM 3 circuit and writes it again as qgdc emits it: gate\n"
           "definitions and modifiers kept (portable to Microsoft's QDK), or with\n"
           "--flat lowered to the basis h s sdg t tdg x y z sx rx ry rz p cx cz swap\n"
-          "ccx, measure, reset (multi-controlled gates through ancilla qubits).\n",
+          "ccx, measure, reset (multi-controlled gates through ancilla qubits).\n"
+          "--version 2 writes OpenQASM 2.0 for tools that read only 2.0: the flat\n"
+          "form with qelib1.inc's gates (p as u1), qreg/creg, measure a -> b, and\n"
+          "if (creg == k) where a condition tests a whole register (others are\n"
+          "refused). Equal to the circuit up to a global phase.\n",
           out);
 }
 
 int cmd_qasm(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"flat", no_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
+        {"flat", no_argument, NULL, 'f'},   {"version", required_argument, NULL, 'V'},
+        {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     bool flat = false;
+    int version = 3;
     const char *output = "-";
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'f': flat = true; break;
+        case 'V':
+            if (!strcmp(optarg, "2") || !strcmp(optarg, "2.0"))
+                version = 2;
+            else if (!strcmp(optarg, "3") || !strcmp(optarg, "3.0"))
+                version = 3;
+            else {
+                fprintf(stderr, "qgdc qasm: --version takes 3 (OpenQASM 3.0, the default) or 2 (OpenQASM 2.0)\n");
+                return 2;
+            }
+            break;
         case 'o': output = optarg; break;
         case 'h': usage_qasm(stdout); return 0;
         default: usage_qasm(stderr); return 2;
@@ -185,14 +201,21 @@ int cmd_qasm(int argc, char **argv)
     int status = 0;
     OutFile o;
     char *err = NULL;
+    uint32_t npost = 0;
     if (!out_open(&o, output)) {
         status = 1;
-    } else if (!qasm_emit(&circ, flat, o.fp, &err)) {
+    } else if (version == 2 ? !qasm_emit2(&circ, o.fp, &npost, &err) : !qasm_emit(&circ, flat, o.fp, &err)) {
         out_abort(&o);
         diag_plain("%s", err);
         status = 1;
     } else if (!out_commit(&o)) {
         status = 1;
+    } else if (npost) {
+        fprintf(stderr,
+                "qgdc qasm: note: OpenQASM 2.0 has no post-selection: %u post-selected qubit%s written as "
+                "%s into register ps with a '// post-select' comment, which qgdc reads back; other "
+                "2.0 tools see plain measurements\n",
+                npost, npost == 1 ? " is" : "s are", npost == 1 ? "a measurement" : "measurements");
     }
     free(err);
     circuit_free(&circ);

@@ -41,6 +41,9 @@ static void usage_compile(FILE *out)
           "  -o, --output F    the OpenQASM 3 file (default: standard output, report suppressed)\n"
           "  --flat            flat output in the basis h s sdg t tdg x y z sx rx ry rz p cx cz\n"
           "                    swap ccx (default: hierarchical, with gate definitions and pow)\n"
+          "  --qasm-version V  3 (default) or 2: OpenQASM 2.0, the flat form with qelib1.inc's\n"
+          "                    gates (see qgdc qasm --help; post-selections as commented\n"
+          "                    measurements)\n"
           "  --report F        write the resource report to F (default: standard output\n"
           "                    when -o names a file)\n"
           "  --json            the report as JSON\n"
@@ -63,6 +66,9 @@ static void usage_compile(FILE *out)
           out);
 }
 
+/* compile's own option value, after the shared ones (pipe_args.h, commands.h) */
+enum { O_QASMVERSION = 1000 };
+
 int cmd_compile(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -73,6 +79,7 @@ int cmd_compile(int argc, char **argv)
         {"budget", required_argument, NULL, O_BUDGET}, {"output", required_argument, NULL, 'o'},
         {"test-point", required_argument, NULL, O_TESTPOINT}, {"dump-after", required_argument, NULL, O_DUMPAFTER},
         {"qroam-block-bits", required_argument, NULL, O_QROAMK},
+        {"qasm-version", required_argument, NULL, O_QASMVERSION},
         TECHNIQUE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     PipeArgs a;
@@ -81,6 +88,7 @@ int cmd_compile(int argc, char **argv)
     a.dump.pass = -1;
     technique_args_init(&a.tech);
     bool flat = false;
+    int qasm_version = 3;
     uint32_t test_point = 0;
     int qroam_k = 0;
     double v;
@@ -97,6 +105,16 @@ int cmd_compile(int argc, char **argv)
             continue;
         switch (c) {
         case O_FLAT: flat = true; break;
+        case O_QASMVERSION:
+            if (!strcmp(optarg, "2") || !strcmp(optarg, "2.0"))
+                qasm_version = 2;
+            else if (!strcmp(optarg, "3") || !strcmp(optarg, "3.0"))
+                qasm_version = 3;
+            else {
+                fprintf(stderr, "qgdc compile: --qasm-version takes 3 (OpenQASM 3.0, the default) or 2 (OpenQASM 2.0)\n");
+                return 2;
+            }
+            break;
         case O_REPORT: report = optarg; break;
         case O_QROAMK:
             if (!arg_whole(optarg, 0, 40, &v)) {
@@ -177,15 +195,22 @@ int cmd_compile(int argc, char **argv)
     const QRun *rp = &cc.r;
     const NtkQRun *nrp = &cc.nr;
     OutFile o;
+    uint32_t npost = 0;
     if (!out_open(&o, a.output)) {
         rc = 1;
-    } else if (!qasm_emit(circ, flat, o.fp, &err)) {
+    } else if (qasm_version == 2 ? !qasm_emit2(circ, o.fp, &npost, &err) : !qasm_emit(circ, flat, o.fp, &err)) {
         diag_plain("%s", err);
         free(err);
         out_abort(&o);
         rc = 1;
     } else if (!out_commit(&o)) {
         rc = 1;
+    } else if (npost) {
+        fprintf(stderr,
+                "qgdc compile: note: OpenQASM 2.0 has no post-selection: %u post-selected qubit%s written as "
+                "%s into register ps with a '// post-select' comment, which qgdc reads back; other 2.0 tools "
+                "see plain measurements\n",
+                npost, npost == 1 ? " is" : "s are", npost == 1 ? "a measurement" : "measurements");
     }
     if (rc == 0 && report) {
         const ResCounts *rcnt = cc.counts;

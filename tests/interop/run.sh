@@ -58,4 +58,5 @@ fi
 
 args=()
 [ -n "${INTEROP_OUT:-}" ] && args+=(--out "$INTEROP_OUT")
-exec node "$HERE/interop.mjs" --qgdc "${QGDC:-$ROOT/qgdc}" "${args[@]}" "$@"
+node "$HERE/interop.mjs" --qgdc "${QGDC:-$ROOT/qgdc}" "${args[@]}" "$@"; rc=$?
+node "$HERE/qc2.mjs" --qgdc "${QGDC:-$ROOT/qgdc}" || rc=1; exit $rc # the second simulator, quantum-circuit (OpenQASM 2.0)
