@@ -96,3 +96,56 @@ rx(get_angle(2)) q;
 EOF
 s3_err "extern: declaration refused at its place" "$tmp/s3_extern.qasm" "s3_extern.qasm:3:1: error: extern functions are not supported: 'get_angle'"
 s3_err "extern: its call refused at its place" "$tmp/s3_extern.qasm" "s3_extern.qasm:5:4: error: extern functions are not supported: 'get_angle'"
+
+# ---- input: values from --input; output: bit registers ----
+cat > "$tmp/s3_input.qasm" <<'EOF'
+OPENQASM 3.0;
+include "stdgates.inc";
+input float[64] theta;
+input int n;
+input angle a;
+input bit b;
+input bit[3] m;
+output bit[2] c;
+qubit[2] q;
+ry(theta) q[0];
+for int i in [1:n] { x q[1]; }
+rz(a) q[0];
+if (b) x q[1];
+if (m[0] == 1) x q[1];
+if (m[2]) x q[0];
+c = measure q;
+EOF
+# ry(1): P(q[0] = 1) = sin^2(1/2); q[1] flipped n = 3 times, by b = 1 and by m[0] = 1 (m = "001"): 1
+s3_expect "input: float, int, angle, bit and bit[3] from --input; output bit[2] reported" "$tmp/s3_input.qasm" \
+    "10 0.77015115293406988 11 0.22984884706593012" --input theta=1 --input n=3 --input a=0.5 --input b=1 --input m=001
+# q[1] flipped twice and by b; m[2] = 1 flips q[0]: P(q[0] = 1) = cos^2(1/2)
+s3_expect "input: m = \"100\" sets m[2], not m[0]" "$tmp/s3_input.qasm" \
+    "10 0.22984884706593012 11 0.77015115293406988" --input theta=-1 --input n=2 --input a=0 --input b=1 --input m=100
+s3_err "input: declared but not given: located, names the flag" "$tmp/s3_input.qasm" \
+    "s3_input.qasm:6:11: error: input 'b' has no value: give it on the command line with --input b=VALUE" \
+    --input theta=1 --input n=3 --input a=0.5 --input m=001
+s3_err "input: given but not declared: an error naming it" "$tmp/s3_input.qasm" \
+    "s3_input.qasm:1:1: error: --input zz=3: the program declares no input 'zz'" \
+    --input theta=1 --input n=3 --input a=0.5 --input b=0 --input m=001 --input zz=3
+s3_err "input: a value of the wrong type: located" "$tmp/s3_input.qasm" \
+    "s3_input.qasm:4:11: error: --input n=1.5: '1.5' is not an int" \
+    --input theta=1 --input n=1.5 --input a=0.5 --input b=0 --input m=001
+"$QGDC" count --input theta "$tmp/s3_input.qasm" > "$tmp/s3_out" 2> "$tmp/s3_err"
+if [ $? = 2 ] && grep -q -- "--input takes NAME=VALUE" "$tmp/s3_err"; then
+    ok "qasm3: --input without '=' is a usage error"
+else
+    bad "qasm3: --input without '=' is a usage error" "$tmp/s3_err"
+fi
+"$QGDC" count --no-physical --input theta=1 --input n=3 --input a=0.5 --input b=1 --input m=001 "$tmp/s3_input.qasm" > "$tmp/s3_out" 2> "$tmp/s3_err"
+if [ $? = 0 ] && grep -Eq 'by kind: x 5 ry 1 rz 1 measure 2$' "$tmp/s3_out"; then
+    ok "qasm3: input: count takes --input"
+else
+    cat "$tmp/s3_out" >> "$tmp/s3_err"; bad "qasm3: input: count takes --input" "$tmp/s3_err"
+fi
+"$QGDC" qasm --input theta=0.25 --input n=0 --input a=0.5 --input b=0 --input m=000 "$tmp/s3_input.qasm" > "$tmp/s3_out" 2> "$tmp/s3_err"
+if [ $? = 0 ] && grep -q '^ry(0.25) q\[0\];$' "$tmp/s3_out" && ! grep -q 'input' "$tmp/s3_out"; then
+    ok "qasm3: input: qasm writes the circuit with the values given"
+else
+    cat "$tmp/s3_out" >> "$tmp/s3_err"; bad "qasm3: input: qasm writes the circuit with the values given" "$tmp/s3_err"
+fi

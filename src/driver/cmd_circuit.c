@@ -26,6 +26,28 @@
 #include "support/json.h"
 #include "support/util.h"
 
+/* --input NAME=VALUE (repeatable): the values of the program's 'input'
+ * declarations, handed to the reader (qasm_inputs). False (reported) when
+ * the argument is not NAME=VALUE or NAME is given twice. */
+static bool add_input(const char *cmd, const char *arg)
+{
+    static const char **v;
+    size_t nl = strcspn(arg, "=");
+    if (!arg[nl] || nl == 0) {
+        fprintf(stderr, "qgdc %s: --input takes NAME=VALUE (the value of the program's 'input' NAME), not '%s'\n", cmd, arg);
+        return false;
+    }
+    for (int i = 0; i < qasm_inputs.n; i++)
+        if (!strncmp(v[i], arg, nl + 1)) {
+            fprintf(stderr, "qgdc %s: --input %.*s is given twice\n", cmd, (int)nl, arg);
+            return false;
+        }
+    v = xrealloc(v, ((size_t)qasm_inputs.n + 1) * sizeof *v);
+    v[qasm_inputs.n++] = arg;
+    qasm_inputs.v = v;
+    return true;
+}
+
 static bool load(const char *path, Circuit *c, SrcFile **src)
 {
     if (qasm_load(path, c, src))
@@ -53,6 +75,7 @@ static void usage_count(FILE *out)
           "                   qubit_gate_us_e4, qubit_maj_ns_e4, qubit_maj_ns_e6\n"
           "  --budget E       total error budget (default 1e-3)\n"
           "  --no-physical    logical counts only\n"
+          "  --input N=V      the value of the program's 'input' N (repeatable)\n"
           "  --json           JSON for scripts\n"
           "  -o, --output F   write to F (atomically)\n"
           "  -h, --help       this help\n",
@@ -61,8 +84,9 @@ static void usage_count(FILE *out)
 
 int cmd_count(int argc, char **argv)
 {
-    enum { O_QUBIT = 256, O_BUDGET, O_NOPHYS, O_JSON };
+    enum { O_QUBIT = 256, O_BUDGET, O_NOPHYS, O_JSON, O_INPUT };
     static const struct option longopts[] = {
+        {"input", required_argument, NULL, O_INPUT},
         {"qubit", required_argument, NULL, O_QUBIT}, {"budget", required_argument, NULL, O_BUDGET},
         {"no-physical", no_argument, NULL, O_NOPHYS}, {"json", no_argument, NULL, O_JSON},
         {"output", required_argument, NULL, 'o'},    {"help", no_argument, NULL, 'h'},
@@ -90,6 +114,7 @@ int cmd_count(int argc, char **argv)
             }
             break;
         case O_NOPHYS: physical = false; break;
+        case O_INPUT: if (!add_input("count", optarg)) return 2; break;
         case O_JSON: json = true; break;
         case 'o': output = optarg; break;
         case 'h': usage_count(stdout); return 0;
@@ -145,7 +170,7 @@ int cmd_count(int argc, char **argv)
 
 static void usage_qasm(FILE *out)
 {
-    fputs("usage: qgdc qasm [--flat] [--version 3|2] [-o OUT.qasm] FILE.qasm\n"
+    fputs("usage: qgdc qasm [--flat] [--version 3|2] [--input N=V]... [-o OUT.qasm] FILE.qasm\n"
           "\n"
           "Reads an OpenQASM 3 circuit and writes it again as qgdc emits it: gate\n"
           "definitions and modifiers kept (portable to Microsoft's QDK), or with\n"
@@ -154,7 +179,8 @@ static void usage_qasm(FILE *out)
           "--version 2 writes OpenQASM 2.0 for tools that read only 2.0: the flat\n"
           "form with qelib1.inc's gates (p as u1), qreg/creg, measure a -> b, and\n"
           "if (creg == k) where a condition tests a whole register (others are\n"
-          "refused). Equal to the circuit up to a global phase.\n",
+          "refused). Equal to the circuit up to a global phase.\n"
+          "--input N=V gives the program's 'input' N its value (repeatable).\n",
           out);
 }
 
@@ -162,6 +188,7 @@ int cmd_qasm(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"flat", no_argument, NULL, 'f'},   {"version", required_argument, NULL, 'V'},
+        {"input", required_argument, NULL, 'I'},
         {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -173,6 +200,7 @@ int cmd_qasm(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'f': flat = true; break;
+        case 'I': if (!add_input("qasm", optarg)) return 2; break;
         case 'V':
             if (!strcmp(optarg, "2") || !strcmp(optarg, "2.0"))
                 version = 2;
@@ -241,6 +269,7 @@ static void usage_sim(FILE *out)
           "  --state          print the amplitudes of the final state (before terminal\n"
           "                   measurements)\n"
           "  --json           JSON for scripts: probabilities, post-selections, counts\n"
+          "  --input N=V      the value of the program's 'input' N (repeatable)\n"
           "  -o, --output F   write to F (atomically)\n"
           "  -h, --help       this help\n",
           out);
@@ -250,8 +279,9 @@ static void usage_sim(FILE *out)
  * (measure and barrier only). True when every measurement is in the tail. */
 int cmd_sim(int argc, char **argv)
 {
-    enum { O_SHOTS = 256, O_SEED, O_STATE, O_JSON };
+    enum { O_SHOTS = 256, O_SEED, O_STATE, O_JSON, O_INPUT };
     static const struct option longopts[] = {
+        {"input", required_argument, NULL, O_INPUT},
         {"shots", required_argument, NULL, O_SHOTS}, {"seed", required_argument, NULL, O_SEED},
         {"state", no_argument, NULL, O_STATE},      {"json", no_argument, NULL, O_JSON},
         {"output", required_argument, NULL, 'o'},   {"help", no_argument, NULL, 'h'},
@@ -277,6 +307,7 @@ int cmd_sim(int argc, char **argv)
             }
             break;
         case O_STATE: state = true; break;
+        case O_INPUT: if (!add_input("sim", optarg)) return 2; break;
         case O_JSON: json = true; break;
         case 'o': output = optarg; break;
         case 'h': usage_sim(stdout); return 0;

@@ -91,6 +91,7 @@ typedef enum QStmtKind {
     QS_BARRIER,  /* barrier args; */
     QS_IF,       /* if (cond) body [else orelse] */
     QS_FOR,      /* for [type] var in [lo:step:hi] / {set} body */
+    QS_INPUT,    /* input type name; (.type 'i' 'u' 'f' 'a', or 'b' a bit / bit[size]) */
     QS_TIMING,   /* duration/stretch declarations, delay (args), box (type 1, body): timing, ignored */
     QS_BAD,      /* reported by the parser already: elaborates to nothing */
 } QStmtKind;

@@ -156,7 +156,22 @@ bool qr_eval(Reader *R, const QExpr *e, Val *out)
     case QE_DURATION:
         qr_err(R, e->loc, "a duration is not a number: durations are for timing ('delay', 'box'), which qgdc ignores");
         return false;
-    case QE_INDEX:
+    case QE_INDEX: {
+        const Binding *bd = qr_find_const(R, e->name);
+        if (bd && bd->bits > 0 && !qr_find_local(R, e->name)) { /* a bit of a bit-string constant */
+            long long k;
+            if (!qr_eval_int(R, e->a, &k, "an index"))
+                return false;
+            if (k < 0)
+                k += bd->bits;
+            if (k < 0 || k >= bd->bits) {
+                qr_err(R, e->a->loc, "index %lld is out of range for '%s' of %d bits", k, e->name, bd->bits);
+                return false;
+            }
+            *out = vint((long long)((unsigned long long)bd->value.i >> k & 1));
+            return true;
+        }
+    }
         qr_err(R, e->loc, "'%s[…]' cannot be used as a value here (classical computation is not supported)", e->name);
         return false;
     case QE_CALL:

@@ -117,6 +117,7 @@ typedef struct Binding {
     const char *name;
     Loc loc;
     Val value;
+    int bits; /* > 0: a bit string of this many bits (value: b[0] least significant) */
 } Binding;
 
 /* A condition on an operation: bit == value. */
@@ -156,6 +157,7 @@ typedef struct Reader {
     int depth; /* nesting in for/if */
     int quiet; /* > 0: errors are not reported (trial evaluations) */
     bool timing_noted; /* the note that timing is ignored was given */
+    bool *input_used;  /* per qasm_inputs entry: an input declaration took it */
     /* definitions made for STD_SEQ gates under modifiers, per parameters,
      * and how many each gate has */
     Intern *seqdefs;

@@ -132,6 +132,7 @@ static QStmt *unsupported(yyscan_t scanner, Loc loc, const char *msg)
 %token KW_CONST "'const'" KW_INT "'int'" KW_UINT "'uint'" KW_FLOAT "'float'" KW_ANGLE "'angle'"
 %token KW_GATE "'gate'" KW_OPAQUE "'opaque'" KW_MEASURE "'measure'" KW_RESET "'reset'" KW_BARRIER "'barrier'"
 %token KW_IF "'if'" KW_ELSE "'else'" KW_FOR "'for'" KW_IN "'in'"
+%token KW_INPUT "'input'" KW_OUTPUT "'output'"
 %token KW_DURATION "'duration'" KW_STRETCH "'stretch'" KW_DELAY "'delay'" KW_BOX "'box'"
 %token KW_CTRL "'ctrl'" KW_NEGCTRL "'negctrl'" KW_INV "'inv'" KW_POW "'pow'"
 %token ARROW "'->'" EQ "'=='" NE "'!='" LE "'<='" GE "'>='" ASSIGN_OP "compound assignment"
@@ -187,6 +188,8 @@ body: stmt          { $$ = (QStmtList){0}; if ($1) qast_stmt_push(A, &$$, $1); }
  *       | 'reset' qargs ';' | 'barrier' [qargs] ';'
  *       | 'if' '(' expr ')' body ['else' body]
  *       | 'for' [ctype] NAME 'in' ('[' range ']' | '{' exprs '}') body
+ *       | 'input' (ctype | 'bit' ['[' expr ']']) NAME ';'   (a value from --input)
+ *       | 'output' 'bit' ['[' expr ']'] NAME ';'           (a bit register)
  *       | ['const'] 'duration' NAME ['=' expr] ';' | 'stretch' NAME ['=' expr] ';'
  *       | 'delay' '[' expr ']' [qargs] ';' | 'box' ['[' expr ']'] block   (timing: ignored)
  *       | POST-SELECTION-COMMENT stmt */
@@ -274,6 +277,18 @@ stmt: KW_OPENQASM NUMBER ';'
                     }
     | KW_FOR ftype IDENT KW_IN IDENT body
                     { $$ = unsupported(scanner, L(@5), "a 'for' loop over an array is not supported; use a range [a:b] or a set {…}"); }
+    | KW_INPUT ctype IDENT ';'
+                    { $$ = mkstmt(A, QS_INPUT, L(@$)); $$->type = $2; $$->name = $3; $$->name_loc = L(@3); }
+    | KW_INPUT KW_BIT IDENT ';'
+                    { $$ = mkstmt(A, QS_INPUT, L(@$)); $$->type = 'b'; $$->name = $3; $$->name_loc = L(@3); }
+    | KW_INPUT KW_BIT '[' expr ']' IDENT ';'
+                    { $$ = mkstmt(A, QS_INPUT, L(@$)); $$->type = 'b'; $$->size = $4; $$->name = $6; $$->name_loc = L(@6); }
+    | KW_OUTPUT KW_BIT IDENT ';'
+                    { $$ = mkstmt(A, QS_CREG, L(@$)); $$->name = $3; $$->name_loc = L(@3); }
+    | KW_OUTPUT KW_BIT '[' expr ']' IDENT ';'
+                    { $$ = mkstmt(A, QS_CREG, L(@$)); $$->name = $6; $$->name_loc = L(@6); $$->size = $4; }
+    | KW_OUTPUT ctype IDENT ';'
+                    { $$ = unsupported(scanner, L(@2), "'output' of a classical variable is not supported: only bits and bit registers ('output bit[n] c;')"); }
     | KW_DURATION IDENT ';'
                     { $$ = mkstmt(A, QS_TIMING, L(@$)); $$->name = $2; $$->name_loc = L(@2); }
     | KW_DURATION IDENT '=' expr ';'

@@ -207,7 +207,7 @@ static void scope_push(Reader *R, const char *name, Loc loc, Val v)
 {
     if ((R->nscope & (R->nscope - 1)) == 0)
         R->scope = xrealloc(R->scope, (R->nscope ? 2 * R->nscope : 1) * sizeof *R->scope);
-    R->scope[R->nscope++] = (Binding){name, loc, v};
+    R->scope[R->nscope++] = (Binding){name, loc, v, 0};
 }
 
 static bool is_constant_name(const char *n)
@@ -887,10 +887,35 @@ static void reset_or_barrier(Reader *R, const QStmt *st)
     free(all.v);
 }
 
+/* Whether e names a register anywhere. */
+static bool uses_reg(Reader *R, const QExpr *e)
+{
+    if (!e)
+        return false;
+    if ((e->kind == QE_ID || e->kind == QE_INDEX) && !qr_find_local(R, e->name) && !qr_find_const(R, e->name) &&
+        qr_find_reg(R, e->name))
+        return true;
+    if (uses_reg(R, e->a) || uses_reg(R, e->b))
+        return true;
+    for (int i = 0; i < e->args.n; i++)
+        if (uses_reg(R, e->args.v[i]))
+            return true;
+    return false;
+}
+
 /* The condition of an if as bit tests; false (reported) when it has
- * another form. */
+ * another form. A condition on constants only (inputs, bit-string
+ * constants) is decided here: *n = -1 and out[0].value its truth. */
 static bool condition(Reader *R, const QExpr *e, Cond *out, int *n)
 {
+    if (!uses_reg(R, e)) {
+        Val v;
+        if (!qr_eval(R, e, &v))
+            return false;
+        out[0] = (Cond){0, v.isint ? v.i != 0 : v.f != 0};
+        *n = -1;
+        return true;
+    }
     const QExpr *lhs = e, *rhs = NULL;
     bool neg = false;
     if (e->kind == QE_NOT)
@@ -949,6 +974,12 @@ static void if_stmt(Reader *R, const QStmt *st)
     int n;
     if (!condition(R, st->cond, c, &n))
         return;
+    if (n < 0) { /* decided now: one branch runs */
+        R->depth++;
+        stmts(R, c[0].value ? &st->body : &st->orelse);
+        R->depth--;
+        return;
+    }
     if (R->ncond + n > (int)(sizeof R->cond / sizeof *R->cond)) {
         qr_err(R, st->loc, "conditions nested too deeply");
         return;
@@ -1182,6 +1213,16 @@ static void for_stmt(Reader *R, const QStmt *st)
     free(set);
 }
 
+/* Binds st's name to v (a bit string of `bits` bits when bits > 0). */
+static void add_const(Reader *R, const QStmt *st, Val v, int bits)
+{
+    if (name_taken(R, st->name, st->name_loc, "constant"))
+        return;
+    R->consts = xrealloc(R->consts, (R->nconsts + 1) * sizeof *R->consts);
+    names_add(&R->const_names, st->name, R->nconsts);
+    R->consts[R->nconsts++] = (Binding){st->name, st->name_loc, v, bits};
+}
+
 static void const_decl(Reader *R, const QStmt *st)
 {
     if (!top_level_only(R, st, "a 'const' declaration"))
@@ -1202,11 +1243,77 @@ static void const_decl(Reader *R, const QStmt *st)
         }
     } else if (st->type == 'f' || st->type == 'a')
         v = vreal(vf(v));
-    if (name_taken(R, st->name, st->name_loc, "constant"))
+    add_const(R, st, v, 0);
+}
+
+QasmInputs qasm_inputs;
+
+/* An input declaration: its value from qasm_inputs ("name=value"), as a
+ * constant of the declared type. */
+static void input_decl(Reader *R, const QStmt *st)
+{
+    if (!top_level_only(R, st, "an 'input' declaration"))
         return;
-    R->consts = xrealloc(R->consts, (R->nconsts + 1) * sizeof *R->consts);
-    names_add(&R->const_names, st->name, R->nconsts);
-    R->consts[R->nconsts++] = (Binding){st->name, st->name_loc, v};
+    size_t nl = strlen(st->name);
+    const char *text = NULL;
+    for (int i = 0; i < qasm_inputs.n; i++)
+        if (!strncmp(qasm_inputs.v[i], st->name, nl) && qasm_inputs.v[i][nl] == '=') {
+            text = qasm_inputs.v[i] + nl + 1;
+            if (R->input_used)
+                R->input_used[i] = true;
+        }
+    static const char *const tn[] = {['i'] = "int", ['u'] = "uint", ['f'] = "float", ['a'] = "angle", ['b'] = "bit"};
+    long long nbits = 0;
+    if (st->type == 'b') {
+        nbits = 1;
+        if (st->size && !qr_eval_int(R, st->size, &nbits, "the size of a bit input"))
+            return;
+        if (nbits < 1 || nbits > 63) {
+            qr_err(R, st->size->loc, "a bit input has 1 to 63 bits, not %lld", nbits);
+            return;
+        }
+    }
+    /* after an error the name is still bound (to 0), so that its uses do
+     * not each report it unknown */
+    Val zero = st->type == 'f' || st->type == 'a' ? vreal(0) : vint(0);
+    if (!text) {
+        qr_err(R, st->name_loc, "input '%s' has no value: give it on the command line with --input %s=VALUE (a%s %s)",
+            st->name, st->name, st->type == 'i' || st->type == 'u' || st->type == 'a' ? "n" : "", tn[st->type]);
+        add_const(R, st, zero, (int)nbits);
+        return;
+    }
+    Val v;
+    char *end = NULL;
+    errno = 0;
+    bool good = *text != 0;
+    if (st->type == 'b') {
+        long long x = 0;
+        good = good && (long long)strlen(text) == nbits && strspn(text, "01") == strlen(text);
+        for (const char *p = text; good && *p; p++)
+            x = x << 1 | (*p - '0');
+        v = vint(x);
+        if (!good) {
+            qr_err(R, st->name_loc, "--input %s=%s: input '%s' is %s: give %lld character%s 0 or 1%s", st->name, text, st->name,
+                nbits > 1 ? "a bit string" : "a bit", nbits, nbits > 1 ? "s" : "", nbits > 1 ? ", the last one bit 0" : "");
+            add_const(R, st, zero, (int)nbits);
+            return;
+        }
+    } else if (st->type == 'i' || st->type == 'u') {
+        long long x = strtoll(text, &end, 0);
+        good = good && *end == 0 && errno != ERANGE && !(st->type == 'u' && x < 0);
+        v = vint(x);
+    } else {
+        double x = strtod(text, &end);
+        good = good && *end == 0 && isfinite(x);
+        v = vreal(x);
+    }
+    if (!good) {
+        qr_err(R, st->name_loc, "--input %s=%s: '%s' is not a%s %s (the type of input '%s')", st->name, text, text,
+            st->type == 'i' || st->type == 'u' || st->type == 'a' ? "n" : "", tn[st->type], st->name);
+        add_const(R, st, zero, (int)nbits);
+        return;
+    }
+    add_const(R, st, v, (int)nbits);
 }
 
 /* A bit register written only by measurements after a post-selection
@@ -1330,6 +1437,7 @@ static void stmt(Reader *R, const QStmt *st)
     case QS_IF: if_stmt(R, st); break;
     case QS_FOR: for_stmt(R, st); break;
     case QS_TIMING: timing(R, st); break;
+    case QS_INPUT: input_decl(R, st); break;
     case QS_BAD: R->errors++; break;
     }
     R->postselect = save_ps, R->ps_qubit = save_psq, R->ps_loc = save_psloc;
@@ -1419,7 +1527,15 @@ bool qasm_read(const SrcFile *src, Circuit *out)
         R.c = out;
         R.block = &out->main;
         R.postselect = -1;
+        R.input_used = xcalloc((size_t)qasm_inputs.n + 1, sizeof *R.input_used);
         elaborate(&R, &prog);
+        for (int i = 0; i < qasm_inputs.n && !R.aborted; i++)
+            if (!R.input_used[i]) {
+                size_t nl = strcspn(qasm_inputs.v[i], "=");
+                qr_err(&R, (Loc){src, 1, 1, 1, 1}, "--input %s: the program declares no input '%.*s'", qasm_inputs.v[i],
+                    (int)nl, qasm_inputs.v[i]);
+            }
+        free(R.input_used);
         ok = R.errors == 0 && diag_error_count() == before;
         for (size_t i = 0; i < R.ngates; i++)
             intern_free(&R.gates[i].inst);

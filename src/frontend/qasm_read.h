@@ -48,9 +48,13 @@
  *   timing — `duration`/`stretch` declarations, `delay[…] q;`, `box { … }`,
  *   `box[…] { … }`, duration literals (10ns, 2us, 20dt) — is read and
  *   ignored, with one note per file; a box's body runs as a plain block.
+ *   `input int|uint|float|angle|bit|bit[n] name;` — a constant whose value
+ *   comes from qasm_inputs (an error when not given, or when a value is
+ *   given that no input takes); `output bit[n] c;` — a bit register;
+ *   `if` on constants only runs one branch;
  * Refused with a 'not supported' error at file:line:col: classical
  * variables and assignment, while, def, extern functions (the declaration
- * and each call), input/output, pragma, annotations, defcal/cal, switch,
+ * and each call), pragma, annotations, defcal/cal, switch,
  * arrays, let, physical qubits and other include files.
  *
  * Errors are reported with diag_error (all syntax errors, then the
@@ -75,6 +79,16 @@ typedef struct QasmLimits {
     uint64_t max_unroll; /* operations loops and broadcasts unroll to, in all */
 } QasmLimits;
 extern QasmLimits qasm_limits;
+
+/* The values of the program's `input` declarations, "name=value" each
+ * (`qgdc sim|count|qasm --input name=value`); read by qasm_read. A
+ * declared input without a value, or a value for a name the program does
+ * not declare as an input, is an error. */
+typedef struct QasmInputs {
+    const char *const *v;
+    int n;
+} QasmInputs;
+extern QasmInputs qasm_inputs;
 
 /* Reads src into *out (initialised here). False, with diagnostics and
  * *out empty, when the program has an error. src must outlive the

@@ -724,8 +724,7 @@ static const ErrCase err_cases[] = {
      "test.qasm:4:1: error: classical variables are not supported; only 'const' declarations\n"
      "test.qasm:5:1: error: 'while' loops are not supported\n"
      "test.qasm:6:1: error: subroutines ('def') are not supported\n"
-     "test.qasm:7:3: error: classical assignment is not supported\n"
-     "test.qasm:8:1: error: 'input' declarations are not supported"},
+     "test.qasm:7:3: error: classical assignment is not supported"},
     {HDR "qubit[2] q;\ngate g a {\n  h a;\n", "test.qasm:5:7: error: syntax error: unexpected end of file\n"
                                               "test.qasm:4:10: note: unclosed '{' opened here"},
     {HDR "qubit[2] q;\nfor i in [0:100000000] { x q[0]; }\n",
