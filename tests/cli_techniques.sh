@@ -154,3 +154,11 @@ for r in json.load(open(sys.argv[1]))["problems"]:
 ' "$tmp/cli_out" 2> "$tmp/prec_err"; then ok "cli: $f meets its precision by plan"; else bad "cli: $f meets its precision by plan" "$tmp/prec_err"; fi
     fi
 done
+
+# compile under best: exact amplification chosen from the predicted P; the
+# emitted circuit, read back and simulated, keeps every run
+expect_rc "compile poly1 (best)" 0 "$QGDC" compile -o "$tmp/poly1_best.qasm" examples/poly1.qgd
+if grep -q "amplification     exact .*predicted; chosen by algorithm = best" "$tmp/cli_out"; then ok "cli: compile chooses exact amplification by the plan"; else bad "cli: compile chooses exact amplification" "$tmp/cli_out"; fi
+expect_rc "sim the amplified poly1" 0 "$QGDC" sim "$tmp/poly1_best.qasm"
+p=$(sed -n 's/^all post-selections together: //p' "$tmp/cli_out")
+if awk -v p="$p" 'BEGIN { exit !(p > 1 - 1e-9) }'; then ok "cli: the emitted amplified circuit keeps every run (P = $p)"; else bad "cli: emitted amplified circuit P = '$p'" "$tmp/cli_out"; fi
