@@ -149,3 +149,40 @@ if [ $? = 0 ] && grep -q '^ry(0.25) q\[0\];$' "$tmp/s3_out" && ! grep -q 'input'
 else
     cat "$tmp/s3_out" >> "$tmp/s3_err"; bad "qasm3: input: qasm writes the circuit with the values given" "$tmp/s3_err"
 fi
+
+# ---- const bit[n] = "…" and the casts int[n](c) / uint[n](c) ----
+cat > "$tmp/s3_cast.qasm" <<'EOF'
+OPENQASM 3.0;
+include "stdgates.inc";
+const bit[3] pat = "110";
+qubit[6] q;
+bit[3] c;
+bit[3] r;
+if (pat[0]) x q[0];
+if (pat[1] == 1) x q[1];
+if (pat[2]) x q[2];
+c = measure q[0:2];
+if (int[3](c) == 6) x q[3];
+if (uint[3](c) == 3) x q[4];
+if (int[3](c) == -2) x q[5];
+r = measure q[3:5];
+EOF
+# pat[0] is the last character: c[2] c[1] c[0] = 1 1 0 = 6 (c[0] least
+# significant); int[3](c) == 6 and == -2 hold, uint[3](c) == 3 does not
+"$QGDC" sim --shots 20 "$tmp/s3_cast.qasm" > "$tmp/s3_out" 2> "$tmp/s3_err"
+if [ $? = 0 ] && grep -Eq '^  101110 +20$' "$tmp/s3_out"; then
+    ok "qasm3: const bit[3] = \"110\" and int[3](c) / uint[3](c) == k with c[0] least significant"
+else
+    cat "$tmp/s3_out" >> "$tmp/s3_err"; bad "qasm3: const bit[3] = \"110\" and int[3](c) / uint[3](c) == k with c[0] least significant" "$tmp/s3_err"
+fi
+cat > "$tmp/s3_cast_bad.qasm" <<'EOF'
+OPENQASM 3.0;
+include "stdgates.inc";
+const bit[4] p = "01x1";
+qubit q;
+bit[3] c;
+c[0] = measure q;
+if (uint[4](c) == 1) x q;
+EOF
+s3_err "const bit[4] with a bad literal: located" "$tmp/s3_cast_bad.qasm" 's3_cast_bad.qasm:3:18: error: "01x1" is not a string of 4 bits'
+s3_err "uint[4](c) of a 3-bit register: located" "$tmp/s3_cast_bad.qasm" "s3_cast_bad.qasm:7:5: error: uint\[4\]\(c\): 'c' has 3 bits"

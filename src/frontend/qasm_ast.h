@@ -28,6 +28,7 @@ typedef enum QExprKind {
     QE_NOT,   /* !a */
     QE_BIN,   /* a op b: + - * / % ^(**) and comparisons EQ NE '<' '>' LE GE */
     QE_DURATION, /* a duration literal (10ns, 2us, 1dt): timing only */
+    QE_CAST,  /* type[a](b) / type(b): op 'i' int, 'u' uint, 'f' float, 'a' angle; a the width or NULL */
 } QExprKind;
 
 enum { QOP_EQ = 256, QOP_NE, QOP_LE, QOP_GE };
@@ -83,7 +84,8 @@ typedef enum QStmtKind {
     QS_INCLUDE,  /* include "name"; */
     QS_QREG,     /* qubit[size] name; / qreg name[size]; (size NULL: one qubit) */
     QS_CREG,     /* bit[size] name; / creg name[size]; optional = measure args.v[0] */
-    QS_CONST,    /* const type name = value; (.type: 'i' int, 'u' uint, 'f' float, 'a' angle) */
+    QS_CONST,    /* const type name = value; (.type: 'i' int, 'u' uint, 'f' float, 'a' angle,
+                    'b' bit[size] with .text a bit-string literal or .value) */
     QS_GATEDEF,  /* gate name(params) qubits { body } */
     QS_GATE,     /* mods name(params) args; */
     QS_MEASURE,  /* target = measure arg; / measure arg -> target; (target NULL: none) */
@@ -120,6 +122,8 @@ struct QStmt {
     QStmtList body, orelse;
     int postselect;        /* -1, or 0/1: a qgdc "post-select" marker came before */
     const char *ps_qubit;  /* the qubit the marker names ("q[2]"), or NULL */
+    const char *text;      /* QS_CONST of bits: the bit-string literal, or NULL */
+    Loc text_loc;
     Loc ps_loc;            /* the marker comment */
 };
 

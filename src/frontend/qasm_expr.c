@@ -153,6 +153,39 @@ bool qr_eval(Reader *R, const QExpr *e, Val *out)
         }
         return true;
     }
+    case QE_CAST: {
+        if (!qr_eval(R, e->b, &a))
+            return false;
+        if (e->op == 'f' || e->op == 'a') {
+            *out = vreal(vf(a));
+            return true;
+        }
+        long long w = 64;
+        if (e->a && !qr_eval_int(R, e->a, &w, "the width of a cast"))
+            return false;
+        if (w < 1 || w > 64) {
+            qr_err(R, e->a->loc, "an integer type has 1 to 64 bits, not %lld", w);
+            return false;
+        }
+        long long i;
+        if (a.isint)
+            i = a.i;
+        else if (fabs(a.f) < 9.2e18)
+            i = (long long)a.f; /* toward zero, as OpenQASM converts a float */
+        else {
+            qr_err(R, e->loc, "the value does not fit in an integer");
+            return false;
+        }
+        if (w < 64) { /* keep the low w bits: uint reads them unsigned, int in two's complement */
+            unsigned long long m = (1ULL << w) - 1, u = (unsigned long long)i & m;
+            i = e->op == 'i' && (u >> (w - 1)) ? (long long)(u | ~m) : (long long)u;
+        } else if (e->op == 'u' && i < 0) {
+            qr_err(R, e->loc, "a negative value does not fit in uint");
+            return false;
+        }
+        *out = vint(i);
+        return true;
+    }
     case QE_DURATION:
         qr_err(R, e->loc, "a duration is not a number: durations are for timing ('delay', 'box'), which qgdc ignores");
         return false;

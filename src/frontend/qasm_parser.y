@@ -58,6 +58,13 @@ static QExpr *mkbin(Arena *a, int op, QExpr *l, QExpr *r, Loc loc)
     return e;
 }
 
+static QExpr *mkcast(Arena *a, int type, QExpr *width, QExpr *operand, Loc loc)
+{
+    QExpr *e = mkexpr(a, QE_CAST, loc);
+    e->op = type, e->a = width, e->b = operand;
+    return e;
+}
+
 static QStmt *mkstmt(Arena *a, QStmtKind k, Loc loc)
 {
     QStmt *s = arena_alloc(a, sizeof *s);
@@ -180,7 +187,7 @@ body: stmt          { $$ = (QStmtList){0}; if ($1) qast_stmt_push(A, &$$, $1); }
 /* stmt -> 'OPENQASM' NUMBER ';' | 'include' STRING ';'
  *       | 'qubit' ['[' expr ']'] NAME ';' | 'qreg' NAME ['[' expr ']'] ';'
  *       | 'bit' ['[' expr ']'] NAME ['=' 'measure' qarg] ';' | 'creg' NAME ['[' expr ']'] ';'
- *       | 'const' ctype NAME '=' expr ';'
+ *       | 'const' ctype NAME '=' expr ';' | 'const' 'bit' ['[' expr ']'] NAME '=' (STRING | expr) ';'
  *       | 'gate' NAME ['(' [names] ')'] names block
  *       | 'opaque' NAME ['(' [names] ')'] names ';'   (OpenQASM 2.0; type 1, no body)
  *       | gate_stmt
@@ -227,6 +234,17 @@ stmt: KW_OPENQASM NUMBER ';'
                     { $$ = mkstmt(A, QS_CREG, L(@$)); $$->name = $2; $$->name_loc = L(@2); }
     | KW_CONST ctype IDENT '=' expr ';'
                     { $$ = mkstmt(A, QS_CONST, L(@$)); $$->type = $2; $$->name = $3; $$->name_loc = L(@3); $$->value = $5; }
+    | KW_CONST KW_BIT '[' expr ']' IDENT '=' STRING ';'
+                    {
+                        $$ = mkstmt(A, QS_CONST, L(@$)); $$->type = 'b'; $$->size = $4; $$->name = $6; $$->name_loc = L(@6);
+                        $$->text = $8; $$->text_loc = L(@8);
+                    }
+    | KW_CONST KW_BIT '[' expr ']' IDENT '=' expr ';'
+                    { $$ = mkstmt(A, QS_CONST, L(@$)); $$->type = 'b'; $$->size = $4; $$->name = $6; $$->name_loc = L(@6); $$->value = $8; }
+    | KW_CONST KW_BIT IDENT '=' STRING ';'
+                    { $$ = mkstmt(A, QS_CONST, L(@$)); $$->type = 'b'; $$->name = $3; $$->name_loc = L(@3); $$->text = $5; $$->text_loc = L(@5); }
+    | KW_CONST KW_BIT IDENT '=' expr ';'
+                    { $$ = mkstmt(A, QS_CONST, L(@$)); $$->type = 'b'; $$->name = $3; $$->name_loc = L(@3); $$->value = $5; }
     | ctype IDENT ';'
                     { $$ = unsupported(scanner, L(@1), "classical variables are not supported; only 'const' declarations"); }
     | ctype IDENT '=' expr ';'
@@ -398,13 +416,21 @@ exprs_opt: %empty           { $$ = (QExprList){0}; }
          | exprs
          ;
 
-/* expr -> NUMBER | DURATION | NAME | NAME '[' expr ']' | NAME '(' [exprs] ')' | 'pow' '(' exprs ')'
+/* expr -> NUMBER | DURATION | NAME | ('int' | 'uint' | 'float' | 'angle') ['[' expr ']'] '(' expr ')' | NAME '[' expr ']' | NAME '(' [exprs] ')' | 'pow' '(' exprs ')'
  *       | '(' expr ')' | ('-' | '+' | '!') expr
  *       | expr ('+' | '-' | '*' | '/' | '%' | '**' | '==' | '!=' | '<' | '>' | '<=' | '>=') expr */
 expr: NUMBER                { $$ = mkexpr(A, QE_NUM, L(@$)); $$->num = $1; }
     | IDENT                 { $$ = mkexpr(A, QE_ID, L(@$)); $$->name = $1; }
     | IDENT '[' expr ']'    { $$ = mkexpr(A, QE_INDEX, L(@$)); $$->name = $1; $$->a = $3; }
     | DURATION              { $$ = mkexpr(A, QE_DURATION, L(@$)); }
+    | KW_INT '(' expr ')'    { $$ = mkcast(A, 'i', NULL, $3, L(@$)); }
+    | KW_INT '[' expr ']' '(' expr ')' { $$ = mkcast(A, 'i', $3, $6, L(@$)); }
+    | KW_UINT '(' expr ')'    { $$ = mkcast(A, 'u', NULL, $3, L(@$)); }
+    | KW_UINT '[' expr ']' '(' expr ')' { $$ = mkcast(A, 'u', $3, $6, L(@$)); }
+    | KW_FLOAT '(' expr ')'    { $$ = mkcast(A, 'f', NULL, $3, L(@$)); }
+    | KW_FLOAT '[' expr ']' '(' expr ')' { $$ = mkcast(A, 'f', $3, $6, L(@$)); }
+    | KW_ANGLE '(' expr ')'    { $$ = mkcast(A, 'a', NULL, $3, L(@$)); }
+    | KW_ANGLE '[' expr ']' '(' expr ')' { $$ = mkcast(A, 'a', $3, $6, L(@$)); }
     | IDENT '(' exprs_opt ')' { extern_call(scanner, $1, L(@1)); $$ = mkexpr(A, QE_CALL, L(@$)); $$->name = $1; $$->args = $3; }
     | KW_POW '(' exprs ')'  { $$ = mkexpr(A, QE_CALL, L(@$)); $$->name = "pow"; $$->args = $3; }
     | '(' expr ')'          { $$ = $2; $$->loc = L(@$); }

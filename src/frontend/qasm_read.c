@@ -923,9 +923,14 @@ static bool condition(Reader *R, const QExpr *e, Cond *out, int *n)
     else if (e->kind == QE_BIN && (e->op == QOP_EQ || e->op == QOP_NE)) {
         lhs = e->a, rhs = e->b;
         neg = e->op == QOP_NE;
-        if (lhs->kind != QE_ID && lhs->kind != QE_INDEX)
+        if (lhs->kind != QE_ID && lhs->kind != QE_INDEX && lhs->kind != QE_CAST)
             lhs = e->b, rhs = e->a;
     }
+    /* int[n](c) / uint[n](c): the value of the register c, c[0] the least
+     * significant bit; int[n] reads it in two's complement */
+    const QExpr *cast = NULL;
+    if (lhs->kind == QE_CAST && (lhs->op == 'i' || lhs->op == 'u') && lhs->b->kind == QE_ID)
+        cast = lhs, lhs = lhs->b;
     const Reg *r = (lhs->kind == QE_ID || lhs->kind == QE_INDEX) ? qr_find_reg(R, lhs->name) : NULL;
     if (!r || !r->bit) {
         qr_err(R, e->loc, "this condition is not supported: write 'c[i] == 0/1', 'c == n' or 'c[i]' with c a bit register");
@@ -934,6 +939,30 @@ static bool condition(Reader *R, const QExpr *e, Cond *out, int *n)
     long long v = 1;
     if (rhs && !qr_eval_int(R, rhs, &v, "the value compared with"))
         return false;
+    if (cast) {
+        long long w = r->size;
+        if (cast->a && !qr_eval_int(R, cast->a, &w, "the width of a cast"))
+            return false;
+        if (w != (long long)r->size) {
+            qr_err(R, cast->loc, "%s[%lld](%s): '%s' has %u bit%s; a cast of a bit register needs the same width", cast->op == 'i' ? "int" : "uint",
+                w, r->name, r->name, r->size, r->size > 1 ? "s" : "");
+            return false;
+        }
+        if (!rhs) {
+            qr_err(R, e->loc, "compare the cast with a value: '%s(%s) == k'", cast->op == 'i' ? "int" : "uint", r->name);
+            return false;
+        }
+        /* int[n]: the value compared is converted to int[n] too, modulo
+         * 2^n (two's complement): int[3](c) == 5 and == -3 both test 101 */
+        if (cast->op == 'i' && r->size <= 63 && v < 0 && v >= -(1LL << (r->size - 1)))
+            v += 1LL << r->size;
+        if (r->size == 1 && lhs->kind == QE_ID) { /* one bit: the value 0 or 1 (−1 in int[1]) */
+            if (v != 0 && v != 1) {
+                qr_err(R, rhs->loc, "'%s' has 1 bit: it never equals %lld", r->name, v);
+                return false;
+            }
+        }
+    }
     if (lhs->kind == QE_INDEX || r->size == 1) {
         uint32_t k = 0;
         if (lhs->kind == QE_INDEX && !qr_index_of(R, lhs->a, r, &k))
@@ -1228,6 +1257,34 @@ static void const_decl(Reader *R, const QStmt *st)
     if (!top_level_only(R, st, "a 'const' declaration"))
         return;
     Val v;
+    if (st->type == 'b') { /* const bit[n] b = "0101"; — b[0] is the last character */
+        long long n = 1;
+        if (st->size && !qr_eval_int(R, st->size, &n, "the size of a bit register"))
+            return;
+        if (n < 1 || n > 63) {
+            qr_err(R, st->size->loc, "a bit-string constant has 1 to 63 bits, not %lld", n);
+            return;
+        }
+        long long x = 0;
+        if (st->text) {
+            size_t len = strlen(st->text);
+            if (len != (size_t)n || strspn(st->text, "01") != len) {
+                qr_err(R, st->text_loc, "\"%s\" is not a string of %lld bit%s (0s and 1s)", st->text, n, n > 1 ? "s" : "");
+                return;
+            }
+            for (const char *p = st->text; *p; p++)
+                x = x << 1 | (*p - '0');
+        } else {
+            if (!qr_eval_int(R, st->value, &x, "the value of a bit register"))
+                return;
+            if (x < 0 || (unsigned long long)x >> n) {
+                qr_err(R, st->value->loc, "%lld does not fit in %lld bit%s", x, n, n > 1 ? "s" : "");
+                return;
+            }
+        }
+        add_const(R, st, vint(x), (int)n);
+        return;
+    }
     if (!qr_eval(R, st->value, &v))
         return;
     if (st->type == 'i' || st->type == 'u') {

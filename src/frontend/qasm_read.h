@@ -52,6 +52,9 @@
  *   comes from qasm_inputs (an error when not given, or when a value is
  *   given that no input takes); `output bit[n] c;` — a bit register;
  *   `if` on constants only runs one branch;
+ *   `const bit[n] b = "0101";` (b[0] the last character), and the casts
+ *   `int[n](c)`, `uint[n](c)` of a bit register in `if (… == k)`, c[0]
+ *   least significant;
  * Refused with a 'not supported' error at file:line:col: classical
  * variables and assignment, while, def, extern functions (the declaration
  * and each call), pragma, annotations, defcal/cal, switch,
