@@ -186,3 +186,29 @@ if (uint[4](c) == 1) x q;
 EOF
 s3_err "const bit[4] with a bad literal: located" "$tmp/s3_cast_bad.qasm" 's3_cast_bad.qasm:3:18: error: "01x1" is not a string of 4 bits'
 s3_err "uint[4](c) of a 3-bit register: located" "$tmp/s3_cast_bad.qasm" "s3_cast_bad.qasm:7:5: error: uint\[4\]\(c\): 'c' has 3 bits"
+
+# ---- gate parameters are real numbers (docs/circuits.md, "Gate parameters") ----
+# rz(-l/2) with l = pi/2 is rz(-pi/4): h; rz(-pi/4); h measures 0 with
+# probability cos^2(pi/8). Angle arithmetic modulo 2 pi (the QDK's: -l is
+# 3 pi/2, (-l)/2 is 3 pi/4) would give cos^2(3 pi/8) = 0.146
+# (tests/interop/circuits/unsupported/gate_param_angle.qasm).
+cat > "$tmp/s3_param.qasm" <<'EOF'
+OPENQASM 3.0;
+include "stdgates.inc";
+gate g(l) a { rz(-l/2) a; }
+qubit[2] q;
+bit[2] c;
+h q[0];
+g(pi/2) q[0];
+h q[0];
+h q[1];
+ctrl @ g(3 * pi) q[1], q[0];
+h q[1];
+c = measure q;
+EOF
+# q[0] reads 0 with probability cos^2(pi/8). ctrl @ g(3 pi) is ctrl @ rz(-3 pi/2):
+# the control's |1> gains e^{3i pi/4} or e^{-3i pi/4}, so q[1] reads 0 with
+# probability cos^2(3 pi/8) either way (modulo 2 pi, l = pi, rz(pi/2):
+# cos^2(pi/8)). Keys c[1] c[0].
+s3_expect "gate parameters: rz(-l/2) with l = pi/2 and 3 pi is real arithmetic, not modulo 2 pi" "$tmp/s3_param.qasm" \
+    "00 0.12499999999999997 01 0.021446609406726235 10 0.72855339059327373 11 0.12500000000000000"
