@@ -148,19 +148,8 @@ static int estimate_one(const ModelProblem *mp, const GdProblem *gp, const Estim
                           !compare) &&
                         (maxq <= 0 || maxq > (long long)eu.run.qubits_peak);
     if (mp->opt.set[OPTION_data_loading] && mp->opt.data_loading == LOADING_QROAM) {
-        /* asked for: the block size with the fewest CCZ within the budget,
-         * as compile builds it */
-        if (maxq > 0 && maxq <= (long long)eu.run.qubits_peak) {
-            diag_error(mp->loc, "cannot estimate problem '%s': max_logical_qubits = %lld leaves no room for select-swap "
-                                "look-ups (the circuit needs %lu with unary iteration)",
-                       mp->name, maxq, (unsigned long)eu.run.qubits_peak);
-            estimate_free(&eu);
-            return 1;
-        }
-        eo.qrom = SBE_QROM_SELSWAP;
-        eo.qroam_k = SBE_QROAM_AUTO;
-        eo.qroam_max_extra = maxq > 0 ? (uint64_t)(maxq - (long long)eu.run.qubits_peak) : 0;
-        have_q = estimate_build(mp, gp, &eo, &eq, &err);
+        /* asked for: as compile builds it */
+        have_q = estimate_build_qroam_asked(mp, gp, &eo, &eu, 0, &eq, &err);
         if (!have_q) {
             diag_error(mp->loc, "cannot estimate problem '%s': %s", mp->name, err);
             free(err);

@@ -299,57 +299,88 @@ void estimate_free(Estimate *e)
     memset(e, 0, sizeof *e);
 }
 
-/* The select-swap look-ups: within max_logical_qubits, the fewest CCZ
- * (the per-table allowance is narrowed until the whole circuit fits);
- * without a budget, the allowance among 2^6 .. 2^20 extra qubits with the
- * least logical qubits × CCZ per call (the space-time volume the surface
- * code pays), and none when unary iteration has less. */
-bool estimate_build_qroam(const ModelProblem *mp, const GdProblem *gp, const EstimateOptions *eo_in, const Estimate *eu,
-                        long long maxq, Estimate *out)
+/* Select-swap look-ups with the per-table allowance `extra` (0: no
+ * limit), narrowed until the whole circuit fits in maxq logical qubits
+ * (the allowance is per table, so the circuit can grow past it); maxq ≤
+ * 0: as given. False with *err when a build fails or nothing fits. */
+static bool build_selswap(const ModelProblem *mp, const GdProblem *gp, const EstimateOptions *eo_in, long long extra,
+                          long long maxq, Estimate *out, char **err)
 {
     EstimateOptions eo = *eo_in;
     eo.qrom = SBE_QROM_SELSWAP;
-    eo.qroam_k = SBE_QROAM_AUTO;
-    long long base = (long long)eu->run.qubits_peak;
-    double best_vol = (double)base * mpz_get_d(eu->run.ccz);
-    bool have = false;
-    char *err = NULL;
-    double prev_vol = best_vol;
-    for (int b = 6; b <= 20; b++) {
-        long long extra = maxq > 0 ? maxq - base : 1LL << b;
-        Estimate e;
-        for (int tries = 0; tries < 12 && extra > 0; tries++) {
-            eo.qroam_max_extra = (uint64_t)extra;
-            if (!estimate_build(mp, gp, &eo, &e, &err)) {
-                free(err), err = NULL;
-                estimate_free(&e);
-                extra = 0;
-                break;
-            }
-            if (maxq <= 0 || (long long)e.run.qubits_peak <= maxq)
-                break;
-            /* the allowance is per table: narrow it until the circuit fits */
-            long long over = (long long)e.run.qubits_peak - maxq;
-            estimate_free(&e);
-            extra = extra > 2 * over ? extra - 2 * over : extra / 2;
+    for (int tries = 0; tries < 12; tries++) {
+        eo.qroam_max_extra = (uint64_t)extra;
+        if (!estimate_build(mp, gp, &eo, out, err)) {
+            estimate_free(out);
+            return false;
         }
+        if (maxq <= 0 || (long long)out->run.qubits_peak <= maxq)
+            return true;
+        long long over = (long long)out->run.qubits_peak - maxq;
+        estimate_free(out);
+        extra = extra > 2 * over ? extra - 2 * over : extra / 2;
         if (extra <= 0)
             break;
+    }
+    return diag_refuse(err, "no select-swap block size fits in max_logical_qubits = %lld", maxq);
+}
+
+bool estimate_build_qroam(const ModelProblem *mp, const GdProblem *gp, const EstimateOptions *eo_in, const Estimate *eu,
+                          long long maxq, Estimate *out)
+{
+    EstimateOptions eo = *eo_in;
+    eo.qroam_k = SBE_QROAM_AUTO;
+    long long base = (long long)eu->run.qubits_peak;
+    char *err = NULL;
+    if (maxq > 0) { /* the budget's allowance: kept when it lowers the CCZ */
+        if (maxq <= base || !build_selswap(mp, gp, &eo, maxq - base, maxq, out, &err)) {
+            free(err);
+            return false;
+        }
+        if (mpz_cmp(out->run.ccz, eu->run.ccz) < 0)
+            return true;
+        estimate_free(out);
+        return false;
+    }
+    /* without a budget: the least volume; past it, qubits grow as 2^b and
+     * the CCZ fall more slowly */
+    double best_vol = (double)base * mpz_get_d(eu->run.ccz), prev_vol = best_vol;
+    bool have = false;
+    for (int b = 6; b <= 20; b++) {
+        Estimate e;
+        if (!build_selswap(mp, gp, &eo, 1LL << b, 0, &e, &err)) {
+            free(err);
+            break;
+        }
         double vol = (double)e.run.qubits_peak * mpz_get_d(e.run.ccz);
-        bool better = maxq > 0 ? mpz_cmp(e.run.ccz, eu->run.ccz) < 0 : vol < best_vol;
-        if (better) {
+        if (vol < best_vol) {
             if (have)
                 estimate_free(out);
             *out = e, have = true, best_vol = vol;
         } else {
             estimate_free(&e);
         }
-        /* with a budget: its one allowance; without: past the least volume
-         * (qubits grow as 2^b, the CCZ fall more slowly) */
-        if (maxq > 0 || vol >= prev_vol)
+        if (vol >= prev_vol)
             break;
         prev_vol = vol;
     }
     return have;
 }
 
+bool estimate_build_qroam_asked(const ModelProblem *mp, const GdProblem *gp, const EstimateOptions *eo_in,
+                                const Estimate *eu, unsigned k, Estimate *out, char **err)
+{
+    EstimateOptions eo = *eo_in;
+    long long maxq = mp->opt.max_logical_qubits;
+    eo.qroam_k = k ? k : SBE_QROAM_AUTO;
+    if (k || maxq <= 0)
+        return build_selswap(mp, gp, &eo, 0, 0, out, err);
+    long long base = (long long)eu->run.qubits_peak;
+    if (maxq <= base) {
+        memset(out, 0, sizeof *out);
+        return diag_refuse(err, "max_logical_qubits = %lld leaves no room for select-swap look-ups: the circuit "
+                                "needs %lld with unary iteration",
+                           maxq, base);
+    }
+    return build_selswap(mp, gp, &eo, maxq - base, maxq, out, err);
+}

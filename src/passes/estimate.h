@@ -100,13 +100,20 @@ typedef struct Estimate {
 bool estimate_build(const ModelProblem *m, const GdProblem *p, const EstimateOptions *o, Estimate *out, char **err);
 void estimate_free(Estimate *e);
 /* The estimate with select-swap look-ups (carleman_be.h) beside eu, the
- * unary one: within maxq logical qubits (> 0) the fewest CCZ, the
- * per-table allowance narrowed until the whole circuit fits; without a
- * budget the allowance among 2^6 .. 2^20 extra qubits with the least
- * logical qubits × CCZ per call (the space-time volume the surface code
- * pays). False (out not set) when none beats unary iteration or none fits. */
+ * unary one, where the options leave the choice to qgdc: within maxq
+ * logical qubits (> 0) the fewest CCZ; without a budget the allowance
+ * among 2^6 .. 2^20 extra qubits with the least logical qubits × CCZ per
+ * call (the space-time volume the surface code pays). False (out not set)
+ * when none beats unary iteration or none fits. */
 bool estimate_build_qroam(const ModelProblem *mp, const GdProblem *gp, const EstimateOptions *eo, const Estimate *eu,
                           long long maxq, Estimate *out);
+/* data_loading = qroam asked for: block size 2^k (k > 0), or the fewest
+ * CCZ within mp's max_logical_qubits (eu, the unary estimate, gives the
+ * room; it may be NULL when there is no budget or k > 0), the per-table
+ * allowance narrowed until the whole circuit fits. False with *err (out
+ * to be freed) when it cannot be built or does not fit. */
+bool estimate_build_qroam_asked(const ModelProblem *mp, const GdProblem *gp, const EstimateOptions *eo,
+                                const Estimate *eu, unsigned k, Estimate *out, char **err);
 
 
 #endif

@@ -58,25 +58,19 @@ static bool compile_structured(const GdProblem *p, const CompileOptions *o, Comp
     bool want_q = opt->set[OPTION_data_loading] ? opt->data_loading == LOADING_QROAM
                                                 : opt->algorithm == ALGORITHM_BEST && !o->paper_api;
     if (want_q && opt->set[OPTION_data_loading]) {
-        long long maxq = opt->max_logical_qubits;
-        eo.qrom = SBE_QROM_SELSWAP;
-        eo.qroam_k = o->qroam_k > 0 ? (unsigned)o->qroam_k : SBE_QROAM_AUTO;
-        if (maxq > 0 && o->qroam_k <= 0) {
-            Estimate eu;
-            EstimateOptions e0 = eo;
-            e0.qrom = SBE_QROM_UNARY, e0.dump = NULL;
-            bool ok0 = estimate_build(&out->shape, p, &e0, &eu, err);
-            long long base = ok0 ? (long long)eu.run.qubits_peak : 0;
+        Estimate eu; /* the room the budget leaves beside the unary look-ups */
+        bool need_u = opt->max_logical_qubits > 0 && o->qroam_k <= 0;
+        EstimateOptions e0 = eo;
+        e0.dump = NULL;
+        if (need_u && !estimate_build(&out->shape, p, &e0, &eu, err)) {
             estimate_free(&eu);
-            if (!ok0)
-                return false;
-            if (maxq <= base)
-                return diag_refuse(err, "max_logical_qubits = %lld leaves no room for select-swap look-ups: the "
-                                        "circuit needs %lld with unary iteration",
-                                   maxq, base);
-            eo.qroam_max_extra = (uint64_t)(maxq - base);
+            return false;
         }
-        if (!estimate_build(&out->shape, p, &eo, &out->est, err))
+        bool ok = estimate_build_qroam_asked(&out->shape, p, &eo, need_u ? &eu : NULL,
+                                             o->qroam_k > 0 ? (unsigned)o->qroam_k : 0, &out->est, err);
+        if (need_u)
+            estimate_free(&eu);
+        if (!ok)
             return false;
     } else {
         if (!estimate_build(&out->shape, p, &eo, &out->est, err))
