@@ -126,16 +126,20 @@ void budget_plan(const RefFiltered *f, const ReadoutPlan *pl, const double *u_tr
     size_t d = f->dim;
     double *xq = xmalloc(d * sizeof *xq), *u = xmalloc(n * sizeof *u);
     unsigned lo = p_fixed ? p_fixed : p_min, hi = p_fixed ? p_fixed : p_max;
+    if (hi > 64)
+        hi = 64; /* clock bits, as qpe_at below holds them */
     /* each p: its predicted QPE error, the shots that meet the rest of r,
      * and the cost 2^p · shots (walk steps per run times runs); the
      * cheapest wins, or, when none meets r, the most accurate */
     double best_cost = INFINITY, best_err = INFINITY;
-    unsigned best_p = lo, err_p = lo;
+    unsigned best_p = lo, err_p = lo, last = lo;
+    double qpe_at[65]; /* by p, for those the loop reached */
     for (unsigned p = lo; p <= hi; p++) {
         double P;
         budget_qpe_state(f, alpha, lambda_min, p, xq, &P);
         readout_exact(pl, xq, u);
-        double qpe = ref_max_abs_diff(u, u_filtered, n);
+        double qpe = qpe_at[p] = ref_max_abs_diff(u, u_filtered, n);
+        last = p;
         if (qpe < best_err)
             best_err = qpe, err_p = p;
         double rest = r - qpe;
@@ -158,15 +162,11 @@ void budget_plan(const RefFiltered *f, const ReadoutPlan *pl, const double *u_tr
          * not be more accurate than a quarter of r (more bits would not
          * rescue the read-out); the fewest bits that reach it */
         out->shots_short = true;
-        for (unsigned p = lo; p <= hi; p++) {
-            double P;
-            budget_qpe_state(f, alpha, lambda_min, p, xq, &P);
-            readout_exact(pl, xq, u);
-            if (ref_max_abs_diff(u, u_filtered, n) <= r / 4) {
+        for (unsigned p = lo; p <= last; p++)
+            if (qpe_at[p] <= r / 4) {
                 out->p = p;
                 break;
             }
-        }
     }
     budget_qpe_state(f, alpha, lambda_min, out->p, xq, &out->P);
     readout_exact(pl, xq, u);
@@ -180,6 +180,12 @@ void budget_plan(const RefFiltered *f, const ReadoutPlan *pl, const double *u_tr
         out->shots = shots_for(pl, xq, d, r - out->qpe, max_shots);
     out->shot3 = budget_shot3(pl, xq, d, out->shots);
     out->total = out->trunc + out->filter + out->qpe + out->shot3;
-    free(xq);
+    out->xq = xq;
     free(u);
+}
+
+void budget_plan_free(BudgetPlan *b)
+{
+    free(b->xq);
+    b->xq = NULL;
 }

@@ -69,6 +69,7 @@ typedef struct BudgetPlan {
     uint64_t shots;           /* shots chosen (or the user's) */
     double shot3;             /* predicted 3σ at those shots */
     double total;             /* trunc + filter + qpe + shot3 */
+    double *xq;               /* [dim] the predicted kept state at p (budget_qpe_state; owned) */
 } BudgetPlan;
 
 /* Plans the budget. u_true, u_carleman, u_filtered: [n] at T; p_min, p_max:
@@ -79,6 +80,8 @@ void budget_plan(const RefFiltered *f, const ReadoutPlan *pl, const double *u_tr
                  const double *u_filtered, size_t n, double precision, double alpha, double lambda_min,
                  unsigned p_min, unsigned p_max, unsigned p_fixed, unsigned p_default, uint64_t shots_fixed,
                  uint64_t max_shots, BudgetPlan *out);
+
+void budget_plan_free(BudgetPlan *b);
 
 /* The read-out's predicted 3σ (readout.h's delta-method σ, max over i) for
  * a state x and N shots. */

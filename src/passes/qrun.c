@@ -34,6 +34,7 @@ void qrun_free(QRun *r)
     free(r->err_by_t);
     free(r->why_not_simulated);
     free(r->why_not_planned);
+    budget_plan_free(&r->plan);
     qsolve_free(&r->qs);
     res_clear(&r->res);
     res_clear(&r->res_plain);
@@ -392,13 +393,11 @@ bool qrun_gd(const GdProblem *p_in, const QRunOptions *o, QRun *out, char **err)
             out->fid_amplify = ref_fidelity(xq, xq0, s.dim_sz);
     }
     if (out->planned) {
-        /* the prediction against the simulated kept state */
-        double *xp = xmalloc(s.dim_sz * sizeof *xp), Pp;
-        budget_qpe_state(&f, out->qs.alpha, out->qs.lambda_min, out->qs.p, xp, &Pp);
-        out->fid_predicted = ref_fidelity(xq, xp, s.dim_sz);
+        /* the prediction (the plan's state at the clock bits built) against
+         * the simulated kept state */
+        out->fid_predicted = ref_fidelity(xq, out->plan.xq, s.dim_sz);
         if (out->amplify_chosen)
             out->fid_amplify = out->fid_predicted;
-        free(xp);
     }
     out->fid_qpe = ref_fidelity(xq, f.x, s.dim_sz);
     out->fid_total = ref_fidelity(xq, x, s.dim_sz);
