@@ -30,7 +30,7 @@ CFLAGS  := $(CFLAGS_COMMON) $(WARN) -Werror=implicit-function-declaration
 GENFLAGS := $(CFLAGS_COMMON) -Wno-unused-function -Wno-sign-compare -Wno-implicit-fallthrough
 LDLIBS  := $(LDOPT) -fopenmp -lgsl -llapacke -lopenblas -lgmp -lz -lm
 
-SRC_DIRS := src/support src/frontend src/ir src/passes src/pipeline src/report src/codegen src/sim src/driver
+SRC_DIRS := src/support src/frontend src/ir src/passes src/pipeline src/report src/codegen src/sim src/synth src/driver
 LIB_SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
 LIB_SRCS := $(filter-out src/driver/main.c,$(LIB_SRCS))
 # Every grammar src/frontend/NAME_parser.y and scanner NAME_lexer.l is
