@@ -1,0 +1,87 @@
+/* qsp.h — quantum signal processing for the QSVT solver: the filtered
+ * inverse as an odd Chebyshev series, and the symmetric phase factors that
+ * implement it (docs/qsvt.md).
+ *
+ * Convention (Dong, Lin, Ni and Wang 2021–22, the "W_x" convention). For
+ * phases Φ = (φ_0, …, φ_d) and x ∈ [−1, 1],
+ *     U(x, Φ) = e^{iφ_0 Z} W(x) e^{iφ_1 Z} W(x) ⋯ W(x) e^{iφ_d Z},
+ *     W(x) = [[x, i√(1−x²)], [i√(1−x²), x]] = e^{i·arccos(x)·X},
+ * and the implemented function is Re⟨0|U(x, Φ)|0⟩. Phases are symmetric
+ * (φ_j = φ_{d−j}); ⟨0|U(x, −Φ)|0⟩ is the complex conjugate, so the real
+ * part is the average of the two, which the circuit takes with one extra
+ * qubit (solver.h, the qsvt stage). A qubitized walk acts on each of its
+ * two-dimensional invariant subspaces as e^{i·arccos(λ/α)·Y}, which is
+ * W(λ/α) conjugated by diag(1, i): the ⟨0|·|0⟩ entry, and so the
+ * polynomial, is the same.
+ *
+ * The target: the filtered inverse of Liu et al. 2024, Theorem II.4, with a
+ * smooth edge,
+ *     f(x) = s·(a/x)·E(x),   a = λ_min/α (the cut), s ≤ 1 (the scale),
+ *     E(x) = (erf(k(|x| − c)) + erf(k(|x| + c)))/(2·erf(kc)), E(0) = 0,
+ * c = a(1 − δ/2) and k such that E ≥ 1 − η at |x| = a and E ≤ η at
+ * |x| = a(1 − δ): 1/x (times s·a) above the cut, 0 below a(1 − δ), η the
+ * edge's share of the error. The polynomial is the Chebyshev interpolant of
+ * f truncated at the least odd degree whose tail is within ε/2.
+ *
+ * The phases: the fixed-point iteration of Dong, Lin, Ni and Wang
+ * ("Infinite quantum signal processing", 2022) on the reduced phases
+ * ψ_j = φ_j − (π/4)[j = 0 or d], whose linearisation at 0 maps ψ_j to
+ * −2ψ_j·T_{d−2j}; each step evaluates Re⟨0|U|0⟩ at the (d+1)/2 positive
+ * Chebyshev nodes from half the product (symmetry: U = B·W·Bᵀ), O(d²)
+ * work, and takes its Chebyshev coefficients. It converges for
+ * ‖f‖∞ ≤ 0.861 (their theorem); qgdc uses s = QSP_SCALE. */
+#ifndef QGDC_QSP_H
+#define QGDC_QSP_H
+
+#include <complex.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define QSP_SCALE 0.8        /* max |f| */
+#define QSP_DELTA 0.5        /* the edge: 0 below a(1 − δ), 1/x above a */
+#define QSP_MAX_DEGREE 200001
+#define QSP_TOL 1e-14        /* the iteration stops at Σ|coefficient residuals| ≤ this, */
+#define QSP_FLOOR 1e-11      /* or below this where rounding stops its descent */
+#define QSP_MAX_ITER 400
+
+typedef struct QspPoly {
+    double a, delta, scale, eps; /* cut, edge, scale, the asked sup-norm error */
+    double k, c, norm;           /* the edge's steepness and centre; f = norm·(a/x)·E */
+    unsigned degree;             /* odd */
+    double *cheb;                /* c_j, the coefficient of T_{2j+1}, j = 0..(degree−1)/2 */
+    double tail;                 /* Σ of the dropped coefficients' magnitudes (the truncation error bound) */
+} QspPoly;
+
+typedef struct QspStats {
+    unsigned iterations;
+    double residual;   /* Σ_j |coefficient of Re⟨0|U|0⟩ − target|, at the end */
+    double seconds;
+} QspStats;
+
+/* The target f at x (qsp.h above). */
+double qsp_target(const QspPoly *p, double x);
+/* The polynomial Σ c_j T_{2j+1}(x) (Clenshaw). */
+double qsp_poly_eval(const QspPoly *p, double x);
+/* The filtered inverse for cut a ∈ (0, 1), edge δ ∈ (0, 1), scale
+ * s ∈ (0, 1) and error ε: refuses a degree above max_degree (saying what
+ * it would need). */
+bool qsp_inverse_poly(double a, double delta, double scale, double eps, unsigned max_degree, QspPoly *out,
+                      char **err);
+void qsp_poly_free(QspPoly *p);
+/* The least odd degree of the filtered inverse, without building it: the
+ * same rule as qsp_inverse_poly, for counting problems whose polynomial is
+ * too large to build (from the decay of the coefficients of a smaller
+ * instance where needed). 0 when above QSP_MAX_DEGREE. */
+unsigned qsp_inverse_degree(double a, double delta, double scale, double eps);
+
+/* Symmetric phases φ_0..φ_d (d odd, d + 1 of them) with
+ * Re⟨0|U(x, Φ)|0⟩ = Σ_j cheb[j]·T_{2j+1}(x); needs ‖·‖∞ < 1 (converges
+ * for ≤ 0.861). False with a message when the iteration does not reach
+ * tol within max_iter. */
+bool qsp_phases(const double *cheb, unsigned degree, double tol, unsigned max_iter, double *phases, QspStats *st,
+                char **err);
+/* ⟨0|U(x, Φ)|0⟩ by the full product of 2×2 matrices, independently of the
+ * phase finder (for checks). */
+double complex qsp_eval(const double *phases, unsigned degree, double x);
+
+#endif
