@@ -73,9 +73,38 @@ static void mul2(const double complex a[4], const double complex b[4], double co
 /* ---- leaves ---- */
 
 
+void leaf_apply(StateVec *sv, const Leaf *L)
+{
+    switch (L->kind) {
+    case LEAF_1Q: sim_apply_mc1q(sv, L->t0, L->ctrl, L->neg, L->m); return;
+    case LEAF_X: sim_apply_mcx(sv, L->t0, L->ctrl, L->neg); return;
+    case LEAF_PHASE: sim_apply_mcphase(sv, L->ctrl, L->neg, L->phi); return;
+    case LEAF_SWAP: sim_apply_mcswap(sv, L->t0, L->t1, L->ctrl, L->neg); return;
+    case LEAF_UCRY: sim_apply_ucry(sv, L->t0, L->sel, L->nsel, L->angles); return;
+    case LEAF_UCRZ: sim_apply_ucrz(sv, L->t0, L->sel, L->nsel, L->angles); return;
+    }
+}
+
+void leaf_free(Leaf *L)
+{
+    free(L->sel);
+    free(L->angles);
+    L->sel = NULL, L->angles = NULL;
+}
+
+/* A leaf goes to its kernel now, or to the flat fusion queue. */
+static void emit(Exec *X, Leaf *L)
+{
+    if (X->fl)
+        sim_flat_push(X, L);
+    else {
+        leaf_apply(X->sv, L);
+        leaf_free(L);
+    }
+}
+
 static void apply_gate(Exec *X, const Op *op, const uint32_t *q, uint64_t ctrl, uint64_t neg, bool inv)
 {
-    StateVec *sv = X->sv;
     uint64_t k = op->pow;
     GateKind g = op->gate;
     for (uint32_t i = 0; i < op->nctrl; i++) {
@@ -84,12 +113,16 @@ static void apply_gate(Exec *X, const Op *op, const uint32_t *q, uint64_t ctrl, 
             neg |= bit(q[i]);
     }
     const uint32_t *t = q + op->nctrl;
+    Leaf L = {0};
     switch (g) {
     case GATE_ID: return;
     case GATE_GPHASE: {
         /* e^{iθk}, the angle folded exactly */
         double th = inv ? -op->param[0] : op->param[0];
-        sim_apply_mcphase(sv, ctrl, neg, circuit_fold_angle(th, k, 2));
+        L = (Leaf){.kind = LEAF_PHASE, .ctrl = ctrl, .neg = neg, .phi = circuit_fold_angle(th, k, 2)};
+        if (L.phi == 0)
+            return;
+        emit(X, &L);
         return;
     }
     case GATE_X:
@@ -100,7 +133,8 @@ static void apply_gate(Exec *X, const Op *op, const uint32_t *q, uint64_t ctrl, 
         int n = gate_info[g].nqubits;
         for (int i = 0; i + 1 < n; i++)
             ctrl |= bit(t[i]);
-        sim_apply_mcx(sv, (int)t[n - 1], ctrl, neg);
+        L = (Leaf){.kind = LEAF_X, .t0 = (int)t[n - 1], .ctrl = ctrl, .neg = neg};
+        emit(X, &L);
         return;
     }
     case GATE_Z:
@@ -109,12 +143,15 @@ static void apply_gate(Exec *X, const Op *op, const uint32_t *q, uint64_t ctrl, 
             return;
         for (int i = 0; i < gate_info[g].nqubits; i++)
             ctrl |= bit(t[i]);
-        sim_apply_mcphase(sv, ctrl, neg, QGD_PI);
+        L = (Leaf){.kind = LEAF_PHASE, .ctrl = ctrl, .neg = neg, .phi = QGD_PI};
+        emit(X, &L);
         return;
     }
     case GATE_SWAP:
-        if (k % 2)
-            sim_apply_mcswap(sv, (int)t[0], (int)t[1], ctrl, neg);
+        if (k % 2) {
+            L = (Leaf){.kind = LEAF_SWAP, .t0 = (int)t[0], .t1 = (int)t[1], .ctrl = ctrl, .neg = neg};
+            emit(X, &L);
+        }
         return;
     default: {
         /* rotations: the folded angle; s, t families: the power mod 8 (t^8 = 1);
@@ -146,7 +183,9 @@ static void apply_gate(Exec *X, const Op *op, const uint32_t *q, uint64_t ctrl, 
             if (e > 1)
                 mul2(m, m, m);
         }
-        sim_apply_mc1q(sv, (int)t[0], ctrl, neg, acc);
+        L = (Leaf){.kind = LEAF_1Q, .t0 = (int)t[0], .ctrl = ctrl, .neg = neg};
+        memcpy(L.m, acc, sizeof acc);
+        emit(X, &L);
         return;
     }
     }
@@ -159,15 +198,15 @@ static bool apply_mux(Exec *X, const Op *op, const uint32_t *q, uint64_t ctrl, u
     for (uint32_t j = 0; j < k; j++)
         sel[j] = (int)q[j];
     uint64_t n = (uint64_t)1 << k;
+    Leaf L = {.kind = op->gate == GATE_RY ? LEAF_UCRY : LEAF_UCRZ, .t0 = (int)q[k]};
     if (!ctrl) {
         double *a = xmalloc(n * sizeof *a);
         for (uint64_t c = 0; c < n; c++)
             a[c] = inv ? -op->angles[c] : op->angles[c];
-        if (op->gate == GATE_RY)
-            sim_apply_ucry(X->sv, (int)q[k], sel, (int)k, a);
-        else
-            sim_apply_ucrz(X->sv, (int)q[k], sel, (int)k, a);
-        free(a);
+        L.nsel = (int)k, L.angles = a;
+        L.sel = xmalloc((k + 1) * sizeof *L.sel);
+        memcpy(L.sel, sel, k * sizeof *sel);
+        emit(X, &L);
         return true;
     }
     /* selects + controls; the angle is 0 unless every control fires */
@@ -185,11 +224,10 @@ static bool apply_mux(Exec *X, const Op *op, const uint32_t *q, uint64_t ctrl, u
     double *a = xcalloc(n2, sizeof *a);
     for (uint64_t c = 0; c < n; c++)
         a[c + (want << k)] = inv ? -op->angles[c] : op->angles[c];
-    if (op->gate == GATE_RY)
-        sim_apply_ucry(X->sv, (int)q[k], sel, (int)(k + m), a);
-    else
-        sim_apply_ucrz(X->sv, (int)q[k], sel, (int)(k + m), a);
-    free(a);
+    L.nsel = (int)(k + m), L.angles = a;
+    L.sel = xmalloc((k + m + 1) * sizeof *L.sel);
+    memcpy(L.sel, sel, (k + m) * sizeof *sel);
+    emit(X, &L);
     return true;
 }
 
@@ -255,15 +293,21 @@ static bool exec_op(Exec *X, const Op *op, const uint32_t *map, uint64_t ctrl, u
     case OP_CALL: ok = exec_call(X, op, q, ctrl, neg, inv); break;
     case OP_BARRIER: break;
     case OP_MEASURE:
+        if (X->fl)
+            sim_flat_flush(X);
         r->bits[op->bit] = (uint8_t)sim_measure(sv, (int)q[0], X->rng, NULL);
         r->ops++;
         break;
     case OP_RESET:
+        if (X->fl)
+            sim_flat_flush(X);
         sim_reset_qubit(sv, (int)q[0], X->rng);
         r->ops++;
         break;
     case OP_POSTSELECT: {
         double p;
+        if (X->fl)
+            sim_flat_flush(X);
         ok = sim_postselect(sv, (int)q[0], op->value, &p, X->err);
         if (ok)
             add_post(X, p);
@@ -347,11 +391,17 @@ bool sim_run(const Circuit *c, StateVec *sv, const SimRunOptions *opt, SimRunRes
     r->post_product = 1;
     SimFuse mode = sim_fuse_mode();
     Fuse *F = mode == SIM_FUSE_OFF ? NULL : sim_fuse_new(c, mode, ldexp(16, sv->nqubits), r);
-    Exec X = {c, sv, gsl_rng_alloc(gsl_rng_mt19937), r, 0, err, F};
+    Flat *FL = sim_flat_on() ? sim_flat_new(sv) : NULL;
+    Exec X = {c, sv, gsl_rng_alloc(gsl_rng_mt19937), r, 0, err, F, FL};
     gsl_rng_set(X.rng, opt ? opt->seed : 0);
     bool ok = true;
     for (size_t i = 0; i < c->main.n && ok; i++)
         ok = exec_op(&X, c->main.ops[i], NULL, 0, 0, false);
+    if (FL) {
+        sim_flat_flush(&X); /* also after an error: the state as unfused */
+        sim_flat_stats(FL, r);
+        sim_flat_free(FL);
+    }
     gsl_rng_free(X.rng);
     sim_fuse_free(F);
     if (!res)

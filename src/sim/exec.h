@@ -109,6 +109,18 @@ typedef enum SimFuse {
 void sim_set_fuse(SimFuse mode, bool raw);
 SimFuse sim_fuse_mode(void);
 
+/* Flat fusion and cache blocking (flat.c; see above). on: 1 on, 0 off,
+ * −1 from QGDC_SIM_FLAT (the default). chunk_log: the chunk size (log2 of
+ * amplitudes), 0 for SIM_FLAT_CHUNK_LOG; kmax: the most qubits of a fused
+ * dense block, 0 for SIM_FLAT_KMAX (tests set small chunks to exercise
+ * the blocking on small states). sim_flat_on: whether a run started now
+ * uses it. */
+#define SIM_FLAT_CHUNK_LOG 16
+#define SIM_FLAT_KMAX 4
+#define SIM_FLAT_KDIAG 10
+void sim_set_flat(int on, int chunk_log, int kmax);
+bool sim_flat_on(void);
+
 typedef struct SimRunOptions {
     unsigned long seed; /* measurement RNG seed (GSL: 0 means 4357) */
     double max_ops;     /* refuse a run of more leaf operations (counted
@@ -128,6 +140,13 @@ typedef struct SimRunResult {
     uint64_t fuse_products; /* matrix products (squarings and others) */
     uint64_t fuse_polar;    /* Newton–Schulz steps */
     double fuse_drift;  /* largest max_j |‖column j‖² − 1| of an applied matrix */
+    /* flat fusion and cache blocking (see above) */
+    uint64_t flat_leaves;  /* leaf operations that went through the queue */
+    uint64_t flat_dense;   /* fused dense blocks applied (2 or more leaves) */
+    uint64_t flat_diag;    /* fused diagonal tables applied */
+    uint64_t flat_sweeps;  /* chunked sweeps over the state */
+    uint64_t flat_full;    /* leaves applied to the whole state, outside a sweep */
+    uint64_t flat_swaps;   /* qubit-reordering passes */
 } SimRunResult;
 
 /* Runs c on sv (not reset first). res may be NULL; its arrays are

@@ -338,7 +338,7 @@ static FuseEntry *fuse_build(Exec *X, uint32_t def, bool inv)
     for (uint64_t c = 0; c < dim; c++)
         s->amp[c * dim + c] = 1;
     SimRunResult local = {0};
-    Exec Y = {X->c, s, X->rng, &local, 0, &err, F};
+    Exec Y = {X->c, s, X->rng, &local, 0, &err, F, NULL};
     uint32_t ident[SIM_FUSE_MAX_QUBITS + 1];
     for (uint32_t t = 0; t < w; t++)
         ident[t] = t;
@@ -554,6 +554,8 @@ bool sim_fuse_call(Exec *X, const Op *op, const uint32_t *fmap, uint64_t ctrl, u
                 neg |= bit(fmap[i]);
         } else
             t[k++] = (int)fmap[i];
+    if (X->fl)
+        sim_flat_flush(X);
     sim_apply_mcdense(X->sv, t, k, ctrl, neg, e->m);
     e->pin--;
     SimRunResult *r = X->res;
@@ -583,7 +585,7 @@ bool sim_def_matrix(const Circuit *c, uint32_t def, bool inv, uint64_t pow, doub
     if (!ok)
         sim_error(err, "definition %s is not unitary: it measures, resets, post-selects or branches", d->name);
     else {
-        Exec X = {c, NULL, NULL, r, 0, err, F};
+        Exec X = {c, NULL, NULL, r, 0, err, F, NULL};
         FuseEntry *e = fuse_get(&X, def, inv, pow);
         if (!e)
             ok = sim_error(err, "the matrices of definition %s (2^%u x 2^%u) do not fit in the memory budget",
