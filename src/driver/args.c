@@ -49,7 +49,7 @@ bool load_qgd(const char *path, ProblemSet *ps, SrcFile **src)
 
 void technique_args_init(TechniqueArgs *t)
 {
-    t->algorithm = t->amplify = t->data_loading = t->readout = -1;
+    t->algorithm = t->amplify = t->data_loading = t->readout = t->solver = -1;
     t->max_logical_qubits = 0;
 }
 
@@ -76,6 +76,7 @@ int technique_option(const char *cmd, int c, const char *arg, TechniqueArgs *t)
     case O_T_LOADING:
         return word_option(cmd, "--data-loading", data_loading_names, LOADING_MODES, arg, &t->data_loading);
     case O_T_READOUT: return word_option(cmd, "--readout", readout_mode_names, READOUT_MODES, arg, &t->readout);
+    case O_T_SOLVER: return word_option(cmd, "--solver", solver_kind_names, SOLVER_KINDS, arg, &t->solver);
     case O_T_MAXQ:
         if (!arg_whole(arg, 1, 1e15, &v)) {
             fprintf(stderr, "qgdc %s: --max-logical-qubits takes a whole number from 1 to 1e15\n", cmd);
@@ -97,6 +98,8 @@ void technique_args_apply(const TechniqueArgs *t, Options *o)
         o->data_loading = (DataLoading)t->data_loading, o->set[OPTION_data_loading] = true;
     if (t->readout >= 0)
         o->readout = (ReadoutMode)t->readout, o->set[OPTION_readout] = true;
+    if (t->solver >= 0)
+        o->solver = (SolverKind)t->solver, o->set[OPTION_solver] = true;
     if (t->max_logical_qubits > 0)
         o->max_logical_qubits = t->max_logical_qubits, o->set[OPTION_max_logical_qubits] = true;
 }

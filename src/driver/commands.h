@@ -22,14 +22,14 @@ bool load_qgd(const char *path, ProblemSet *ps, SrcFile **src);
  * command line's choice, applied over each problem's options (the
  * command line wins). -1 / 0: not given. */
 typedef struct TechniqueArgs {
-    int algorithm, amplify, data_loading, readout;
+    int algorithm, amplify, data_loading, readout, solver;
     long long max_logical_qubits;
 } TechniqueArgs;
-enum { O_T_ALGORITHM = 700, O_T_AMPLIFY, O_T_LOADING, O_T_READOUT, O_T_MAXQ };
+enum { O_T_ALGORITHM = 700, O_T_AMPLIFY, O_T_LOADING, O_T_READOUT, O_T_MAXQ, O_T_SOLVER };
 #define TECHNIQUE_LONGOPTS                                                                                         \
     {"algorithm", required_argument, NULL, O_T_ALGORITHM}, {"amplify", required_argument, NULL, O_T_AMPLIFY},     \
         {"data-loading", required_argument, NULL, O_T_LOADING}, {"readout", required_argument, NULL, O_T_READOUT}, \
-        {"max-logical-qubits", required_argument, NULL, O_T_MAXQ}
+        {"max-logical-qubits", required_argument, NULL, O_T_MAXQ}, {"solver", required_argument, NULL, O_T_SOLVER}
 /* Their --help lines. */
 #define TECHNIQUE_HELP                                                                                              \
     "  --algorithm A     best (default): the cheapest techniques that meet the\n"                                \
@@ -37,7 +37,9 @@ enum { O_T_ALGORITHM = 700, O_T_AMPLIFY, O_T_LOADING, O_T_READOUT, O_T_MAXQ };
     "  --amplify M       none | exact | fixed_point amplitude amplification\n"                                  \
     "  --data-loading D  unary | qroam table look-ups (structured encoding)\n"                                   \
     "  --readout R       shadows | l2_sampling | amplitude_estimation\n"                                        \
-    "  --max-logical-qubits N  logical-qubit budget (QROAM block size)\n"
+    "  --max-logical-qubits N  logical-qubit budget (QROAM block size)\n"                                \
+    "  --solver S        qpe (phase estimation, the paper's) | qsvt (polynomial\n"                          \
+    "                    filtered inverse by singular value transformation)\n"
 void technique_args_init(TechniqueArgs *t);
 /* 0 handled, 1 not a technique option, 2 a bad value (message printed). */
 int technique_option(const char *cmd, int c, const char *arg, TechniqueArgs *t);

@@ -956,13 +956,16 @@ void sema_do_options(Sema *s, const Stmt *st, Options *o, bool *failed)
         case OPTION_algorithm:
         case OPTION_amplify:
         case OPTION_data_loading:
-        case OPTION_readout: {
+        case OPTION_readout:
+        case OPTION_solver: {
             static const char *const *const names[] = {[OPTION_algorithm] = algorithm_names,
                                                        [OPTION_amplify] = amplify_mode_names,
                                                        [OPTION_data_loading] = data_loading_names,
-                                                       [OPTION_readout] = readout_mode_names};
+                                                       [OPTION_readout] = readout_mode_names,
+                                                       [OPTION_solver] = solver_kind_names};
             static const int counts[] = {[OPTION_algorithm] = 2, [OPTION_amplify] = AMPLIFY_MODES,
-                                         [OPTION_data_loading] = LOADING_MODES, [OPTION_readout] = READOUT_MODES};
+                                         [OPTION_data_loading] = LOADING_MODES, [OPTION_readout] = READOUT_MODES,
+                                         [OPTION_solver] = SOLVER_KINDS};
             int which = technique_lookup(names[id], counts[id], word);
             if (which < 0) {
                 char list[160] = "";
@@ -977,6 +980,8 @@ void sema_do_options(Sema *s, const Stmt *st, Options *o, bool *failed)
                 o->amplify = (AmplifyMode)which;
             else if (id == OPTION_data_loading)
                 o->data_loading = (DataLoading)which;
+            else if (id == OPTION_solver)
+                o->solver = (SolverKind)which;
             else
                 o->readout = (ReadoutMode)which;
             break;

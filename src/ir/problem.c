@@ -34,12 +34,14 @@ static const char *const option_domains[] = {
     [OPTION_data_loading] = "unary | qroam (default: from algorithm; structured encoding)",
     [OPTION_readout] = "shadows | l2_sampling | amplitude_estimation (default: from algorithm)",
     [OPTION_max_logical_qubits] = "logical-qubit budget for QROAM, >= 1 (default: no limit)",
+    [OPTION_solver] = "qpe | qsvt (default qpe; estimate's best compares both)",
 };
 
 const char *const algorithm_names[2] = {"best", "paper"};
 const char *const amplify_mode_names[AMPLIFY_MODES] = {"none", "exact", "fixed_point"};
 const char *const data_loading_names[LOADING_MODES] = {"unary", "qroam"};
 const char *const readout_mode_names[READOUT_MODES] = {"shadows", "l2_sampling", "amplitude_estimation"};
+const char *const solver_kind_names[SOLVER_KINDS] = {"qpe", "qsvt"};
 
 int technique_lookup(const char *const *names, int n, const char *name)
 {
@@ -56,6 +58,7 @@ static const char *const option_kinds[] = {
     [OPTION_shots] = "GN",          [OPTION_seed] = "GN",          [OPTION_gate_set] = "GN",
     [OPTION_block_encoding] = "GN", [OPTION_algorithm] = "GM",     [OPTION_amplify] = "GM",
     [OPTION_data_loading] = "GM",   [OPTION_readout] = "GM",       [OPTION_max_logical_qubits] = "GM",
+    [OPTION_solver] = "GNM",
 };
 
 bool options_applies(OptionId id, int kind)
@@ -145,6 +148,7 @@ static const char *option_text(const Options *o, OptionId id, char *buf, size_t 
         snprintf(buf, len, "%s", o->set[id] ? data_loading_names[o->data_loading] : "auto");
         break;
     case OPTION_readout: snprintf(buf, len, "%s", o->set[id] ? readout_mode_names[o->readout] : "auto"); break;
+    case OPTION_solver: snprintf(buf, len, "%s", o->set[id] ? solver_kind_names[o->solver] : "auto"); break;
     case OPTION_max_logical_qubits:
         if (o->max_logical_qubits > 0)
             snprintf(buf, len, "%lld", o->max_logical_qubits);
@@ -168,6 +172,7 @@ void options_json(const Options *o, OptionId id, JsonWriter *w)
     case OPTION_amplify:
     case OPTION_data_loading:
     case OPTION_readout:
+    case OPTION_solver:
     case OPTION_max_logical_qubits:
         if (!strcmp(txt, "auto") || (!strcmp(txt, "none") && id == OPTION_max_logical_qubits))
             json_null(w);

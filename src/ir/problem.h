@@ -54,7 +54,8 @@ typedef enum BlockEncodingKind { BE_PAULI, BE_STRUCTURED } BlockEncodingKind;
     X(amplify, OPT_WORD, amplify)                /* none | exact | fixed_point */ \
     X(data_loading, OPT_WORD, data_loading)      /* unary | qroam */          \
     X(readout, OPT_WORD, readout)                /* shadows | l2_sampling | amplitude_estimation */ \
-    X(max_logical_qubits, OPT_INT, max_logical_qubits) /* ≥ 1 */
+    X(max_logical_qubits, OPT_INT, max_logical_qubits) /* ≥ 1 */ \
+    X(solver, OPT_WORD, solver)                  /* qpe | qsvt */
 
 typedef enum OptionId {
 #define X(name, type, member) OPTION_##name,
@@ -72,6 +73,10 @@ typedef enum Algorithm { ALGORITHM_BEST, ALGORITHM_PAPER } Algorithm;
 typedef enum AmplifyMode { AMPLIFY_NONE, AMPLIFY_EXACT, AMPLIFY_FIXED_POINT, AMPLIFY_MODES } AmplifyMode;
 typedef enum DataLoading { LOADING_UNARY, LOADING_QROAM, LOADING_MODES } DataLoading;
 typedef enum ReadoutMode { READOUT_SHADOWS, READOUT_L2_SAMPLING, READOUT_AMPLITUDE_ESTIMATION, READOUT_MODES } ReadoutMode;
+/* The linear solver: phase estimation and the filtered inversion (the
+ * paper's), or QSVT with the filtered inverse as a polynomial (qsp.h). */
+typedef enum SolverKind { SOLVER_QPE, SOLVER_QSVT, SOLVER_KINDS } SolverKind;
+extern const char *const solver_kind_names[SOLVER_KINDS]; /* "qpe", "qsvt" */
 extern const char *const algorithm_names[2];          /* "best", "paper" */
 extern const char *const amplify_mode_names[AMPLIFY_MODES]; /* "none", "exact", "fixed_point" */
 extern const char *const data_loading_names[LOADING_MODES]; /* "unary", "qroam" */
@@ -85,6 +90,7 @@ typedef struct Options {
     AmplifyMode amplify;         /* meaningful when set[OPTION_amplify] */
     DataLoading data_loading;    /* meaningful when set[OPTION_data_loading] */
     ReadoutMode readout;         /* meaningful when set[OPTION_readout] */
+    SolverKind solver;           /* meaningful when set[OPTION_solver] */
     long long max_logical_qubits; /* 0: no limit */
     double kappa0, precision;
     CarlemanForm carleman_form;

@@ -48,7 +48,7 @@ void qrun_free(QRun *r)
  * imaginary part left. */
 static double kept_state(const QSolve *qs, const StateVec *sv, const double *ref, size_t dim, double *xq)
 {
-    uint64_t mask = (uint64_t)1 << qs->anc;
+    uint64_t mask = qs->qsvt ? 0 : (uint64_t)1 << qs->anc; /* anc kept at 1, at 0 with qsvt */
     if (qs->amplified && qs->amp_plan.rotate)
         mask |= (uint64_t)1 << qs->amp;
     double _Complex z = 0;
@@ -122,6 +122,7 @@ void qrun_options_for(const GdProblem *p, QRunOptions *o)
     o->amplify_auto = best && !opt->set[OPTION_amplify];
     o->plan = best;
     o->readout = opt->set[OPTION_readout] ? opt->readout : READOUT_L2_SAMPLING;
+    o->solver = opt->set[OPTION_solver] ? opt->solver : SOLVER_QPE;
 }
 
 bool qrun_gd(const GdProblem *p_in, const QRunOptions *o, QRun *out, char **err)
@@ -176,6 +177,11 @@ bool qrun_gd(const GdProblem *p_in, const QRunOptions *o, QRun *out, char **err)
     out->dim = s.dim_sz;
     bool plan = o->plan;
     bool amplify_auto = o->amplify_auto && !amplify;
+    /* QSVT: its error is its polynomial's, set from the filtered solution;
+     * the budget plan (clock bits, shots) is phase estimation's */
+    bool qsvt = o->solver == SOLVER_QSVT;
+    if (qsvt)
+        plan = amplify_auto = false;
     if (!o->simulate) {
         /* compile only: the circuit needs the system, not the dense references
          * (amplification: the filtered solution for its success probability;
@@ -200,7 +206,7 @@ bool qrun_gd(const GdProblem *p_in, const QRunOptions *o, QRun *out, char **err)
                 out->u_true = dup_n(utraj + (size_t)p->T * n, n);
             }
         }
-        if (amplify && !plan && !ref_filtered(&s, out->kappa0, NULL, &f, err))
+        if ((amplify || qsvt) && !plan && !ref_filtered(&s, out->kappa0, NULL, &f, err))
             goto done;
     } else {
         Analysis an;
@@ -246,8 +252,20 @@ bool qrun_gd(const GdProblem *p_in, const QRunOptions *o, QRun *out, char **err)
     /* the circuit (with amplify: the un-amplified one first, for P) */
     QSolveOptions qo = {.kappa0 = out->kappa0, .clock_bits = clock_bits, .precision = out->precision,
                         .measure = o->measure && !o->simulate, .dump = amplify || plan ? NULL : o->dump};
+    if (qsvt) {
+        /* the polynomial's sup-norm error: an eighth of the precision times
+         * the kept amplitude s·λ_min·‖x_f‖/‖b‖ it is measured against */
+        double bb = 0, xx = 0;
+        for (size_t i = 0; i < s.dim_sz; i++)
+            bb += s.rhs[i] * s.rhs[i], xx += f.x[i] * f.x[i];
+        double amp = bb > 0 ? QSP_SCALE * f.lambda_min * sqrt(xx / bb) : 1;
+        qo.qsvt = true;
+        qo.qsvt_eps = fmin(0.01, out->precision * fmin(amp, 1) / 8);
+    }
     if (!qsolve_build(&s.M, s.rhs, &qo, &out->qs, err))
         goto done;
+    if (qsvt && amplify) /* the polynomial's scale: its kept amplitude is norm·λ_min/λ */
+        out->amp_P_ref *= out->qs.poly->norm * out->qs.poly->norm;
     if (plan) {
         /* the budget, planned from the classical stages and the spectrum:
          * the clock bits (unless given) and the shots (unless given) */

@@ -65,6 +65,7 @@ typedef struct QRunOptions {
     unsigned max_qubits;  /* refuse to simulate more qubits (0: QRUN_MAX_QUBITS) */
     DumpAfter *dump;      /* --dump-after: carleman, unroll, and qsolve's passes */
     AmplifyMode amplify;  /* AMPLIFY_NONE (0): the paper's post-selected solver */
+    SolverKind solver;    /* SOLVER_QPE (0) or SOLVER_QSVT */
     bool amplify_auto;    /* amplify = exact where 2k + 1 solves cost less than 1/P runs (algorithm =
                              best): compile emits it; run reports it (amplify_suggested) and simulates the
                              un-amplified circuit unless amplify = exact is asked for */

@@ -77,6 +77,28 @@ static bool pauli_prep_b(Circuit *c, void *ctx, uint32_t *def, char **err)
 
 static uint32_t pauli_walk_c(Circuit *c, void *ctx) { return controlled_walk(c, &((QSolve *)ctx)->be); }
 
+/* W = R·PREP†·SELECT·PREP on (sys, idx), R = 2|0><0| − I on idx */
+static uint32_t pauli_walk(Circuit *c, void *ctx)
+{
+    const BlockEncoding *be = &((QSolve *)ctx)->be;
+    unsigned s = be->s, m = be->m;
+    uint32_t d = circuit_def(c, "walk", s + m, "the qubitized walk: system, index");
+    Block *b = circuit_def_body(c, d);
+    uint32_t *q = xmalloc((s + m) * sizeof *q);
+    for (unsigned i = 0; i < s + m; i++)
+        q[i] = i;
+    circ_call(c, b, be->prep, 0, q + s);
+    circ_call(c, b, be->select, 0, q);
+    circ_call(c, b, be->prep, 0, q + s)->inv = true;
+    double pi = QGD_PI;
+    if (m > 63)
+        ICE("qsolve: %u index qubits", m);
+    circ_cgate(c, b, GATE_GPHASE, m, q + s, &pi)->negctrl = ((uint64_t)1 << m) - 1;
+    circ_gate(c, b, GATE_GPHASE, NULL, &pi);
+    free(q);
+    return d;
+}
+
 /* The Hadamard test of sign <y|x> (Zlokapa et al., Lemma III.7): main
  * gets h(hq); negctrl(hq) @ solve; ctrl(hq) @ prep_y(sys);
  * ctrl(hq) @ x(anc); h(hq). */
@@ -103,8 +125,13 @@ static bool st_hadamard(Solver *s, Block *b, char **err)
     for (unsigned i = 0; i < q->s; i++)
         aq[1 + i] = s->reg[SREG_SYS] + i;
     circ_call(c, b, q->def_prep_y, 1, aq);
-    aq[1] = s->reg[SREG_ANC];
-    circ_cgate(c, b, GATE_X, 1, aq, NULL);
+    /* the |y> branch joins the kept value of anc (1 after the inversion; 0 with qsvt) */
+    uint32_t a0;
+    int av;
+    solver_group_qubits(s, SPOST_ANC, &a0, &av);
+    aq[1] = a0;
+    if (av == 1)
+        circ_cgate(c, b, GATE_X, 1, aq, NULL);
     free(aq);
     circ_gate(c, b, GATE_H, &q->hq, NULL);
     return true;
@@ -155,7 +182,7 @@ bool qsolve_build(const SpMat *M, const double *rhs, const QSolveOptions *o, QSo
 
     out->enc = (SolverEncoding){.name = "pauli", .nsys = out->s, .nidx = out->m, .alpha = out->alpha,
                                 .kept = out->dil.dilated ? (int)out->s - 1 : -1, .prep_b = pauli_prep_b,
-                                .walk_c = pauli_walk_c, .ctx = out};
+                                .walk_c = pauli_walk_c, .walk = pauli_walk, .ctx = out};
     HadamardCtx hc = {out, o->hadamard_y};
     out->sopt = (SolverOptions){
         .lambda_min = out->lambda_min, .kappa0 = o->kappa0, .clock_bits = o->clock_bits,
@@ -164,28 +191,32 @@ bool qsolve_build(const SpMat *M, const double *rhs, const QSolveOptions *o, QSo
         .post_order = {SPOST_ANC, SPOST_FLAG, SPOST_IDX, SPOST_CLOCK, SPOST_KEPT, SPOST_AMP},
         .comments = true, .wrap_solve = o->hadamard_y != NULL || o->amplify != NULL, .measure = o->measure,
         .amplify = o->amplify, .user = &hc};
-    const SolverStage *const *stages;
-    int nstages;
-    const SolverStage *const hadamard[] = {&solver_stage_prep_b, &solver_stage_qpe, &solver_stage_invert,
-                                           &solver_stage_uncompute, &stage_hadamard, &solver_stage_postselect,
-                                           &stage_measure_sign};
-    const SolverStage *const amplified[] = {&solver_stage_prep_b, &solver_stage_qpe, &solver_stage_invert,
-                                            &solver_stage_uncompute, &solver_stage_amplify,
-                                            &solver_stage_postselect, &solver_stage_measure};
+    if (o->qsvt) {
+        double a = out->lambda_min / out->alpha;
+        if (!qsp_inverse_cached(a, QSP_DELTA, QSP_SCALE, o->qsvt_eps, &out->poly, &out->phases, &out->qsp, err))
+            return false;
+        out->qsvt = true;
+        out->sopt.qsvt_phases = out->phases;
+        out->sopt.qsvt_degree = out->poly->degree;
+    }
+    /* prep_b, the solve's core (qpe, invert, uncompute; or qsvt), then
+     * the Hadamard test or amplification, postselect, measure */
+    const SolverStage *stages[8];
+    int nstages = 0;
+    stages[nstages++] = &solver_stage_prep_b;
+    nstages += solver_core_stages(&out->sopt, stages + nstages);
     if (o->hadamard_y && o->amplify)
         ICE("qsolve: amplitude amplification of the Hadamard test is not built");
     if (o->amplify) {
-        stages = amplified;
-        nstages = (int)(sizeof amplified / sizeof *amplified);
+        stages[nstages++] = &solver_stage_amplify;
         out->amplified = true;
         out->amp_plan = *o->amplify;
     } else if (o->hadamard_y) {
-        stages = hadamard;
-        nstages = (int)(sizeof hadamard / sizeof *hadamard);
+        stages[nstages++] = &stage_hadamard;
         out->hadamard = true;
-    } else {
-        stages = solver_qpe_stages(&nstages);
     }
+    stages[nstages++] = &solver_stage_postselect;
+    stages[nstages++] = o->hadamard_y ? &stage_measure_sign : &solver_stage_measure;
     bool ok = solver_build(c, &out->enc, &out->sopt, stages, nstages, &out->solver, err);
     out->sopt.user = NULL; /* hc lives on this stack */
     out->sopt.amplify = out->amplified ? &out->amp_plan : NULL;

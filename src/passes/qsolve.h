@@ -49,6 +49,7 @@
 #include "passes/block_encode.h"
 #include "passes/dilate.h"
 #include "passes/invert.h"
+#include "passes/qsp.h"
 #include "passes/solver.h"
 #include "pipeline/dump.h"
 #include "passes/state_prep.h"
@@ -63,6 +64,9 @@ typedef struct QSolveOptions {
     DumpAfter *dump;      /* --dump-after: dilate, encode, solver */
     const AmplifyPlan *amplify; /* non-NULL: exact amplitude amplification (amplify.h) with this plan;
                              not with hadamard_y */
+    bool qsvt;            /* the QSVT solver (solver.h) instead of phase estimation: the filtered
+                             inverse of qsp.h at cut λ_min/α, sup-norm error qsvt_eps */
+    double qsvt_eps;
 } QSolveOptions;
 
 typedef struct QSolve {
@@ -77,6 +81,10 @@ typedef struct QSolve {
     uint32_t sys, idx, clock, anc, flag; /* register offsets */
     unsigned s, m;
     uint32_t def_prep_b, def_walk_c, def_qpe, def_invert;
+    bool qsvt;            /* built with the QSVT solver (no clock, anc kept at 0) */
+    const QspPoly *poly;  /* its polynomial and phases (qsp.h; cached, not owned) */
+    const double *phases;
+    QspStats qsp;
     bool hadamard;        /* built with the Hadamard test */
     bool amplified;       /* built with the amplify stage (plan copied below) */
     AmplifyPlan amp_plan;

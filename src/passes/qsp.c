@@ -334,3 +334,48 @@ double complex qsp_eval(const double *phases, unsigned degree, double x)
     }
     return (double complex)m00;
 }
+
+/* ---- the cache ---- */
+
+typedef struct QspEntry {
+    double a, delta, scale, eps;
+    QspPoly poly;
+    double *phases;
+    QspStats st;
+    bool used;
+} QspEntry;
+
+static QspEntry qsp_cache[QSP_CACHE];
+static unsigned qsp_next;
+
+bool qsp_inverse_cached(double a, double delta, double scale, double eps, const QspPoly **poly,
+                        const double **phases, QspStats *st, char **err)
+{
+    for (unsigned i = 0; i < QSP_CACHE; i++) {
+        QspEntry *e = &qsp_cache[i];
+        if (e->used && e->a == a && e->delta == delta && e->scale == scale && e->eps == eps) {
+            *poly = &e->poly, *phases = e->phases, *st = e->st;
+            return true;
+        }
+    }
+    QspPoly p;
+    if (!qsp_inverse_poly(a, delta, scale, eps, QSP_MAX_DEGREE, &p, err))
+        return false;
+    double *ph = xmalloc(((size_t)p.degree + 1) * sizeof *ph);
+    QspStats s;
+    if (!qsp_phases(p.cheb, p.degree, QSP_TOL, QSP_MAX_ITER, ph, &s, err)) {
+        free(ph);
+        qsp_poly_free(&p);
+        return false;
+    }
+    QspEntry *e = &qsp_cache[qsp_next];
+    qsp_next = (qsp_next + 1) % QSP_CACHE;
+    if (e->used) { /* the oldest: any QSolve still pointing at it is gone (runs build a few at most) */
+        qsp_poly_free(&e->poly);
+        free(e->phases);
+    }
+    *e = (QspEntry){.a = a, .delta = delta, .scale = scale, .eps = eps, .poly = p, .phases = ph, .st = s,
+                    .used = true};
+    *poly = &e->poly, *phases = e->phases, *st = s;
+    return true;
+}

@@ -80,6 +80,14 @@ unsigned qsp_inverse_degree(double a, double delta, double scale, double eps);
  * tol within max_iter. */
 bool qsp_phases(const double *cheb, unsigned degree, double tol, unsigned max_iter, double *phases, QspStats *st,
                 char **err);
+/* The filtered inverse and its phases, computed once per (a, δ, s, ε) in a
+ * process and kept (the last QSP_CACHE of them): the pointers stay valid
+ * to the end of the run. st gets the phase finder's figures of the run
+ * that computed them. */
+#define QSP_CACHE 8
+bool qsp_inverse_cached(double a, double delta, double scale, double eps, const QspPoly **poly,
+                        const double **phases, QspStats *st, char **err);
+
 /* ⟨0|U(x, Φ)|0⟩ by the full product of 2×2 matrices, independently of the
  * phase finder (for checks). */
 double complex qsp_eval(const double *phases, unsigned degree, double x);

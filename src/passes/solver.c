@@ -96,7 +96,7 @@ uint32_t solver_group_qubits(const Solver *s, SolverPostId g, uint32_t *q0, int 
     *q0 = 0;
     *value = 0;
     switch (g) {
-    case SPOST_ANC: *q0 = s->reg[SREG_ANC], n = 1, *value = 1; break;
+    case SPOST_ANC: *q0 = s->reg[SREG_ANC], n = 1, *value = s->qsvt ? 0 : 1; break;
     case SPOST_FLAG: *q0 = s->reg[SREG_FLAG], n = 1, *value = 0; break;
     case SPOST_IDX: *q0 = s->reg[SREG_IDX], n = e->nidx, *value = 0; break;
     case SPOST_CLOCK: *q0 = s->reg[SREG_CLOCK], n = s->p, *value = 0; break;
@@ -177,6 +177,105 @@ const SolverStage solver_stage_postselect = {
 const SolverStage solver_stage_measure = {
     "measure", "the kept branch", "with measure: the solution qubits measured into x", false, st_measure};
 
+static bool st_qsvt(Solver *s, Block *b, char **err)
+{
+    (void)err;
+    const SolverEncoding *e = s->enc;
+    uint32_t n = e->nsys + e->nidx + 2;
+    uint32_t *q = xmalloc(n * sizeof *q);
+    for (unsigned i = 0; i < e->nsys; i++)
+        q[i] = s->reg[SREG_SYS] + i;
+    for (unsigned i = 0; i < e->nidx; i++)
+        q[e->nsys + i] = s->reg[SREG_IDX] + i;
+    q[n - 2] = s->reg[SREG_ANC];
+    q[n - 1] = s->reg[SREG_FLAG];
+    circ_call(s->c, b, s->def_qsvt, 0, q)->comment =
+        note(s, "qsvt: the filtered inverse as a polynomial of the walk (singular value transformation)");
+    free(q);
+    return true;
+}
+
+const SolverStage solver_stage_qsvt = {
+    "qsvt", "sys holds |b>; idx, anc, flag |0>",
+    "on anc = 0, flag = 0, idx = 0: sys holds Re P(H/alpha)|b>, P the filtered inverse of qsp.h (times "
+    "the scale)",
+    true, st_qsvt};
+
+const SolverStage *const *solver_qsvt_stages(int *nstages)
+{
+    static const SolverStage *const list[] = {&solver_stage_prep_b, &solver_stage_qsvt, &solver_stage_postselect,
+                                              &solver_stage_measure};
+    *nstages = (int)(sizeof list / sizeof *list);
+    return list;
+}
+
+int solver_core_stages(const SolverOptions *o, const SolverStage **list)
+{
+    if (o->qsvt_phases) {
+        list[0] = &solver_stage_qsvt;
+        return 1;
+    }
+    list[0] = &solver_stage_qpe, list[1] = &solver_stage_invert, list[2] = &solver_stage_uncompute;
+    return 3;
+}
+
+/* phase(φ) of the qsvt definition (solver.h) on formals idx[ni] at i0, anc
+ * h, flag f */
+static void qsvt_phase(Circuit *c, Block *b, uint32_t i0, unsigned ni, uint32_t h, uint32_t f, double phi)
+{
+    uint32_t *mq = xmalloc((ni + 1) * sizeof *mq);
+    for (unsigned i = 0; i < ni; i++)
+        mq[i] = i0 + i;
+    mq[ni] = f;
+    for (int rep = 0; rep < 2; rep++) {
+        if (rep == 1) {
+            uint32_t hq[2] = {h, f};
+            double ang = 2 * phi;
+            circ_cgate(c, b, GATE_X, 1, hq, NULL);
+            circ_gate(c, b, GATE_RZ, &f, &ang);
+            circ_cgate(c, b, GATE_X, 1, hq, NULL);
+        }
+        if (ni == 0) {
+            circ_gate(c, b, GATE_X, &f, NULL);
+        } else if (ni <= 63) {
+            circ_cgate(c, b, GATE_X, ni, mq, NULL)->negctrl = ((uint64_t)1 << ni) - 1;
+        } else { /* beyond the negative-control mask: flip, control, flip */
+            for (unsigned i = 0; i < ni; i++)
+                circ_gate(c, b, GATE_X, &mq[i], NULL);
+            circ_cgate(c, b, GATE_X, ni, mq, NULL);
+            for (unsigned i = 0; i < ni; i++)
+                circ_gate(c, b, GATE_X, &mq[i], NULL);
+        }
+    }
+    free(mq);
+}
+
+static uint32_t qsvt_def(Solver *s)
+{
+    Circuit *c = s->c;
+    const SolverEncoding *e = s->enc;
+    const double *phi = s->opt->qsvt_phases;
+    unsigned d = s->opt->qsvt_degree;
+    uint32_t nw = e->nsys + e->nidx, h = nw, f = nw + 1;
+    uint32_t def = circuit_def(c, "qsvt", nw + 2,
+                               "singular value transformation: h(anc); phase(phi_j) and the walk, j = d..0; "
+                               "h(anc); phase = exp(+-i phi (2 Pi - I)), the sign by anc");
+    Block *b = circuit_def_body(c, def);
+    uint32_t *wq = xmalloc(nw * sizeof *wq);
+    for (uint32_t i = 0; i < nw; i++)
+        wq[i] = i;
+    circ_gate(c, b, GATE_H, &h, NULL);
+    for (unsigned j = d;; j--) {
+        qsvt_phase(c, b, e->nsys, e->nidx, h, f, phi[j]);
+        if (j == 0)
+            break;
+        circ_call(c, b, s->def_walk, 0, wq);
+    }
+    circ_gate(c, b, GATE_H, &h, NULL);
+    free(wq);
+    return def;
+}
+
 const SolverStage *const *solver_qpe_stages(int *nstages)
 {
     static const SolverStage *const list[] = {&solver_stage_prep_b, &solver_stage_qpe,
@@ -197,18 +296,27 @@ bool solver_build(Circuit *c, const SolverEncoding *enc, const SolverOptions *o,
     s->opt = o;
     if (!(o->lambda_min > 0) || o->lambda_min > enc->alpha)
         ICE("solver: lambda_min %g outside (0, alpha = %g]", o->lambda_min, enc->alpha);
-    if (!solver_clock_bits(enc->alpha, o, &s->p, &s->p_min, err))
+    s->qsvt = o->qsvt_phases != NULL;
+    if (s->qsvt && (!enc->walk || o->qsvt_degree % 2 == 0))
+        ICE("solver: qsvt needs the encoder's walk and an odd degree");
+    if (!s->qsvt && !solver_clock_bits(enc->alpha, o, &s->p, &s->p_min, err))
         return false;
     unsigned p = s->p;
 
-    /* registers */
+    /* registers (no clock with qsvt) */
     const unsigned width[SREG_COUNT] = {enc->nsys, enc->nidx, p, 1, 1};
     for (int r = 0; r < SREG_COUNT; r++)
-        s->reg[r] = circuit_qreg(c, o->reg_names[r], width[r]);
+        if (width[r] > 0 || r != SREG_CLOCK)
+            s->reg[r] = circuit_qreg(c, o->reg_names[r], width[r]);
 
     /* definitions */
     if (!enc->prep_b(c, enc->ctx, &s->def_prep_b, err))
         return false;
+    if (s->qsvt) {
+        s->def_walk = enc->walk(c, enc->ctx);
+        s->def_qsvt = qsvt_def(s);
+        goto stages;
+    }
     s->def_walk_c = enc->walk_c(c, enc->ctx);
     s->def_qpe = pass_qpe(c, s->def_walk_c, p, true);
     if (p <= o->build_invert_max) {
@@ -232,8 +340,10 @@ bool solver_build(Circuit *c, const SolverEncoding *enc, const SolverOptions *o,
     for (unsigned i = 0; i < enc->nidx; i++)
         s->qpe_operands[n++] = s->reg[SREG_IDX] + i;
 
+stages:
     /* the stages: coherent ones into `solve` (on every register so far,
      * formal i = qubit i) when wrapped */
+    ;
     Block *coherent = &c->main;
     if (o->wrap_solve) {
         s->def_solve = circuit_def(c, "solve", c->nqubits, "the linear solver: |b>, qpe, invert, uncompute");

@@ -69,6 +69,9 @@ typedef struct SolverEncoding {
     bool (*prep_b)(Circuit *c, void *ctx, uint32_t *def, char **err);
     /* the controlled walk on (control, sys, idx): returns its definition */
     uint32_t (*walk_c)(Circuit *c, void *ctx);
+    /* the walk W = R·U itself on (sys, idx), for the qsvt stage (R = 2Π − I,
+     * Π = |0⟩⟨0| on idx, U Hermitian with ⟨0|U|0⟩ = H/α) */
+    uint32_t (*walk)(Circuit *c, void *ctx);
     void *ctx;
 } SolverEncoding;
 
@@ -86,6 +89,10 @@ typedef struct SolverOptions {
     bool wrap_solve;           /* the steps from prep_b to uncompute form a definition `solve` */
     bool measure;              /* measure the solution qubits into bits x */
     const struct AmplifyPlan *amplify; /* the amplify stage's plan (passes/amplify.h), or NULL */
+    /* QSVT instead of phase estimation: the symmetric phases φ_0..φ_d of
+     * qsp.h (d odd); no clock, λ_min only names the cut */
+    const double *qsvt_phases;
+    unsigned qsvt_degree;
     void *user;                /* for a caller's own stages */
 } SolverOptions;
 
@@ -119,6 +126,9 @@ struct Solver {
     uint32_t npost;              /* post-selections emitted */
     bool amplified;              /* the amplify stage added the qubit amp (group "amp", kept at 1) */
     uint32_t amp;
+    bool qsvt;                   /* assembled with qsvt_phases: registers sys, idx, anc (the ±Φ qubit,
+                                    kept at 0), flag (the projector qubit, back to 0); no clock */
+    uint32_t def_walk, def_qsvt;
 };
 
 /* The stages of the phase-estimation solver, to compose lists from. */
@@ -127,6 +137,20 @@ extern const SolverStage solver_stage_prep_b, solver_stage_qpe, solver_stage_inv
 /* The phase-estimation solver: prep_b, qpe, invert, uncompute,
  * postselect, measure (nstages gets the count). */
 const SolverStage *const *solver_qpe_stages(int *nstages);
+
+/* The QSVT solver's stage (with options.qsvt_phases): the definition
+ * `qsvt` on (sys, idx, anc, flag) is
+ *     h(anc); Π_{j=d..0} [ phase(φ_j); walk (j > 0) ]; h(anc)
+ * where phase(φ) = e^{±iφ(2Π − I)}, the sign by anc: the multi-controlled
+ * X (every idx qubit at 0) onto flag, cx(anc, flag), rz(2φ) flag,
+ * cx(anc, flag), the same X again. With anc = 0 kept the block on
+ * idx = 0 is (U_Φ + U_{−Φ})/2 = Re P(H/α) (qsp.h): the filtered inverse.
+ * The QSVT solver: prep_b, qsvt, postselect, measure. */
+extern const SolverStage solver_stage_qsvt;
+const SolverStage *const *solver_qsvt_stages(int *nstages);
+/* The stages of the solve itself for o: qsvt, or qpe, invert, uncompute
+ * (after prep_b), into list (room for 3); returns the count. */
+int solver_core_stages(const SolverOptions *o, const SolverStage **list);
 
 /* The clock bits for α, λ_min and the options (see above); false with a
  * message on too few or too many. */
