@@ -19,6 +19,7 @@
 void qast_expr_push(Arena *a, QExprList *l, QExpr *e) { PUSH(a, l, e); }
 void qast_arg_push(Arena *a, QArgList *l, QArg *e) { PUSH(a, l, e); }
 void qast_stmt_push(Arena *a, QStmtList *l, QStmt *s) { PUSH(a, l, s); }
+void qast_param_push(Arena *a, QParamList *l, QParam p) { PUSH(a, l, p); }
 
 void qast_name_push(Arena *a, QNameList *l, const char *name, Loc loc)
 {

@@ -28,10 +28,13 @@ typedef enum QExprKind {
     QE_NOT,   /* !a */
     QE_BIN,   /* a op b: + - * / % ^(**) and comparisons EQ NE '<' '>' LE GE */
     QE_DURATION, /* a duration literal (10ns, 2us, 1dt): timing only */
-    QE_CAST,  /* type[a](b) / type(b): op 'i' int, 'u' uint, 'f' float, 'a' angle; a the width or NULL */
+    QE_CAST,  /* type[a](b) / type(b): op 'i' int, 'u' uint, 'f' float, 'a' angle, 'B' bool; a the width or NULL */
+    QE_SLICE, /* name[a:step:b] (a, step, b may be NULL): an operand passed to a subroutine */
 } QExprKind;
 
-enum { QOP_EQ = 256, QOP_NE, QOP_LE, QOP_GE };
+/* Binary operators beyond the characters: comparisons, logical and/or,
+ * shifts (QE_BIN); QE_NOT's op is '!' or '~'. */
+enum { QOP_EQ = 256, QOP_NE, QOP_LE, QOP_GE, QOP_AND, QOP_OR, QOP_SHL, QOP_SHR };
 
 typedef struct QExpr QExpr;
 typedef struct QExprList {
@@ -46,6 +49,7 @@ struct QExpr {
     QNum num;
     const char *name;
     QExpr *a, *b;
+    QExpr *step; /* QE_SLICE */
     QExprList args;
 };
 
@@ -79,11 +83,26 @@ typedef struct QMod {
     struct QMod *next; /* the next modifier to the right */
 } QMod;
 
+/* A parameter of a subroutine ('def'): type 'q' qubit / qubit[size],
+ * 'b' bit / bit[size], or a classical type 'i' 'u' 'f' 'a' 'B' (bool)
+ * with an optional width in size. */
+typedef struct QParam {
+    int type;
+    QExpr *size;
+    const char *name;
+    Loc loc;
+} QParam;
+typedef struct QParamList {
+    QParam *v;
+    int n;
+} QParamList;
+
 typedef enum QStmtKind {
     QS_VERSION,  /* OPENQASM num; — num in .num, its text in .name */
     QS_INCLUDE,  /* include "name"; */
     QS_QREG,     /* qubit[size] name; / qreg name[size]; (size NULL: one qubit) */
-    QS_CREG,     /* bit[size] name; / creg name[size]; optional = measure args.v[0] */
+    QS_CREG,     /* bit[size] name; / creg name[size]; optional = measure args.v[0], = value
+                    (a subroutine's result or a constant) or = "0101" (.text) */
     QS_CONST,    /* const type name = value; (.type: 'i' int, 'u' uint, 'f' float, 'a' angle,
                     'b' bit[size] with .text a bit-string literal or .value) */
     QS_GATEDEF,  /* gate name(params) qubits { body } */
@@ -95,6 +114,13 @@ typedef enum QStmtKind {
     QS_FOR,      /* for [type] var in [lo:step:hi] / {set} body */
     QS_INPUT,    /* input type name; (.type 'i' 'u' 'f' 'a', or 'b' a bit / bit[size]) */
     QS_TIMING,   /* duration/stretch declarations, delay (args), box (type 1, body): timing, ignored */
+    QS_VAR,      /* type[size] name [= value]; a classical variable (.type 'i' 'u' 'f' 'a' 'B') */
+    QS_ASSIGN,   /* target = value; (compound assignments are desugared: x += e is x = x + e) */
+    QS_WHILE,    /* while (cond) body */
+    QS_FLOW,     /* break; (type 'b') / continue; (type 'c') */
+    QS_RETURN,   /* return [value]; / return measure args.v[0]; (type 1) */
+    QS_DEF,      /* def name(dparams) [-> rtype[rsize]] { body } (.type the return type or 0) */
+    QS_LET,      /* let name = a ++ b ++ …; (args) */
     QS_BAD,      /* reported by the parser already: elaborates to nothing */
 } QStmtKind;
 
@@ -125,7 +151,12 @@ struct QStmt {
     const char *text;      /* QS_CONST of bits: the bit-string literal, or NULL */
     Loc text_loc;
     Loc ps_loc;            /* the marker comment */
+    QParamList dparams;    /* QS_DEF */
+    QExpr *rsize;          /* QS_DEF: the width of the return type, or NULL */
 };
+
+/* Physical qubits $0 … $(QASM_MAX_PHYSICAL − 1) may be used. */
+#define QASM_MAX_PHYSICAL (1u << 20)
 
 typedef struct QProgram {
     QStmtList stmts;
@@ -136,5 +167,6 @@ void qast_expr_push(Arena *a, QExprList *l, QExpr *e);
 void qast_arg_push(Arena *a, QArgList *l, QArg *e);
 void qast_stmt_push(Arena *a, QStmtList *l, QStmt *s);
 void qast_name_push(Arena *a, QNameList *l, const char *name, Loc loc);
+void qast_param_push(Arena *a, QParamList *l, QParam p);
 
 #endif

@@ -56,6 +56,9 @@ static bool power(Reader *R, const QExpr *e, Val a, Val b, Val *out)
 
 static bool eval_call(Reader *R, const QExpr *e, Val *out)
 {
+    const UDef *d = qr_find_def(R, e->name);
+    if (d)
+        return qr_call_value(R, d, &e->args, e->loc, out);
     static const struct { const char *name; double (*f)(double); } f1[] = {
         {"sin", sin}, {"cos", cos}, {"tan", tan}, {"exp", exp}, {"ln", log}, {"log", log}, {"sqrt", sqrt},
         {"arcsin", asin}, {"arccos", acos}, {"arctan", atan}, {"ceiling", ceil}, {"floor", floor},
@@ -135,6 +138,8 @@ bool qr_eval(Reader *R, const QExpr *e, Val *out)
             *out = vreal(2 * QGD_PI);
         else if (!strcmp(n, "euler") || !strcmp(n, "ℇ"))
             *out = vreal(EULER);
+        else if (!strcmp(n, "true") || !strcmp(n, "false"))
+            *out = vint(n[0] == 't');
         else {
             const Binding *bd = qr_find_local(R, n);
             if (!bd)
@@ -143,10 +148,15 @@ bool qr_eval(Reader *R, const QExpr *e, Val *out)
                 *out = bd->value;
                 return true;
             }
-            if (n[0] == '$') /* reported by the lexer */
-                qr_failed(R);
-            else if (qr_find_reg(R, n))
-                qr_err(R, e->loc, "register '%s' cannot be used as a value (classical computation is not supported)", n);
+            const Reg *r = qr_find_reg(R, n);
+            if (n[0] == '$')
+                qr_err(R, e->loc, "'%s' is a physical qubit, not a value", n);
+            else if (r && r->bit)
+                qr_err(R, e->loc, "register '%s' cannot be used as a value: its bits are measurement results, known only "
+                    "when the circuit runs; they can be tested in an 'if' ('if (%s == 1)'), but qgdc computes classical "
+                    "values as it reads the program", n, n);
+            else if (r)
+                qr_err(R, e->loc, "register '%s' cannot be used as a value (a qubit register)", n);
             else
                 qr_err(R, e->loc, "unknown name '%s'", n);
             return false;
@@ -156,6 +166,10 @@ bool qr_eval(Reader *R, const QExpr *e, Val *out)
     case QE_CAST: {
         if (!qr_eval(R, e->b, &a))
             return false;
+        if (e->op == 'B') {
+            *out = vint(a.isint ? a.i != 0 : a.f != 0);
+            return true;
+        }
         if (e->op == 'f' || e->op == 'a') {
             *out = vreal(vf(a));
             return true;
@@ -204,8 +218,17 @@ bool qr_eval(Reader *R, const QExpr *e, Val *out)
             *out = vint((long long)((unsigned long long)bd->value.i >> k & 1));
             return true;
         }
+        const Reg *r = qr_find_reg(R, e->name);
+        if (r && r->bit)
+            qr_err(R, e->loc, "'%s[…]' cannot be used as a value: the bits of '%s' are measurement results, known only "
+                "when the circuit runs; they can be tested in an 'if' ('if (%s[i] == 1)'), but qgdc computes classical "
+                "values as it reads the program", e->name, e->name, e->name);
+        else
+            qr_err(R, e->loc, "'%s[…]' cannot be used as a value here", e->name);
+        return false;
     }
-        qr_err(R, e->loc, "'%s[…]' cannot be used as a value here (classical computation is not supported)", e->name);
+    case QE_SLICE:
+        qr_err(R, e->loc, "a slice '%s[…:…]' is an operand, not a value", e->name);
         return false;
     case QE_CALL:
         if (!eval_call(R, e, out))
@@ -229,11 +252,47 @@ bool qr_eval(Reader *R, const QExpr *e, Val *out)
     case QE_NOT:
         if (!qr_eval(R, e->a, &a))
             return false;
+        if (e->op == '~') {
+            if (!a.isint) {
+                qr_err(R, e->loc, "'~' takes an integer");
+                return false;
+            }
+            *out = vint(~a.i);
+            return true;
+        }
         *out = vint(a.isint ? a.i == 0 : a.f == 0);
         return true;
     case QE_BIN:
+        if (e->op == QOP_AND || e->op == QOP_OR) { /* the right side only when it decides */
+            if (!qr_eval(R, e->a, &a))
+                return false;
+            bool x = a.isint ? a.i != 0 : a.f != 0;
+            if (x == (e->op == QOP_OR)) {
+                *out = vint(x);
+                return true;
+            }
+            if (!qr_eval(R, e->b, &b))
+                return false;
+            *out = vint(b.isint ? b.i != 0 : b.f != 0);
+            return true;
+        }
         if (!qr_eval(R, e->a, &a) || !qr_eval(R, e->b, &b))
             return false;
+        if (e->op == '&' || e->op == '|' || e->op == QOP_SHL || e->op == QOP_SHR) {
+            static const char *const names[] = {"&", "|", "<<", ">>"};
+            int k = e->op == '&' ? 0 : e->op == '|' ? 1 : e->op == QOP_SHL ? 2 : 3;
+            if (!a.isint || !b.isint) {
+                qr_err(R, e->loc, "'%s' takes integers", names[k]);
+                return false;
+            }
+            if (k >= 2 && (b.i < 0 || b.i > 63)) {
+                qr_err(R, e->b->loc, "a shift by %lld: shifts are by 0 to 63 bits", b.i);
+                return false;
+            }
+            *out = vint(k == 0 ? a.i & b.i : k == 1 ? a.i | b.i
+                        : k == 2 ? (long long)((unsigned long long)a.i << b.i) : a.i >> b.i);
+            return true;
+        }
         if (a.isint && b.isint && (e->op == '+' || e->op == '-' || e->op == '*')) {
             long long r;
             bool ovf = e->op == '+'   ? __builtin_add_overflow(a.i, b.i, &r)
@@ -315,4 +374,40 @@ bool qr_eval_int(Reader *R, const QExpr *e, long long *out, const char *what)
 {
     Val v;
     return qr_eval(R, e, &v) && qr_val_int(R, e->loc, v, out, what);
+}
+
+bool qr_convert(Reader *R, Loc loc, int type, int width, Val v, Val *out, const char *what)
+{
+    switch (type) {
+    case 'B': *out = vint(v.isint ? v.i != 0 : v.f != 0); return true;
+    case 'f': *out = vreal(vf(v)); return true;
+    case 'a': { /* an angle: modulo 2π, in [0, 2π) */
+        double x = fmod(vf(v), 2 * QGD_PI);
+        *out = vreal(x < 0 ? x + 2 * QGD_PI : x);
+        return true;
+    }
+    case 'i':
+    case 'u': {
+        long long i;
+        if (!v.isint && v.f != floor(v.f)) {
+            char buf[40];
+            qr_err(R, loc, "%s: %s is not an integer (convert it with %s(…))", what, fmt_double(v.f, buf, sizeof buf),
+                type == 'i' ? "int" : "uint");
+            return false;
+        }
+        if (!qr_val_int(R, loc, v, &i, what))
+            return false;
+        if (width > 0 && width < 64) { /* wraps: the low width bits */
+            unsigned long long m = (1ULL << width) - 1, u = (unsigned long long)i & m;
+            i = type == 'i' && (u >> (width - 1)) ? (long long)(u | ~m) : (long long)u;
+        } else if (type == 'u' && i < 0) {
+            qr_err(R, loc, "%s: %lld is negative and does not fit uint", what, i);
+            return false;
+        }
+        *out = vint(i);
+        return true;
+    }
+    }
+    *out = v;
+    return true;
 }

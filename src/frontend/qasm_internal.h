@@ -74,7 +74,10 @@ const StdGate *std_lookup2(const char *name);
 /* The widest register an if may test. */
 #define MAX_COND_BITS 32
 
-/* A register of qubits or bits, declared in the program. */
+/* A register of qubits or bits, declared in the program, or a name for
+ * some of them: a 'let' alias, a subroutine's qubit or bit argument
+ * (map: the qubit or bit of each element), or the physical qubits $0 …
+ * (named "$"). */
 typedef struct Reg {
     const char *name;
     Loc loc;
@@ -82,7 +85,11 @@ typedef struct Reg {
     bool single;  /* declared without a size */
     bool dropped; /* a bit register only post-selections write to */
     uint32_t offset, size;
+    const uint32_t *map; /* NULL: offset … offset + size − 1; else element i is map[i] */
 } Reg;
+
+/* The qubit (bit) of element i of r. */
+static inline uint32_t reg_at(const Reg *r, uint32_t i) { return r->map ? r->map[i] : r->offset + i; }
 
 /* A value: an integer, exact (64 bits; arithmetic that leaves the range
  * is refused), or a real number (a double). */
@@ -112,13 +119,38 @@ typedef struct UGate {
     size_t ninst;
 } UGate;
 
-/* A named value: a constant, a loop variable or a gate parameter. */
+/* A named value: a constant, a loop variable, a gate parameter, or a
+ * classical variable (mut) or subroutine argument, whose value the reader
+ * knows as it reads the program. */
 typedef struct Binding {
     const char *name;
     Loc loc;
     Val value;
-    int bits; /* > 0: a bit string of this many bits (value: b[0] least significant) */
+    int bits;  /* > 0: a bit string of this many bits (value: b[0] least significant) */
+    int type;  /* a variable's type: 'i' 'u' 'f' 'a' 'B' (bool) */
+    int width; /* of int[width] / uint[width]; 0: 64 bits */
+    bool mut;  /* a variable: assignments may change it */
+    int ncond; /* the conditions on measurements in force where it was declared */
 } Binding;
+
+/* A subroutine ('def'). */
+typedef struct UDef {
+    const QStmt *def;
+    bool bad; /* its declaration had errors */
+} UDef;
+
+/* The subroutine call being elaborated (its body is inlined). */
+typedef struct Frame {
+    const UDef *def;
+    const struct QList *target; /* the caller's bits for a bit result (c = f(…)), or NULL */
+    bool has_ret;
+    Val ret;    /* the classical result */
+    int ncond;  /* conditions on measurements in force at the call */
+    struct Frame *up;
+} Frame;
+
+/* How a statement ended: normally, or by break, continue or return. */
+enum { FLOW_NONE, FLOW_BREAK, FLOW_CONTINUE, FLOW_RETURN };
 
 /* A condition on an operation: bit == value. */
 typedef struct Cond {
@@ -158,6 +190,20 @@ typedef struct Reader {
     int quiet; /* > 0: errors are not reported (trial evaluations) */
     bool timing_noted; /* the note that timing is ignored was given */
     bool *input_used;  /* per qasm_inputs entry: an input declaration took it */
+    Arena *arena;      /* the syntax tree's arena: alias maps */
+    /* classical control */
+    size_t block_base; /* the scope entries of the innermost block start here */
+    int flow;          /* FLOW_*: a break, continue or return is leaving blocks */
+    int loops;         /* loops around the statement, in this subroutine */
+    int loop_ncond;    /* conditions on measurements in force at the innermost loop */
+    Frame *frame;      /* the subroutine call being inlined, or NULL */
+    int ncalls;        /* nested calls (recursion is bounded) */
+    UDef *defs;
+    size_t ndefs;
+    NameIdx *def_sub_names; /* index into defs */
+    Reg *lregs;        /* registers local to subroutine calls: arguments, aliases, bits */
+    size_t nlregs, lreg_base;
+    uint32_t nphys, phys_offset; /* physical qubits $0 … $(nphys − 1): circuit qubits from phys_offset */
     /* definitions made for STD_SEQ gates under modifiers, per parameters,
      * and how many each gate has */
     Intern *seqdefs;
@@ -171,6 +217,12 @@ __attribute__((format(printf, 3, 4))) void qr_err(Reader *R, Loc loc, const char
 /* The register, constant or local (loop variable, gate parameter) called
  * name, or NULL. */
 Reg *qr_find_reg(Reader *R, const char *name);
+/* The subroutine called name, or NULL. */
+UDef *qr_find_def(Reader *R, const char *name);
+/* Inlines a call of subroutine d with arguments args (at loc) and puts
+ * its classical result in *ret (the call in an expression); false
+ * (reported) on an error. */
+bool qr_call_value(Reader *R, const UDef *d, const QExprList *args, Loc loc, Val *ret);
 const Binding *qr_find_const(Reader *R, const char *name);
 const Binding *qr_find_local(Reader *R, const char *name);
 
@@ -178,6 +230,11 @@ const Binding *qr_find_local(Reader *R, const char *name);
 
 /* The value of e; false (reported) on an error. */
 bool qr_eval(Reader *R, const QExpr *e, Val *out);
+/* v converted to a variable of type ('i' 'u' 'f' 'a' 'B') and width (0:
+ * 64 bits): integers wrap to the width, an angle is taken modulo 2π, a
+ * bool is 0 or 1; a real that is not an integer is refused for int and
+ * uint (what names the value). */
+bool qr_convert(Reader *R, Loc loc, int type, int width, Val v, Val *out, const char *what);
 /* v as an integer: an integer, or a real that is exactly one below 2^53;
  * what names it in the error. */
 bool qr_val_int(Reader *R, Loc loc, Val v, long long *out, const char *what);
@@ -196,6 +253,9 @@ typedef struct QList {
 void ql_push(QList *l, uint32_t q);
 /* Drops the repeats of a qubit from l, keeping the first of each. */
 void ql_unique(QList *l);
+/* The operand an expression names (q, q[i], q[a:b]) as in a subroutine
+ * call's arguments, into *a; false when e is not one. */
+bool qr_expr_arg(const QExpr *e, QArg *a);
 /* The index e into register r (negative counts from the end), checked. */
 bool qr_index_of(Reader *R, const QExpr *e, const Reg *r, uint32_t *out);
 /* The qubits (bits: the bits) operand a names, in *out (its v to free);

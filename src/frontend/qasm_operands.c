@@ -59,11 +59,50 @@ bool qr_index_of(Reader *R, const QExpr *e, const Reg *r, uint32_t *out)
     return true;
 }
 
+bool qr_expr_arg(const QExpr *e, QArg *a)
+{
+    memset(a, 0, sizeof *a);
+    a->name = e->name;
+    a->loc = e->loc;
+    switch (e->kind) {
+    case QE_ID: a->kind = QA_WHOLE; return true;
+    case QE_INDEX: a->kind = QA_INDEX, a->index = e->a; return true;
+    case QE_SLICE: a->kind = QA_SLICE, a->lo = e->a, a->step = e->step, a->hi = e->b; return true;
+    default: return false;
+    }
+}
+
+/* A physical qubit $k. */
+static bool physical(Reader *R, const QArg *a, bool bits, QList *out)
+{
+    if (R->in_gate) {
+        qr_err(R, a->loc, "a gate body may use only its qubit arguments, not the physical qubit '%s'", a->name);
+        return false;
+    }
+    if (bits) {
+        qr_err(R, a->loc, "'%s' is a physical qubit; a bit is expected here", a->name);
+        return false;
+    }
+    if (a->kind != QA_WHOLE) {
+        qr_err(R, a->loc, "a physical qubit ('%s') cannot be indexed", a->name);
+        return false;
+    }
+    unsigned long k = strtoul(a->name + 1, NULL, 10);
+    if (k >= R->nphys) { /* out of range: reported by the lexer */
+        qr_failed(R);
+        return false;
+    }
+    ql_push(out, R->phys_offset + (uint32_t)k);
+    return true;
+}
+
 /* Resolves an operand to global qubit (bits: bit) numbers, or to formal
  * numbers inside a gate body. */
 bool qr_resolve(Reader *R, const QArg *a, bool bits, QList *out)
 {
     memset(out, 0, sizeof *out);
+    if (a->name[0] == '$')
+        return physical(R, a, bits, out);
     if (R->in_gate && !bits) {
         const QNameList *f = &R->in_gate->def->qubits;
         for (int j = 0; j < f->n; j++)
@@ -83,9 +122,7 @@ bool qr_resolve(Reader *R, const QArg *a, bool bits, QList *out)
     }
     const Reg *r = qr_find_reg(R, a->name);
     if (!r) {
-        if (a->name[0] == '$')
-            qr_failed(R); /* reported by the lexer */
-        else if (qr_find_local(R, a->name) || qr_find_const(R, a->name))
+        if (qr_find_local(R, a->name) || qr_find_const(R, a->name))
             qr_err(R, a->loc, "'%s' is a value, not a %s register", a->name, bits ? "bit" : "qubit");
         else
             qr_err(R, a->loc, "unknown %s register '%s'", bits ? "bit" : "qubit", a->name);
@@ -101,12 +138,12 @@ bool qr_resolve(Reader *R, const QArg *a, bool bits, QList *out)
     case QA_WHOLE:
         out->reg = !r->single;
         for (uint32_t i = 0; i < r->size; i++)
-            ql_push(out, r->offset + i);
+            ql_push(out, reg_at(r, i));
         return true;
     case QA_INDEX:
         if (!qr_index_of(R, a->index, r, &k))
             return false;
-        ql_push(out, r->offset + k);
+        ql_push(out, reg_at(r, k));
         return true;
     case QA_SLICE: {
         uint32_t lo = 0, hi = r->size - 1;
@@ -125,7 +162,7 @@ bool qr_resolve(Reader *R, const QArg *a, bool bits, QList *out)
             hi = 0;
         out->reg = true;
         for (long long i = lo; step > 0 ? i <= (long long)hi : i >= (long long)hi; i += step) {
-            ql_push(out, r->offset + (uint32_t)i);
+            ql_push(out, reg_at(r, (uint32_t)i));
             uint64_t gap = step > 0 ? (uint64_t)((long long)hi - i) : (uint64_t)(i - (long long)hi);
             if (gap < (step > 0 ? (uint64_t)step : 0 - (uint64_t)step))
                 break; /* the next one is past hi (and i + step may not fit) */
@@ -145,10 +182,12 @@ const char *qr_qubit_name(Reader *R, uint32_t q, bool bits, char *buf, size_t le
 {
     if (R->in_gate && !bits)
         return R->in_gate->def->qubits.v[q];
-    for (size_t i = 0; i < R->nregs; i++) {
-        const Reg *r = &R->regs[i];
-        if (r->bit == bits && !r->dropped && q >= r->offset && q < r->offset + r->size) {
-            if (r->single)
+    for (size_t i = 0; i < R->nregs + R->nlregs; i++) {
+        const Reg *r = i < R->nregs ? &R->regs[i] : &R->lregs[i - R->nregs];
+        if (r->bit == bits && !r->dropped && !r->map && q >= r->offset && q < r->offset + r->size) {
+            if (!strcmp(r->name, "$"))
+                snprintf(buf, len, "$%u", q - r->offset);
+            else if (r->single)
                 snprintf(buf, len, "%s", r->name);
             else
                 snprintf(buf, len, "%s[%u]", r->name, q - r->offset);

@@ -4,8 +4,8 @@
  * carries its production as a comment. Syntax errors are all reported
  * (error-token recovery at ';' and '}'), with a note that points at the
  * bracket an error leaves unclosed. Constructs that are valid OpenQASM but
- * not supported are parsed far enough to say so (classical variables and
- * assignments here; while/def/extern/… in the lexer). */
+ * not supported are parsed far enough to say so (extern/switch/… in the
+ * lexer). Compound assignments are desugared here: x += e is x = x + e. */
 %define api.pure full
 %define api.prefix {qasm_}
 %define api.location.type {QgdLoc}
@@ -27,6 +27,8 @@ typedef struct QasmParserState {
     bool version_next;  /* the next number is the version after 'OPENQASM' */
     bool v2;            /* that version is 2.x: 'opaque' is a keyword */
     QNameList externs;  /* the names 'extern' declared (refused, and so are their calls) */
+    uint32_t nphys;     /* physical qubits: 1 + the largest $n seen, or 0 */
+    Loc phys_loc;       /* the first $n */
     QgdLoc saved_last, saved_prev;
 } QasmParserState;
 }
@@ -83,6 +85,29 @@ static QArg *mkarg(Arena *a, QArgKind k, const char *name, Loc loc)
     return g;
 }
 
+/* The value an assignment target names: x or x[i] (for x op= e). */
+static QExpr *target_expr(Arena *a, const QArg *t)
+{
+    QExpr *e = mkexpr(a, t->kind == QA_INDEX ? QE_INDEX : QE_ID, t->loc);
+    e->name = t->name;
+    e->a = t->index;
+    if (t->kind == QA_SLICE)
+        diag_error(t->loc, "a compound assignment to a slice is not supported");
+    return e;
+}
+
+static QStmt *mkvar(Arena *a, Loc loc, int type, QExpr *size, const char *name, Loc name_loc, QExpr *value)
+{
+    QStmt *s = mkstmt(a, QS_VAR, loc);
+    s->type = type, s->size = size, s->name = name, s->name_loc = name_loc, s->value = value;
+    return s;
+}
+
+static QParam mkparam(int type, QExpr *size, const char *name, Loc loc)
+{
+    return (QParam){type, size, name, loc};
+}
+
 static QMod *mkmod(Arena *a, QModKind k, QExpr *arg, Loc loc)
 {
     QMod *m = arena_alloc(a, sizeof *m);
@@ -125,6 +150,9 @@ static QStmt *unsupported(yyscan_t scanner, Loc loc, const char *msg)
     QNameList names;
     QMod *mod;
     struct { QMod *head, *tail; } mods;
+    struct { int t; QExpr *w; } ty;
+    QParam param;
+    QParamList params;
 }
 
 %token END 0 "end of file"
@@ -140,27 +168,38 @@ static QStmt *unsupported(yyscan_t scanner, Loc loc, const char *msg)
 %token KW_GATE "'gate'" KW_OPAQUE "'opaque'" KW_MEASURE "'measure'" KW_RESET "'reset'" KW_BARRIER "'barrier'"
 %token KW_IF "'if'" KW_ELSE "'else'" KW_FOR "'for'" KW_IN "'in'"
 %token KW_INPUT "'input'" KW_OUTPUT "'output'"
+%token KW_WHILE "'while'" KW_DEF "'def'" KW_RETURN "'return'" KW_BREAK "'break'" KW_CONTINUE "'continue'"
+%token KW_LET "'let'" KW_BOOL "'bool'"
+%token CONCAT "'++'" ANDAND "'&&'" OROR "'||'" SHL "'<<'" SHR "'>>'"
 %token KW_DURATION "'duration'" KW_STRETCH "'stretch'" KW_DELAY "'delay'" KW_BOX "'box'"
 %token KW_CTRL "'ctrl'" KW_NEGCTRL "'negctrl'" KW_INV "'inv'" KW_POW "'pow'"
-%token ARROW "'->'" EQ "'=='" NE "'!='" LE "'<='" GE "'>='" ASSIGN_OP "compound assignment"
+%token ARROW "'->'" EQ "'=='" NE "'!='" LE "'<='" GE "'>='"
+%token <ival> ASSIGN_OP "compound assignment"
 
 %type <expr> expr oexpr
 %type <elist> exprs exprs_opt
 %type <arg> qarg
-%type <alist> qargs qargs_opt
+%type <alist> qargs qargs_opt letlist
 %type <stmt> stmt gate_stmt
 %type <slist> stmts block body
 %type <names> idlist gparams
 %type <mod> mod
 %type <mods> mods
-%type <ival> ctype ftype
+%type <ty> ctype ftype rtype
+%type <param> dparam
+%type <params> dparams dparams_opt
 
 %precedence THEN
 %precedence KW_ELSE
+%left OROR
+%left ANDAND
+%left '|'
+%left '&'
 %nonassoc EQ NE '<' '>' LE GE
+%left SHL SHR
 %left '+' '-'
 %left '*' '/' '%'
-%precedence NEG '!'
+%precedence NEG '!' '~'
 %right '^'
 
 %%
@@ -227,13 +266,22 @@ stmt: KW_OPENQASM NUMBER ';'
                         qast_arg_push(A, &$$->args, $8);
                     }
     | KW_BIT '[' expr ']' IDENT '=' expr ';'
-                    { $$ = unsupported(scanner, L(@7), "initialising a bit register with a value is not supported"); }
+                    { $$ = mkstmt(A, QS_CREG, L(@$)); $$->name = $5; $$->name_loc = L(@5); $$->size = $3; $$->value = $7; }
+    | KW_BIT '[' expr ']' IDENT '=' STRING ';'
+                    {
+                        $$ = mkstmt(A, QS_CREG, L(@$)); $$->name = $5; $$->name_loc = L(@5); $$->size = $3;
+                        $$->text = $7; $$->text_loc = L(@7);
+                    }
+    | KW_BIT IDENT '=' expr ';'
+                    { $$ = mkstmt(A, QS_CREG, L(@$)); $$->name = $2; $$->name_loc = L(@2); $$->value = $4; }
     | KW_CREG IDENT '[' expr ']' ';'
                     { $$ = mkstmt(A, QS_CREG, L(@$)); $$->name = $2; $$->name_loc = L(@2); $$->size = $4; }
     | KW_CREG IDENT ';'
                     { $$ = mkstmt(A, QS_CREG, L(@$)); $$->name = $2; $$->name_loc = L(@2); }
     | KW_CONST ctype IDENT '=' expr ';'
-                    { $$ = mkstmt(A, QS_CONST, L(@$)); $$->type = $2; $$->name = $3; $$->name_loc = L(@3); $$->value = $5; }
+                    { $$ = mkstmt(A, QS_CONST, L(@$)); $$->type = $2.t; $$->name = $3; $$->name_loc = L(@3); $$->value = $5; }
+    | KW_CONST KW_BOOL IDENT '=' expr ';'
+                    { $$ = mkstmt(A, QS_CONST, L(@$)); $$->type = 'B'; $$->name = $3; $$->name_loc = L(@3); $$->value = $5; }
     | KW_CONST KW_BIT '[' expr ']' IDENT '=' STRING ';'
                     {
                         $$ = mkstmt(A, QS_CONST, L(@$)); $$->type = 'b'; $$->size = $4; $$->name = $6; $$->name_loc = L(@6);
@@ -246,9 +294,13 @@ stmt: KW_OPENQASM NUMBER ';'
     | KW_CONST KW_BIT IDENT '=' expr ';'
                     { $$ = mkstmt(A, QS_CONST, L(@$)); $$->type = 'b'; $$->name = $3; $$->name_loc = L(@3); $$->value = $5; }
     | ctype IDENT ';'
-                    { $$ = unsupported(scanner, L(@1), "classical variables are not supported; only 'const' declarations"); }
+                    { $$ = mkvar(A, L(@$), $1.t, $1.w, $2, L(@2), NULL); }
     | ctype IDENT '=' expr ';'
-                    { $$ = unsupported(scanner, L(@1), "classical variables are not supported; only 'const' declarations"); }
+                    { $$ = mkvar(A, L(@$), $1.t, $1.w, $2, L(@2), $4); }
+    | KW_BOOL IDENT ';'
+                    { $$ = mkvar(A, L(@$), 'B', NULL, $2, L(@2), NULL); }
+    | KW_BOOL IDENT '=' expr ';'
+                    { $$ = mkvar(A, L(@$), 'B', NULL, $2, L(@2), $4); }
     | KW_GATE IDENT gparams idlist block
                     {
                         $$ = mkstmt(A, QS_GATEDEF, L(@1)); $$->name = $2; $$->name_loc = L(@2);
@@ -267,9 +319,30 @@ stmt: KW_OPENQASM NUMBER ';'
     | KW_MEASURE qarg ';'
                     { $$ = mkstmt(A, QS_MEASURE, L(@$)); qast_arg_push(A, &$$->args, $2); }
     | qarg '=' expr ';'
-                    { $$ = unsupported(scanner, L(@2), "classical assignment is not supported; only 'c = measure q'"); }
+                    { $$ = mkstmt(A, QS_ASSIGN, L(@$)); $$->target = $1; $$->value = $3; $$->name_loc = L(@2); }
     | qarg ASSIGN_OP expr ';'
-                    { $$ = unsupported(scanner, L(@2), "classical assignment is not supported"); }
+                    {
+                        $$ = mkstmt(A, QS_ASSIGN, L(@$)); $$->target = $1; $$->name_loc = L(@2);
+                        $$->value = mkbin(A, $2, target_expr(A, $1), $3, L(@$));
+                    }
+    | KW_WHILE '(' expr ')' body
+                    { $$ = mkstmt(A, QS_WHILE, L(@1)); $$->cond = $3; $$->body = $5; }
+    | KW_BREAK ';'  { $$ = mkstmt(A, QS_FLOW, L(@1)); $$->type = 'b'; }
+    | KW_CONTINUE ';' { $$ = mkstmt(A, QS_FLOW, L(@1)); $$->type = 'c'; }
+    | KW_RETURN ';' { $$ = mkstmt(A, QS_RETURN, L(@1)); }
+    | KW_RETURN expr ';'
+                    { $$ = mkstmt(A, QS_RETURN, L(@1)); $$->value = $2; }
+    | KW_RETURN KW_MEASURE qarg ';'
+                    { $$ = mkstmt(A, QS_RETURN, L(@1)); $$->type = 1; qast_arg_push(A, &$$->args, $3); }
+    | KW_DEF IDENT '(' dparams_opt ')' block
+                    { $$ = mkstmt(A, QS_DEF, L(@1)); $$->name = $2; $$->name_loc = L(@2); $$->dparams = $4; $$->body = $6; }
+    | KW_DEF IDENT '(' dparams_opt ')' ARROW rtype block
+                    {
+                        $$ = mkstmt(A, QS_DEF, L(@1)); $$->name = $2; $$->name_loc = L(@2); $$->dparams = $4; $$->body = $8;
+                        $$->type = $7.t; $$->rsize = $7.w;
+                    }
+    | KW_LET IDENT '=' letlist ';'
+                    { $$ = mkstmt(A, QS_LET, L(@1)); $$->name = $2; $$->name_loc = L(@2); $$->args = $4; }
     | KW_RESET qargs ';'
                     { $$ = mkstmt(A, QS_RESET, L(@$)); $$->args = $2; }
     | KW_BARRIER qargs_opt ';'
@@ -280,23 +353,23 @@ stmt: KW_OPENQASM NUMBER ';'
                     { $$ = mkstmt(A, QS_IF, L(@1)); $$->cond = $3; $$->body = $5; $$->orelse = $7; $$->type = 1; }
     | KW_FOR ftype IDENT KW_IN '[' oexpr ':' oexpr ']' body
                     {
-                        $$ = mkstmt(A, QS_FOR, L(@1)); $$->name = $3; $$->name_loc = L(@3); $$->type = $2;
+                        $$ = mkstmt(A, QS_FOR, L(@1)); $$->name = $3; $$->name_loc = L(@3); $$->type = $2.t;
                         $$->lo = $6; $$->hi = $8; $$->body = $10; $$->name_loc = L(@3);
                     }
     | KW_FOR ftype IDENT KW_IN '[' oexpr ':' oexpr ':' oexpr ']' body
                     {
-                        $$ = mkstmt(A, QS_FOR, L(@1)); $$->name = $3; $$->name_loc = L(@3); $$->type = $2;
+                        $$ = mkstmt(A, QS_FOR, L(@1)); $$->name = $3; $$->name_loc = L(@3); $$->type = $2.t;
                         $$->lo = $6; $$->step = $8; $$->hi = $10; $$->body = $12;
                     }
     | KW_FOR ftype IDENT KW_IN '{' exprs '}' body
                     {
-                        $$ = mkstmt(A, QS_FOR, L(@1)); $$->name = $3; $$->name_loc = L(@3); $$->type = $2;
+                        $$ = mkstmt(A, QS_FOR, L(@1)); $$->name = $3; $$->name_loc = L(@3); $$->type = $2.t;
                         $$->set = $6; $$->body = $8;
                     }
     | KW_FOR ftype IDENT KW_IN IDENT body
                     { $$ = unsupported(scanner, L(@5), "a 'for' loop over an array is not supported; use a range [a:b] or a set {…}"); }
     | KW_INPUT ctype IDENT ';'
-                    { $$ = mkstmt(A, QS_INPUT, L(@$)); $$->type = $2; $$->name = $3; $$->name_loc = L(@3); }
+                    { $$ = mkstmt(A, QS_INPUT, L(@$)); $$->type = $2.t; $$->name = $3; $$->name_loc = L(@3); }
     | KW_INPUT KW_BIT IDENT ';'
                     { $$ = mkstmt(A, QS_INPUT, L(@$)); $$->type = 'b'; $$->name = $3; $$->name_loc = L(@3); }
     | KW_INPUT KW_BIT '[' expr ']' IDENT ';'
@@ -373,19 +446,54 @@ idlist: IDENT               { $$ = (QNameList){0}; qast_name_push(A, &$$, $1, L(
       ;
 
 /* ctype -> ('int' | 'uint' | 'float' | 'angle') ['[' expr ']'] */
-ctype: KW_INT               { $$ = 'i'; }
-     | KW_INT '[' expr ']'  { $$ = 'i'; }
-     | KW_UINT              { $$ = 'u'; }
-     | KW_UINT '[' expr ']' { $$ = 'u'; }
-     | KW_FLOAT             { $$ = 'f'; }
-     | KW_FLOAT '[' expr ']' { $$ = 'f'; }
-     | KW_ANGLE             { $$ = 'a'; }
-     | KW_ANGLE '[' expr ']' { $$ = 'a'; }
+ctype: KW_INT               { $$.t = 'i'; $$.w = NULL; }
+     | KW_INT '[' expr ']'  { $$.t = 'i'; $$.w = $3; }
+     | KW_UINT              { $$.t = 'u'; $$.w = NULL; }
+     | KW_UINT '[' expr ']' { $$.t = 'u'; $$.w = $3; }
+     | KW_FLOAT             { $$.t = 'f'; $$.w = NULL; }
+     | KW_FLOAT '[' expr ']' { $$.t = 'f'; $$.w = $3; }
+     | KW_ANGLE             { $$.t = 'a'; $$.w = NULL; }
+     | KW_ANGLE '[' expr ']' { $$.t = 'a'; $$.w = $3; }
      ;
 
-ftype: %empty               { $$ = 0; }
+ftype: %empty               { $$.t = 0; $$.w = NULL; }
      | ctype
      ;
+
+/* rtype -> ctype | 'bool' | 'bit' ['[' expr ']']   (a subroutine's result) */
+rtype: ctype
+     | KW_BOOL              { $$.t = 'B'; $$.w = NULL; }
+     | KW_BIT               { $$.t = 'b'; $$.w = NULL; }
+     | KW_BIT '[' expr ']'  { $$.t = 'b'; $$.w = $3; }
+     ;
+
+/* dparam -> ('qubit' | 'bit') ['[' expr ']'] NAME | ('qreg' | 'creg') NAME ['[' expr ']']
+ *         | ['const'] ctype NAME | 'bool' NAME */
+dparam: KW_QUBIT IDENT      { $$ = mkparam('q', NULL, $2, L(@2)); }
+      | KW_QUBIT '[' expr ']' IDENT { $$ = mkparam('q', $3, $5, L(@5)); }
+      | KW_QREG IDENT       { $$ = mkparam('q', NULL, $2, L(@2)); }
+      | KW_QREG IDENT '[' expr ']' { $$ = mkparam('q', $4, $2, L(@2)); }
+      | KW_BIT IDENT        { $$ = mkparam('b', NULL, $2, L(@2)); }
+      | KW_BIT '[' expr ']' IDENT { $$ = mkparam('b', $3, $5, L(@5)); }
+      | KW_CREG IDENT       { $$ = mkparam('b', NULL, $2, L(@2)); }
+      | KW_CREG IDENT '[' expr ']' { $$ = mkparam('b', $4, $2, L(@2)); }
+      | ctype IDENT         { $$ = mkparam($1.t, $1.w, $2, L(@2)); }
+      | KW_BOOL IDENT       { $$ = mkparam('B', NULL, $2, L(@2)); }
+      | KW_CONST ctype IDENT { $$ = mkparam($2.t, $2.w, $3, L(@3)); }
+      ;
+
+dparams: dparam             { $$ = (QParamList){0}; qast_param_push(A, &$$, $1); }
+       | dparams ',' dparam { $$ = $1; qast_param_push(A, &$$, $3); }
+       ;
+
+dparams_opt: %empty         { $$ = (QParamList){0}; }
+           | dparams
+           ;
+
+/* letlist -> qarg { '++' qarg } */
+letlist: qarg               { $$ = (QArgList){0}; qast_arg_push(A, &$$, $1); }
+       | letlist CONCAT qarg { $$ = $1; qast_arg_push(A, &$$, $3); }
+       ;
 
 /* qarg -> NAME | NAME '[' expr ']' | NAME '[' [expr] ':' [expr] [':' [expr]] ']' */
 qarg: IDENT                 { $$ = mkarg(A, QA_WHOLE, $1, L(@$)); }
@@ -422,6 +530,11 @@ exprs_opt: %empty           { $$ = (QExprList){0}; }
 expr: NUMBER                { $$ = mkexpr(A, QE_NUM, L(@$)); $$->num = $1; }
     | IDENT                 { $$ = mkexpr(A, QE_ID, L(@$)); $$->name = $1; }
     | IDENT '[' expr ']'    { $$ = mkexpr(A, QE_INDEX, L(@$)); $$->name = $1; $$->a = $3; }
+    | IDENT '[' oexpr ':' oexpr ']'
+                            { $$ = mkexpr(A, QE_SLICE, L(@$)); $$->name = $1; $$->a = $3; $$->b = $5; }
+    | IDENT '[' oexpr ':' oexpr ':' oexpr ']'
+                            { $$ = mkexpr(A, QE_SLICE, L(@$)); $$->name = $1; $$->a = $3; $$->step = $5; $$->b = $7; }
+    | KW_BOOL '(' expr ')'  { $$ = mkcast(A, 'B', NULL, $3, L(@$)); }
     | DURATION              { $$ = mkexpr(A, QE_DURATION, L(@$)); }
     | KW_INT '(' expr ')'    { $$ = mkcast(A, 'i', NULL, $3, L(@$)); }
     | KW_INT '[' expr ']' '(' expr ')' { $$ = mkcast(A, 'i', $3, $6, L(@$)); }
@@ -436,7 +549,14 @@ expr: NUMBER                { $$ = mkexpr(A, QE_NUM, L(@$)); $$->num = $1; }
     | '(' expr ')'          { $$ = $2; $$->loc = L(@$); }
     | '-' expr %prec NEG    { $$ = mkexpr(A, QE_NEG, L(@$)); $$->a = $2; }
     | '+' expr %prec NEG    { $$ = $2; }
-    | '!' expr              { $$ = mkexpr(A, QE_NOT, L(@$)); $$->a = $2; }
+    | '!' expr              { $$ = mkexpr(A, QE_NOT, L(@$)); $$->a = $2; $$->op = '!'; }
+    | '~' expr              { $$ = mkexpr(A, QE_NOT, L(@$)); $$->a = $2; $$->op = '~'; }
+    | expr ANDAND expr      { $$ = mkbin(A, QOP_AND, $1, $3, L(@$)); }
+    | expr OROR expr        { $$ = mkbin(A, QOP_OR, $1, $3, L(@$)); }
+    | expr '&' expr         { $$ = mkbin(A, '&', $1, $3, L(@$)); }
+    | expr '|' expr         { $$ = mkbin(A, '|', $1, $3, L(@$)); }
+    | expr SHL expr         { $$ = mkbin(A, QOP_SHL, $1, $3, L(@$)); }
+    | expr SHR expr         { $$ = mkbin(A, QOP_SHR, $1, $3, L(@$)); }
     | expr '+' expr         { $$ = mkbin(A, '+', $1, $3, L(@$)); }
     | expr '-' expr         { $$ = mkbin(A, '-', $1, $3, L(@$)); }
     | expr '*' expr         { $$ = mkbin(A, '*', $1, $3, L(@$)); }
@@ -469,7 +589,7 @@ static bool is_closer(const char *name)
 static bool is_operator(const char *nm)
 {
     static const char *const ops[] = {"'+'", "'-'", "'*'", "'/'", "'%'", "'^'", "'=='", "'!='",
-                                      "'<'", "'>'", "'<='", "'>='"};
+                                      "'<'", "'>'", "'<='", "'>='", "'&&'", "'||'", "'&'", "'|'", "'<<'", "'>>'"};
     for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
         if (!strcmp(ops[i], nm))
             return true;

@@ -128,7 +128,7 @@ static void names_free(NameIdx **h)
 }
 
 /* The limits (qasm_read.h). */
-QasmLimits qasm_limits = {QASM_MAX_UNROLL};
+QasmLimits qasm_limits = {QASM_MAX_UNROLL, QASM_MAX_ITERATIONS};
 
 /* An error that was reported already (by the lexer), or not to report. */
 void qr_failed(Reader *R)
@@ -171,8 +171,25 @@ __attribute__((format(printf, 3, 4))) static void warn(Reader *R, Loc loc, const
 
 Reg *qr_find_reg(Reader *R, const char *name)
 {
+    for (size_t i = R->nlregs; i-- > R->lreg_base;) /* a subroutine's own first */
+        if (!strcmp(R->lregs[i].name, name))
+            return &R->lregs[i];
     NameIdx *e = names_find(R->reg_names, name);
     return e ? &R->regs[e->idx] : NULL;
+}
+
+UDef *qr_find_def(Reader *R, const char *name)
+{
+    NameIdx *e = names_find(R->def_sub_names, name);
+    return e ? &R->defs[e->idx] : NULL;
+}
+
+/* A register local to the subroutine call being inlined. */
+static void lreg_push(Reader *R, Reg r)
+{
+    if ((R->nlregs & (R->nlregs - 1)) == 0)
+        R->lregs = xrealloc(R->lregs, (R->nlregs ? 2 * R->nlregs : 1) * sizeof *R->lregs);
+    R->lregs[R->nlregs++] = r;
 }
 
 static UGate *find_gate(Reader *R, const char *name)
@@ -203,12 +220,24 @@ const Binding *qr_find_local(Reader *R, const char *name)
     return NULL;
 }
 
-static void scope_push(Reader *R, const char *name, Loc loc, Val v)
+/* A variable (or argument) of the current scope, to assign; NULL when
+ * there is none called name. */
+static Binding *find_var(Reader *R, const char *name)
+{
+    for (size_t i = R->nscope; i-- > R->scope_base;)
+        if (!strcmp(R->scope[i].name, name))
+            return &R->scope[i];
+    return NULL;
+}
+
+static void bind_push(Reader *R, Binding b)
 {
     if ((R->nscope & (R->nscope - 1)) == 0)
         R->scope = xrealloc(R->scope, (R->nscope ? 2 * R->nscope : 1) * sizeof *R->scope);
-    R->scope[R->nscope++] = (Binding){name, loc, v, 0};
+    R->scope[R->nscope++] = b;
 }
+
+static void scope_push(Reader *R, const char *name, Loc loc, Val v) { bind_push(R, (Binding){name, loc, v, 0, 0, 0, false, 0}); }
 
 static bool is_constant_name(const char *n)
 {
@@ -224,12 +253,15 @@ static bool name_taken(Reader *R, const char *name, Loc loc, const char *what)
     const Reg *r = qr_find_reg(R, name);
     const UGate *g = find_gate(R, name);
     const Binding *b = qr_find_const(R, name);
+    const UDef *d = qr_find_def(R, name);
     if (r)
         prev = r->loc, kind = r->bit ? "a bit register" : "a qubit register";
     else if (g)
         prev = g->def->name_loc, kind = "a gate";
     else if (b)
         prev = b->loc, kind = "a constant";
+    else if (d)
+        prev = d->def->name_loc, kind = "a subroutine";
     if (kind) {
         qr_err(R, loc, "%s '%s' is already declared as %s", what, name, kind);
         diag_note(prev, "'%s' declared here", name);
@@ -482,8 +514,15 @@ static void apply_std(Reader *R, const StdGate *s, const Mods *M, const double *
     }
 }
 
+static void call_stmt(Reader *R, const QStmt *st, const UDef *d);
+
 static void gate_stmt(Reader *R, const QStmt *st)
 {
+    const UDef *sub = qr_find_def(R, st->name);
+    if (sub && !(R->in_gate && find_gate(R, st->name))) {
+        call_stmt(R, st, sub);
+        return;
+    }
     Mods M;
     if (R->v2 && st->mods) {
         qr_err(R, st->mods->loc, "gate modifiers ('ctrl @', 'negctrl @', 'inv @', 'pow(k) @') are OpenQASM 3: "
@@ -650,10 +689,15 @@ static int instantiate(Reader *R, UGate *g, const Val *params)
     const UGate *save_gate = R->in_gate;
     int save_ncond = R->ncond, save_ps = R->postselect, save_depth = R->depth;
     const char *save_psq = R->ps_qubit;
-    size_t save_base = R->scope_base, save_n = R->nscope;
+    size_t save_base = R->scope_base, save_n = R->nscope, save_lbase = R->lreg_base;
+    Frame *save_frame = R->frame;
+    int save_loops = R->loops;
     Block body = {0};
     R->block = &body;
     R->in_gate = g;
+    R->frame = NULL;
+    R->loops = 0;
+    R->lreg_base = R->nlregs;
     R->ncond = 0;
     R->postselect = -1;
     R->depth = 0;
@@ -670,6 +714,10 @@ static int instantiate(Reader *R, UGate *g, const Val *params)
     R->depth = save_depth;
     R->scope_base = save_base;
     R->nscope = save_n;
+    R->frame = save_frame;
+    R->loops = save_loops;
+    R->lreg_base = save_lbase;
+    R->flow = FLOW_NONE;
     if (R->errors > before) {
         g->bad = true;
         free(body.ops);
@@ -740,7 +788,7 @@ static void gate_def(Reader *R, const QStmt *st)
 
 static bool top_level_only(Reader *R, const QStmt *st, const char *what)
 {
-    if (R->in_gate || R->depth) {
+    if (R->in_gate || R->depth || R->frame) {
         qr_err(R, st->loc, "%s is allowed only at the top level of the program", what);
         return false;
     }
@@ -766,6 +814,7 @@ static void declare(Reader *R, const QStmt *st, bool bit, bool dropped)
     R->regs = xrealloc(R->regs, (R->nregs + 1) * sizeof *R->regs);
     names_add(&R->reg_names, st->name, R->nregs);
     Reg *r = &R->regs[R->nregs++];
+    memset(r, 0, sizeof *r);
     r->name = st->name;
     r->loc = st->name_loc;
     r->bit = bit;
@@ -781,7 +830,7 @@ static bool names_qubit(Reader *R, const char *text, uint32_t q)
     size_t n = strcspn(text, "[");
     for (size_t i = 0; i < R->nregs; i++) {
         const Reg *r = &R->regs[i];
-        if (r->bit || q < r->offset || q >= r->offset + r->size)
+        if (r->bit || r->map || q < r->offset || q >= r->offset + r->size || !strcmp(r->name, "$"))
             continue;
         if (strlen(r->name) != n || strncmp(r->name, text, n))
             return false;
@@ -813,6 +862,8 @@ static void check_ps_qubit(Reader *R, const QStmt *st, const QList *qs)
     diag_note(R->ps_loc, "the post-selection comment");
 }
 
+static void emit_measure(Reader *R, const QStmt *st, QList *qs, QList *bs, Loc tloc);
+
 static void measure(Reader *R, const QStmt *st, const QArg *target)
 {
     if (R->in_gate) {
@@ -829,11 +880,21 @@ static void measure(Reader *R, const QStmt *st, const QArg *target)
         free(qs.v);
         return;
     }
-    if (target && !(tr && tr->dropped && ps >= 0)) {
-        if (!qr_resolve(R, target, true, &bs)) {
-            free(qs.v);
-            return;
-        }
+    bool have = target && !(tr && tr->dropped && ps >= 0);
+    if (have && !qr_resolve(R, target, true, &bs)) {
+        free(qs.v);
+        return;
+    }
+    emit_measure(R, st, &qs, have ? &bs : NULL, target ? target->loc : st->loc);
+}
+
+/* Measures qs into bs (NULL: none; then a post-selection marker came
+ * before, and they are post-selected), checked; frees both lists. */
+static void emit_measure(Reader *R, const QStmt *st, QList *qs_, QList *bs_, Loc tloc)
+{
+    QList qs = *qs_, bs = bs_ ? *bs_ : (QList){0};
+    int ps = R->postselect;
+    if (bs_) {
         if (bs.n != qs.n) {
             qr_err(R, st->loc, "measuring %u qubit%s into %u bit%s", qs.n, qs.n == 1 ? "" : "s", bs.n, bs.n == 1 ? "" : "s");
             free(qs.v), free(bs.v);
@@ -843,7 +904,7 @@ static void measure(Reader *R, const QStmt *st, const QArg *target)
             for (int i = 0; i < R->ncond; i++)
                 if (R->cond[i].bit == bs.v[k]) {
                     char buf[64];
-                    qr_err(R, target->loc,
+                    qr_err(R, tloc,
                         "measuring into bit %s, which the enclosing 'if' tests, is not supported (the condition is put on each operation)",
                         qr_qubit_name(R, bs.v[k], true, buf, sizeof buf));
                     free(qs.v), free(bs.v);
@@ -908,6 +969,26 @@ static bool uses_reg(Reader *R, const QExpr *e)
  * constants) is decided here: *n = -1 and out[0].value its truth. */
 static bool condition(Reader *R, const QExpr *e, Cond *out, int *n)
 {
+    if (e->kind == QE_BIN && e->op == QOP_AND && uses_reg(R, e)) { /* both: the tests of each */
+        Cond a[MAX_COND_BITS], b[MAX_COND_BITS];
+        int na, nb;
+        if (!condition(R, e->a, a, &na) || !condition(R, e->b, b, &nb))
+            return false;
+        if ((na < 0 && !a[0].value) || (nb < 0 && !b[0].value)) { /* false whatever the bits */
+            out[0] = (Cond){0, 0};
+            *n = -1;
+            return true;
+        }
+        na = na < 0 ? 0 : na, nb = nb < 0 ? 0 : nb;
+        if (na + nb > MAX_COND_BITS) {
+            qr_err(R, e->loc, "a condition on more than %d bits is not supported", MAX_COND_BITS);
+            return false;
+        }
+        memcpy(out, a, (size_t)na * sizeof *a);
+        memcpy(out + na, b, (size_t)nb * sizeof *b);
+        *n = na + nb;
+        return true;
+    }
     if (!uses_reg(R, e)) {
         Val v;
         if (!qr_eval(R, e, &v))
@@ -933,7 +1014,8 @@ static bool condition(Reader *R, const QExpr *e, Cond *out, int *n)
         cast = lhs, lhs = lhs->b;
     const Reg *r = (lhs->kind == QE_ID || lhs->kind == QE_INDEX) ? qr_find_reg(R, lhs->name) : NULL;
     if (!r || !r->bit) {
-        qr_err(R, e->loc, "this condition is not supported: write 'c[i] == 0/1', 'c == n' or 'c[i]' with c a bit register");
+        qr_err(R, e->loc, "this condition on measurement results is not supported: write 'c[i] == 0/1', 'c == n' or 'c[i]' "
+            "with c a bit register, or several joined with '&&'");
         return false;
     }
     long long v = 1;
@@ -971,7 +1053,7 @@ static bool condition(Reader *R, const QExpr *e, Cond *out, int *n)
             qr_err(R, rhs->loc, "a bit is 0 or 1: this condition never holds");
             return false;
         }
-        out[0] = (Cond){r->offset + k, neg ? !v : (int)v};
+        out[0] = (Cond){reg_at(r, k), neg ? !v : (int)v};
         *n = 1;
         return true;
     }
@@ -988,7 +1070,7 @@ static bool condition(Reader *R, const QExpr *e, Cond *out, int *n)
         return false;
     }
     for (uint32_t k = 0; k < r->size; k++)
-        out[k] = (Cond){r->offset + k, (int)((uint64_t)v >> k & 1)};
+        out[k] = (Cond){reg_at(r, k), (int)((uint64_t)v >> k & 1)};
     *n = (int)r->size;
     return true;
 }
@@ -1066,6 +1148,40 @@ static bool uses_name(const QExpr *e, const char *const *bound, size_t n)
     return false;
 }
 
+/* Does e use a variable (whose value may change before e is evaluated)
+ * or call a subroutine? */
+static bool uses_var(Reader *R, const QExpr *e)
+{
+    if (!e)
+        return false;
+    if (e->kind == QE_ID || e->kind == QE_INDEX) {
+        const Binding *b = qr_find_local(R, e->name);
+        if (b && b->mut)
+            return true;
+    }
+    if (e->kind == QE_CALL && qr_find_def(R, e->name))
+        return true;
+    if (uses_var(R, e->a) || uses_var(R, e->b))
+        return true;
+    for (int i = 0; i < e->args.n; i++)
+        if (uses_var(R, e->args.v[i]))
+            return true;
+    return false;
+}
+
+/* Can l leave a loop early (break or return, at any depth)? */
+static bool may_leave(const QStmtList *l)
+{
+    for (int i = 0; i < l->n; i++) {
+        const QStmt *st = l->v[i];
+        if ((st->kind == QS_FLOW && st->type == 'b') || st->kind == QS_RETURN)
+            return true;
+        if (may_leave(&st->body) || may_leave(&st->orelse))
+            return true;
+    }
+    return false;
+}
+
 /* The iterations of a 'for' whose bounds can be known before the loops
  * around it run (they use none of the names in bound), else 0. */
 static uint64_t static_count(Reader *R, const QStmt *st, const char *const *bound, size_t nbound)
@@ -1073,7 +1189,7 @@ static uint64_t static_count(Reader *R, const QStmt *st, const char *const *boun
     if (st->set.n)
         return (uint64_t)st->set.n;
     if (!st->lo || !st->hi || uses_name(st->lo, bound, nbound) || uses_name(st->hi, bound, nbound) ||
-        uses_name(st->step, bound, nbound))
+        uses_name(st->step, bound, nbound) || uses_var(R, st->lo) || uses_var(R, st->hi) || uses_var(R, st->step))
         return 0;
     long long lo, hi, step = 1;
     R->quiet++; /* a trial: the loop reports its own errors when it runs */
@@ -1179,7 +1295,7 @@ static void for_stmt(Reader *R, const QStmt *st)
             return;
         }
         n = range_count(lo, hi, step);
-        if (n > qasm_limits.max_unroll) {
+        if (n > qasm_limits.max_unroll && !may_leave(&st->body)) {
             char buf[24];
             if (n == UINT64_MAX)
                 snprintf(buf, sizeof buf, "2^64");
@@ -1218,13 +1334,16 @@ static void for_stmt(Reader *R, const QStmt *st)
     size_t depth = for_depth(&st->body) + 1;
     const char **bound = xmalloc(depth * sizeof *bound);
     bound[0] = st->name;
-    uint64_t need = sat_mul(n, sat_add(1, min_work(R, &st->body, bound, 1)));
+    uint64_t need = may_leave(&st->body) ? 0 : sat_mul(n, sat_add(1, min_work(R, &st->body, bound, 1)));
     free(bound);
     if (!budget(R, st->loc, need)) {
         free(set);
         return;
     }
     R->depth++;
+    R->loops++;
+    int save_lc = R->loop_ncond;
+    R->loop_ncond = R->ncond;
     for (uint64_t k = 0; k < n && !R->aborted; k++) {
         if (!charge(R, st->loc, 1))
             break;
@@ -1235,9 +1354,17 @@ static void for_stmt(Reader *R, const QStmt *st)
         scope_push(R, st->name, st->name_loc, v);
         stmts(R, &st->body);
         R->nscope--;
-        if (R->errors > before)
+        if (R->flow == FLOW_CONTINUE)
+            R->flow = FLOW_NONE;
+        if (R->flow == FLOW_BREAK) {
+            R->flow = FLOW_NONE;
+            break;
+        }
+        if (R->errors > before || R->flow == FLOW_RETURN)
             break; /* one report, not one per iteration */
     }
+    R->loop_ncond = save_lc;
+    R->loops--;
     R->depth--;
     free(set);
 }
@@ -1249,7 +1376,7 @@ static void add_const(Reader *R, const QStmt *st, Val v, int bits)
         return;
     R->consts = xrealloc(R->consts, (R->nconsts + 1) * sizeof *R->consts);
     names_add(&R->const_names, st->name, R->nconsts);
-    R->consts[R->nconsts++] = (Binding){st->name, st->name_loc, v, bits};
+    R->consts[R->nconsts++] = (Binding){st->name, st->name_loc, v, bits, 0, 0, false, 0};
 }
 
 static void const_decl(Reader *R, const QStmt *st)
@@ -1300,6 +1427,8 @@ static void const_decl(Reader *R, const QStmt *st)
         }
     } else if (st->type == 'f' || st->type == 'a')
         v = vreal(vf(v));
+    else if (st->type == 'B')
+        v = vint(v.isint ? v.i != 0 : v.f != 0);
     add_const(R, st, v, 0);
 }
 
@@ -1447,6 +1576,618 @@ static void timing(Reader *R, const QStmt *st)
     }
 }
 
+/* ---- classical variables, while, subroutines, aliases ---- */
+
+/* The width of a variable's type (int[w], uint[w]; 0: none given). */
+static bool type_width(Reader *R, int type, const QExpr *size, int *w)
+{
+    *w = 0;
+    if (!size)
+        return true;
+    long long n;
+    if (!qr_eval_int(R, size, &n, "the width of a type"))
+        return false;
+    if ((type == 'i' || type == 'u') && (n < 1 || n > 64)) {
+        qr_err(R, size->loc, "an integer type has 1 to 64 bits, not %lld", n);
+        return false;
+    }
+    if (n < 1) {
+        qr_err(R, size->loc, "a type's width must be positive, not %lld", n);
+        return false;
+    }
+    *w = type == 'i' || type == 'u' ? (int)n : 0;
+    return true;
+}
+
+static const char *type_name(int type)
+{
+    switch (type) {
+    case 'i': return "int";
+    case 'u': return "uint";
+    case 'f': return "float";
+    case 'a': return "angle";
+    case 'B': return "bool";
+    case 'b': return "bit";
+    default: return "?";
+    }
+}
+
+/* type name; or type name = value; — a classical variable. */
+static void var_decl(Reader *R, const QStmt *st)
+{
+    if (R->in_gate) {
+        qr_err(R, st->loc, "a classical variable cannot be declared in a gate definition");
+        return;
+    }
+    for (size_t i = R->block_base; i < R->nscope; i++)
+        if (!strcmp(R->scope[i].name, st->name)) {
+            qr_err(R, st->name_loc, "'%s' is already declared in this block", st->name);
+            diag_note(R->scope[i].loc, "'%s' declared here", st->name);
+            return;
+        }
+    if (!R->frame && name_taken(R, st->name, st->name_loc, "variable"))
+        return;
+    int w;
+    Val v = st->type == 'f' || st->type == 'a' ? vreal(0) : vint(0);
+    if (!type_width(R, st->type, st->size, &w))
+        return;
+    if (st->value && (!qr_eval(R, st->value, &v) || !qr_convert(R, st->value->loc, st->type, w, v, &v, "the initial value")))
+        v = st->type == 'f' || st->type == 'a' ? vreal(0) : vint(0); /* still declared: its uses are not each reported */
+    bind_push(R, (Binding){st->name, st->name_loc, v, 0, st->type, w, true, R->ncond});
+}
+
+static bool call_def(Reader *R, const UDef *u, const QExprList *args, Loc loc, const QList *target, Val *ret);
+
+/* Bits written by a subroutine's result: target = f(…); (bs: the bits of
+ * target). */
+static void assign_bits(Reader *R, const QStmt *st, const QArg *target, const QExpr *value)
+{
+    const UDef *d = value->kind == QE_CALL ? qr_find_def(R, value->name) : NULL;
+    if (!d) {
+        qr_err(R, value->loc, "bits are written by measurements ('%s = measure q;') or by a subroutine that returns "
+            "them ('%s = f(q);'); assigning other values to bits is not supported", target->name, target->name);
+        return;
+    }
+    if (d->def->type != 'b') {
+        qr_err(R, value->loc, "subroutine '%s' returns %s, not bits", d->def->name, d->def->type ? type_name(d->def->type) : "no value");
+        diag_note(d->def->name_loc, "'%s' declared here", d->def->name);
+        return;
+    }
+    QList bs;
+    if (!qr_resolve(R, target, true, &bs))
+        return;
+    long long w = 1;
+    if (d->def->rsize && !qr_eval_int(R, d->def->rsize, &w, "the width of a result"))
+        w = -1;
+    if (w >= 0 && (long long)bs.n != w)
+        qr_err(R, st->loc, "subroutine '%s' returns %lld bit%s, assigned to %u bit%s", d->def->name, w, w == 1 ? "" : "s",
+            bs.n, bs.n == 1 ? "" : "s");
+    else if (w >= 0)
+        call_def(R, d, &value->args, value->loc, &bs, NULL);
+    free(bs.v);
+}
+
+/* target = value; (compound assignments arrive as target = target op e). */
+static void assign(Reader *R, const QStmt *st)
+{
+    const QArg *t = st->target;
+    if (R->in_gate) {
+        qr_err(R, st->loc, "assignments are not allowed in a gate definition");
+        return;
+    }
+    Binding *b = find_var(R, t->name);
+    if (b && !b->mut) {
+        qr_err(R, t->loc, "'%s' cannot be assigned (a loop variable or gate parameter)", t->name);
+        return;
+    }
+    if (b) {
+        if (t->kind != QA_WHOLE) {
+            qr_err(R, t->loc, "'%s' is a %s: it cannot be indexed", t->name, type_name(b->type));
+            return;
+        }
+        if (R->ncond > b->ncond) {
+            char buf[64];
+            qr_err(R, st->name_loc, "assigning '%s' under a condition on measurement results (%s) is not supported: qgdc "
+                "computes classical variables as it reads the program, and this value would be known only when the "
+                "circuit runs", t->name, qr_qubit_name(R, R->cond[b->ncond].bit, true, buf, sizeof buf));
+            return;
+        }
+        int type = b->type, w = b->width;
+        Val v;
+        if (!qr_eval(R, st->value, &v) || !qr_convert(R, st->value->loc, type, w, v, &v, "the value assigned"))
+            return;
+        b = find_var(R, t->name); /* the scope may have moved (a subroutine call) */
+        b->value = v;
+        return;
+    }
+    if (qr_find_const(R, t->name) || qr_find_local(R, t->name)) {
+        qr_err(R, t->loc, "'%s' is a constant: it cannot be assigned", t->name);
+        return;
+    }
+    const Reg *r = qr_find_reg(R, t->name);
+    if (r && r->bit) {
+        assign_bits(R, st, t, st->value);
+        return;
+    }
+    if (r)
+        qr_err(R, t->loc, "'%s' is a qubit register: it cannot be assigned", t->name);
+    else if (t->name[0] == '$')
+        qr_err(R, t->loc, "'%s' is a physical qubit: it cannot be assigned", t->name);
+    else
+        qr_err(R, t->loc, "unknown variable '%s'", t->name);
+}
+
+/* The first bit register e uses, or NULL. */
+static const char *reg_in(Reader *R, const QExpr *e)
+{
+    if (!e)
+        return NULL;
+    if ((e->kind == QE_ID || e->kind == QE_INDEX) && !qr_find_local(R, e->name) && !qr_find_const(R, e->name)) {
+        const Reg *r = qr_find_reg(R, e->name);
+        if (r && r->bit)
+            return r->name;
+    }
+    const char *n = reg_in(R, e->a);
+    if (!n)
+        n = reg_in(R, e->b);
+    for (int i = 0; i < e->args.n && !n; i++)
+        n = reg_in(R, e->args.v[i]);
+    return n;
+}
+
+/* while (cond) body: run as the program is read, the condition decided
+ * before each iteration; at most qasm_limits.max_iterations of them. */
+static void while_stmt(Reader *R, const QStmt *st)
+{
+    if (R->in_gate) {
+        qr_err(R, st->loc, "'while' is not allowed in a gate definition");
+        return;
+    }
+    const char *reg = reg_in(R, st->cond);
+    if (reg) {
+        qr_err(R, st->cond->loc, "this 'while' condition depends on measurement results ('%s'), known only when the "
+            "circuit runs: qgdc runs loops as it reads the program, so a loop that repeats until a measurement gives "
+            "some value is not supported (write a fixed number of rounds: 'for' with an 'if' on the bits)", reg);
+        return;
+    }
+    R->depth++;
+    R->loops++;
+    int save_lc = R->loop_ncond;
+    R->loop_ncond = R->ncond;
+    for (uint64_t k = 0; !R->aborted; k++) {
+        Val v;
+        if (!qr_eval(R, st->cond, &v) || !(v.isint ? v.i != 0 : v.f != 0))
+            break;
+        if (k >= qasm_limits.max_iterations) {
+            qr_err(R, st->loc, "this 'while' loop has run %llu times and its condition still holds: qgdc runs loops as it "
+                "reads the program, at most %llu iterations", (unsigned long long)k,
+                (unsigned long long)qasm_limits.max_iterations);
+            break;
+        }
+        if (!charge(R, st->loc, 1))
+            break;
+        int before = R->errors;
+        stmts(R, &st->body);
+        if (R->flow == FLOW_CONTINUE)
+            R->flow = FLOW_NONE;
+        if (R->flow == FLOW_BREAK) {
+            R->flow = FLOW_NONE;
+            break;
+        }
+        if (R->errors > before || R->flow == FLOW_RETURN)
+            break;
+    }
+    R->loop_ncond = save_lc;
+    R->loops--;
+    R->depth--;
+}
+
+static void flow_stmt(Reader *R, const QStmt *st)
+{
+    const char *what = st->type == 'b' ? "break" : "continue";
+    if (!R->loops)
+        qr_err(R, st->loc, "'%s' outside a loop", what);
+    else if (R->ncond > R->loop_ncond) {
+        char buf[64];
+        qr_err(R, st->loc, "'%s' under a condition on measurement results (%s) is not supported: qgdc runs loops as "
+            "it reads the program, so a loop cannot end on a value known only when the circuit runs", what,
+            qr_qubit_name(R, R->cond[R->loop_ncond].bit, true, buf, sizeof buf));
+    } else
+        R->flow = st->type == 'b' ? FLOW_BREAK : FLOW_CONTINUE;
+}
+
+/* Does a 'return NAME;' in l return name? */
+static bool returns_name(const QStmtList *l, const char *name)
+{
+    for (int i = 0; i < l->n; i++) {
+        const QStmt *st = l->v[i];
+        if (st->kind == QS_RETURN && st->value && st->value->kind == QE_ID && !strcmp(st->value->name, name))
+            return true;
+        if (returns_name(&st->body, name) || returns_name(&st->orelse, name))
+            return true;
+    }
+    return false;
+}
+
+static void return_stmt(Reader *R, const QStmt *st)
+{
+    Frame *F = R->frame;
+    if (!F) {
+        qr_err(R, st->loc, "'return' outside a subroutine");
+        return;
+    }
+    const QStmt *d = F->def->def;
+    if (R->ncond > F->ncond) {
+        char buf[64];
+        qr_err(R, st->loc, "'return' under a condition on measurement results (%s) is not supported: qgdc inlines "
+            "subroutines as it reads the program", qr_qubit_name(R, R->cond[F->ncond].bit, true, buf, sizeof buf));
+        return;
+    }
+    int rt = d->type;
+    if (st->type == 1) { /* return measure q; */
+        if (rt != 'b')
+            qr_err(R, st->loc, "'return measure' in '%s', which does not return bits (declare '-> bit' or '-> bit[n]')", d->name);
+        else if (!F->target)
+            qr_err(R, st->loc, "the result of '%s' is a measurement: assign it to bits where '%s' is called ('c = %s(…);')",
+                d->name, d->name, d->name);
+        else {
+            QList qs, bs = {0};
+            if (qr_resolve(R, st->args.v[0], false, &qs)) {
+                for (uint32_t k = 0; k < F->target->n; k++)
+                    ql_push(&bs, F->target->v[k]);
+                emit_measure(R, st, &qs, &bs, st->loc);
+            }
+        }
+    } else if (st->value) {
+        if (!rt)
+            qr_err(R, st->value->loc, "subroutine '%s' has no result type ('-> type'): it cannot return a value", d->name);
+        else if (rt == 'b') {
+            /* the bits are the caller's already when they are a bit
+             * register declared in the subroutine (local_creg) */
+            const Reg *r = st->value->kind == QE_ID ? qr_find_reg(R, st->value->name) : NULL;
+            bool same = r && r->bit && F->target && r->size == F->target->n;
+            for (uint32_t k = 0; same && k < r->size; k++)
+                same = reg_at(r, k) == F->target->v[k];
+            if (F->target && !same)
+                qr_err(R, st->value->loc, "a subroutine's bit result must be a measurement ('return measure q;') or a bit "
+                    "register declared in it ('bit[n] b; … return b;')");
+        } else {
+            int w;
+            Val v;
+            if (type_width(R, rt, d->rsize, &w) && qr_eval(R, st->value, &v) &&
+                qr_convert(R, st->value->loc, rt, w, v, &v, "the result")) {
+                F->ret = v;
+                F->has_ret = true;
+            }
+        }
+    } else if (rt)
+        qr_err(R, st->loc, "'return' without a value in '%s', which returns %s", d->name, type_name(rt));
+    R->flow = FLOW_RETURN;
+}
+
+/* def name(params) [-> type] { body } */
+static void def_decl(Reader *R, const QStmt *st)
+{
+    if (!top_level_only(R, st, "a subroutine definition"))
+        return;
+    if (R->v2) {
+        qr_err(R, st->loc, "'def' is OpenQASM 3: an OpenQASM 2.0 program cannot define subroutines");
+        return;
+    }
+    if (name_taken(R, st->name, st->name_loc, "subroutine"))
+        return;
+    bool ok = true;
+    for (int i = 0; i < st->dparams.n; i++)
+        for (int j = 0; j < i; j++)
+            if (!strcmp(st->dparams.v[i].name, st->dparams.v[j].name)) {
+                qr_err(R, st->dparams.v[i].loc, "argument '%s' appears twice", st->dparams.v[i].name);
+                ok = false;
+            }
+    R->defs = xrealloc(R->defs, (R->ndefs + 1) * sizeof *R->defs);
+    names_add(&R->def_sub_names, st->name, R->ndefs);
+    R->defs[R->ndefs++] = (UDef){st, !ok};
+}
+
+#define MAX_CALL_DEPTH 100
+
+/* Binds argument i of a call (in the caller's scope): a qubit or bit
+ * operand as a local register in *reg, a value in *bind. */
+static bool bind_arg(Reader *R, const QStmt *d, int i, const QExpr *a, Reg *reg, Binding *bind)
+{
+    const QParam *p = &d->dparams.v[i];
+    long long size = 1;
+    if ((p->type == 'q' || p->type == 'b') && p->size && !qr_eval_int(R, p->size, &size, "the size of an argument"))
+        return false;
+    const Reg *ar = (a->kind == QE_ID || a->kind == QE_INDEX || a->kind == QE_SLICE) && !qr_find_local(R, a->name) &&
+                            !qr_find_const(R, a->name) ? qr_find_reg(R, a->name) : NULL;
+    if (p->type == 'q' || (p->type == 'b' && ar)) {
+        QArg qa;
+        QList l;
+        if (!qr_expr_arg(a, &qa)) {
+            qr_err(R, a->loc, "argument '%s' of '%s' is a %s: pass a register, an element or a slice", p->name, d->name,
+                p->type == 'q' ? "qubit" : "bit");
+            return false;
+        }
+        if (!qr_resolve(R, &qa, p->type == 'b', &l))
+            return false;
+        if ((long long)l.n != size) {
+            qr_err(R, a->loc, "argument '%s' of '%s' is %s %lld %s%s; %u given", p->name, d->name, p->size ? "a register of" : "",
+                size, p->type == 'q' ? "qubit" : "bit", size == 1 ? "" : "s", l.n);
+            free(l.v);
+            return false;
+        }
+        uint32_t *map = arena_alloc(R->arena, (size_t)l.n * sizeof *map);
+        memcpy(map, l.v, (size_t)l.n * sizeof *map);
+        free(l.v);
+        *reg = (Reg){p->name, p->loc, p->type == 'b', p->size == NULL, false, 0, (uint32_t)size, map};
+        return true;
+    }
+    Val v;
+    if (!qr_eval(R, a, &v))
+        return false;
+    if (p->type == 'b') { /* a constant bit string */
+        long long x;
+        if (!qr_val_int(R, a->loc, v, &x, "a bit value"))
+            return false;
+        if (size > 63 || x < 0 || (unsigned long long)x >> size) {
+            qr_err(R, a->loc, "%lld does not fit in %lld bit%s", x, size, size > 1 ? "s" : "");
+            return false;
+        }
+        *bind = (Binding){p->name, p->loc, vint(x), (int)size, 0, 0, false, 0};
+        return true;
+    }
+    int w;
+    if (!type_width(R, p->type, p->size, &w) || !qr_convert(R, a->loc, p->type, w, v, &v, "an argument"))
+        return false;
+    *bind = (Binding){p->name, p->loc, v, 0, p->type, w, true, R->ncond};
+    return true;
+}
+
+/* Inlines a call of u: its body elaborated here with its arguments bound;
+ * target: the caller's bits for a bit result; *ret: a classical result. */
+static bool call_def(Reader *R, const UDef *u, const QExprList *args, Loc loc, const QList *target, Val *ret)
+{
+    const QStmt *d = u->def;
+    if (R->quiet)
+        return false; /* a trial evaluation: nothing may be emitted */
+    if (u->bad) {
+        qr_failed(R);
+        return false;
+    }
+    if (R->in_gate) {
+        qr_err(R, loc, "a gate body cannot call the subroutine '%s' (call it outside the gate)", d->name);
+        return false;
+    }
+    if (R->ncalls >= MAX_CALL_DEPTH) {
+        qr_err(R, loc, "subroutine calls nested more than %d deep (unbounded recursion?)", MAX_CALL_DEPTH);
+        R->aborted = true;
+        return false;
+    }
+    if (args->n != d->dparams.n) {
+        qr_err(R, loc, "subroutine '%s' takes %d argument%s, not %d", d->name, d->dparams.n, d->dparams.n == 1 ? "" : "s",
+            args->n);
+        diag_note(d->name_loc, "'%s' declared here", d->name);
+        return false;
+    }
+    int n = args->n;
+    Reg *regs = xcalloc((size_t)n + 1, sizeof *regs);
+    Binding *binds = xcalloc((size_t)n + 1, sizeof *binds);
+    bool ok = true;
+    for (int i = 0; i < n; i++)
+        ok = bind_arg(R, d, i, args->v[i], &regs[i], &binds[i]) && ok;
+    /* one qubit in two arguments would be one qubit under two names */
+    for (int i = 0; i < n && ok; i++)
+        for (int j = 0; j < i && ok && regs[i].map && !regs[i].bit; j++)
+            for (uint32_t x = 0; x < regs[i].size && ok && regs[j].map && !regs[j].bit; x++)
+                for (uint32_t y = 0; y < regs[j].size && ok; y++)
+                    if (regs[i].map[x] == regs[j].map[y]) {
+                        char buf[64];
+                        qr_err(R, args->v[i]->loc, "qubit %s is passed to '%s' twice",
+                            qr_qubit_name(R, regs[i].map[x], false, buf, sizeof buf), d->name);
+                        ok = false;
+                    }
+    if (!ok) {
+        free(regs), free(binds);
+        return false;
+    }
+    Frame F = {u, target, false, vint(0), R->ncond, R->frame};
+    size_t save_base = R->scope_base, save_n = R->nscope, save_bb = R->block_base, save_lbase = R->lreg_base,
+           save_nl = R->nlregs;
+    int save_depth = R->depth, save_loops = R->loops, save_lc = R->loop_ncond;
+    R->scope_base = R->block_base = R->nscope;
+    R->lreg_base = R->nlregs;
+    for (int i = 0; i < n; i++)
+        if (regs[i].map)
+            lreg_push(R, regs[i]);
+        else
+            bind_push(R, binds[i]);
+    free(regs), free(binds);
+    R->frame = &F;
+    R->depth = 0;
+    R->loops = 0;
+    R->ncalls++;
+    int before = R->errors;
+    stmts(R, &d->body);
+    R->ncalls--;
+    R->flow = FLOW_NONE;
+    R->frame = F.up;
+    R->depth = save_depth, R->loops = save_loops, R->loop_ncond = save_lc;
+    R->scope_base = save_base, R->nscope = save_n, R->block_base = save_bb;
+    R->lreg_base = save_lbase, R->nlregs = save_nl;
+    if (R->errors > before)
+        return false;
+    if (d->type && d->type != 'b' && !F.has_ret) {
+        qr_err(R, loc, "subroutine '%s' ended without returning a value (it returns %s)", d->name, type_name(d->type));
+        diag_note(d->name_loc, "'%s' declared here", d->name);
+        return false;
+    }
+    if (ret)
+        *ret = F.ret;
+    return true;
+}
+
+bool qr_call_value(Reader *R, const UDef *d, const QExprList *args, Loc loc, Val *ret)
+{
+    if (R->quiet)
+        return false;
+    if (!d->def->type) {
+        qr_err(R, loc, "subroutine '%s' returns no value", d->def->name);
+        return false;
+    }
+    if (d->def->type == 'b') {
+        qr_err(R, loc, "subroutine '%s' returns bits (measurement results), known only when the circuit runs: assign "
+            "them to bits ('c = %s(…);') and test those in an 'if'", d->def->name, d->def->name);
+        return false;
+    }
+    return call_def(R, d, args, loc, NULL, ret);
+}
+
+/* f(args); — a call for its effect (a result is dropped). */
+static void call_stmt(Reader *R, const QStmt *st, const UDef *d)
+{
+    if (st->mods) {
+        qr_err(R, st->mods->loc, "modifiers apply to gates; '%s' is a subroutine", st->name);
+        return;
+    }
+    if (st->args.n) {
+        qr_err(R, st->args.v[0]->loc, "subroutine '%s' takes its arguments in parentheses: '%s(…);'", st->name, st->name);
+        return;
+    }
+    call_def(R, d, &st->args_expr, st->name_loc, NULL, NULL);
+}
+
+/* Bits a declaration gives an initial value: = f(…) (a subroutine's
+ * result) or a constant; bits start at 0, so only 0 is a constant they
+ * can take. */
+static void init_bits(Reader *R, const QStmt *st, const QArg *whole)
+{
+    if (st->text) {
+        if (strspn(st->text, "0") != strlen(st->text))
+            qr_err(R, st->text_loc, "bits start at 0 and are written by measurements: initialising '%s' to \"%s\" is "
+                "not supported", st->name, st->text);
+        return;
+    }
+    if (st->value->kind == QE_CALL && qr_find_def(R, st->value->name)) {
+        assign_bits(R, st, whole, st->value);
+        return;
+    }
+    Val v;
+    if (qr_eval(R, st->value, &v) && (v.isint ? v.i != 0 : v.f != 0))
+        qr_err(R, st->value->loc, "bits start at 0 and are written by measurements: initialising '%s' to a value other "
+            "than 0 is not supported", st->name);
+}
+
+/* A bit register declared in a subroutine: the caller's bits when the
+ * subroutine returns it (c = f(…)); else bits of the circuit of their own,
+ * named after the subroutine, the same ones for every call at this depth. */
+static void local_creg(Reader *R, const QStmt *st)
+{
+    long long size = 1;
+    if (st->size && !qr_eval_int(R, st->size, &size, "a register size"))
+        return;
+    if (size < 1 || size > 64) {
+        qr_err(R, st->size ? st->size->loc : st->loc, "a bit register in a subroutine has 1 to 64 bits, not %lld", size);
+        return;
+    }
+    for (size_t i = R->lreg_base; i < R->nlregs; i++)
+        if (!strcmp(R->lregs[i].name, st->name)) {
+            qr_err(R, st->name_loc, "'%s' is already declared in this subroutine", st->name);
+            diag_note(R->lregs[i].loc, "'%s' declared here", st->name);
+            return;
+        }
+    Frame *F = R->frame;
+    Reg r = {st->name, st->name_loc, true, st->size == NULL, false, 0, (uint32_t)size, NULL};
+    if (F->target && F->target->n == (uint32_t)size && returns_name(&F->def->def->body, st->name)) {
+        uint32_t *map = arena_alloc(R->arena, (size_t)size * sizeof *map);
+        memcpy(map, F->target->v, (size_t)size * sizeof *map);
+        r.map = map;
+    } else {
+        /* the circuit's register "<subroutine>_<name>[_k]" for this call depth */
+        StrBuf nm = {0};
+        sb_printf(&nm, "%s_%s", F->def->def->name, st->name);
+        if (R->ncalls > 1)
+            sb_printf(&nm, "_%d", R->ncalls);
+        const Register *found = NULL;
+        for (size_t i = 0; i < R->c->ncregs && !found; i++)
+            if (!strcmp(R->c->cregs[i].name, nm.s))
+                found = &R->c->cregs[i];
+        if (found && found->size != (uint32_t)size) {
+            qr_err(R, st->loc, "bit register '%s' of '%s' has another size than in an earlier call", st->name,
+                F->def->def->name);
+            sb_free(&nm);
+            return;
+        }
+        while (!found && (names_find(R->reg_names, nm.s) || qr_find_const(R, nm.s)))
+            sb_putc(&nm, '_');
+        r.offset = found ? found->offset : circuit_creg(R->c, nm.s, r.size);
+        sb_free(&nm);
+    }
+    lreg_push(R, r);
+    QArg whole = {QA_WHOLE, st->name, st->name_loc, NULL, NULL, NULL, NULL};
+    if (st->args.n)
+        measure(R, st, &whole);
+    else if (st->value || st->text)
+        init_bits(R, st, &whole);
+}
+
+/* let name = a ++ b …; — a name for qubits (or bits) already declared. */
+static void let_stmt(Reader *R, const QStmt *st)
+{
+    if (R->in_gate || R->depth) {
+        qr_err(R, st->loc, "'let' is allowed only at the top level of the program or of a subroutine");
+        return;
+    }
+    QList all = {0};
+    int bits = -1;
+    for (int i = 0; i < st->args.n; i++) {
+        const QArg *a = st->args.v[i];
+        const Reg *r = a->name[0] == '$' ? NULL : qr_find_reg(R, a->name);
+        int b = r && r->bit;
+        if (bits >= 0 && b != bits) {
+            qr_err(R, a->loc, "'let' cannot join qubits and bits");
+            free(all.v);
+            return;
+        }
+        bits = b;
+        QList l;
+        if (!qr_resolve(R, a, b, &l)) {
+            free(all.v);
+            return;
+        }
+        for (uint32_t k = 0; k < l.n; k++)
+            ql_push(&all, l.v[k]);
+        free(l.v);
+    }
+    uint32_t n = all.n;
+    ql_unique(&all);
+    if (all.n != n) {
+        qr_err(R, st->loc, "'let' names one %s twice", bits ? "bit" : "qubit");
+        free(all.v);
+        return;
+    }
+    uint32_t *map = arena_alloc(R->arena, (size_t)n * sizeof *map);
+    memcpy(map, all.v, (size_t)n * sizeof *map);
+    free(all.v);
+    bool single = st->args.n == 1 && (st->args.v[0]->kind == QA_INDEX || st->args.v[0]->name[0] == '$' ||
+                                      (qr_find_reg(R, st->args.v[0]->name) && qr_find_reg(R, st->args.v[0]->name)->single &&
+                                       st->args.v[0]->kind == QA_WHOLE));
+    Reg r = {st->name, st->name_loc, bits == 1, single, false, 0, n, map};
+    if (R->frame) {
+        for (size_t i = R->lreg_base; i < R->nlregs; i++)
+            if (!strcmp(R->lregs[i].name, st->name)) {
+                qr_err(R, st->name_loc, "'%s' is already declared in this subroutine", st->name);
+                return;
+            }
+        lreg_push(R, r);
+        return;
+    }
+    if (name_taken(R, st->name, st->name_loc, "alias"))
+        return;
+    R->regs = xrealloc(R->regs, (R->nregs + 1) * sizeof *R->regs);
+    names_add(&R->reg_names, st->name, R->nregs);
+    R->regs[R->nregs++] = r;
+}
+
 static void stmt(Reader *R, const QStmt *st)
 {
     if (R->aborted)
@@ -1480,8 +2221,18 @@ static void stmt(Reader *R, const QStmt *st)
             declare(R, st, false, false);
         break;
     case QS_CREG: /* at the top level, elaborate() declares it */
-        top_level_only(R, st, "a bit declaration");
+        if (R->frame && !R->depth && !R->in_gate)
+            local_creg(R, st);
+        else
+            top_level_only(R, st, "a bit declaration");
         break;
+    case QS_VAR: var_decl(R, st); break;
+    case QS_ASSIGN: assign(R, st); break;
+    case QS_WHILE: while_stmt(R, st); break;
+    case QS_FLOW: flow_stmt(R, st); break;
+    case QS_RETURN: return_stmt(R, st); break;
+    case QS_DEF: def_decl(R, st); break;
+    case QS_LET: let_stmt(R, st); break;
     case QS_CONST: const_decl(R, st); break;
     case QS_GATEDEF:
         if (top_level_only(R, st, "a gate definition"))
@@ -1500,17 +2251,43 @@ static void stmt(Reader *R, const QStmt *st)
     R->postselect = save_ps, R->ps_qubit = save_psq, R->ps_loc = save_psloc;
 }
 
+/* A block: its variables end with it; a break, continue or return leaves it. */
 static void stmts(Reader *R, const QStmtList *l)
 {
-    for (int i = 0; i < l->n && !R->aborted; i++)
+    size_t save_n = R->nscope, save_bb = R->block_base;
+    R->block_base = R->nscope;
+    for (int i = 0; i < l->n && !R->aborted && !R->flow; i++)
         stmt(R, l->v[i]);
+    R->nscope = save_n;
+    R->block_base = save_bb;
 }
 
 /* ---- driver ---- */
 
-static void elaborate(Reader *R, const QProgram *prog)
+/* The physical qubits $0 … $(nphys − 1): a register of the circuit,
+ * first, named "phys" (or phys_, … when the program declares that name). */
+static void physical_qubits(Reader *R, const QProgram *prog, Loc loc)
+{
+    StrBuf nm = {0};
+    sb_puts(&nm, "phys");
+    for (bool taken = true; taken;) {
+        taken = false;
+        for (int i = 0; i < prog->stmts.n && !taken; i++)
+            taken = prog->stmts.v[i]->name && !strcmp(prog->stmts.v[i]->name, nm.s);
+        if (taken)
+            sb_putc(&nm, '_');
+    }
+    R->phys_offset = circuit_qreg(R->c, nm.s, R->nphys);
+    sb_free(&nm);
+    R->regs = xrealloc(R->regs, (R->nregs + 1) * sizeof *R->regs);
+    R->regs[R->nregs++] = (Reg){"$", loc, false, false, false, R->phys_offset, R->nphys, NULL};
+}
+
+static void elaborate(Reader *R, const QProgram *prog, Loc phys_loc)
 {
     Use *uses = NULL, *u, *tmp;
+    if (R->nphys)
+        physical_qubits(R, prog, phys_loc);
     for (int i = 0; i < prog->stmts.n; i++) {
         const QStmt *st = prog->stmts.v[i];
         if (st->kind == QS_VERSION) {
@@ -1538,10 +2315,11 @@ static void elaborate(Reader *R, const QProgram *prog)
                     count_uses(&uses, &prog->stmts, -1);
                 const Use *use = use_of(&uses, st->name);
                 declare(R, st, true, use->psuse > 0 && use->other == 0);
-                if (st->args.n && qr_find_reg(R, st->name)) {
-                    QArg whole = {QA_WHOLE, st->name, st->name_loc, NULL, NULL, NULL, NULL};
+                QArg whole = {QA_WHOLE, st->name, st->name_loc, NULL, NULL, NULL, NULL};
+                if (st->args.n && qr_find_reg(R, st->name))
                     measure(R, st, &whole);
-                }
+                else if ((st->value || st->text) && qr_find_reg(R, st->name))
+                    init_bits(R, st, &whole);
             }
             R->postselect = save_ps, R->ps_qubit = save_psq, R->ps_loc = save_psloc;
         } else
@@ -1585,7 +2363,9 @@ bool qasm_read(const SrcFile *src, Circuit *out)
         R.block = &out->main;
         R.postselect = -1;
         R.input_used = xcalloc((size_t)qasm_inputs.n + 1, sizeof *R.input_used);
-        elaborate(&R, &prog);
+        R.arena = &arena;
+        R.nphys = ps.nphys;
+        elaborate(&R, &prog, ps.phys_loc);
         for (int i = 0; i < qasm_inputs.n && !R.aborted; i++)
             if (!R.input_used[i]) {
                 size_t nl = strcspn(qasm_inputs.v[i], "=");
@@ -1601,6 +2381,9 @@ bool qasm_read(const SrcFile *src, Circuit *out)
         names_free(&R.def_names);
         names_free(&R.reg_names);
         names_free(&R.const_names);
+        names_free(&R.def_sub_names);
+        free(R.defs);
+        free(R.lregs);
         intern_free(&R.seqdefs);
         free(R.regs);
         free(R.consts);

@@ -74,12 +74,16 @@
 /* Operations a program may unroll to (loops, broadcasts): the default of
  * qasm_limits.max_unroll. */
 #define QASM_MAX_UNROLL (1u << 24)
+/* Iterations a 'while' loop may run (its condition is decided as the
+ * program is read): the default of qasm_limits.max_iterations. */
+#define QASM_MAX_ITERATIONS (1u << 20)
 /* The largest register, and all registers together. */
 #define QASM_MAX_REGISTER (1u << 24)
 
 /* Limits of the reader (a test harness may lower them). */
 typedef struct QasmLimits {
     uint64_t max_unroll; /* operations loops and broadcasts unroll to, in all */
+    uint64_t max_iterations; /* iterations of one 'while' loop */
 } QasmLimits;
 extern QasmLimits qasm_limits;
 
