@@ -106,6 +106,12 @@ bool ntk_qrun(const NtkProblem *p, const NtkQOptions *o, NtkQRun *out, char **er
         QSolveOptions qo = {.kappa0 = out->kappa0, .clock_bits = clock_bits, .precision = out->precision,
                             .measure = !o->simulate, .hadamard_y = NULL, .dump = o->dump};
         qo.hadamard_y = ypad;
+        if (p->opt.set[OPTION_solver] && p->opt.solver == SOLVER_QSVT) {
+            /* only the sign is read: the polynomial's error an eighth of the
+             * precision times the least kept amplitude, s/κ0 */
+            qo.qsvt = true;
+            qo.qsvt_eps = fmin(0.01, out->precision * QSP_SCALE / (8 * out->kappa0));
+        }
         if (!qsolve_build(&Kt, ks, &qo, &out->qs, err)) {
             ok = false;
             break;

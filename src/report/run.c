@@ -17,12 +17,22 @@ void report_solver_header(const QRun *r, FILE *fp)
             r->dim, q->norm_M, q->kappa_M, q->kappa0, q->lambda_min);
     fprintf(fp, "  block encoding    %s: %u system qubits, %zu Pauli terms on %u index qubits, alpha = %.6g\n",
             q->dil.dilated ? "Hermitian dilation" : "symmetric", q->s, q->be.nterms, q->m, q->alpha);
-    fprintf(fp, "  phase estimation  %u clock bits (at least %u for this lambda_min), %llu of %llu clock values "
-                "well conditioned\n",
-            q->p, q->p_min, (unsigned long long)q->inv.well, (unsigned long long)(q->inv.well + q->inv.ill));
+    if (q->qsvt)
+        fprintf(fp, "  QSVT              degree %u (%u walk calls), cut lambda_min/alpha = %.4g, polynomial error "
+                    "%.2g (scale %.3g), phases: %u iterations, residual %.2g, %.2f s\n",
+                q->poly->degree, q->poly->degree, q->poly->a, q->poly->eps, q->poly->norm, q->qsp.iterations,
+                q->qsp.residual, q->qsp.seconds);
+    else
+        fprintf(fp, "  phase estimation  %u clock bits (at least %u for this lambda_min), %llu of %llu clock values "
+                    "well conditioned\n",
+                q->p, q->p_min, (unsigned long long)q->inv.well, (unsigned long long)(q->inv.well + q->inv.ill));
     fprintf(fp, "  |b> preparation   %s construction\n", state_prep_method_name(q->prep_info.method));
-    fprintf(fp, "  qubits            %u: sys %u, idx %u, clock %u, anc 1, flag 1%s\n", q->c.nqubits, q->s, q->m, q->p,
-            q->amplified && q->amp_plan.rotate ? ", amp 1" : "");
+    if (q->qsvt)
+        fprintf(fp, "  qubits            %u: sys %u, idx %u, anc 1 (the +-phi branch), flag 1 (projector)%s\n",
+                q->c.nqubits, q->s, q->m, q->amplified && q->amp_plan.rotate ? ", amp 1" : "");
+    else
+        fprintf(fp, "  qubits            %u: sys %u, idx %u, clock %u, anc 1, flag 1%s\n", q->c.nqubits, q->s, q->m,
+                q->p, q->amplified && q->amp_plan.rotate ? ", amp 1" : "");
     if (r->amplified && r->amp.mode == AMPLIFY_FIXED_POINT) {
         const AmplifyPlan *a = &r->amp;
         fprintf(fp, "  amplification     fixed point (Yoder-Low-Chuang): P >= w = %.6g per solve, delta = %g, L = %llu "
@@ -110,6 +120,18 @@ void report_solver_json(const QRun *r, JsonWriter *w)
     json_end(w);
     json_key(w, "clock_bits_min"), json_uint(w, q->p_min);
     json_key(w, "well_clock_values"), json_uint(w, q->inv.well);
+    json_key(w, "solver"), json_string(w, q->qsvt ? "qsvt" : "qpe");
+    if (q->qsvt) {
+        json_key(w, "qsvt");
+        json_object(w);
+        json_key(w, "degree"), json_uint(w, q->poly->degree);
+        json_key(w, "cut"), json_double(w, q->poly->a);
+        json_key(w, "poly_error"), json_double(w, q->poly->eps);
+        json_key(w, "scale"), json_double(w, q->poly->norm);
+        json_key(w, "phase_iterations"), json_uint(w, q->qsp.iterations);
+        json_key(w, "phase_residual"), json_double(w, q->qsp.residual);
+        json_end(w);
+    }
     json_key(w, "state_prep"), json_string(w, state_prep_method_name(q->prep_info.method));
     if (r->amplified)
         amplify_json(r, w);
@@ -228,8 +250,12 @@ void report_run(const QRun *r, FILE *fp)
         fprintf(fp, "    %-26s %-11.3e u_C(T), Carleman iteration, vs true u(T)\n", "Carleman truncation", r->err_trunc);
         fprintf(fp, "    %-26s %-11.3e u(x~) vs u_C(T); fidelity |<x~,x>| = %.6f (estimate Delta+/Delta = %.4f)\n",
                 "eigenvalue filtering", r->err_filter, r->fid_filter, r->fid_estimate);
-        fprintf(fp, "    %-26s %-11.3e u(x_q) vs u(x~); fidelity |<x_q,x~>| = %.6f (%u clock bits)\n",
-                "phase estimation", r->err_qpe, r->fid_qpe, r->qs.p);
+        if (r->qs.qsvt)
+            fprintf(fp, "    %-26s %-11.3e u(x_q) vs u(x~); fidelity |<x_q,x~>| = %.6f (QSVT, degree %u)\n",
+                    "solver (QSVT)", r->err_qpe, r->fid_qpe, r->qs.poly->degree);
+        else
+            fprintf(fp, "    %-26s %-11.3e u(x_q) vs u(x~); fidelity |<x_q,x~>| = %.6f (%u clock bits)\n",
+                    "phase estimation", r->err_qpe, r->fid_qpe, r->qs.p);
         fprintf(fp, "    %-26s %-11.3e read-out vs u(x_q); 3-sigma bound %.3e\n", "shot noise", r->err_shot,
                 r->shot_bound);
         fprintf(fp, "    %-26s %-11.3e the three stages + the 3-sigma shot bound\n", "budget", r->budget);
@@ -244,9 +270,17 @@ void report_run(const QRun *r, FILE *fp)
                 (int)(6 - strlen(r->p->param) - (i >= 10 ? 2 : 1)), "", r->u_true[i], r->u_carleman[i],
                 r->u_filtered[i], r->u_state[i], r->ro.u[i], r->ro.sigma[i]);
     fprintf(fp, "\n  post-selection    probability\n");
-    for (int g = 0; g < QR_NPOST; g++)
+    for (int g = 0; g < QR_NPOST; g++) {
+        if (r->qs.qsvt && g == QR_POST_CLOCK)
+            continue;
         if (g != QR_POST_DIL || r->qs.dil.dilated)
-            fprintf(fp, "    %-24s %.6g\n", qrun_post_names[g], r->post[g]);
+            fprintf(fp, "    %-24s %.6g\n",
+                    !r->qs.qsvt ? qrun_post_names[g]
+                    : g == QR_POST_ANC ? "QSVT real part anc = 0"
+                    : g == QR_POST_FLAG ? "projector qubit = 0"
+                                        : qrun_post_names[g],
+                    r->post[g]);
+    }
     if (r->amplified && r->qs.amp_plan.rotate)
         fprintf(fp, "    %-24s %.6g\n", "amplification qubit = 1", r->post_amp);
     fprintf(fp, "    %-24s %.6g   (about %.0f repetitions of the circuit per kept run)\n", "all",
