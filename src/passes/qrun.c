@@ -206,7 +206,7 @@ bool qrun_gd(const GdProblem *p_in, const QRunOptions *o, QRun *out, char **err)
                 out->u_true = dup_n(utraj + (size_t)p->T * n, n);
             }
         }
-        if ((amplify || qsvt) && !plan && !ref_filtered(&s, out->kappa0, NULL, &f, err))
+        if ((amplify || qsvt) && !plan && !(qsvt ? ref_filtered_spectrum : ref_filtered)(&s, out->kappa0, NULL, &f, err))
             goto done;
     } else {
         Analysis an;
@@ -226,7 +226,7 @@ bool qrun_gd(const GdProblem *p_in, const QRunOptions *o, QRun *out, char **err)
         analysis_free(&an);
         x = xmalloc(s.dim_sz * sizeof *x);
         if (!ref_forward_subst(&s, x, err) ||
-            !(plan ? ref_filtered_spectrum : ref_filtered)(&s, out->kappa0, x, &f, err))
+            !(plan || qsvt ? ref_filtered_spectrum : ref_filtered)(&s, out->kappa0, x, &f, err))
             goto done;
         out->fid_filter = f.fidelity;
         out->norm_M = f.norm_M;
@@ -261,6 +261,8 @@ bool qrun_gd(const GdProblem *p_in, const QRunOptions *o, QRun *out, char **err)
         double amp = bb > 0 ? QSP_SCALE * f.lambda_min * sqrt(xx / bb) : 1;
         qo.qsvt = true;
         qo.qsvt_eps = fmin(0.01, out->precision * fmin(amp, 1) / 8);
+        /* the edge below the cut, clear of the eigenvalues there */
+        qo.qsvt_delta = qsp_edge_for(f.spec_lambda, f.nspec, f.lambda_min, &out->qsvt_in_edge);
     }
     if (!qsolve_build(&s.M, s.rhs, &qo, &out->qs, err))
         goto done;
@@ -416,6 +418,19 @@ bool qrun_gd(const GdProblem *p_in, const QRunOptions *o, QRun *out, char **err)
         out->fid_predicted = ref_fidelity(xq, out->plan.xq, s.dim_sz);
         if (out->amplify_chosen)
             out->fid_amplify = out->fid_predicted;
+    }
+    if (out->qs.qsvt && f.nspec > 0) {
+        /* the prediction: Re P(λ/α) on the spectrum that meets b (qsp_eval,
+         * the phases multiplied out) against the simulated kept state */
+        double *xp = xcalloc(s.dim_sz, sizeof *xp);
+        for (size_t k = 0; k < f.nspec; k++) {
+            double g = creal(qsp_eval(out->qs.phases, out->qs.poly->degree, f.spec_lambda[k] / out->qs.alpha));
+            for (size_t i = 0; i < s.dim_sz; i++)
+                xp[i] += g * f.spec_w[k * s.dim_sz + i];
+        }
+        out->fid_predicted = ref_fidelity(xq, xp, s.dim_sz);
+        out->qsvt_predicted = true;
+        free(xp);
     }
     out->fid_qpe = ref_fidelity(xq, f.x, s.dim_sz);
     out->fid_total = ref_fidelity(xq, x, s.dim_sz);

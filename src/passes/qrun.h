@@ -144,6 +144,8 @@ typedef struct QRun {
     BudgetPlan plan;
     char *why_not_planned; /* plan asked for, but the dense references do not fit */
     double fid_predicted;  /* run: |⟨x_q simulated, x_q predicted⟩| */
+    size_t qsvt_in_edge;   /* QSVT: eigenvalues meeting b inside the polynomial's edge below the cut */
+    bool qsvt_predicted;   /* QSVT: fid_predicted against Σ Re P(λ/α)·w over the spectrum */
     double P_predicted;    /* the plan's P(solve) of the un-amplified solver */
     bool amplify_chosen;   /* amplify_auto chose exact amplification (compile) */
     bool amplify_suggested; /* run: amplify_auto found it pays (amp holds its plan), not simulated */

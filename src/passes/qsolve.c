@@ -193,7 +193,8 @@ bool qsolve_build(const SpMat *M, const double *rhs, const QSolveOptions *o, QSo
         .amplify = o->amplify, .user = &hc};
     if (o->qsvt) {
         double a = out->lambda_min / out->alpha;
-        if (!qsp_inverse_cached(a, QSP_DELTA, QSP_SCALE, o->qsvt_eps, &out->poly, &out->phases, &out->qsp, err))
+        double delta = o->qsvt_delta > 0 ? o->qsvt_delta : QSP_DELTA;
+        if (!qsp_inverse_cached(a, delta, QSP_SCALE, o->qsvt_eps, &out->poly, &out->phases, &out->qsp, err))
             return false;
         out->qsvt = true;
         out->sopt.qsvt_phases = out->phases;

@@ -200,6 +200,24 @@ unsigned qsp_inverse_degree(double a, double delta, double scale, double eps)
     return di > UINT32_MAX ? 0 : (unsigned)di;
 }
 
+double qsp_edge_for(const double *lam, size_t n, double lambda_min, size_t *inside)
+{
+    double below = 0;
+    for (size_t i = 0; i < n; i++)
+        if (fabs(lam[i]) < lambda_min)
+            below = fmax(below, fabs(lam[i]));
+    double delta = fmin(QSP_DELTA, 1 - 1.02 * below / lambda_min);
+    if (delta < QSP_DELTA_MIN)
+        delta = QSP_DELTA_MIN;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (fabs(lam[i]) < lambda_min && fabs(lam[i]) > lambda_min * (1 - delta))
+            k++;
+    if (inside)
+        *inside = k;
+    return delta;
+}
+
 /* ---- the phases ---- */
 
 #define BLK 64

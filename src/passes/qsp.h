@@ -39,6 +39,7 @@
 
 #define QSP_SCALE 0.8        /* max |f| */
 #define QSP_DELTA 0.5        /* the edge: 0 below a(1 − δ), 1/x above a */
+#define QSP_DELTA_MIN 0.02   /* the narrowest edge qsp_edge_for chooses */
 #define QSP_MAX_DEGREE 200001
 #define QSP_TOL 1e-14        /* the iteration stops at Σ|coefficient residuals| ≤ this, */
 #define QSP_FLOOR 1e-11      /* or below this where rounding stops its descent */
@@ -73,6 +74,13 @@ void qsp_poly_free(QspPoly *p);
  * too large to build (from the decay of the coefficients of a smaller
  * instance where needed). 0 when above QSP_MAX_DEGREE. */
 unsigned qsp_inverse_degree(double a, double delta, double scale, double eps);
+
+/* The edge δ for a known spectrum: the eigenvalue magnitudes lam[0..n−1]
+ * that meet the right-hand side, the cut lambda_min. QSP_DELTA, narrowed
+ * so that the edge [λ_min(1 − δ), λ_min) holds none of them (a 2% margin
+ * below the largest under the cut), but not below QSP_DELTA_MIN; *inside
+ * gets how many still fall in the edge (0 normally). */
+double qsp_edge_for(const double *lam, size_t n, double lambda_min, size_t *inside);
 
 /* Symmetric phases φ_0..φ_d (d odd, d + 1 of them) with
  * Re⟨0|U(x, Φ)|0⟩ = Σ_j cheb[j]·T_{2j+1}(x); needs ‖·‖∞ < 1 (converges

@@ -250,9 +250,15 @@ void report_run(const QRun *r, FILE *fp)
         fprintf(fp, "    %-26s %-11.3e u_C(T), Carleman iteration, vs true u(T)\n", "Carleman truncation", r->err_trunc);
         fprintf(fp, "    %-26s %-11.3e u(x~) vs u_C(T); fidelity |<x~,x>| = %.6f (estimate Delta+/Delta = %.4f)\n",
                 "eigenvalue filtering", r->err_filter, r->fid_filter, r->fid_estimate);
-        if (r->qs.qsvt)
+        if (r->qs.qsvt) {
             fprintf(fp, "    %-26s %-11.3e u(x_q) vs u(x~); fidelity |<x_q,x~>| = %.6f (QSVT, degree %u)\n",
                     "solver (QSVT)", r->err_qpe, r->fid_qpe, r->qs.poly->degree);
+            if (r->qsvt_predicted)
+                fprintf(fp, "    %-26s fidelity %.12f of the simulated kept state with sum_lambda Re P(lambda/alpha) "
+                            "w_lambda over the spectrum; edge %.3g below the cut holds %zu eigenvalue%s\n",
+                        "predicted kept state", r->fid_predicted, r->qs.poly->delta, r->qsvt_in_edge,
+                        r->qsvt_in_edge == 1 ? "" : "s");
+        }
         else
             fprintf(fp, "    %-26s %-11.3e u(x_q) vs u(x~); fidelity |<x_q,x~>| = %.6f (%u clock bits)\n",
                     "phase estimation", r->err_qpe, r->fid_qpe, r->qs.p);
