@@ -193,34 +193,20 @@ static void tbl_build(void)
 
 /* ---- the greedy reduction on GMP integers ---- */
 
-static void zr2_val_sqrt2(int *v, const Zr2 *a)
+/* valuation of x + y√2 at √2: 2·min(v₂(x), v₂(y)), plus 1 when v₂(x) > v₂(y) */
+static int zr2_val_sqrt2(const Zr2 *a)
 {
-    /* valuation of x + y√2 at √2: (x + y√2)/√2 = y + (x/2)√2 */
-    Zr2 t;
-    zr2_init(&t);
-    zr2_set(&t, a);
-    *v = 0;
-    if (!mpz_sgn(t.x) && !mpz_sgn(t.y)) {
-        *v = 1 << 20;
-    } else {
-        while (mpz_even_p(t.x)) {
-            mpz_tdiv_q_2exp(t.x, t.x, 1);
-            mpz_swap(t.x, t.y);
-            (*v)++;
-        }
-    }
-    zr2_clear(&t);
+    if (!mpz_sgn(a->x) && !mpz_sgn(a->y)) return 1 << 20;
+    mp_bitcnt_t vx = mpz_sgn(a->x) ? mpz_scan1(a->x, 0) : (mp_bitcnt_t)-1;
+    mp_bitcnt_t vy = mpz_sgn(a->y) ? mpz_scan1(a->y, 0) : (mp_bitcnt_t)-1;
+    return vx <= vy ? 2 * (int)vx : 2 * (int)vy + 1;
 }
 
 /* sde(|u|²) for u/√2^k */
-static int sde_abs2(const Zw *u, int k)
+static int sde_abs2(const Zw *u, int k, Zr2 *scratch)
 {
-    Zr2 a;
-    zr2_init(&a);
-    zw_abs2(&a, u);
-    int v;
-    zr2_val_sqrt2(&v, &a);
-    zr2_clear(&a);
+    zw_abs2(scratch, u);
+    int v = zr2_val_sqrt2(scratch);
     return v >= (1 << 20) ? -(1 << 20) : 2 * k - v;
 }
 
@@ -242,6 +228,8 @@ bool exact_synth_col(const Zw *u_in, const Zw *t_in, int l, int k, GateBuf *out,
 {
     if (!tbl) tbl_build();
     Zw u, t, w, a, b;
+    Zr2 sc;
+    zr2_init(&sc);
     zw_init(&u);
     zw_init(&t);
     zw_init(&w);
@@ -257,13 +245,13 @@ bool exact_synth_col(const Zw *u_in, const Zw *t_in, int l, int k, GateBuf *out,
     GateBuf steps = {0}; /* the m_i, in order (leftmost first) */
     bool ok = true;
     for (;;) {
-        int sde = sde_abs2(&u, k);
+        int sde = sde_abs2(&u, k, &sc);
         if (sde <= 3 && k <= TBL_KMAX) break;
         int bj = -1, bs = sde;
         for (int j = 0; j < 4; j++) {
             zw_mul_omega_pow(&w, &t, -j);
             zw_add(&a, &u, &w);
-            int sj = sde_abs2(&a, k + 1);
+            int sj = sde_abs2(&a, k + 1, &sc);
             if (sj < bs) {
                 bs = sj;
                 bj = j;
@@ -324,6 +312,7 @@ bool exact_synth_col(const Zw *u_in, const Zw *t_in, int l, int k, GateBuf *out,
         }
     }
     free(steps.s);
+    zr2_clear(&sc);
     zw_clear(&u);
     zw_clear(&t);
     zw_clear(&w);

@@ -55,6 +55,15 @@ void synth_mpf_cossin(mpf_t c, mpf_t s, double x, unsigned long prec)
 
 void synth_mpf_cossin_f(mpf_t c, mpf_t s, const mpf_t x, unsigned long prec)
 {
+    mpf_t pi;
+    mpf_init2(pi, prec + 64);
+    synth_mpf_pi(pi, prec + 64);
+    synth_mpf_cossin_pi(c, s, x, pi, prec);
+    mpf_clear(pi);
+}
+
+void synth_mpf_cossin_pi(mpf_t c, mpf_t s, const mpf_t x, const mpf_t pi, unsigned long prec)
+{
     const int r = 12;
     unsigned long wp = prec + 64;
     mpf_t X, pi2, n, y, y2, term, cs, sn, t, eps;
@@ -70,8 +79,7 @@ void synth_mpf_cossin_f(mpf_t c, mpf_t s, const mpf_t x, unsigned long prec)
     mpf_init2(eps, wp);
     /* x mod 2π into [−π, π] */
     mpf_set(X, x);
-    synth_mpf_pi(pi2, wp);
-    mpf_mul_2exp(pi2, pi2, 1);
+    mpf_mul_2exp(pi2, pi, 1);
     mpf_div(n, X, pi2);
     mpf_set_d(t, 0.5);
     mpf_add(n, n, t);

@@ -125,19 +125,17 @@ void zw_mul(Zw *r, const Zw *a, const Zw *b)
 void zw_mul_omega_pow(Zw *r, const Zw *a, int j)
 {
     j = ((j % 8) + 8) % 8;
-    mpz_t s[4];
-    for (int n = 0; n < 4; n++) mpz_init(s[n]);
-    for (int i = 0; i < 4; i++) {
-        int e = i + j; /* 0..10 */
-        int sign = (e / 4) % 2 ? -1 : 1;
-        if (sign > 0)
-            mpz_set(s[e % 4], a->c[i]);
-        else
-            mpz_neg(s[e % 4], a->c[i]);
+    if (r != a) zw_set(r, a);
+    if (j >= 4) {
+        zw_neg(r, r);
+        j -= 4;
     }
-    for (int n = 0; n < 4; n++) {
-        mpz_swap(r->c[n], s[n]);
-        mpz_clear(s[n]);
+    /* ω·(c0, c1, c2, c3) = (−c3, c0, c1, c2), by swaps */
+    for (int i = 0; i < j; i++) {
+        mpz_neg(r->c[3], r->c[3]);
+        mpz_swap(r->c[3], r->c[2]);
+        mpz_swap(r->c[2], r->c[1]);
+        mpz_swap(r->c[1], r->c[0]);
     }
 }
 
@@ -164,16 +162,12 @@ void zw_bullet(Zw *r, const Zw *a)
 void zw_abs2(Zr2 *r, const Zw *a)
 {
     /* |a0 + a1ω + a2ω² + a3ω³|² = Σ ai² + √2 (a0a1 + a1a2 + a2a3 − a3a0) */
-    mpz_t x, y;
-    mpz_inits(x, y, NULL);
-    for (int i = 0; i < 4; i++) mpz_addmul(x, a->c[i], a->c[i]);
-    mpz_addmul(y, a->c[0], a->c[1]);
-    mpz_addmul(y, a->c[1], a->c[2]);
-    mpz_addmul(y, a->c[2], a->c[3]);
-    mpz_submul(y, a->c[3], a->c[0]);
-    mpz_swap(r->x, x);
-    mpz_swap(r->y, y);
-    mpz_clears(x, y, NULL);
+    mpz_mul(r->x, a->c[0], a->c[0]);
+    for (int i = 1; i < 4; i++) mpz_addmul(r->x, a->c[i], a->c[i]);
+    mpz_mul(r->y, a->c[0], a->c[1]);
+    mpz_addmul(r->y, a->c[1], a->c[2]);
+    mpz_addmul(r->y, a->c[2], a->c[3]);
+    mpz_submul(r->y, a->c[3], a->c[0]);
 }
 
 void zw_norm(mpz_t n, const Zw *a)

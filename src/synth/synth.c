@@ -527,7 +527,7 @@ static void grid_setup(Grid *g, Search *s, double eps)
 
 static unsigned long prec_for(double eps)
 {
-    return (unsigned long)(5.0 * log2(1.0 / eps)) + 128;
+    return (unsigned long)(3.5 * log2(1.0 / eps)) + 96;
 }
 
 const char *synth_gate_name(char letter)
@@ -571,6 +571,9 @@ bool synth_rz(double theta, double eps, SynthSeq *out, char *err, size_t errlen)
     unsigned long prec = prec_for(eps);
     GateBuf gb = {0};
     bool ok = false;
+    mpf_t PI;
+    mpf_init2(PI, prec + 64);
+    synth_mpf_pi(PI, prec + 64);
 
     /* an angle within ε of a multiple of π/4 is that power of T exactly:
      * ‖diag(1, e^{iθ}) − e^{iφ} diag(1, e^{imπ/4})‖ = 2 sin(|θ − mπ/4|/4) */
@@ -579,8 +582,7 @@ bool synth_rz(double theta, double eps, SynthSeq *out, char *err, size_t errlen)
         mpf_init2(pi, prec);
         mpf_init2(m, prec);
         mpf_init2(d, prec);
-        synth_mpf_pi(pi, prec);
-        mpf_div_2exp(pi, pi, 2);
+        mpf_div_2exp(pi, PI, 2);
         mpf_set_d(d, theta);
         mpf_div(m, d, pi);
         mpf_set_d(d, 0.5);
@@ -607,6 +609,7 @@ bool synth_rz(double theta, double eps, SynthSeq *out, char *err, size_t errlen)
         if (near) {
             finish(out, &gb);
             out->k = 0;
+            mpf_clear(PI);
             return true;
         }
     }
@@ -638,11 +641,10 @@ bool synth_rz(double theta, double eps, SynthSeq *out, char *err, size_t errlen)
         mpf_set_d(arg, theta);
         mpf_div_2exp(arg, arg, 1);
         if (var) {
-            synth_mpf_pi(pi8, prec + 64);
-            mpf_div_2exp(pi8, pi8, 3);
+            mpf_div_2exp(pi8, PI, 3);
             mpf_sub(arg, arg, pi8);
         }
-        synth_mpf_cossin_f(g->zx, g->zy, arg, prec);
+        synth_mpf_cossin_pi(g->zx, g->zy, arg, PI, prec);
         mpf_neg(g->zy, g->zy); /* z = e^{−i arg} */
         mpf_clear(arg);
         mpf_clear(pi8);
@@ -685,6 +687,7 @@ bool synth_rz(double theta, double eps, SynthSeq *out, char *err, size_t errlen)
     zw_clear(&s.t);
     grid_clear(&gv[0]);
     grid_clear(&gv[1]);
+    mpf_clear(PI);
     return ok;
 }
 

@@ -37,5 +37,7 @@ void synth_mpf_pi(mpf_t pi, unsigned long prec);
 /* cos x and sin x of the exact binary value x */
 void synth_mpf_cossin(mpf_t c, mpf_t s, double x, unsigned long prec);
 void synth_mpf_cossin_f(mpf_t c, mpf_t s, const mpf_t x, unsigned long prec);
+/* the same with π given (at least prec + 64 bits) */
+void synth_mpf_cossin_pi(mpf_t c, mpf_t s, const mpf_t x, const mpf_t pi, unsigned long prec);
 
 #endif
