@@ -57,5 +57,6 @@ int cmd_qasm(int argc, char **argv);
 int cmd_compile(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_estimate(int argc, char **argv);
+int cmd_synth(int argc, char **argv);
 
 #endif

@@ -41,6 +41,7 @@ static void usage_main(FILE *out)
           "  count      exact logical and physical resource counts of a .qasm circuit\n"
           "  sim        simulate a .qasm circuit (distribution, post-selection, shots)\n"
           "  qasm       re-emit a .qasm circuit, hierarchical or --flat\n"
+          "  synth      Clifford+T sequence of a z-rotation (Ross-Selinger)\n"
           "\n"
           "  qgdc <command> --help   help on one command\n"
           "  qgdc --version          print the version\n"
@@ -191,6 +192,7 @@ static const Command commands[] = {
     {"compile", cmd_compile},
     {"run", cmd_run},
     {"estimate", cmd_estimate},
+    {"synth", cmd_synth},
 };
 
 int main(int argc, char **argv)
