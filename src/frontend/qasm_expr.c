@@ -204,8 +204,10 @@ bool qr_eval(Reader *R, const QExpr *e, Val *out)
         qr_err(R, e->loc, "a duration is not a number: durations are for timing ('delay', 'box'), which qgdc ignores");
         return false;
     case QE_INDEX: {
-        const Binding *bd = qr_find_const(R, e->name);
-        if (bd && bd->bits > 0 && !qr_find_local(R, e->name)) { /* a bit of a bit-string constant */
+        const Binding *bd = qr_find_local(R, e->name);
+        if (!bd)
+            bd = qr_find_const(R, e->name);
+        if (bd && bd->bits > 0) { /* a bit of a bit-string constant */
             long long k;
             if (!qr_eval_int(R, e->a, &k, "an index"))
                 return false;

@@ -86,6 +86,7 @@ typedef struct Reg {
     bool dropped; /* a bit register only post-selections write to */
     uint32_t offset, size;
     const uint32_t *map; /* NULL: offset … offset + size − 1; else element i is map[i] */
+    bool arg;            /* a subroutine's bit argument: passed by value, not written */
 } Reg;
 
 /* The qubit (bit) of element i of r. */

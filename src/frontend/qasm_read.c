@@ -880,6 +880,12 @@ static void measure(Reader *R, const QStmt *st, const QArg *target)
         free(qs.v);
         return;
     }
+    if (tr && tr->arg) {
+        qr_err(R, target->loc, "'%s' is a bit argument of '%s', passed by value: measuring into it is not supported "
+            "(return the result instead: '-> bit')", tr->name, R->frame ? R->frame->def->def->name : "?");
+        free(qs.v);
+        return;
+    }
     bool have = target && !(tr && tr->dropped && ps >= 0);
     if (have && !qr_resolve(R, target, true, &bs)) {
         free(qs.v);
@@ -1372,6 +1378,16 @@ static void for_stmt(Reader *R, const QStmt *st)
 /* Binds st's name to v (a bit string of `bits` bits when bits > 0). */
 static void add_const(Reader *R, const QStmt *st, Val v, int bits)
 {
+    if (R->frame) { /* a constant of the subroutine */
+        for (size_t i = R->block_base; i < R->nscope; i++)
+            if (!strcmp(R->scope[i].name, st->name)) {
+                qr_err(R, st->name_loc, "'%s' is already declared in this block", st->name);
+                diag_note(R->scope[i].loc, "'%s' declared here", st->name);
+                return;
+            }
+        bind_push(R, (Binding){st->name, st->name_loc, v, bits, 0, 0, false, 0});
+        return;
+    }
     if (name_taken(R, st->name, st->name_loc, "constant"))
         return;
     R->consts = xrealloc(R->consts, (R->nconsts + 1) * sizeof *R->consts);
@@ -1381,7 +1397,9 @@ static void add_const(Reader *R, const QStmt *st, Val v, int bits)
 
 static void const_decl(Reader *R, const QStmt *st)
 {
-    if (!top_level_only(R, st, "a 'const' declaration"))
+    if (R->frame && !R->depth && !R->in_gate)
+        ; /* at the top of a subroutine's body: its own */
+    else if (!top_level_only(R, st, "a 'const' declaration"))
         return;
     Val v;
     if (st->type == 'b') { /* const bit[n] b = "0101"; — b[0] is the last character */
@@ -1653,6 +1671,12 @@ static void assign_bits(Reader *R, const QStmt *st, const QArg *target, const QE
         diag_note(d->def->name_loc, "'%s' declared here", d->def->name);
         return;
     }
+    const Reg *tr = qr_find_reg(R, target->name);
+    if (tr && tr->arg) {
+        qr_err(R, target->loc, "'%s' is a bit argument of '%s', passed by value: assigning it is not supported", tr->name,
+            R->frame ? R->frame->def->def->name : "?");
+        return;
+    }
     QList bs;
     if (!qr_resolve(R, target, true, &bs))
         return;
@@ -1919,7 +1943,7 @@ static bool bind_arg(Reader *R, const QStmt *d, int i, const QExpr *a, Reg *reg,
         uint32_t *map = arena_alloc(R->arena, (size_t)l.n * sizeof *map);
         memcpy(map, l.v, (size_t)l.n * sizeof *map);
         free(l.v);
-        *reg = (Reg){p->name, p->loc, p->type == 'b', p->size == NULL, false, 0, (uint32_t)size, map};
+        *reg = (Reg){p->name, p->loc, p->type == 'b', p->size == NULL, false, 0, (uint32_t)size, map, p->type == 'b'};
         return true;
     }
     Val v;
@@ -2096,7 +2120,7 @@ static void local_creg(Reader *R, const QStmt *st)
             return;
         }
     Frame *F = R->frame;
-    Reg r = {st->name, st->name_loc, true, st->size == NULL, false, 0, (uint32_t)size, NULL};
+    Reg r = {st->name, st->name_loc, true, st->size == NULL, false, 0, (uint32_t)size, NULL, false};
     if (F->target && F->target->n == (uint32_t)size && returns_name(&F->def->def->body, st->name)) {
         uint32_t *map = arena_alloc(R->arena, (size_t)size * sizeof *map);
         memcpy(map, F->target->v, (size_t)size * sizeof *map);
@@ -2171,7 +2195,7 @@ static void let_stmt(Reader *R, const QStmt *st)
     bool single = st->args.n == 1 && (st->args.v[0]->kind == QA_INDEX || st->args.v[0]->name[0] == '$' ||
                                       (qr_find_reg(R, st->args.v[0]->name) && qr_find_reg(R, st->args.v[0]->name)->single &&
                                        st->args.v[0]->kind == QA_WHOLE));
-    Reg r = {st->name, st->name_loc, bits == 1, single, false, 0, n, map};
+    Reg r = {st->name, st->name_loc, bits == 1, single, false, 0, n, map, false};
     if (R->frame) {
         for (size_t i = R->lreg_base; i < R->nlregs; i++)
             if (!strcmp(R->lregs[i].name, st->name)) {
@@ -2280,7 +2304,7 @@ static void physical_qubits(Reader *R, const QProgram *prog, Loc loc)
     R->phys_offset = circuit_qreg(R->c, nm.s, R->nphys);
     sb_free(&nm);
     R->regs = xrealloc(R->regs, (R->nregs + 1) * sizeof *R->regs);
-    R->regs[R->nregs++] = (Reg){"$", loc, false, false, false, R->phys_offset, R->nphys, NULL};
+    R->regs[R->nregs++] = (Reg){"$", loc, false, false, false, R->phys_offset, R->nphys, NULL, false};
 }
 
 static void elaborate(Reader *R, const QProgram *prog, Loc phys_loc)
