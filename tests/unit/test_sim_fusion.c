@@ -11,8 +11,8 @@
  * on, for chunk sizes from 2^2 amplitudes to the whole state, block sizes
  * 2 to 6, 1 and 2 threads: amplitudes agree within 1e-10, measured bits
  * exactly, post-selection probabilities within 1e-10. The counters show
- * that each path ran (dense blocks, diagonal tables, chunked sweeps,
- * whole-state leaves, reordering passes), and the switches (sim_set_flat,
+ * that each path ran (dense blocks, diagonal tables, monomial blocks,
+ * chunked sweeps, whole-state leaves), and the switches (sim_set_flat,
  * QGDC_SIM_FLAT, QGDC_SIM_FUSE) turn it off. */
 #include "unit.h"
 
@@ -162,7 +162,7 @@ static double compare(const Outcome *a, const Outcome *b)
 /* Fused against unfused on random circuits, every chunk size and block size. */
 static void test_flat_random(void)
 {
-    uint64_t dense = 0, diag = 0, sweeps = 0, full = 0, swaps = 0, leaves = 0;
+    uint64_t dense = 0, diag = 0, mono = 0, sweeps = 0, full = 0, leaves = 0;
     double worst = 0;
     sim_set_fuse(SIM_FUSE_OFF, false); /* calls run their bodies: their leaves are queued */
     for (int trial = 0; trial < 24; trial++) {
@@ -184,7 +184,7 @@ static void test_flat_random(void)
             worst = fmax(worst, w);
             CU_ASSERT(o.r.flat_leaves > 0);
             dense += o.r.flat_dense, diag += o.r.flat_diag, sweeps += o.r.flat_sweeps;
-            full += o.r.flat_full, swaps += o.r.flat_swaps, leaves += o.r.flat_leaves;
+            full += o.r.flat_full, mono += o.r.flat_mono, leaves += o.r.flat_leaves;
             outcome_free(&o);
         }
         sim_set_parallel_min(0);
@@ -200,7 +200,7 @@ static void test_flat_random(void)
     CU_ASSERT(diag > 0);
     CU_ASSERT(sweeps > 0);
     CU_ASSERT(full > 0);
-    CU_ASSERT(swaps > 0);
+    CU_ASSERT(mono > 0);
     CU_ASSERT(leaves > 0);
 }
 
