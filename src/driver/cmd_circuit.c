@@ -4,8 +4,12 @@
  *   qgdc sim FILE.qasm        state-vector simulation: distribution of the
  *                             measured bits, post-selection probabilities,
  *                             sampled shots, amplitudes
- *   qgdc qasm FILE.qasm       re-emit (hierarchical, or --flat in the basis)
- * Pipeline: qasm_load ─► circuit IR ─► res_count | sim_run | qasm_emit. */
+ *   qgdc qasm FILE.qasm       re-emit (hierarchical, or --flat in the basis;
+ *                             --gate-set clifford_t: flat, every rotation
+ *                             replaced by its synthesized Clifford+T sequence)
+ *   qgdc synth ANGLE...       the Clifford+T sequence of rz(ANGLE)
+ * Pipeline: qasm_load ─► circuit IR ─► res_count | sim_run | qasm_emit
+ * (clifford_t: lower_circuit ─► ct_rewrite (synth/) ─► qasm_emit). */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -13,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "codegen/lower.h"
 #include "codegen/qasm_emit.h"
 #include "codegen/resources.h"
 #include "driver/commands.h"
@@ -25,6 +30,7 @@
 #include "support/diag.h"
 #include "support/json.h"
 #include "support/util.h"
+#include "synth/synth.h"
 
 /* --input NAME=VALUE (repeatable): the values of the program's 'input'
  * declarations, handed to the reader (qasm_inputs). False (reported) when
@@ -166,11 +172,179 @@ int cmd_count(int argc, char **argv)
     return status;
 }
 
+/* ---- Clifford+T output ---- */
+
+/* The rotation gates left in a flat circuit (lower.h's basis): each is
+ * synthesized. */
+static bool ct_is_rotation(GateKind g)
+{
+    return g == GATE_RX || g == GATE_RY || g == GATE_RZ || g == GATE_P;
+}
+
+static const Op *ct_leaf(const Op *op)
+{
+    while (op->kind == OP_IF) op = op->then;
+    return op;
+}
+
+typedef struct CtRewrite {
+    Circuit *out;
+    const Op *src;       /* the source operation (its chain of ifs is copied) */
+    const char *comment; /* for the next operation placed */
+    SynthCache *cache;
+    double eps;
+    size_t rotations;
+} CtRewrite;
+
+/* Places op (built outside any block when the source sits under ifs) in
+ * the output's main block under the source's chain of conditions. */
+static void ct_place(CtRewrite *w, Op *op)
+{
+    const Op *chain[64];
+    size_t n = 0;
+    for (const Op *c = w->src; c->kind == OP_IF; c = c->then) {
+        if (n == sizeof chain / sizeof *chain) ICE("ct_place: conditions nested deeper than 64");
+        chain[n++] = c;
+    }
+    if (n) {
+        for (size_t i = n - 1; i >= 1; i--) op = circ_if(w->out, NULL, chain[i]->bit, chain[i]->value, op);
+        op = circ_if(w->out, &w->out->main, chain[0]->bit, chain[0]->value, op);
+    }
+    if (w->comment) {
+        op->comment = arena_strdup(&w->out->arena, w->comment);
+        w->comment = NULL;
+    }
+}
+
+static Block *ct_block(CtRewrite *w)
+{
+    return w->src->kind == OP_IF ? NULL : &w->out->main;
+}
+
+static void ct_gate(CtRewrite *w, GateKind g, const uint32_t *q)
+{
+    ct_place(w, circ_gate(w->out, ct_block(w), g, q, NULL));
+}
+
+/* rz(θ) (and p(θ), equal up to a global phase) on qubit q */
+static bool ct_rz(CtRewrite *w, double theta, uint32_t q, char **err)
+{
+    char msg[256];
+    const SynthSeq *s = synth_cache_rz(w->cache, theta, w->eps, msg, sizeof msg);
+    if (!s) {
+        *err = xstrdup(msg);
+        return false;
+    }
+    for (const char *p = s->gates; *p; p++) {
+        GateKind g = *p == 'H' ? GATE_H : *p == 'S' ? GATE_S : *p == 's' ? GATE_SDG : *p == 'T' ? GATE_T
+                   : *p == 't' ? GATE_TDG : GATE_Z;
+        ct_gate(w, g, &q);
+    }
+    w->rotations++;
+    return true;
+}
+
+/* One operation of the flat circuit into the output. */
+static bool ct_op(CtRewrite *w, const Op *src, char **err)
+{
+    w->src = src;
+    w->comment = src->comment;
+    const Op *op = ct_leaf(src);
+    Block *b = ct_block(w);
+    switch (op->kind) {
+    case OP_MEASURE: ct_place(w, circ_measure(w->out, b, op->q[0], op->bit)); return true;
+    case OP_RESET: ct_place(w, circ_reset(w->out, b, op->q[0])); return true;
+    case OP_POSTSELECT: ct_place(w, circ_postselect(w->out, b, op->q[0], op->value)); return true;
+    case OP_BARRIER: ct_place(w, circ_barrier(w->out, b, op->nq, op->q)); return true;
+    case OP_GATE: break;
+    default: ICE("ct_op: a call, multiplexor or nested if in the flat circuit");
+    }
+    if (op->nctrl || op->inv || op->pow != 1) ICE("ct_op: a modifier in the flat circuit");
+    const uint32_t *q = op->q;
+    switch (op->gate) {
+    case GATE_ID:
+    case GATE_GPHASE: return true; /* a global phase: nothing */
+    case GATE_RZ:
+    case GATE_P: return ct_rz(w, op->param[0], q[0], err);
+    case GATE_RX:
+        /* rx(θ) = h rz(θ) h */
+        ct_gate(w, GATE_H, q);
+        if (!ct_rz(w, op->param[0], q[0], err)) return false;
+        ct_gate(w, GATE_H, q);
+        return true;
+    case GATE_RY:
+        /* ry(θ) = s rx(θ) sdg: sdg first in time */
+        ct_gate(w, GATE_SDG, q);
+        ct_gate(w, GATE_H, q);
+        if (!ct_rz(w, op->param[0], q[0], err)) return false;
+        ct_gate(w, GATE_H, q);
+        ct_gate(w, GATE_S, q);
+        return true;
+    case GATE_SX:
+        /* sx = h s h up to a global phase */
+        ct_gate(w, GATE_H, q);
+        ct_gate(w, GATE_S, q);
+        ct_gate(w, GATE_H, q);
+        return true;
+    case GATE_SWAP: {
+        uint32_t r[2] = {q[1], q[0]};
+        ct_gate(w, GATE_CX, q);
+        ct_gate(w, GATE_CX, r);
+        ct_gate(w, GATE_CX, q);
+        return true;
+    }
+    case GATE_U: ICE("ct_op: U in the flat circuit");
+    default: ct_gate(w, op->gate, q); return true;
+    }
+}
+
+/* The flat circuit `flat` (lower_circuit's output) with every rotation
+ * replaced by its Clifford+T sequence, into `out` (initialised here). Each
+ * rotation is synthesized to eps, or, when eps is 0, to budget / R for the
+ * circuit's R rotations (the operator-norm errors add, so the whole
+ * circuit is within budget of the original up to a global phase). False
+ * with a malloc'd message in *err. */
+static bool ct_rewrite(const Circuit *flat, Circuit *out, double eps, double budget, double *eps_used,
+                       size_t *nrot, size_t *distinct, char **err)
+{
+    size_t r = 0;
+    for (size_t i = 0; i < flat->main.n; i++) {
+        const Op *op = ct_leaf(flat->main.ops[i]);
+        r += op->kind == OP_GATE && ct_is_rotation(op->gate);
+    }
+    if (eps <= 0) {
+        eps = r ? budget / (double)r : budget;
+        if (eps > 0.1) eps = 0.1;
+    }
+    if (eps < 1e-100) {
+        *err = xstrdup("qgdc qasm: the synthesis precision per rotation falls below 1e-100 (budget over rotations)");
+        return false;
+    }
+    *eps_used = eps;
+    circuit_init(out);
+    for (size_t i = 0; i < flat->nqregs; i++)
+        if (circuit_qreg(out, flat->qregs[i].name, flat->qregs[i].size) != flat->qregs[i].offset)
+            ICE("ct_rewrite: qubit registers out of order");
+    for (size_t i = 0; i < flat->ncregs; i++)
+        if (circuit_creg(out, flat->cregs[i].name, flat->cregs[i].size) != flat->cregs[i].offset)
+            ICE("ct_rewrite: bit registers out of order");
+    CtRewrite w = {.out = out, .cache = synth_cache_new(), .eps = eps};
+    bool ok = true;
+    for (size_t i = 0; ok && i < flat->main.n; i++) ok = ct_op(&w, flat->main.ops[i], err);
+    size_t hits, misses;
+    synth_cache_stats(w.cache, &hits, &misses);
+    *nrot = w.rotations;
+    *distinct = misses;
+    synth_cache_free(w.cache);
+    return ok;
+}
+
 /* ---- qasm ---- */
 
 static void usage_qasm(FILE *out)
 {
-    fputs("usage: qgdc qasm [--flat] [--version 3|2] [--input N=V]... [-o OUT.qasm] FILE.qasm\n"
+    fputs("usage: qgdc qasm [--flat] [--version 3|2] [--gate-set clifford_t [--synth-eps E | --budget E]]\n"
+          "                 [--input N=V]... [-o OUT.qasm] FILE.qasm\n"
           "\n"
           "Reads an OpenQASM 3 circuit and writes it again as qgdc emits it: gate\n"
           "definitions and modifiers kept (portable to Microsoft's QDK), or with\n"
@@ -180,19 +354,33 @@ static void usage_qasm(FILE *out)
           "form with qelib1.inc's gates (p as u1), qreg/creg, measure a -> b, and\n"
           "if (creg == k) where a condition tests a whole register (others are\n"
           "refused). Equal to the circuit up to a global phase.\n"
+          "--gate-set clifford_t writes the flat form with every rotation (rx ry rz\n"
+          "p, and so every controlled rotation and U, which the lowering turns into\n"
+          "them) replaced by a Clifford+T sequence synthesized by the Ross-Selinger\n"
+          "method: the output has only h s sdg t tdg x y z cx cz ccx, measure,\n"
+          "reset (sx and swap written as h s h and three cx). Each rotation is\n"
+          "within --synth-eps E in operator norm up to a global phase; by default\n"
+          "E = B / R for the circuit's R rotations and B the --budget, so the whole\n"
+          "circuit is within B of the original; B defaults to 3.33e-4, the\n"
+          "rotations' third of count's default budget 1e-3 (docs/synthesis.md).\n"
           "--input N=V gives the program's 'input' N its value (repeatable).\n",
           out);
 }
 
 int cmd_qasm(int argc, char **argv)
 {
+    enum { O_GATESET = 256, O_SEPS, O_BUDGET };
     static const struct option longopts[] = {
         {"flat", no_argument, NULL, 'f'},   {"version", required_argument, NULL, 'V'},
         {"input", required_argument, NULL, 'I'},
+        {"gate-set", required_argument, NULL, O_GATESET}, {"synth-eps", required_argument, NULL, O_SEPS},
+        {"budget", required_argument, NULL, O_BUDGET},
         {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    bool flat = false;
+    bool flat = false, clifford_t = false;
+    double synth_eps = 0, budget = 1e-3 / 3;
+    bool have_eps = false, have_budget = false;
     int version = 3;
     const char *output = "-";
     int c;
@@ -211,6 +399,29 @@ int cmd_qasm(int argc, char **argv)
                 return 2;
             }
             break;
+        case O_GATESET:
+            if (!strcmp(optarg, "clifford_t"))
+                clifford_t = true;
+            else if (strcmp(optarg, "rotations")) {
+                fprintf(stderr, "qgdc qasm: --gate-set takes clifford_t (rotations synthesized) or rotations "
+                                "(the default: rotations kept), not '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        case O_SEPS:
+            if (!arg_number(optarg, 1e-100, 0.5, &synth_eps) || synth_eps <= 0) {
+                fprintf(stderr, "qgdc qasm: --synth-eps takes a number in [1e-100, 0.5], not '%s'\n", optarg);
+                return 2;
+            }
+            have_eps = true;
+            break;
+        case O_BUDGET:
+            if (!arg_number(optarg, 1e-90, 0.5, &budget) || budget <= 0) {
+                fprintf(stderr, "qgdc qasm: --budget takes a number in [1e-90, 0.5], not '%s'\n", optarg);
+                return 2;
+            }
+            have_budget = true;
+            break;
         case 'o': output = optarg; break;
         case 'h': usage_qasm(stdout); return 0;
         default: usage_qasm(stderr); return 2;
@@ -220,6 +431,14 @@ int cmd_qasm(int argc, char **argv)
         usage_qasm(stderr);
         return 2;
     }
+    if ((have_eps || have_budget) && !clifford_t) {
+        fprintf(stderr, "qgdc qasm: --synth-eps and --budget apply to --gate-set clifford_t only\n");
+        return 2;
+    }
+    if (have_eps && have_budget) {
+        fprintf(stderr, "qgdc qasm: give --synth-eps (per rotation) or --budget (the whole circuit), not both\n");
+        return 2;
+    }
     Circuit circ;
     SrcFile *src = NULL;
     if (!load(argv[optind], &circ, &src)) {
@@ -227,27 +446,226 @@ int cmd_qasm(int argc, char **argv)
         return 1;
     }
     int status = 0;
-    OutFile o;
     char *err = NULL;
+    /* --gate-set clifford_t: lower, then synthesize every rotation */
+    Circuit low, ct;
+    bool have_low = false, have_ct = false;
+    double eps_used = 0;
+    size_t nrot = 0, distinct = 0;
+    const Circuit *emit = &circ;
+    if (clifford_t) {
+        LowerOptions lo = {.max_ops = QASM_FLAT_MAX_OPS};
+        if (!lower_circuit(&circ, &low, &lo, &err)) {
+            diag_plain("%s", err);
+            status = 1;
+        } else {
+            have_low = true;
+            if (!ct_rewrite(&low, &ct, have_eps ? synth_eps : 0, budget, &eps_used, &nrot, &distinct, &err)) {
+                diag_plain("%s", err);
+                status = 1;
+            } else {
+                have_ct = true;
+                emit = &ct;
+            }
+        }
+    }
+    OutFile o;
     uint32_t npost = 0;
-    if (!out_open(&o, output)) {
+    if (status) {
+        /* reported */
+    } else if (!out_open(&o, output)) {
         status = 1;
-    } else if (version == 2 ? !qasm_emit2(&circ, o.fp, &npost, &err) : !qasm_emit(&circ, flat, o.fp, &err)) {
+    } else if (version == 2 ? !qasm_emit2(emit, o.fp, &npost, &err)
+                            : !qasm_emit(emit, flat && !clifford_t, o.fp, &err)) {
         out_abort(&o);
         diag_plain("%s", err);
         status = 1;
     } else if (!out_commit(&o)) {
         status = 1;
-    } else if (npost) {
-        fprintf(stderr,
-                "qgdc qasm: note: OpenQASM 2.0 has no post-selection: %u post-selected qubit%s written as "
-                "%s into register ps with a '// post-select' comment, which qgdc reads back; other "
-                "2.0 tools see plain measurements\n",
-                npost, npost == 1 ? " is" : "s are", npost == 1 ? "a measurement" : "measurements");
+    } else {
+        if (npost)
+            fprintf(stderr,
+                    "qgdc qasm: note: OpenQASM 2.0 has no post-selection: %u post-selected qubit%s written as "
+                    "%s into register ps with a '// post-select' comment, which qgdc reads back; other "
+                    "2.0 tools see plain measurements\n",
+                    npost, npost == 1 ? " is" : "s are", npost == 1 ? "a measurement" : "measurements");
+        if (clifford_t && nrot)
+            fprintf(stderr,
+                    "qgdc qasm: note: %zu rotation%s (%zu distinct) synthesized to %.3g each in operator norm "
+                    "(%s %.3g)\n",
+                    nrot, nrot == 1 ? "" : "s", distinct, eps_used, have_eps ? "total at most" : "budget",
+                    have_eps ? eps_used * (double)nrot : budget);
     }
     free(err);
+    if (have_ct) circuit_free(&ct);
+    if (have_low) circuit_free(&low);
     circuit_free(&circ);
     srcfile_free(src);
+    return status;
+}
+
+/* ---- synth ---- */
+
+static void usage_synth(FILE *out)
+{
+    fputs("usage: qgdc synth [--eps E] [--json] [-o OUT] [--] ANGLE...\n"
+          "\n"
+          "The Clifford+T sequence of each rotation rz(ANGLE), synthesized by the\n"
+          "Ross-Selinger method (docs/synthesis.md): within E (default 1e-10) of\n"
+          "rz(ANGLE) in operator norm up to a global phase, with about\n"
+          "3*log2(1/E) T gates. ANGLE is a number, or a multiple of pi: pi/8,\n"
+          "-3*pi/4, 0.5*pi (a negative angle after --). For each angle: the T count, the gate count, the error\n"
+          "computed from the sequence's exact unitary, and the gates in time order\n"
+          "(OpenQASM names: h s sdg t tdg z).\n"
+          "\n"
+          "options:\n"
+          "  --eps E         precision per rotation, in [1e-100, 0.5]\n"
+          "  --json          JSON for scripts\n"
+          "  -o, --output F  write to F (atomically)\n"
+          "  -h, --help      this help\n",
+          out);
+}
+
+/* A number, or [NUM*]pi[/DEN] with an optional sign. */
+static bool parse_angle(const char *s, double *out)
+{
+    if (arg_number(s, -1e300, 1e300, out)) return true;
+    const char *p = strstr(s, "pi");
+    if (!p) return false;
+    double mul = 1, den = 1;
+    size_t n = (size_t)(p - s);
+    char buf[64];
+    if (n >= sizeof buf) return false;
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    if (n) {
+        if (!strcmp(buf, "-"))
+            mul = -1;
+        else if (!strcmp(buf, "+"))
+            mul = 1;
+        else if (n >= 2 && buf[n - 1] == '*') {
+            buf[n - 1] = 0;
+            if (!arg_number(buf, -1e300, 1e300, &mul)) return false;
+        } else {
+            return false;
+        }
+    }
+    p += 2;
+    if (*p == '/') {
+        if (!arg_number(p + 1, 1e-300, 1e300, &den)) return false;
+    } else if (*p) {
+        return false;
+    }
+    *out = mul * 3.14159265358979323846 / den;
+    return isfinite(*out);
+}
+
+int cmd_synth(int argc, char **argv)
+{
+    enum { O_EPS = 256, O_JSON };
+    static const struct option longopts[] = {
+        {"eps", required_argument, NULL, O_EPS}, {"json", no_argument, NULL, O_JSON},
+        {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    double eps = 1e-10;
+    bool json = false;
+    const char *output = "-";
+    int c;
+    optind = 1;
+    /* a negative angle comes after "--" (else it reads as an option) */
+    while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_EPS:
+            if (!arg_number(optarg, 1e-100, 0.5, &eps) || eps <= 0) {
+                fprintf(stderr, "qgdc synth: --eps takes a number in [1e-100, 0.5], not '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        case O_JSON: json = true; break;
+        case 'o': output = optarg; break;
+        case 'h': usage_synth(stdout); return 0;
+        default: usage_synth(stderr); return 2;
+        }
+    }
+    if (optind >= argc) {
+        usage_synth(stderr);
+        return 2;
+    }
+    int n = argc - optind;
+    double *theta = xmalloc((size_t)n * sizeof *theta);
+    for (int i = 0; i < n; i++)
+        if (!parse_angle(argv[optind + i], &theta[i])) {
+            fprintf(stderr, "qgdc synth: '%s' is not an angle (a number, or a multiple of pi such as 3*pi/8)\n",
+                    argv[optind + i]);
+            free(theta);
+            return 2;
+        }
+    SynthSeq *seq = xcalloc((size_t)n, sizeof *seq);
+    int status = 0;
+    for (int i = 0; i < n && !status; i++) {
+        char msg[256];
+        if (!synth_rz(theta[i], eps, &seq[i], msg, sizeof msg)) {
+            fprintf(stderr, "qgdc synth: %s\n", msg);
+            status = 1;
+        }
+    }
+    OutFile o;
+    if (!status && !out_open(&o, output)) status = 1;
+    if (!status) {
+        JsonWriter jw;
+        if (json) {
+            json_init(&jw, o.fp);
+            json_object(&jw);
+            json_key(&jw, "eps");
+            json_double(&jw, eps);
+            json_key(&jw, "rotations");
+            json_array(&jw);
+        }
+        for (int i = 0; i < n; i++) {
+            double d = synth_seq_distance(seq[i].gates, theta[i]);
+            size_t ng = strlen(seq[i].gates);
+            if (json) {
+                json_object(&jw);
+                json_key(&jw, "angle");
+                json_double(&jw, theta[i]);
+                json_key(&jw, "t_count");
+                json_int(&jw, seq[i].t_count);
+                json_key(&jw, "gates");
+                json_uint(&jw, ng);
+                json_key(&jw, "error");
+                json_double(&jw, d);
+                json_key(&jw, "sequence");
+                char *txt = xmalloc(6 * ng + 1);
+                size_t m = 0;
+                for (const char *p = seq[i].gates; *p; p++) {
+                    const char *nm = synth_gate_name(*p);
+                    if (m) txt[m++] = ' ';
+                    memcpy(txt + m, nm, strlen(nm));
+                    m += strlen(nm);
+                }
+                txt[m] = 0;
+                json_string(&jw, txt);
+                free(txt);
+                json_end(&jw);
+            } else {
+                fprintf(o.fp, "rz(%.17g) to %g: T count %d, %zu gates, error %.3g\n", theta[i], eps, seq[i].t_count,
+                        ng, d);
+                for (const char *p = seq[i].gates; *p; p++)
+                    fprintf(o.fp, "%s%s", synth_gate_name(*p), p[1] ? " " : "");
+                fputc('\n', o.fp);
+            }
+        }
+        if (json) {
+            json_end(&jw);
+            json_end(&jw);
+            json_finish(&jw);
+        }
+        if (!out_commit(&o)) status = 1;
+    }
+    for (int i = 0; i < n; i++) synth_seq_free(&seq[i]);
+    free(seq);
+    free(theta);
     return status;
 }
 
