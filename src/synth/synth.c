@@ -691,6 +691,96 @@ bool synth_rz(double theta, double eps, SynthSeq *out, char *err, size_t errlen)
     return ok;
 }
 
+double synth_seq_distance(const char *gates, double theta)
+{
+    Zw m[4];
+    for (int i = 0; i < 4; i++) zw_init(&m[i]);
+    zw_set_si(&m[0], 1, 0, 0, 0);
+    zw_set_si(&m[3], 1, 0, 0, 0);
+    int k = 0;
+    for (const char *p = gates; *p; p++) {
+        if (*p == 'H') {
+            for (int col = 0; col < 2; col++) {
+                zw_add(&m[col], &m[col], &m[2 + col]);
+                zw_add(&m[2 + col], &m[2 + col], &m[2 + col]);
+                zw_sub(&m[2 + col], &m[col], &m[2 + col]);
+            }
+            k++;
+        } else {
+            int j = *p == 'T' ? 1 : *p == 'S' ? 2 : *p == 'Z' ? 4 : *p == 's' ? 6 : *p == 't' ? 7 : 0;
+            zw_mul_omega_pow(&m[2], &m[2], j);
+            zw_mul_omega_pow(&m[3], &m[3], j);
+        }
+    }
+    unsigned long prec = 4 * (unsigned long)k + 256;
+    mpf_t c, s, v[4], r2, t, tr, ti;
+    mpf_init2(c, prec);
+    mpf_init2(s, prec);
+    mpf_init2(r2, prec);
+    mpf_init2(t, prec);
+    mpf_init2(tr, prec);
+    mpf_init2(ti, prec);
+    for (int i = 0; i < 4; i++) mpf_init2(v[i], prec);
+    synth_mpf_cossin(c, s, theta / 2, prec);
+    mpf_sqrt_ui(r2, 2);
+    /* U00 = v0 + i v1, U11 = v2 + i v3 (times 2^{−k/2}) */
+    for (int e = 0; e < 2; e++) {
+        const Zw *a = &m[3 * e];
+        mpz_t d;
+        mpz_init(d);
+        mpz_sub(d, a->c[1], a->c[3]);
+        mpf_set_z(v[2 * e], d);
+        mpf_div(v[2 * e], v[2 * e], r2);
+        mpf_set_z(t, a->c[0]);
+        mpf_add(v[2 * e], v[2 * e], t);
+        mpz_add(d, a->c[1], a->c[3]);
+        mpf_set_z(v[2 * e + 1], d);
+        mpf_div(v[2 * e + 1], v[2 * e + 1], r2);
+        mpf_set_z(t, a->c[2]);
+        mpf_add(v[2 * e + 1], v[2 * e + 1], t);
+        mpz_clear(d);
+    }
+    for (int i = 0; i < 4; i++) {
+        mpf_div_2exp(v[i], v[i], (mp_bitcnt_t)(k / 2));
+        if (k % 2) mpf_div(v[i], v[i], r2);
+    }
+    /* tr(Rz(θ)† U) = e^{iθ/2} U00 + e^{−iθ/2} U11 */
+    mpf_mul(tr, c, v[0]);
+    mpf_mul(t, s, v[1]);
+    mpf_sub(tr, tr, t);
+    mpf_mul(t, c, v[2]);
+    mpf_add(tr, tr, t);
+    mpf_mul(t, s, v[3]);
+    mpf_add(tr, tr, t);
+    mpf_mul(ti, c, v[1]);
+    mpf_mul(t, s, v[0]);
+    mpf_add(ti, ti, t);
+    mpf_mul(t, c, v[3]);
+    mpf_add(ti, ti, t);
+    mpf_mul(t, s, v[2]);
+    mpf_sub(ti, ti, t);
+    /* 2 − |tr| = (4 − |tr|²)/(2 + |tr|) */
+    mpf_mul(tr, tr, tr);
+    mpf_mul(ti, ti, ti);
+    mpf_add(tr, tr, ti);
+    mpf_sqrt(ti, tr);
+    mpf_ui_sub(tr, 4, tr);
+    mpf_add_ui(ti, ti, 2);
+    mpf_div(tr, tr, ti);
+    double d2 = mpf_get_d(tr);
+    mpf_clear(c);
+    mpf_clear(s);
+    mpf_clear(r2);
+    mpf_clear(t);
+    mpf_clear(tr);
+    mpf_clear(ti);
+    for (int i = 0; i < 4; i++) {
+        mpf_clear(v[i]);
+        zw_clear(&m[i]);
+    }
+    return d2 <= 0 ? 0 : sqrt(d2);
+}
+
 void synth_seq_free(SynthSeq *s)
 {
     free(s->gates);

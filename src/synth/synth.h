@@ -34,6 +34,11 @@ typedef struct SynthSeq {
 bool synth_rz(double theta, double eps, SynthSeq *out, char *err, size_t errlen);
 void synth_seq_free(SynthSeq *s);
 
+/* min over φ of ‖U − e^{iφ} Rz(θ)‖ for the gate string's unitary U,
+ * computed from U's exact entries in Z[ω]/√2^k on GMP floats (the distance
+ * of two 2×2 unitaries up to phase is sqrt(2 − |tr(Rz(θ)† U)|)). */
+double synth_seq_distance(const char *gates, double theta);
+
 /* The letter's OpenQASM gate name ("h", "s", "sdg", "t", "tdg", "z"). */
 const char *synth_gate_name(char letter);
 
