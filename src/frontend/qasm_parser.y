@@ -238,6 +238,13 @@ body: stmt          { $$ = (QStmtList){0}; if ($1) qast_stmt_push(A, &$$, $1); }
  *       | 'output' 'bit' ['[' expr ']'] NAME ';'           (a bit register)
  *       | ['const'] 'duration' NAME ['=' expr] ';' | 'stretch' NAME ['=' expr] ';'
  *       | 'delay' '[' expr ']' [qargs] ';' | 'box' ['[' expr ']'] block   (timing: ignored)
+ *       | ctype NAME ['=' expr] ';' | 'bool' NAME ['=' expr] ';' | 'const' 'bool' NAME '=' expr ';'
+ *       | 'bit' ['[' expr ']'] NAME '=' (expr | STRING) ';'
+ *       | qarg ('=' | ASSIGN_OP) expr ';'
+ *       | 'while' '(' expr ')' body | 'break' ';' | 'continue' ';'
+ *       | 'return' [expr | 'measure' qarg] ';'
+ *       | 'def' NAME '(' [dparams] ')' ['->' rtype] block
+ *       | 'let' NAME '=' qarg { '++' qarg } ';'
  *       | POST-SELECTION-COMMENT stmt */
 stmt: KW_OPENQASM NUMBER ';'
                     { $$ = mkstmt(A, QS_VERSION, L(@$)); $$->num = $2.isint ? (double)$2.u : $2.f; $$->name_loc = L(@2); }
@@ -525,8 +532,10 @@ exprs_opt: %empty           { $$ = (QExprList){0}; }
          ;
 
 /* expr -> NUMBER | DURATION | NAME | ('int' | 'uint' | 'float' | 'angle') ['[' expr ']'] '(' expr ')' | NAME '[' expr ']' | NAME '(' [exprs] ')' | 'pow' '(' exprs ')'
- *       | '(' expr ')' | ('-' | '+' | '!') expr
- *       | expr ('+' | '-' | '*' | '/' | '%' | '**' | '==' | '!=' | '<' | '>' | '<=' | '>=') expr */
+ *       | NAME '[' [expr] ':' [expr] [':' [expr]] ']' | 'bool' '(' expr ')'
+ *       | '(' expr ')' | ('-' | '+' | '!' | '~') expr
+ *       | expr ('+' | '-' | '*' | '/' | '%' | '**' | '==' | '!=' | '<' | '>' | '<=' | '>='
+ *               | '&&' | '||' | '&' | '|' | '<<' | '>>') expr */
 expr: NUMBER                { $$ = mkexpr(A, QE_NUM, L(@$)); $$->num = $1; }
     | IDENT                 { $$ = mkexpr(A, QE_ID, L(@$)); $$->name = $1; }
     | IDENT '[' expr ']'    { $$ = mkexpr(A, QE_INDEX, L(@$)); $$->name = $1; $$->a = $3; }

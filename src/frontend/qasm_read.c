@@ -2126,11 +2126,15 @@ static void local_creg(Reader *R, const QStmt *st)
         memcpy(map, F->target->v, (size_t)size * sizeof *map);
         r.map = map;
     } else {
-        /* the circuit's register "<subroutine>_<name>[_k]" for this call depth */
+        /* the circuit's register "<subroutine>_<name>", "…_<k>" in the
+         * k-th nested call of the same subroutine (recursion) */
+        int k = 1;
+        for (const Frame *up = F->up; up; up = up->up)
+            k += up->def == F->def;
         StrBuf nm = {0};
         sb_printf(&nm, "%s_%s", F->def->def->name, st->name);
-        if (R->ncalls > 1)
-            sb_printf(&nm, "_%d", R->ncalls);
+        if (k > 1)
+            sb_printf(&nm, "_%d", k);
         const Register *found = NULL;
         for (size_t i = 0; i < R->c->ncregs && !found; i++)
             if (!strcmp(R->c->cregs[i].name, nm.s))

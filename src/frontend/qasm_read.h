@@ -55,10 +55,22 @@
  *   `const bit[n] b = "0101";` (b[0] the last character), and the casts
  *   `int[n](c)`, `uint[n](c)` of a bit register in `if (… == k)`, c[0]
  *   least significant;
- * Refused with a 'not supported' error at file:line:col: classical
- * variables and assignment, while, def, extern functions (the declaration
- * and each call), pragma, annotations, defcal/cal, switch,
- * arrays, let, physical qubits and other include files.
+ *   the classical part of OpenQASM 3, computed as the program is read:
+ *   variables `int[n] uint[n] float angle bool` with assignment and
+ *   compound assignment (int[n]/uint[n] keep the low n bits, an angle is
+ *   taken modulo 2π), `while` (at most qasm_limits.max_iterations
+ *   iterations), `break`, `continue`, `def` subroutines inlined at each
+ *   call (qubit, bit and classical arguments; classical results; bit
+ *   results by `return measure q` or a returned bit register, which
+ *   becomes the caller's bits), `let` aliases (slices, `++`), physical
+ *   qubits `$n` (a register "phys" of $0 … $max, first), `&& || & | << >>
+ *   ~`, `true`/`false`, and `if` on bit tests joined with `&&`. A value,
+ *   loop or return that would depend on a measurement (a while on
+ *   measured bits, a variable assigned under an if on measured bits) is a
+ *   located error;
+ * Refused with a 'not supported' error at file:line:col: extern
+ * functions (the declaration and each call), pragma, annotations,
+ * defcal/cal, switch, arrays, complex and other include files.
  *
  * Errors are reported with diag_error (all syntax errors, then the
  * elaboration errors); the circuit is built only if there are none. */
