@@ -5,7 +5,8 @@
  * with sde(|(H T^{−m} U)₀₀|²) = sde(|U₀₀|²) − 1 (one exists while the sde is
  * at least 4), and the residual R, of small denominator exponent, is looked
  * up in a table of all such unitaries (modulo global phase) built once by a
- * 0–1 breadth-first search over {H, S, T} that minimises the T count. */
+ * shortest-path search over {H, S, T} that minimises the T count, then the
+ * gate count. */
 #include "synth/synth_internal.h"
 
 #include <stdint.h>
@@ -94,7 +95,7 @@ typedef struct TblNode {
     SmallU u;
     int parent; /* -1 for the identity */
     char gate;  /* applied last (leftmost) */
-    int dist;   /* T count */
+    int dist;   /* 1024·(T count) + gate count */
     bool done;
 } TblNode;
 
@@ -151,24 +152,36 @@ static void tbl_build(void)
     tbl[root].gate = 0;
     tbl[root].dist = 0;
     tbl[root].done = false;
-    /* 0–1 BFS: deque as a ring buffer of indices */
-    size_t qcap = 1u << 20, qh = 0, qt = 0;
-    int *dq = malloc(qcap * sizeof *dq);
-    if (!dq) abort();
-    dq[qt++] = root;
+    /* Dijkstra on cost 1024·(T gates) + (gates): the fewest T gates, then
+     * the fewest gates; a binary heap of (cost, index) */
+    size_t hcap = 1024, hn = 0;
+    int64_t *heap = malloc(hcap * sizeof *heap);
+    if (!heap) abort();
+#define HKEY(d, i) (((int64_t)(d) << 24) | (int64_t)(i))
+    heap[hn++] = HKEY(0, root);
     static const char gates[3] = {'H', 'S', 'T'};
-    while (qh != qt) {
-        int i = dq[qh];
-        qh = (qh + 1) % qcap;
-        if (tbl[i].done) continue;
+    while (hn) {
+        int64_t top = heap[0];
+        heap[0] = heap[--hn];
+        for (size_t x = 0;;) {
+            size_t l = 2 * x + 1, r = l + 1, m = x;
+            if (l < hn && heap[l] < heap[m]) m = l;
+            if (r < hn && heap[r] < heap[m]) m = r;
+            if (m == x) break;
+            int64_t t = heap[x];
+            heap[x] = heap[m];
+            heap[m] = t;
+            x = m;
+        }
+        int i = (int)(top & 0xffffff);
+        if (tbl[i].done || (top >> 24) != tbl[i].dist) continue;
         tbl[i].done = true;
         for (int g = 0; g < 3; g++) {
             SmallU v = tbl[i].u;
             small_apply(&v, gates[g]);
             small_canon(&v);
             if (v.k > TBL_KMAX) continue;
-            int w = gates[g] == 'T';
-            int d = tbl[i].dist + w;
+            int d = tbl[i].dist + (gates[g] == 'T' ? 1025 : 1);
             int j = tbl_find(&v);
             if (j < 0) {
                 j = tbl_insert(&v);
@@ -179,16 +192,23 @@ static void tbl_build(void)
             tbl[j].dist = d;
             tbl[j].parent = i;
             tbl[j].gate = gates[g];
-            if (w) {
-                dq[qt] = j;
-                qt = (qt + 1) % qcap;
-            } else {
-                qh = (qh + qcap - 1) % qcap;
-                dq[qh] = j;
+            if (hn == hcap) {
+                hcap *= 2;
+                heap = realloc(heap, hcap * sizeof *heap);
+                if (!heap) abort();
+            }
+            size_t x = hn++;
+            heap[x] = HKEY(d, j);
+            while (x > 0 && heap[(x - 1) / 2] > heap[x]) {
+                int64_t t = heap[x];
+                heap[x] = heap[(x - 1) / 2];
+                heap[(x - 1) / 2] = t;
+                x = (x - 1) / 2;
             }
         }
     }
-    free(dq);
+#undef HKEY
+    free(heap);
 }
 
 /* ---- the greedy reduction on GMP integers ---- */
@@ -226,7 +246,11 @@ static bool fits_small(Zw m[4], SmallU *s, int k)
  * H T^{−m} multiplies the determinant by −ω^{−m}. */
 bool exact_synth_col(const Zw *u_in, const Zw *t_in, int l, int k, GateBuf *out, char *err, size_t errlen)
 {
-    if (!tbl) tbl_build();
+    /* the table is built once, on first use (by one thread) */
+#pragma omp critical(qgdc_synth_table)
+    {
+        if (!tbl) tbl_build();
+    }
     Zw u, t, w, a, b;
     Zr2 sc;
     zr2_init(&sc);
