@@ -392,6 +392,28 @@ static void test_special_angles(void)
     CU_ASSERT(!synth_rz(NAN, 1e-3, &s, err, sizeof err));
 }
 
+static void test_library_distance(void)
+{
+    /* synth_seq_distance (the library's, used by qgdc synth) against this
+     * file's independent evaluation, on sequences and on plain words */
+    UnitRng r = {59};
+    for (int i = 0; i < 20; i++) {
+        double theta = (unit_urand(&r) - 0.5) * 8, eps = i % 2 ? 1e-6 : 1e-14;
+        SynthSeq s;
+        char err[200];
+        CU_ASSERT_FATAL(synth_rz(theta, eps, &s, err, sizeof err));
+        double a = synth_seq_distance(s.gates, theta), b = seq_distance(s.gates, theta, 400);
+        CU_ASSERT(fabs(a - b) <= 1e-6 * b + 1e-300);
+        CU_ASSERT(a <= eps);
+        synth_seq_free(&s);
+    }
+    /* t is rz(π/4) up to phase */
+    ASSERT_CLOSE(synth_seq_distance("T", 3.141592653589793 / 4), 0, 1e-15);
+    ASSERT_CLOSE(synth_seq_distance("HTH", 0.3), seq_distance("HTH", 0.3, 200), 1e-12);
+    /* rz(0) vs z: diag(1, −1) up to phase is rz(π), distance 2 sin(π/4) */
+    ASSERT_CLOSE(synth_seq_distance("Z", 0), sqrt(2), 1e-12);
+}
+
 static void test_cache(void)
 {
     SynthCache *c = synth_cache_new();
@@ -420,5 +442,5 @@ void suite_synth(void)
                {"exact synthesis of random words", test_exact_synthesis}, {"special angles", test_special_angles},
                {"rz at 1e-3", test_rz_1e3}, {"rz at 1e-5", test_rz_1e5}, {"rz at 1e-10", test_rz_1e10},
                {"rz at 1e-15", test_rz_1e15}, {"rz at 1e-20", test_rz_1e20}, {"rz at 1e-30", test_rz_1e30},
-               {"cache", test_cache});
+               {"library distance", test_library_distance}, {"cache", test_cache});
 }
