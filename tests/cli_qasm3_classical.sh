@@ -80,6 +80,15 @@ EOF
 # x on q[0] (k = 1) and q[2] (k = 3); h twice on q[1] (i = 0, 1): 101
 c3_expect "while (true) with break and continue; a huge for that breaks early" "$tmp/c3_loops.qasm" "101 1"
 
+# ---- arrays ----
+# h on q[3], q[0], q[2]; x, ry(2) on q[1]: P(c[1] = 1) = cos^2(1)
+c3_arr=""
+for k in 0000 0001 0010 0011 0100 0101 0110 0111 1000 1001 1010 1011 1100 1101 1110 1111; do
+    case $k in ??1?) p=0.036490822715803598 ;; *) p=0.088509177284196402 ;; esac
+    c3_arr="$c3_arr $k $p"
+done
+c3_expect "arrays: values, element assignment, sizeof, for over an array (interop arrays)" tests/interop/circuits/arrays.qasm "${c3_arr# }"
+
 # ---- def subroutines ----
 # Bell pair of q[0], q[1], then X-basis measurement of q[0]: c[1]c[0]
 # uniform; ry(pi/4) q[2]: P(c[2] = 1) = sin^2(pi/8) = 0.146446609406726

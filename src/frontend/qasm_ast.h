@@ -30,6 +30,7 @@ typedef enum QExprKind {
     QE_DURATION, /* a duration literal (10ns, 2us, 1dt): timing only */
     QE_CAST,  /* type[a](b) / type(b): op 'i' int, 'u' uint, 'f' float, 'a' angle, 'B' bool; a the width or NULL */
     QE_SLICE, /* name[a:step:b] (a, step, b may be NULL): an operand passed to a subroutine */
+    QE_ARRAY, /* {a, b, …} (args): an array's initial value */
 } QExprKind;
 
 /* Binary operators beyond the characters: comparisons, logical and/or,
@@ -111,10 +112,11 @@ typedef enum QStmtKind {
     QS_RESET,    /* reset args; */
     QS_BARRIER,  /* barrier args; */
     QS_IF,       /* if (cond) body [else orelse] */
-    QS_FOR,      /* for [type] var in [lo:step:hi] / {set} body */
+    QS_FOR,      /* for [type] var in [lo:step:hi] / {set} / array (value, a QE_ID) body */
     QS_INPUT,    /* input type name; (.type 'i' 'u' 'f' 'a', or 'b' a bit / bit[size]) */
     QS_TIMING,   /* duration/stretch declarations, delay (args), box (type 1, body): timing, ignored */
-    QS_VAR,      /* type[size] name [= value]; a classical variable (.type 'i' 'u' 'f' 'a' 'B') */
+    QS_VAR,      /* type[size] name [= value]; a classical variable (.type 'i' 'u' 'f' 'a' 'B');
+                    array[type[size], dims…] name [= {…}]; when args_expr (the dimensions) is not empty */
     QS_ASSIGN,   /* target = value; (compound assignments are desugared: x += e is x = x + e) */
     QS_WHILE,    /* while (cond) body */
     QS_FLOW,     /* break; (type 'b') / continue; (type 'c') */

@@ -59,6 +59,21 @@ static bool eval_call(Reader *R, const QExpr *e, Val *out)
     const UDef *d = qr_find_def(R, e->name);
     if (d)
         return qr_call_value(R, d, &e->args, e->loc, out);
+    if (!strcmp(e->name, "sizeof")) { /* sizeof(a), sizeof(a, 0): an array's length */
+        const Binding *b = e->args.n >= 1 && e->args.v[0]->kind == QE_ID ? qr_find_local(R, e->args.v[0]->name) : NULL;
+        long long dim = 0;
+        if (!b || !b->arr || e->args.n > 2) {
+            qr_err(R, e->loc, "sizeof takes an array (and a dimension): sizeof(a) or sizeof(a, 0)");
+            return false;
+        }
+        if (e->args.n == 2 && (!qr_eval_int(R, e->args.v[1], &dim, "a dimension") || dim != 0)) {
+            if (dim != 0)
+                qr_err(R, e->args.v[1]->loc, "'%s' has one dimension: sizeof(%s, 0)", b->name, b->name);
+            return false;
+        }
+        *out = vint(b->len);
+        return true;
+    }
     static const struct { const char *name; double (*f)(double); } f1[] = {
         {"sin", sin}, {"cos", cos}, {"tan", tan}, {"exp", exp}, {"ln", log}, {"log", log}, {"sqrt", sqrt},
         {"arcsin", asin}, {"arccos", acos}, {"arctan", atan}, {"ceiling", ceil}, {"floor", floor},
@@ -144,6 +159,10 @@ bool qr_eval(Reader *R, const QExpr *e, Val *out)
             const Binding *bd = qr_find_local(R, n);
             if (!bd)
                 bd = qr_find_const(R, n);
+            if (bd && bd->arr) {
+                qr_err(R, e->loc, "'%s' is an array: index it ('%s[i]')", n, n);
+                return false;
+            }
             if (bd) {
                 *out = bd->value;
                 return true;
@@ -207,6 +226,8 @@ bool qr_eval(Reader *R, const QExpr *e, Val *out)
         const Binding *bd = qr_find_local(R, e->name);
         if (!bd)
             bd = qr_find_const(R, e->name);
+        if (bd && bd->arr)
+            return qr_array_elem(R, bd, e->a, out);
         if (bd && bd->bits > 0) { /* a bit of a bit-string constant */
             long long k;
             if (!qr_eval_int(R, e->a, &k, "an index"))
@@ -231,6 +252,9 @@ bool qr_eval(Reader *R, const QExpr *e, Val *out)
     }
     case QE_SLICE:
         qr_err(R, e->loc, "a slice '%s[…:…]' is an operand, not a value", e->name);
+        return false;
+    case QE_ARRAY:
+        qr_err(R, e->loc, "a list of values in braces only initialises an array");
         return false;
     case QE_CALL:
         if (!eval_call(R, e, out))

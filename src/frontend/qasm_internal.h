@@ -132,6 +132,8 @@ typedef struct Binding {
     int width; /* of int[width] / uint[width]; 0: 64 bits */
     bool mut;  /* a variable: assignments may change it */
     int ncond; /* the conditions on measurements in force where it was declared */
+    Val *arr;  /* an array variable: its len elements (in the reader's arena), else NULL */
+    int len;
 } Binding;
 
 /* A subroutine ('def'). */
@@ -224,6 +226,8 @@ UDef *qr_find_def(Reader *R, const char *name);
  * its classical result in *ret (the call in an expression); false
  * (reported) on an error. */
 bool qr_call_value(Reader *R, const UDef *d, const QExprList *args, Loc loc, Val *ret);
+/* The element of array b at index e (checked), in *out. */
+bool qr_array_elem(Reader *R, const Binding *b, const QExpr *e, Val *out);
 const Binding *qr_find_const(Reader *R, const char *name);
 const Binding *qr_find_local(Reader *R, const char *name);
 

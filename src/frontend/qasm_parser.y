@@ -169,7 +169,7 @@ static QStmt *unsupported(yyscan_t scanner, Loc loc, const char *msg)
 %token KW_IF "'if'" KW_ELSE "'else'" KW_FOR "'for'" KW_IN "'in'"
 %token KW_INPUT "'input'" KW_OUTPUT "'output'"
 %token KW_WHILE "'while'" KW_DEF "'def'" KW_RETURN "'return'" KW_BREAK "'break'" KW_CONTINUE "'continue'"
-%token KW_LET "'let'" KW_BOOL "'bool'"
+%token KW_LET "'let'" KW_BOOL "'bool'" KW_ARRAY "'array'"
 %token CONCAT "'++'" ANDAND "'&&'" OROR "'||'" SHL "'<<'" SHR "'>>'"
 %token KW_DURATION "'duration'" KW_STRETCH "'stretch'" KW_DELAY "'delay'" KW_BOX "'box'"
 %token KW_CTRL "'ctrl'" KW_NEGCTRL "'negctrl'" KW_INV "'inv'" KW_POW "'pow'"
@@ -185,7 +185,9 @@ static QStmt *unsupported(yyscan_t scanner, Loc loc, const char *msg)
 %type <names> idlist gparams
 %type <mod> mod
 %type <mods> mods
-%type <ty> ctype ftype rtype
+%type <ty> ctype ftype rtype stype
+%type <expr> arrinit arrelem
+%type <elist> arrelems
 %type <param> dparam
 %type <params> dparams dparams_opt
 
@@ -239,6 +241,8 @@ body: stmt          { $$ = (QStmtList){0}; if ($1) qast_stmt_push(A, &$$, $1); }
  *       | ['const'] 'duration' NAME ['=' expr] ';' | 'stretch' NAME ['=' expr] ';'
  *       | 'delay' '[' expr ']' [qargs] ';' | 'box' ['[' expr ']'] block   (timing: ignored)
  *       | ctype NAME ['=' expr] ';' | 'bool' NAME ['=' expr] ';' | 'const' 'bool' NAME '=' expr ';'
+ *       | 'array' '[' stype ',' exprs ']' NAME ['=' arrinit] ';'
+ *       | 'for' [ctype] NAME 'in' NAME body   (an array's elements)
  *       | 'bit' ['[' expr ']'] NAME '=' (expr | STRING) ';'
  *       | qarg ('=' | ASSIGN_OP) expr ';'
  *       | 'while' '(' expr ')' body | 'break' ';' | 'continue' ';'
@@ -304,6 +308,10 @@ stmt: KW_OPENQASM NUMBER ';'
                     { $$ = mkvar(A, L(@$), $1.t, $1.w, $2, L(@2), NULL); }
     | ctype IDENT '=' expr ';'
                     { $$ = mkvar(A, L(@$), $1.t, $1.w, $2, L(@2), $4); }
+    | KW_ARRAY '[' stype ',' exprs ']' IDENT ';'
+                    { $$ = mkvar(A, L(@$), $3.t, $3.w, $7, L(@7), NULL); $$->args_expr = $5; }
+    | KW_ARRAY '[' stype ',' exprs ']' IDENT '=' arrinit ';'
+                    { $$ = mkvar(A, L(@$), $3.t, $3.w, $7, L(@7), $9); $$->args_expr = $5; }
     | KW_BOOL IDENT ';'
                     { $$ = mkvar(A, L(@$), 'B', NULL, $2, L(@2), NULL); }
     | KW_BOOL IDENT '=' expr ';'
@@ -374,7 +382,10 @@ stmt: KW_OPENQASM NUMBER ';'
                         $$->set = $6; $$->body = $8;
                     }
     | KW_FOR ftype IDENT KW_IN IDENT body
-                    { $$ = unsupported(scanner, L(@5), "a 'for' loop over an array is not supported; use a range [a:b] or a set {…}"); }
+                    {
+                        $$ = mkstmt(A, QS_FOR, L(@1)); $$->name = $3; $$->name_loc = L(@3); $$->type = $2.t;
+                        $$->value = mkexpr(A, QE_ID, L(@5)); $$->value->name = $5; $$->body = $6;
+                    }
     | KW_INPUT ctype IDENT ';'
                     { $$ = mkstmt(A, QS_INPUT, L(@$)); $$->type = $2.t; $$->name = $3; $$->name_loc = L(@3); }
     | KW_INPUT KW_BIT IDENT ';'
@@ -466,6 +477,23 @@ ctype: KW_INT               { $$.t = 'i'; $$.w = NULL; }
 ftype: %empty               { $$.t = 0; $$.w = NULL; }
      | ctype
      ;
+
+/* stype -> ctype | 'bool'   (an array's elements) */
+stype: ctype
+     | KW_BOOL              { $$.t = 'B'; $$.w = NULL; }
+     ;
+
+/* arrinit -> '{' arrelem { ',' arrelem } '}'; arrelem -> expr | arrinit */
+arrinit: '{' arrelems '}'   { $$ = mkexpr(A, QE_ARRAY, L(@$)); $$->args = $2; }
+       ;
+
+arrelems: arrelem           { $$ = (QExprList){0}; qast_expr_push(A, &$$, $1); }
+        | arrelems ',' arrelem { $$ = $1; qast_expr_push(A, &$$, $3); }
+        ;
+
+arrelem: expr
+       | arrinit
+       ;
 
 /* rtype -> ctype | 'bool' | 'bit' ['[' expr ']']   (a subroutine's result) */
 rtype: ctype

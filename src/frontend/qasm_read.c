@@ -237,7 +237,7 @@ static void bind_push(Reader *R, Binding b)
     R->scope[R->nscope++] = b;
 }
 
-static void scope_push(Reader *R, const char *name, Loc loc, Val v) { bind_push(R, (Binding){name, loc, v, 0, 0, 0, false, 0}); }
+static void scope_push(Reader *R, const char *name, Loc loc, Val v) { bind_push(R, (Binding){name, loc, v, 0, 0, 0, false, 0, NULL, 0}); }
 
 static bool is_constant_name(const char *n)
 {
@@ -254,7 +254,11 @@ static bool name_taken(Reader *R, const char *name, Loc loc, const char *what)
     const UGate *g = find_gate(R, name);
     const Binding *b = qr_find_const(R, name);
     const UDef *d = qr_find_def(R, name);
-    if (r)
+    /* a variable of the program (not for a variable: an inner block's may shadow it) */
+    const Binding *v = strcmp(what, "variable") && !R->frame && !R->in_gate ? qr_find_local(R, name) : NULL;
+    if (v && v->mut)
+        prev = v->loc, kind = "a variable";
+    else if (r)
         prev = r->loc, kind = r->bit ? "a bit register" : "a qubit register";
     else if (g)
         prev = g->def->name_loc, kind = "a gate";
@@ -292,7 +296,7 @@ static bool charge(Reader *R, Loc loc, uint64_t n)
     R->work = sat_add(R->work, n);
     if (R->work > qasm_limits.max_unroll) {
         if (!R->aborted)
-            qr_err(R, loc, "the program unrolls to more than %llu operations (loops and broadcasts are expanded by the reader)",
+            qr_err(R, loc, "the program unrolls to more than %llu operations (loops, broadcasts and subroutine calls are expanded by the reader)",
                 (unsigned long long)qasm_limits.max_unroll);
         R->aborted = true;
         return false;
@@ -1280,7 +1284,17 @@ static void for_stmt(Reader *R, const QStmt *st)
     Val *set = NULL;
     uint64_t n;
     long long lo = 0, hi = 0, step = 1;
-    if (st->set.n) {
+    if (st->value) { /* for x in a: the elements of array a, as they are now */
+        const Binding *b = qr_find_local(R, st->value->name);
+        if (!b || !b->arr) {
+            qr_err(R, st->value->loc, "'%s' is not an array: a 'for' loop runs over a range [a:b], a set {…} or an array",
+                st->value->name);
+            return;
+        }
+        n = (uint64_t)b->len;
+        set = xmalloc((size_t)n * sizeof *set);
+        memcpy(set, b->arr, (size_t)n * sizeof *set);
+    } else if (st->set.n) {
         n = (uint64_t)st->set.n;
         set = xmalloc((size_t)n * sizeof *set);
         for (int i = 0; i < st->set.n; i++)
@@ -1316,7 +1330,8 @@ static void for_stmt(Reader *R, const QStmt *st)
     bool isint = st->type == 'i' || st->type == 'u';
     for (uint64_t k = 0; k < n && set; k++) {
         long long v;
-        if (isint && !qr_val_int(R, st->set.v[k]->loc, set[k], &v, "a value of an integer loop variable")) {
+        if (isint && !qr_val_int(R, st->set.n ? st->set.v[k]->loc : st->value->loc, set[k], &v,
+                                 "a value of an integer loop variable")) {
             free(set);
             return;
         }
@@ -1385,14 +1400,14 @@ static void add_const(Reader *R, const QStmt *st, Val v, int bits)
                 diag_note(R->scope[i].loc, "'%s' declared here", st->name);
                 return;
             }
-        bind_push(R, (Binding){st->name, st->name_loc, v, bits, 0, 0, false, 0});
+        bind_push(R, (Binding){st->name, st->name_loc, v, bits, 0, 0, false, 0, NULL, 0});
         return;
     }
     if (name_taken(R, st->name, st->name_loc, "constant"))
         return;
     R->consts = xrealloc(R->consts, (R->nconsts + 1) * sizeof *R->consts);
     names_add(&R->const_names, st->name, R->nconsts);
-    R->consts[R->nconsts++] = (Binding){st->name, st->name_loc, v, bits, 0, 0, false, 0};
+    R->consts[R->nconsts++] = (Binding){st->name, st->name_loc, v, bits, 0, 0, false, 0, NULL, 0};
 }
 
 static void const_decl(Reader *R, const QStmt *st)
@@ -1630,6 +1645,74 @@ static const char *type_name(int type)
     }
 }
 
+/* The largest array. */
+#define MAX_ARRAY (1 << 20)
+
+/* The elements of array[type, n] st: st->value's, converted, or zeros. */
+static bool array_value(Reader *R, const QStmt *st, int w, Val **arr, int *len)
+{
+    if (st->args_expr.n != 1) {
+        qr_err(R, st->args_expr.v[1]->loc, "arrays of more than one dimension are not supported");
+        return false;
+    }
+    long long n;
+    if (!qr_eval_int(R, st->args_expr.v[0], &n, "the length of an array"))
+        return false;
+    if (n < 1 || n > MAX_ARRAY) {
+        qr_err(R, st->args_expr.v[0]->loc, "an array has 1 to %d elements, not %lld", MAX_ARRAY, n);
+        return false;
+    }
+    if (!charge(R, st->loc, (uint64_t)n))
+        return false;
+    Val *a = arena_alloc(R->arena, (size_t)n * sizeof *a);
+    for (long long i = 0; i < n; i++)
+        a[i] = st->type == 'f' || st->type == 'a' ? vreal(0) : vint(0);
+    const QExpr *init = st->value;
+    if (init) {
+        if (init->kind != QE_ARRAY || init->args.n != n) {
+            qr_err(R, init->loc, "'%s' has %lld element%s: give %lld values in braces ({…})", st->name, n, n == 1 ? "" : "s", n);
+            return false;
+        }
+        for (long long i = 0; i < n; i++) {
+            const QExpr *e = init->args.v[i];
+            if (e->kind == QE_ARRAY) {
+                qr_err(R, e->loc, "arrays of more than one dimension are not supported");
+                return false;
+            }
+            if (!qr_eval(R, e, &a[i]) || !qr_convert(R, e->loc, st->type, w, a[i], &a[i], "an element"))
+                return false;
+        }
+    }
+    *arr = a;
+    *len = (int)n;
+    return true;
+}
+
+/* The element of array b that index expression e names (negative counts
+ * from the end), in *k. */
+static bool array_index(Reader *R, const Binding *b, const QExpr *e, int *k)
+{
+    long long i;
+    if (!qr_eval_int(R, e, &i, "an index"))
+        return false;
+    long long j = i < 0 ? i + b->len : i;
+    if (j < 0 || j >= b->len) {
+        qr_err(R, e->loc, "index %lld is out of range for '%s' of %d element%s", i, b->name, b->len, b->len == 1 ? "" : "s");
+        return false;
+    }
+    *k = (int)j;
+    return true;
+}
+
+bool qr_array_elem(Reader *R, const Binding *b, const QExpr *e, Val *out)
+{
+    int k;
+    if (!array_index(R, b, e, &k))
+        return false;
+    *out = b->arr[k];
+    return true;
+}
+
 /* type name; or type name = value; — a classical variable. */
 static void var_decl(Reader *R, const QStmt *st)
 {
@@ -1649,9 +1732,14 @@ static void var_decl(Reader *R, const QStmt *st)
     Val v = st->type == 'f' || st->type == 'a' ? vreal(0) : vint(0);
     if (!type_width(R, st->type, st->size, &w))
         return;
-    if (st->value && (!qr_eval(R, st->value, &v) || !qr_convert(R, st->value->loc, st->type, w, v, &v, "the initial value")))
+    if (st->value && !st->args_expr.n &&
+        (!qr_eval(R, st->value, &v) || !qr_convert(R, st->value->loc, st->type, w, v, &v, "the initial value")))
         v = st->type == 'f' || st->type == 'a' ? vreal(0) : vint(0); /* still declared: its uses are not each reported */
-    bind_push(R, (Binding){st->name, st->name_loc, v, 0, st->type, w, true, R->ncond});
+    Val *arr = NULL;
+    int len = 0;
+    if (st->args_expr.n && !array_value(R, st, w, &arr, &len))
+        return;
+    bind_push(R, (Binding){st->name, st->name_loc, v, 0, st->type, w, true, R->ncond, arr, len});
 }
 
 static bool call_def(Reader *R, const UDef *u, const QExprList *args, Loc loc, const QList *target, Val *ret);
@@ -1705,7 +1793,11 @@ static void assign(Reader *R, const QStmt *st)
         return;
     }
     if (b) {
-        if (t->kind != QA_WHOLE) {
+        if (b->arr && t->kind != QA_INDEX) {
+            qr_err(R, t->loc, "'%s' is an array: assign its elements ('%s[i] = …;')", t->name, t->name);
+            return;
+        }
+        if (!b->arr && t->kind != QA_WHOLE) {
             qr_err(R, t->loc, "'%s' is a %s: it cannot be indexed", t->name, type_name(b->type));
             return;
         }
@@ -1716,12 +1808,17 @@ static void assign(Reader *R, const QStmt *st)
                 "circuit runs", t->name, qr_qubit_name(R, R->cond[b->ncond].bit, true, buf, sizeof buf));
             return;
         }
-        int type = b->type, w = b->width;
+        int type = b->type, w = b->width, k = 0;
         Val v;
+        if (b->arr && !array_index(R, b, t->index, &k))
+            return;
         if (!qr_eval(R, st->value, &v) || !qr_convert(R, st->value->loc, type, w, v, &v, "the value assigned"))
             return;
         b = find_var(R, t->name); /* the scope may have moved (a subroutine call) */
-        b->value = v;
+        if (b->arr)
+            b->arr[k] = v;
+        else
+            b->value = v;
         return;
     }
     if (qr_find_const(R, t->name) || qr_find_local(R, t->name)) {
@@ -1957,13 +2054,13 @@ static bool bind_arg(Reader *R, const QStmt *d, int i, const QExpr *a, Reg *reg,
             qr_err(R, a->loc, "%lld does not fit in %lld bit%s", x, size, size > 1 ? "s" : "");
             return false;
         }
-        *bind = (Binding){p->name, p->loc, vint(x), (int)size, 0, 0, false, 0};
+        *bind = (Binding){p->name, p->loc, vint(x), (int)size, 0, 0, false, 0, NULL, 0};
         return true;
     }
     int w;
     if (!type_width(R, p->type, p->size, &w) || !qr_convert(R, a->loc, p->type, w, v, &v, "an argument"))
         return false;
-    *bind = (Binding){p->name, p->loc, v, 0, p->type, w, true, R->ncond};
+    *bind = (Binding){p->name, p->loc, v, 0, p->type, w, true, R->ncond, NULL, 0};
     return true;
 }
 
@@ -1982,6 +2079,8 @@ static bool call_def(Reader *R, const UDef *u, const QExprList *args, Loc loc, c
         qr_err(R, loc, "a gate body cannot call the subroutine '%s' (call it outside the gate)", d->name);
         return false;
     }
+    if (!charge(R, loc, 1)) /* each call is work: calls that emit nothing still end */
+        return false;
     if (R->ncalls >= MAX_CALL_DEPTH) {
         qr_err(R, loc, "subroutine calls nested more than %d deep (unbounded recursion?)", MAX_CALL_DEPTH);
         R->aborted = true;

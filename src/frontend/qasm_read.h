@@ -58,7 +58,8 @@
  *   the classical part of OpenQASM 3, computed as the program is read:
  *   variables `int[n] uint[n] float angle bool` with assignment and
  *   compound assignment (int[n]/uint[n] keep the low n bits, an angle is
- *   taken modulo 2π), `while` (at most qasm_limits.max_iterations
+ *   taken modulo 2π), arrays of one dimension (`array[int[8], 4] a =
+ *   {…};`, a[i], sizeof, `for x in a`), `while` (at most qasm_limits.max_iterations
  *   iterations), `break`, `continue`, `def` subroutines inlined at each
  *   call (qubit, bit and classical arguments; classical results; bit
  *   results by `return measure q` or a returned bit register, which
@@ -70,7 +71,8 @@
  *   located error;
  * Refused with a 'not supported' error at file:line:col: extern
  * functions (the declaration and each call), pragma, annotations,
- * defcal/cal, switch, arrays, complex and other include files.
+ * defcal/cal, switch, arrays of several dimensions, complex and other
+ * include files.
  *
  * Errors are reported with diag_error (all syntax errors, then the
  * elaboration errors); the circuit is built only if there are none. */

@@ -158,6 +158,22 @@ static void test_def(void)
                    "if (f_m) x q[1];\n");
 }
 
+static void test_arrays(void)
+{
+    check_same(HDR "qubit[3] q;\narray[int[4], 3] a = {2, 0, 7};\narray[angle, 2] t;\na[2] += 2;\nt[-1] = 3 * pi;\n"
+                   "for int x in a rx(x) q[0];\nrz(t[1]) q[1];\nx q[sizeof(a) - 1];\nint s = 0;\n"
+                   "for int i in [0:sizeof(a, 0) - 1] s += a[i];\nry(s) q[2];\n",
+               HDR "qubit[3] q;\nrx(2) q[0];\nrx(0) q[0];\nrx(-7) q[0];\nrz(pi) q[1];\nx q[2];\nry(-5) q[2];\n");
+    check_errors(HDR "qubit q;\narray[int, 2, 2] m;\narray[int, 3] a = {1, 2};\narray[int, 2] b;\nb[2] = 1;\n"
+                     "b = 3;\nrx(b) q;\narray[float, 0] z;\n",
+                 "test.qasm:4:15: error: arrays of more than one dimension are not supported\n"
+                 "test.qasm:5:19: error: 'a' has 3 elements: give 3 values in braces\n"
+                 "test.qasm:7:3: error: index 2 is out of range for 'b' of 2 elements\n"
+                 "test.qasm:8:1: error: 'b' is an array: assign its elements\n"
+                 "test.qasm:9:4: error: 'b' is an array: index it\n"
+                 "test.qasm:10:14: error: an array has 1 to 1048576 elements, not 0");
+}
+
 static void test_let_physical(void)
 {
     check_same(HDR "qubit[2] a;\nqubit[2] b;\nbit[4] c;\nlet all = a ++ b[1] ++ b[0];\nlet mid = all[1:2];\n"
@@ -212,6 +228,6 @@ void suite_qasm_classical(void);
 void suite_qasm_classical(void)
 {
     UNIT_SUITE("qasm_classical", {"variables and assignment", test_variables}, {"while, break, continue", test_while},
-               {"def subroutines", test_def}, {"let and physical qubits", test_let_physical},
+               {"def subroutines", test_def}, {"arrays", test_arrays}, {"let and physical qubits", test_let_physical},
                {"located errors", test_errors});
 }
