@@ -10,13 +10,16 @@
  *     alternating offsets, as in random-circuit sampling: 700 gates;
  *   pairs24: the same with the pairs drawn at random each layer;
  *   flat20: 20 qubits, 171,000 gates of the shape of QASMBench's hwb12
- *     (cx 45%, h 16%, t and tdg 24%, x 5%, ccx 10%, qubits at random).
+ *     (not in the tree): a random network of x, cx and Toffolis, each
+ *     Toffoli as its 15 Clifford+T gates (qubits at random).
  * Each figure is the best of R runs (default 2). "per gate" is the time
  * divided by the number of gates and by the pass: the one-pass-per-gate
  * wall is 1, the target of fusion 0.25. flat20 unfused runs its first
  * 10% only (the whole takes minutes) and is scaled by 10.
  *
- * Usage: sim_flat_bench [reps [quick]]   quick: 22 and 18 qubits */
+ * Usage: sim_flat_bench [reps [quick|full [kmax]]]
+ *   quick: 22 and 18 qubits; kmax: the largest dense block (default: the
+ *   library's, SIM_FLAT_KMAX). */
 #include <complex.h>
 #include <math.h>
 #include <omp.h>
@@ -38,6 +41,7 @@ static double now(void)
 }
 
 static uint64_t rs = 20261208;
+static int bench_kmax = 0; /* 0: the library's default */
 
 static uint64_t next64(void)
 {
@@ -84,10 +88,13 @@ static void layers(Circuit *c, uint32_t n, int depth, bool brick)
     }
 }
 
+/* A reversible network as QASMBench's hwb circuits are: x, cx and
+ * Toffolis on random qubits, each Toffoli in its 15-gate Clifford+T form
+ * (2 h, 7 t/tdg, 6 cx), until ngates gates. */
 static void hwb_like(Circuit *c, uint32_t n, long ngates)
 {
-    for (long i = 0; i < ngates; i++) {
-        double u = urand();
+    long k = 0;
+    while (k < ngates) {
         uint32_t q[3];
         q[0] = irand(n);
         do
@@ -96,9 +103,26 @@ static void hwb_like(Circuit *c, uint32_t n, long ngates)
         do
             q[2] = irand(n);
         while (q[2] == q[0] || q[2] == q[1]);
-        GateKind g = u < 0.45 ? GATE_CX : u < 0.61 ? GATE_H : u < 0.73 ? GATE_T : u < 0.85 ? GATE_TDG
-                   : u < 0.90 ? GATE_X : GATE_CCX;
-        circ_gate(c, &c->main, g, q, NULL);
+        double u = urand();
+        if (u < 0.05 || ngates - k < 15) {
+            circ_gate(c, &c->main, GATE_X, q, NULL), k++;
+            continue;
+        }
+        if (u < 0.3) {
+            circ_gate(c, &c->main, GATE_CX, q, NULL), k++;
+            continue;
+        }
+        const uint32_t a = q[0], b = q[1], t = q[2];
+        static const struct { GateKind g; int x, y; } tof[15] = {
+            {GATE_H, 2, 0},  {GATE_CX, 1, 2}, {GATE_TDG, 2, 0}, {GATE_CX, 0, 2}, {GATE_T, 2, 0},
+            {GATE_CX, 1, 2}, {GATE_TDG, 2, 0}, {GATE_CX, 0, 2}, {GATE_T, 1, 0},  {GATE_T, 2, 0},
+            {GATE_H, 2, 0},  {GATE_CX, 0, 1}, {GATE_T, 0, 0},   {GATE_TDG, 1, 0}, {GATE_CX, 0, 1}};
+        const uint32_t abc[3] = {a, b, t};
+        for (int i = 0; i < 15; i++) {
+            uint32_t o[2] = {abc[tof[i].x], abc[tof[i].y]};
+            circ_gate(c, &c->main, tof[i].g, o, NULL);
+        }
+        k += 15;
     }
 }
 
@@ -112,7 +136,7 @@ static double time_run(const Circuit *c, StateVec *sv, int flat, int reps, SimRu
 #pragma omp parallel for schedule(static)
         for (uint64_t i = 0; i < sv->dim; i++)
             sv->amp[i] = s;
-        sim_set_flat(flat, 0, 0);
+        sim_set_flat(flat, 0, bench_kmax);
         double t0 = now();
         char *err = NULL;
         if (!sim_run(c, sv, NULL, res, &err)) {
@@ -198,13 +222,15 @@ int main(int argc, char **argv)
 {
     int reps = argc > 1 ? atoi(argv[1]) : 2;
     bool quick = argc > 2 && !strcmp(argv[2], "quick");
+    bench_kmax = argc > 3 ? atoi(argv[3]) : 0;
     if (reps < 1) {
-        fprintf(stderr, "usage: sim_flat_bench [reps >= 1 [quick]]\n");
+        fprintf(stderr, "usage: sim_flat_bench [reps >= 1 [quick|full [kmax]]]\n");
         return 2;
     }
     uint32_t big = quick ? 22 : 24, mid = quick ? 18 : 20;
-    printf("sim_flat_bench: best of %d, %d threads; per gate = time / gates / one read+write pass\n", reps,
-           omp_get_max_threads());
+    printf("sim_flat_bench: best of %d, %d threads, dense blocks of at most %d qubits; per gate = time / gates / "
+           "one read+write pass\n",
+           reps, omp_get_max_threads(), bench_kmax ? bench_kmax : SIM_FLAT_KMAX);
     printf("%-8s %3s %8s %7s %10s %8s %7s %7s %7s %6s %6s %6s %6s %6s %s\n", "circuit", "n", "gates", "pass ms",
            "off s", "on s", "off/g", "on/g", "speedup", "dense", "diag", "sweeps", "full", "mono", "max diff");
     Circuit c;

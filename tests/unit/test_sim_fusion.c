@@ -15,6 +15,7 @@
  * chunked sweeps, whole-state leaves), and the switches (sim_set_flat,
  * QGDC_SIM_FLAT, QGDC_SIM_FUSE) turn it off. */
 #include "unit.h"
+#include "support/cmplx.h"
 
 #include <complex.h>
 #include <omp.h>
@@ -164,6 +165,8 @@ static void test_flat_random(void)
 {
     uint64_t dense = 0, diag = 0, mono = 0, sweeps = 0, full = 0, leaves = 0;
     double worst = 0;
+    const uint64_t pmin = sim_parallel_min();
+    const int threads = omp_get_max_threads();
     sim_set_fuse(SIM_FUSE_OFF, false); /* calls run their bodies: their leaves are queued */
     for (int trial = 0; trial < 24; trial++) {
         uint32_t n = 5 + unit_irand(&rng, 6); /* 5..10 */
@@ -176,7 +179,7 @@ static void test_flat_random(void)
         for (int ci = 0; ci < 4; ci++) {
             int kmax = 2 + (trial + ci) % 5; /* 2..6 */
             omp_set_num_threads(1 + (trial + ci) % 2);
-            sim_set_parallel_min(ci % 2 ? 1 : 0);
+            sim_set_parallel_min(ci % 2 ? 1 : pmin);
             Outcome o = run_with(&c, init, 1, chunks[ci], kmax);
             double w = compare(&ref, &o);
             if (w > TOL)
@@ -187,8 +190,8 @@ static void test_flat_random(void)
             full += o.r.flat_full, mono += o.r.flat_mono, leaves += o.r.flat_leaves;
             outcome_free(&o);
         }
-        sim_set_parallel_min(0);
-        omp_set_num_threads(2);
+        sim_set_parallel_min(pmin);
+        omp_set_num_threads(threads);
         outcome_free(&ref);
         sim_destroy(init);
         circuit_free(&c);
