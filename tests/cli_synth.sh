@@ -148,3 +148,29 @@ expect_rc "qasm: --synth-eps without --gate-set" 2 "$QGDC" qasm --synth-eps 1e-3
 expect_rc "qasm: unknown --gate-set" 2 "$QGDC" qasm --gate-set clifford "$tmp/syn_rot.qasm"
 expect_rc "qasm: --synth-eps and --budget together" 2 "$QGDC" qasm --gate-set clifford_t --synth-eps 1e-3 --budget 1e-3 "$tmp/syn_rot.qasm"
 expect_rc "qasm: --synth-eps out of range" 2 "$QGDC" qasm --gate-set clifford_t --synth-eps 2 "$tmp/syn_rot.qasm"
+
+# a compiled example end to end: examples/ntk_micro.qgd's circuit (1706
+# rotations) over Clifford+T simulates to the same distribution and
+# post-selection probability within twice the default budget
+if "$QGDC" compile examples/ntk_micro.qgd -o "$tmp/syn_nm.qasm" > "$tmp/syn_nm.log" 2>&1 &&
+    "$QGDC" qasm --gate-set clifford_t "$tmp/syn_nm.qasm" -o "$tmp/syn_nm_ct.qasm" 2> "$tmp/syn_nm_note" &&
+    "$QGDC" sim --json --shots 0 "$tmp/syn_nm.qasm" > "$tmp/syn_nm_a.json" 2>> "$tmp/syn_nm.log" &&
+    "$QGDC" sim --json --shots 0 "$tmp/syn_nm_ct.qasm" > "$tmp/syn_nm_b.json" 2>> "$tmp/syn_nm.log" &&
+    "$QGDC" count --no-physical --json "$tmp/syn_nm_ct.qasm" > "$tmp/syn_nm_count.json" 2>> "$tmp/syn_nm.log" &&
+    python3 - "$tmp/syn_nm_a.json" "$tmp/syn_nm_b.json" "$tmp/syn_nm_count.json" >> "$tmp/syn_nm.log" 2>&1 <<'PY'
+import json, sys
+a, b, c = (json.load(open(f)) for f in sys.argv[1:4])
+pa, pb = a["probabilities"], b["probabilities"]
+for k in set(pa) | set(pb):
+    assert abs(pa.get(k, 0) - pb.get(k, 0)) <= 6.7e-4, (k, pa.get(k), pb.get(k))
+assert abs(a["postselection_probability"] - b["postselection_probability"]) <= 6.7e-4
+lg = c["logical"]
+assert lg["rotationCount"] == 0 and lg["tCount"] > 1706 * 50, lg
+PY
+then
+    if grep -q "1706 rotations" "$tmp/syn_nm_note"; then ok "qasm --gate-set clifford_t: compiled ntk_micro (1706 rotations) simulates alike"
+    else bad "qasm --gate-set clifford_t: compiled ntk_micro: the note" "$tmp/syn_nm_note"; fi
+else
+    cat "$tmp/syn_nm_note" >> "$tmp/syn_nm.log"
+    bad "qasm --gate-set clifford_t: compiled ntk_micro (1706 rotations) simulates alike" "$tmp/syn_nm.log"
+fi
