@@ -89,6 +89,64 @@ for k in 0000 0001 0010 0011 0100 0101 0110 0111 1000 1001 1010 1011 1100 1101 1
 done
 c3_expect "arrays: values, element assignment, sizeof, for over an array (interop arrays)" tests/interop/circuits/arrays.qasm "${c3_arr# }"
 
+# ---- bits of integer variables; bits, let and index sets in a loop body ----
+cat > "$tmp/c3_adder.qasm" <<'EOF'
+OPENQASM 3.0;
+include "stdgates.inc";
+gate maj x, y, z { cx z, y; cx z, x; ccx x, y, z; }
+gate uma x, y, z { ccx x, y, z; cx z, x; cx x, y; }
+qubit cin;
+qubit[4] a;
+qubit[4] b;
+qubit cout;
+bit[5] sum;
+uint[4] a_in = 3;
+uint[4] b_in = 4;
+b_in[0] = 1;
+for int i in [0:3] {
+  if (bool(a_in[i])) x a[i];
+  if (b_in[i] == 1) x b[i];
+}
+maj cin, b[0], a[0];
+for int i in [0:2] { maj a[i], b[i + 1], a[i + 1]; }
+cx a[3], cout;
+for int i in [2:-1:0] { uma a[i], b[i + 1], a[i + 1]; }
+uma cin, b[0], a[0];
+measure b -> sum[0:3];
+measure cout -> sum[4];
+EOF
+# 3 + 5 (b_in 4 with its bit 0 set) = 8 = 01000
+c3_expect "bits of uint variables read and written: ripple-carry adder 3 + 5 = 8" "$tmp/c3_adder.qasm" "01000 1"
+cat > "$tmp/c3_pairs.qasm" <<'EOF'
+OPENQASM 3.0;
+include "stdgates.inc";
+def bellprep(qubit[2] p) {
+  h p[0];
+  cx p[0], p[1];
+}
+qubit[6] q;
+bit[6] c;
+for int i in [0:2] {
+  let pair = q[{2 * i, 2 * i + 1}];
+  bit[2] m;
+  bellprep pair;
+  m[0] = measure pair[0];
+  if (m[0]) x pair[1];
+}
+c = measure q;
+EOF
+# each pair: a Bell pair, its first qubit measured, the second flipped to
+# |0> when it read 1: c[2i+1] = 0 and c[2i] uniform; m is one register
+"$QGDC" qasm "$tmp/c3_pairs.qasm" > "$tmp/c3_out" 2> "$tmp/c3_err" &&
+    "$QGDC" sim --json --shots 600 --seed 5 "$tmp/c3_pairs.qasm" > "$tmp/c3_sim" 2>> "$tmp/c3_err"
+if [ $? = 0 ] && [ "$(grep -c '^bit\[2\] m;' "$tmp/c3_out")" = 1 ] && [ "$(grep -c 'm\[0\] = measure' "$tmp/c3_out")" = 3 ] &&
+        awk '/"counts"/ { p = 1; next } p && /}/ { p = 0 } p { gsub(/[",:]/, ""); n++; s += $2; if ($1 !~ /^..0.0.0.$/) bad = 1 }
+             END { exit !(n == 8 && s == 600 && !bad) }' "$tmp/c3_sim"; then
+    ok "qasm3 classical: a bit register and a let with an index set in a loop body, a subroutine called gate-style"
+else
+    cat "$tmp/c3_out" "$tmp/c3_sim" >> "$tmp/c3_err"; bad "qasm3 classical: a bit register and a let in a loop body" "$tmp/c3_err"
+fi
+
 # ---- def subroutines ----
 # Bell pair of q[0], q[1], then X-basis measurement of q[0]: c[1]c[0]
 # uniform; ry(pi/4) q[2]: P(c[2] = 1) = sin^2(pi/8) = 0.146446609406726

@@ -31,6 +31,7 @@ typedef enum QExprKind {
     QE_CAST,  /* type[a](b) / type(b): op 'i' int, 'u' uint, 'f' float, 'a' angle, 'B' bool; a the width or NULL */
     QE_SLICE, /* name[a:step:b] (a, step, b may be NULL): an operand passed to a subroutine */
     QE_ARRAY, /* {a, b, …} (args): an array's initial value */
+    QE_INDEXSET, /* name[{a, b, …}] (args): an operand passed to a subroutine */
 } QExprKind;
 
 /* Binary operators beyond the characters: comparisons, logical and/or,
@@ -55,14 +56,15 @@ struct QExpr {
 };
 
 /* An operand: q, q[i], q[a:b], q[a:s:b] (ends inclusive, either may be
- * left out). */
-typedef enum QArgKind { QA_WHOLE, QA_INDEX, QA_SLICE } QArgKind;
+ * left out), q[{i, j, …}] (an index set). */
+typedef enum QArgKind { QA_WHOLE, QA_INDEX, QA_SLICE, QA_SET } QArgKind;
 typedef struct QArg {
     QArgKind kind;
     const char *name;
     Loc loc;
     QExpr *index;           /* QA_INDEX */
     QExpr *lo, *step, *hi;  /* QA_SLICE, each may be NULL */
+    QExprList set;          /* QA_SET */
 } QArg;
 typedef struct QArgList {
     QArg **v;

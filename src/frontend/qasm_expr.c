@@ -228,6 +228,13 @@ bool qr_eval(Reader *R, const QExpr *e, Val *out)
             bd = qr_find_const(R, e->name);
         if (bd && bd->arr)
             return qr_array_elem(R, bd, e->a, out);
+        if (bd && bd->mut && (bd->type == 'i' || bd->type == 'u')) { /* a bit of an integer variable */
+            int k;
+            if (!qr_int_bit(R, bd, e->a, &k))
+                return false;
+            *out = vint((long long)((unsigned long long)bd->value.i >> k & 1));
+            return true;
+        }
         if (bd && bd->bits > 0) { /* a bit of a bit-string constant */
             long long k;
             if (!qr_eval_int(R, e->a, &k, "an index"))
@@ -251,7 +258,8 @@ bool qr_eval(Reader *R, const QExpr *e, Val *out)
         return false;
     }
     case QE_SLICE:
-        qr_err(R, e->loc, "a slice '%s[…:…]' is an operand, not a value", e->name);
+    case QE_INDEXSET:
+        qr_err(R, e->loc, "'%s[…]' selects several elements: it is an operand, not a value", e->name);
         return false;
     case QE_ARRAY:
         qr_err(R, e->loc, "a list of values in braces only initialises an array");

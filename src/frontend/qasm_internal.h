@@ -142,6 +142,14 @@ typedef struct UDef {
     bool bad; /* its declaration had errors */
 } UDef;
 
+/* A bit register declared in a block or subroutine: its bits, made at the
+ * declaration's first run (k: the nesting of calls of its subroutine). */
+typedef struct BlockBits {
+    const QStmt *st;
+    int k;
+    uint32_t offset, size;
+} BlockBits;
+
 /* The subroutine call being elaborated (its body is inlined). */
 typedef struct Frame {
     const UDef *def;
@@ -206,6 +214,8 @@ typedef struct Reader {
     NameIdx *def_sub_names; /* index into defs */
     Reg *lregs;        /* registers local to subroutine calls: arguments, aliases, bits */
     size_t nlregs, lreg_base;
+    BlockBits *bbits;  /* bit registers of blocks and subroutines, made so far */
+    size_t nbbits;
     uint32_t nphys, phys_offset; /* physical qubits $0 … $(nphys − 1): circuit qubits from phys_offset */
     /* definitions made for STD_SEQ gates under modifiers, per parameters,
      * and how many each gate has */
@@ -228,6 +238,9 @@ UDef *qr_find_def(Reader *R, const char *name);
 bool qr_call_value(Reader *R, const UDef *d, const QExprList *args, Loc loc, Val *ret);
 /* The element of array b at index e (checked), in *out. */
 bool qr_array_elem(Reader *R, const Binding *b, const QExpr *e, Val *out);
+/* Bit e of int or uint variable b: its number in *k (checked: below the
+ * width, 64 without one). */
+bool qr_int_bit(Reader *R, const Binding *b, const QExpr *e, int *k);
 const Binding *qr_find_const(Reader *R, const char *name);
 const Binding *qr_find_local(Reader *R, const char *name);
 

@@ -68,6 +68,7 @@ bool qr_expr_arg(const QExpr *e, QArg *a)
     case QE_ID: a->kind = QA_WHOLE; return true;
     case QE_INDEX: a->kind = QA_INDEX, a->index = e->a; return true;
     case QE_SLICE: a->kind = QA_SLICE, a->lo = e->a, a->step = e->step, a->hi = e->b; return true;
+    case QE_INDEXSET: a->kind = QA_SET, a->set = e->args; return true;
     default: return false;
     }
 }
@@ -144,6 +145,17 @@ bool qr_resolve(Reader *R, const QArg *a, bool bits, QList *out)
         if (!qr_index_of(R, a->index, r, &k))
             return false;
         ql_push(out, reg_at(r, k));
+        return true;
+    case QA_SET: /* q[{i, j, …}]: those elements, in that order */
+        out->reg = true;
+        for (int i = 0; i < a->set.n; i++) {
+            if (!qr_index_of(R, a->set.v[i], r, &k)) {
+                free(out->v);
+                out->v = NULL, out->n = 0;
+                return false;
+            }
+            ql_push(out, reg_at(r, k));
+        }
         return true;
     case QA_SLICE: {
         uint32_t lo = 0, hi = r->size - 1;

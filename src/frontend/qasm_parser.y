@@ -91,8 +91,8 @@ static QExpr *target_expr(Arena *a, const QArg *t)
     QExpr *e = mkexpr(a, t->kind == QA_INDEX ? QE_INDEX : QE_ID, t->loc);
     e->name = t->name;
     e->a = t->index;
-    if (t->kind == QA_SLICE)
-        diag_error(t->loc, "a compound assignment to a slice is not supported");
+    if (t->kind == QA_SLICE || t->kind == QA_SET)
+        diag_error(t->loc, "a compound assignment to several elements is not supported");
     return e;
 }
 
@@ -530,13 +530,15 @@ letlist: qarg               { $$ = (QArgList){0}; qast_arg_push(A, &$$, $1); }
        | letlist CONCAT qarg { $$ = $1; qast_arg_push(A, &$$, $3); }
        ;
 
-/* qarg -> NAME | NAME '[' expr ']' | NAME '[' [expr] ':' [expr] [':' [expr]] ']' */
+/* qarg -> NAME | NAME '[' expr ']' | NAME '[' [expr] ':' [expr] [':' [expr]] ']' | NAME '[' '{' exprs '}' ']' */
 qarg: IDENT                 { $$ = mkarg(A, QA_WHOLE, $1, L(@$)); }
     | IDENT '[' expr ']'    { $$ = mkarg(A, QA_INDEX, $1, L(@$)); $$->index = $3; }
     | IDENT '[' oexpr ':' oexpr ']'
                             { $$ = mkarg(A, QA_SLICE, $1, L(@$)); $$->lo = $3; $$->hi = $5; }
     | IDENT '[' oexpr ':' oexpr ':' oexpr ']'
                             { $$ = mkarg(A, QA_SLICE, $1, L(@$)); $$->lo = $3; $$->step = $5; $$->hi = $7; }
+    | IDENT '[' '{' exprs '}' ']'
+                            { $$ = mkarg(A, QA_SET, $1, L(@$)); $$->set = $4; }
     ;
 
 qargs: qarg                 { $$ = (QArgList){0}; qast_arg_push(A, &$$, $1); }
@@ -571,6 +573,8 @@ expr: NUMBER                { $$ = mkexpr(A, QE_NUM, L(@$)); $$->num = $1; }
                             { $$ = mkexpr(A, QE_SLICE, L(@$)); $$->name = $1; $$->a = $3; $$->b = $5; }
     | IDENT '[' oexpr ':' oexpr ':' oexpr ']'
                             { $$ = mkexpr(A, QE_SLICE, L(@$)); $$->name = $1; $$->a = $3; $$->step = $5; $$->b = $7; }
+    | IDENT '[' '{' exprs '}' ']'
+                            { $$ = mkexpr(A, QE_INDEXSET, L(@$)); $$->name = $1; $$->args = $4; }
     | KW_BOOL '(' expr ')'  { $$ = mkcast(A, 'B', NULL, $3, L(@$)); }
     | DURATION              { $$ = mkexpr(A, QE_DURATION, L(@$)); }
     | KW_INT '(' expr ')'    { $$ = mkcast(A, 'i', NULL, $3, L(@$)); }

@@ -1713,6 +1713,20 @@ bool qr_array_elem(Reader *R, const Binding *b, const QExpr *e, Val *out)
     return true;
 }
 
+bool qr_int_bit(Reader *R, const Binding *b, const QExpr *e, int *k)
+{
+    long long i;
+    int w = b->width ? b->width : 64;
+    if (!qr_eval_int(R, e, &i, "a bit index"))
+        return false;
+    if (i < 0 || i >= w) {
+        qr_err(R, e->loc, "bit %lld of '%s' is out of range: it has %d bits", i, b->name, w);
+        return false;
+    }
+    *k = (int)i;
+    return true;
+}
+
 /* type name; or type name = value; — a classical variable. */
 static void var_decl(Reader *R, const QStmt *st)
 {
@@ -1797,8 +1811,10 @@ static void assign(Reader *R, const QStmt *st)
             qr_err(R, t->loc, "'%s' is an array: assign its elements ('%s[i] = …;')", t->name, t->name);
             return;
         }
-        if (!b->arr && t->kind != QA_WHOLE) {
-            qr_err(R, t->loc, "'%s' is a %s: it cannot be indexed", t->name, type_name(b->type));
+        if (!b->arr && (t->kind == QA_SLICE || t->kind == QA_SET || (t->kind == QA_INDEX && b->type != 'i' && b->type != 'u'))) {
+            bool an = b->type == 'i' || b->type == 'u' || b->type == 'a';
+            qr_err(R, t->loc, "'%s' is a%s %s: it cannot be indexed%s", t->name, an ? "n" : "", type_name(b->type),
+                b->type == 'i' || b->type == 'u' ? " as several elements" : "");
             return;
         }
         if (R->ncond > b->ncond) {
@@ -1810,14 +1826,22 @@ static void assign(Reader *R, const QStmt *st)
         }
         int type = b->type, w = b->width, k = 0;
         Val v;
+        bool bitw = !b->arr && t->kind == QA_INDEX; /* a bit of an int or uint */
         if (b->arr && !array_index(R, b, t->index, &k))
             return;
-        if (!qr_eval(R, st->value, &v) || !qr_convert(R, st->value->loc, type, w, v, &v, "the value assigned"))
+        if (bitw && !qr_int_bit(R, b, t->index, &k))
+            return;
+        if (!qr_eval(R, st->value, &v) ||
+            !qr_convert(R, st->value->loc, bitw ? 'B' : type, w, v, &v, "the value assigned"))
             return;
         b = find_var(R, t->name); /* the scope may have moved (a subroutine call) */
         if (b->arr)
             b->arr[k] = v;
-        else
+        else if (bitw) {
+            unsigned long long u = (unsigned long long)b->value.i & ~(1ULL << k);
+            if (!qr_convert(R, t->loc, type, w, vint((long long)(u | (unsigned long long)v.i << k)), &b->value, "the value"))
+                return;
+        } else
             b->value = v;
         return;
     }
@@ -2172,11 +2196,25 @@ static void call_stmt(Reader *R, const QStmt *st, const UDef *d)
         qr_err(R, st->mods->loc, "modifiers apply to gates; '%s' is a subroutine", st->name);
         return;
     }
-    if (st->args.n) {
-        qr_err(R, st->args.v[0]->loc, "subroutine '%s' takes its arguments in parentheses: '%s(…);'", st->name, st->name);
+    if (!st->args.n) {
+        call_def(R, d, &st->args_expr, st->name_loc, NULL, NULL);
         return;
     }
-    call_def(R, d, &st->args_expr, st->name_loc, NULL, NULL);
+    /* f(a) q, r; — the older form, qubit arguments after the parentheses:
+     * the arguments in order */
+    QExprList all = {0};
+    for (int i = 0; i < st->args_expr.n; i++)
+        qast_expr_push(R->arena, &all, st->args_expr.v[i]);
+    for (int i = 0; i < st->args.n; i++) {
+        const QArg *a = st->args.v[i];
+        QExpr *e = arena_alloc(R->arena, sizeof *e);
+        memset(e, 0, sizeof *e);
+        e->kind = a->kind == QA_WHOLE ? QE_ID : a->kind == QA_INDEX ? QE_INDEX : a->kind == QA_SLICE ? QE_SLICE : QE_INDEXSET;
+        e->loc = a->loc, e->name = a->name;
+        e->a = a->kind == QA_INDEX ? a->index : a->lo, e->b = a->hi, e->step = a->step, e->args = a->set;
+        qast_expr_push(R->arena, &all, e);
+    }
+    call_def(R, d, &all, st->name_loc, NULL, NULL);
 }
 
 /* Bits a declaration gives an initial value: = f(…) (a subroutine's
@@ -2200,57 +2238,75 @@ static void init_bits(Reader *R, const QStmt *st, const QArg *whole)
             "than 0 is not supported", st->name);
 }
 
-/* A bit register declared in a subroutine: the caller's bits when the
- * subroutine returns it (c = f(…)); else bits of the circuit of their own,
- * named after the subroutine, the same ones for every call at this depth. */
+/* A bit register declared in a subroutine or a block: the caller's bits
+ * when the subroutine returns it (c = f(…)); else bits of the circuit of
+ * their own, made at the declaration's first run and the same at each
+ * later run ("<subroutine>_<name>" in a subroutine, "…_<k>" in the k-th
+ * nested call of the same subroutine; "<name>" in a block of the program). */
 static void local_creg(Reader *R, const QStmt *st)
 {
     long long size = 1;
     if (st->size && !qr_eval_int(R, st->size, &size, "a register size"))
         return;
     if (size < 1 || size > 64) {
-        qr_err(R, st->size ? st->size->loc : st->loc, "a bit register in a subroutine has 1 to 64 bits, not %lld", size);
+        qr_err(R, st->size ? st->size->loc : st->loc, "a bit register declared in a %s has 1 to 64 bits, not %lld",
+            R->frame ? "subroutine" : "block", size);
         return;
     }
     for (size_t i = R->lreg_base; i < R->nlregs; i++)
         if (!strcmp(R->lregs[i].name, st->name)) {
-            qr_err(R, st->name_loc, "'%s' is already declared in this subroutine", st->name);
+            qr_err(R, st->name_loc, "'%s' is already declared in this %s", st->name, R->frame ? "subroutine" : "block");
             diag_note(R->lregs[i].loc, "'%s' declared here", st->name);
             return;
         }
+    if (!R->frame && name_taken(R, st->name, st->name_loc, "bit register"))
+        return;
     Frame *F = R->frame;
     Reg r = {st->name, st->name_loc, true, st->size == NULL, false, 0, (uint32_t)size, NULL, false};
-    if (F->target && F->target->n == (uint32_t)size && returns_name(&F->def->def->body, st->name)) {
+    if (F && F->target && F->target->n == (uint32_t)size && returns_name(&F->def->def->body, st->name)) {
         uint32_t *map = arena_alloc(R->arena, (size_t)size * sizeof *map);
         memcpy(map, F->target->v, (size_t)size * sizeof *map);
         r.map = map;
     } else {
-        /* the circuit's register "<subroutine>_<name>", "…_<k>" in the
-         * k-th nested call of the same subroutine (recursion) */
         int k = 1;
-        for (const Frame *up = F->up; up; up = up->up)
+        for (const Frame *up = F ? F->up : NULL; up; up = up->up)
             k += up->def == F->def;
-        StrBuf nm = {0};
-        sb_printf(&nm, "%s_%s", F->def->def->name, st->name);
-        if (k > 1)
-            sb_printf(&nm, "_%d", k);
-        const Register *found = NULL;
-        for (size_t i = 0; i < R->c->ncregs && !found; i++)
-            if (!strcmp(R->c->cregs[i].name, nm.s))
-                found = &R->c->cregs[i];
+        const BlockBits *found = NULL;
+        for (size_t i = 0; i < R->nbbits && !found; i++)
+            if (R->bbits[i].st == st && R->bbits[i].k == k)
+                found = &R->bbits[i];
         if (found && found->size != (uint32_t)size) {
-            qr_err(R, st->loc, "bit register '%s' of '%s' has another size than in an earlier call", st->name,
-                F->def->def->name);
-            sb_free(&nm);
+            qr_err(R, st->loc, "bit register '%s' has another size than where it was declared before", st->name);
             return;
         }
-        while (!found && (names_find(R->reg_names, nm.s) || qr_find_const(R, nm.s)))
-            sb_putc(&nm, '_');
-        r.offset = found ? found->offset : circuit_creg(R->c, nm.s, r.size);
-        sb_free(&nm);
+        if (found)
+            r.offset = found->offset;
+        else {
+            StrBuf nm = {0};
+            if (F)
+                sb_printf(&nm, "%s_%s", F->def->def->name, st->name);
+            else
+                sb_puts(&nm, st->name);
+            if (k > 1)
+                sb_printf(&nm, "_%d", k);
+            for (bool taken = true; taken;) {
+                taken = names_find(R->reg_names, nm.s) || qr_find_const(R, nm.s) || find_gate(R, nm.s) ||
+                        qr_find_def(R, nm.s);
+                for (size_t i = 0; i < R->c->ncregs && !taken; i++)
+                    taken = !strcmp(R->c->cregs[i].name, nm.s);
+                for (size_t i = 0; i < R->c->nqregs && !taken; i++)
+                    taken = !strcmp(R->c->qregs[i].name, nm.s);
+                if (taken)
+                    sb_putc(&nm, '_');
+            }
+            r.offset = circuit_creg(R->c, nm.s, r.size);
+            sb_free(&nm);
+            R->bbits = xrealloc(R->bbits, (R->nbbits + 1) * sizeof *R->bbits);
+            R->bbits[R->nbbits++] = (BlockBits){st, k, r.offset, r.size};
+        }
     }
     lreg_push(R, r);
-    QArg whole = {QA_WHOLE, st->name, st->name_loc, NULL, NULL, NULL, NULL};
+    QArg whole = {QA_WHOLE, st->name, st->name_loc, NULL, NULL, NULL, NULL, {0}};
     if (st->args.n)
         measure(R, st, &whole);
     else if (st->value || st->text)
@@ -2260,8 +2316,8 @@ static void local_creg(Reader *R, const QStmt *st)
 /* let name = a ++ b …; — a name for qubits (or bits) already declared. */
 static void let_stmt(Reader *R, const QStmt *st)
 {
-    if (R->in_gate || R->depth) {
-        qr_err(R, st->loc, "'let' is allowed only at the top level of the program or of a subroutine");
+    if (R->in_gate) {
+        qr_err(R, st->loc, "'let' is not allowed in a gate definition");
         return;
     }
     QList all = {0};
@@ -2299,10 +2355,11 @@ static void let_stmt(Reader *R, const QStmt *st)
                                       (qr_find_reg(R, st->args.v[0]->name) && qr_find_reg(R, st->args.v[0]->name)->single &&
                                        st->args.v[0]->kind == QA_WHOLE));
     Reg r = {st->name, st->name_loc, bits == 1, single, false, 0, n, map, false};
-    if (R->frame) {
+    if (R->frame || R->depth) { /* the subroutine's or the block's */
         for (size_t i = R->lreg_base; i < R->nlregs; i++)
             if (!strcmp(R->lregs[i].name, st->name)) {
-                qr_err(R, st->name_loc, "'%s' is already declared in this subroutine", st->name);
+                qr_err(R, st->name_loc, "'%s' is already declared here", st->name);
+                diag_note(R->lregs[i].loc, "'%s' declared here", st->name);
                 return;
             }
         lreg_push(R, r);
@@ -2348,7 +2405,7 @@ static void stmt(Reader *R, const QStmt *st)
             declare(R, st, false, false);
         break;
     case QS_CREG: /* at the top level, elaborate() declares it */
-        if (R->frame && !R->depth && !R->in_gate)
+        if (!R->in_gate && (R->frame || R->depth))
             local_creg(R, st);
         else
             top_level_only(R, st, "a bit declaration");
@@ -2378,15 +2435,17 @@ static void stmt(Reader *R, const QStmt *st)
     R->postselect = save_ps, R->ps_qubit = save_psq, R->ps_loc = save_psloc;
 }
 
-/* A block: its variables end with it; a break, continue or return leaves it. */
+/* A block: its variables and bit registers end with it; a break,
+ * continue or return leaves it. */
 static void stmts(Reader *R, const QStmtList *l)
 {
-    size_t save_n = R->nscope, save_bb = R->block_base;
+    size_t save_n = R->nscope, save_bb = R->block_base, save_nl = R->nlregs;
     R->block_base = R->nscope;
     for (int i = 0; i < l->n && !R->aborted && !R->flow; i++)
         stmt(R, l->v[i]);
     R->nscope = save_n;
     R->block_base = save_bb;
+    R->nlregs = save_nl;
 }
 
 /* ---- driver ---- */
@@ -2442,7 +2501,7 @@ static void elaborate(Reader *R, const QProgram *prog, Loc phys_loc)
                     count_uses(&uses, &prog->stmts, -1);
                 const Use *use = use_of(&uses, st->name);
                 declare(R, st, true, use->psuse > 0 && use->other == 0);
-                QArg whole = {QA_WHOLE, st->name, st->name_loc, NULL, NULL, NULL, NULL};
+                QArg whole = {QA_WHOLE, st->name, st->name_loc, NULL, NULL, NULL, NULL, {0}};
                 if (st->args.n && qr_find_reg(R, st->name))
                     measure(R, st, &whole);
                 else if ((st->value || st->text) && qr_find_reg(R, st->name))
@@ -2511,6 +2570,7 @@ bool qasm_read(const SrcFile *src, Circuit *out)
         names_free(&R.def_sub_names);
         free(R.defs);
         free(R.lregs);
+        free(R.bbits);
         intern_free(&R.seqdefs);
         free(R.regs);
         free(R.consts);

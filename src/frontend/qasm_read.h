@@ -63,7 +63,9 @@
  *   iterations), `break`, `continue`, `def` subroutines inlined at each
  *   call (qubit, bit and classical arguments; classical results; bit
  *   results by `return measure q` or a returned bit register, which
- *   becomes the caller's bits), `let` aliases (slices, `++`), physical
+ *   becomes the caller's bits; also called gate-style `f(a) q;`), bits
+ *   of int/uint variables (`a[i]`), bit registers and `let` in blocks,
+ *   index sets `q[{0, 2}]`, `let` aliases (slices, `++`), physical
  *   qubits `$n` (a register "phys" of $0 … $max, first), `&& || & | << >>
  *   ~`, `true`/`false`, and `if` on bit tests joined with `&&`. A value,
  *   loop or return that would depend on a measurement (a while on

@@ -174,6 +174,24 @@ static void test_arrays(void)
                  "test.qasm:10:14: error: an array has 1 to 1048576 elements, not 0");
 }
 
+static void test_blocks(void)
+{
+    /* bits of an int or uint variable, read and written */
+    check_same(HDR "qubit[4] q;\nuint[4] a = 5;\nint b = 0;\nb[2] = 1;\na[1] = true;\nfor int i in [0:3] {\n"
+                   "  if (bool(a[i])) x q[i];\n}\nrx(b) q[3];\n",
+               HDR "qubit[4] q;\nx q[0];\nx q[1];\nx q[2];\nrx(4) q[3];\n");
+    /* a bit register and a let in a loop body: made once, the same bits
+     * at each iteration; index sets; a subroutine called gate-style */
+    check_same(HDR "def bp(qubit[2] p) { h p[0]; cx p[0], p[1]; }\nqubit[4] q;\nfor int i in [0:1] {\n"
+                   "  let pair = q[{2 * i + 1, 2 * i}];\n  bit[2] m;\n  bp pair;\n  m[0] = measure pair[0];\n"
+                   "  if (m[0]) x pair[1];\n}\n",
+               HDR "qubit[4] q;\nbit[2] m;\nh q[1];\ncx q[1], q[0];\nm[0] = measure q[1];\nif (m[0]) x q[0];\n"
+                   "h q[3];\ncx q[3], q[2];\nm[0] = measure q[3];\nif (m[0]) x q[2];\n");
+    check_errors(HDR "qubit q;\nint[4] a;\na[4] = 1;\nfloat f;\nf[0] = 1;\n",
+                 "test.qasm:5:3: error: bit 4 of 'a' is out of range: it has 4 bits\n"
+                 "test.qasm:7:1: error: 'f' is a float: it cannot be indexed");
+}
+
 static void test_let_physical(void)
 {
     check_same(HDR "qubit[2] a;\nqubit[2] b;\nbit[4] c;\nlet all = a ++ b[1] ++ b[0];\nlet mid = all[1:2];\n"
@@ -207,9 +225,9 @@ static void test_errors(void)
                  "test.qasm:5:26: error: 'b' is a bit argument of 'h2', passed by value: measuring into it is not supported");
     check_errors(HDR "def r(int n) -> int { return r(n + 1); }\nint x = r(0);\n",
                  "test.qasm:3:30: error: subroutine calls nested more than 100 deep (unbounded recursion?)");
-    check_errors(HDR "qubit[2] q;\nint x = 1;\nx[0] = 1;\nfor int i in [0:1] { i = 2; }\nbreak;\nreturn;\n"
+    check_errors(HDR "qubit[2] q;\nint x = 1;\nx[0:1] = 1;\nfor int i in [0:1] { i = 2; }\nbreak;\nreturn;\n"
                      "const int k = 1;\nk = 2;\nbool b = 1.5;\nint y = 0.5;\nlet a = q[0] ++ q[0];\nx $0[1];\n",
-                 "test.qasm:5:1: error: 'x' is a int: it cannot be indexed\n"
+                 "test.qasm:5:1: error: 'x' is an int: it cannot be indexed as several elements\n"
                  "test.qasm:6:22: error: 'i' cannot be assigned (a loop variable or gate parameter)\n"
                  "test.qasm:7:1: error: 'break' outside a loop\n"
                  "test.qasm:8:1: error: 'return' outside a subroutine\n"
@@ -228,6 +246,7 @@ void suite_qasm_classical(void);
 void suite_qasm_classical(void)
 {
     UNIT_SUITE("qasm_classical", {"variables and assignment", test_variables}, {"while, break, continue", test_while},
-               {"def subroutines", test_def}, {"arrays", test_arrays}, {"let and physical qubits", test_let_physical},
+               {"def subroutines", test_def}, {"arrays", test_arrays},
+               {"bits of integers, bits and let in blocks, index sets", test_blocks}, {"let and physical qubits", test_let_physical},
                {"located errors", test_errors});
 }
