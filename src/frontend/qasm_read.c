@@ -980,24 +980,25 @@ static bool uses_reg(Reader *R, const QExpr *e)
 static bool condition(Reader *R, const QExpr *e, Cond *out, int *n)
 {
     if (e->kind == QE_BIN && e->op == QOP_AND && uses_reg(R, e)) { /* both: the tests of each */
-        Cond a[MAX_COND_BITS], b[MAX_COND_BITS];
+        Cond *a = xmalloc(2 * MAX_COND_BITS * sizeof *a), *b = a + MAX_COND_BITS; /* off the stack: && chains nest deep */
         int na, nb;
-        if (!condition(R, e->a, a, &na) || !condition(R, e->b, b, &nb))
-            return false;
-        if ((na < 0 && !a[0].value) || (nb < 0 && !b[0].value)) { /* false whatever the bits */
+        bool ok = condition(R, e->a, a, &na) && condition(R, e->b, b, &nb);
+        if (ok && ((na < 0 && !a[0].value) || (nb < 0 && !b[0].value))) { /* false whatever the bits */
             out[0] = (Cond){0, 0};
             *n = -1;
-            return true;
+        } else if (ok) {
+            na = na < 0 ? 0 : na, nb = nb < 0 ? 0 : nb;
+            if (na + nb > MAX_COND_BITS) {
+                qr_err(R, e->loc, "a condition on more than %d bits is not supported", MAX_COND_BITS);
+                ok = false;
+            } else {
+                memcpy(out, a, (size_t)na * sizeof *a);
+                memcpy(out + na, b, (size_t)nb * sizeof *b);
+                *n = na + nb;
+            }
         }
-        na = na < 0 ? 0 : na, nb = nb < 0 ? 0 : nb;
-        if (na + nb > MAX_COND_BITS) {
-            qr_err(R, e->loc, "a condition on more than %d bits is not supported", MAX_COND_BITS);
-            return false;
-        }
-        memcpy(out, a, (size_t)na * sizeof *a);
-        memcpy(out + na, b, (size_t)nb * sizeof *b);
-        *n = na + nb;
-        return true;
+        free(a);
+        return ok;
     }
     if (!uses_reg(R, e)) {
         Val v;
