@@ -92,7 +92,8 @@ static bool paper_only(const Options *o)
     return o->algorithm == ALGORITHM_PAPER &&
            (!o->set[OPTION_amplify] || o->amplify == AMPLIFY_NONE) &&
            (!o->set[OPTION_data_loading] || o->data_loading == LOADING_UNARY) &&
-           (!o->set[OPTION_readout] || o->readout == READOUT_SHADOWS);
+           (!o->set[OPTION_readout] || o->readout == READOUT_SHADOWS) &&
+           (!o->set[OPTION_solver] || o->solver == SOLVER_QPE);
 }
 
 static int write_report(const char *output, const Estimate *e, const TechReport *tr, bool compare, bool json)
@@ -160,13 +161,47 @@ static int estimate_one(const ModelProblem *mp, const GdProblem *gp, const Estim
     } else if (qroam_wanted) {
         have_q = estimate_build_qroam(mp, gp, &eo, &eu, maxq, &eq);
     }
+    /* the QSVT solver on the same encodings, unless phase estimation is asked for */
+    Estimate su, sq;
+    bool have_su = false, have_sq = false;
+    bool qsvt_asked = mp->opt.set[OPTION_solver] && mp->opt.solver == SOLVER_QSVT;
+    if (!(mp->opt.set[OPTION_solver] && mp->opt.solver == SOLVER_QPE) || compare) {
+        EstimateOptions so = eu.opt;
+        so.qsvt = true;
+        have_su = estimate_build(mp, gp, &so, &su, &err);
+        if (have_su && have_q) {
+            so = eq.opt;
+            so.qsvt = true;
+            have_sq = estimate_build(mp, gp, &so, &sq, &err);
+            if (!have_sq)
+                estimate_free(&sq);
+        }
+        if (!have_su || (have_q && !have_sq)) {
+            if (!have_su)
+                estimate_free(&su);
+            if (qsvt_asked) {
+                diag_error(mp->loc, "cannot estimate problem '%s' with solver = qsvt: %s", mp->name, err);
+                free(err);
+                if (have_su)
+                    estimate_free(&su);
+                if (have_q)
+                    estimate_free(&eq);
+                estimate_free(&eu);
+                return 1;
+            }
+            free(err);
+            err = NULL;
+        }
+    }
     TechReport tr;
-    if (!tech_report(mp, &eu, have_q ? &eq : NULL, linf, &tr, &err)) {
+    if (!tech_report(mp, &eu, have_q ? &eq : NULL, have_su ? &su : NULL, have_sq ? &sq : NULL, linf, &tr, &err)) {
         diag_error(mp->loc, "cannot estimate problem '%s': %s", mp->name, err);
         free(err);
         rc = 1;
     } else {
-        const Estimate *e = tr.chosen.loading == LOADING_QROAM && have_q ? &eq : &eu;
+        bool qroam = tr.chosen.loading == LOADING_QROAM;
+        const Estimate *e = tr.chosen.solver == SOLVER_QSVT ? (qroam && have_sq ? &sq : &su)
+                                                            : (qroam && have_q ? &eq : &eu);
         rc = write_report(output, compare ? &eu : e, &tr, compare, json);
         if (rc == 0 && compare && plot && !estimate_compare_plot(&eu, &tr, plot)) {
             fprintf(stderr, "qgdc estimate: cannot write '%s'\n", plot);
@@ -174,6 +209,10 @@ static int estimate_one(const ModelProblem *mp, const GdProblem *gp, const Estim
         }
     }
     tech_report_free(&tr);
+    if (have_sq)
+        estimate_free(&sq);
+    if (have_su)
+        estimate_free(&su);
     if (have_q)
         estimate_free(&eq);
     estimate_free(&eu);

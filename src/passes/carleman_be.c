@@ -650,6 +650,7 @@ static void cbe_uh(CbeBuild *s)
     uint32_t nH = be->nsys + 1 + be->nflags + 1;
     snprintf(s->name, s->plen, "%s_reflect", s->prefix);
     uint32_t dr = sbe_reflect_def(c, s->name, be->nflags + 1);
+    be->def_reflect = dr;
     snprintf(s->name, s->plen, "%s_uh", s->prefix);
     be->def_uh = circuit_def(c, s->name, nH, "Hermitian dilation X_d (|1><1| U_M + |0><0| U_M^dg) (helper last)");
     snprintf(s->name, s->plen, "%s_walk_c", s->prefix);

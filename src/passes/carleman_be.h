@@ -96,6 +96,7 @@ typedef struct CarlemanBE {
     uint32_t control;           /* the last formal of PREFIX_um */
     uint32_t nformals;          /* of PREFIX_um: nsys + nflags + 1 */
     /* definitions */
+    uint32_t def_reflect; /* 2|0><0| − I on the flags and the helper (the walk's R) */
     uint32_t def_um, def_uh, def_walk_c, def_prep_sel, def_oracle[MODEL_MAX_DEGREE + 1];
     bool oracle_opaque;
     SbeCosts oracle_cost[MODEL_MAX_DEGREE + 1]; /* ℓ ≥ 1: the table encodings (cu is the one called) */

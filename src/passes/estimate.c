@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "support/consts.h"
+#include "passes/qsp.h"
 #include "passes/state_prep.h"
 #include "support/diag.h"
 #include "support/util.h"
@@ -112,6 +113,22 @@ static uint32_t est_walk_c(Circuit *c, void *ctx)
     return ((EstPrep *)ctx)->be->def_walk_c;
 }
 
+/* the walk R·U_H on U_H's formals (sys, d, flags, helper) */
+static uint32_t est_walk(Circuit *c, void *ctx)
+{
+    const CarlemanBE *be = ((EstPrep *)ctx)->be;
+    uint32_t nH = be->nsys + 1 + be->nflags + 1;
+    uint32_t d = circuit_def(c, "cbe_walk", nH, "the qubitized walk R U_H: system, d, flags, helper");
+    Block *b = circuit_def_body(c, d);
+    uint32_t *q = xmalloc(nH * sizeof *q);
+    for (uint32_t i = 0; i < nH; i++)
+        q[i] = i;
+    circ_call(c, b, be->def_uh, 0, q);
+    circ_call(c, b, be->def_reflect, 0, q + be->nsys + 1);
+    free(q);
+    return d;
+}
+
 static unsigned ceil_log2_d(double x) { return x <= 1 ? 0 : (unsigned)ceil(log2(x) - 1e-12); }
 
 /* The circuit: the angle bits, the structured encoding (cbe_build), the
@@ -141,7 +158,7 @@ static bool estimate_circuit(const ModelProblem *m, const GdProblem *p, const Es
     EstPrep ep = {be, p, o->explicit_build, m->F[0].present};
     e->enc = (SolverEncoding){.name = "structured", .nsys = be->nsys + 1, .nidx = be->nflags + 1,
                               .alpha = be->alpha_M, .kept = (int)be->nsys, .prep_b = est_prep_b,
-                              .walk_c = est_walk_c, .ctx = &ep};
+                              .walk_c = est_walk_c, .walk = est_walk, .ctx = &ep};
     char who[256];
     snprintf(who, sizeof who, "model '%s': ", m->name);
     e->sopt = (SolverOptions){.lambda_min = e->lambda_min, .kappa0 = m->kappa0,
@@ -151,6 +168,36 @@ static bool estimate_circuit(const ModelProblem *m, const GdProblem *p, const Es
                               .post_order = {SPOST_IDX, SPOST_CLOCK, SPOST_FLAG, SPOST_ANC, SPOST_KEPT}};
     int nstages;
     const SolverStage *const *stages = solver_qpe_stages(&nstages);
+    if (o->qsvt) {
+        /* the kept amplitude is at least s/κ0 of the normalised right-hand
+         * side (the filtered inverse times λ_min ≥ 1/κ0·‖M‖⁻¹·‖M‖): the
+         * polynomial's error ε·s/(2κ0) keeps the normalised state within ε */
+        e->qsvt = true;
+        e->qsvt_a = e->lambda_min / be->alpha_M;
+        e->qsvt_eps = m->eps * QSP_SCALE / (2 * m->kappa0);
+        /* no edge: the bound on P(solve) already assumes no singular value
+         * near or below the cut (estimate.h), and so does the optimal polynomial */
+        e->qsvt_degree = qsp_inverse_degree(e->qsvt_a, 0, QSP_SCALE, e->qsvt_eps, &e->qsvt_norm);
+        if (!e->qsvt_degree)
+            return diag_refuse(err, "model '%s': no QSVT polynomial for the cut %.3g at error %.2g", m->name,
+                               e->qsvt_a, e->qsvt_eps);
+        if (e->qsvt_degree <= EST_QSVT_BUILD_MAX) {
+            const QspPoly *poly;
+            const double *phases;
+            QspStats st;
+            if (!qsp_inverse_cached(e->qsvt_a, 0, QSP_SCALE, e->qsvt_eps, &poly, &phases, &st, err))
+                return false;
+            e->sopt.qsvt_phases = phases;
+            e->qsvt_degree = poly->degree;
+            e->qsvt_norm = poly->norm;
+            e->qsvt_built = true;
+        } else {
+            e->sopt.qsvt_counted = true;
+        }
+        e->sopt.qsvt_degree = e->qsvt_degree;
+        e->sopt.post_order[3] = SPOST_ANC; /* kept at 0 with qsvt */
+        stages = solver_qsvt_stages(&nstages);
+    }
     bool built = solver_build(&e->c, &e->enc, &e->sopt, stages, nstages, &e->solver, err);
     e->enc.ctx = NULL, e->sopt.who = NULL; /* on this stack */
     if (!built)
@@ -164,17 +211,17 @@ static bool estimate_circuit(const ModelProblem *m, const GdProblem *p, const Es
     e->q_flags = e->enc.nidx;
     e->q_clock = e->p;
     e->q_anc = 2;
-    /* one controlled walk alone, counted apart */
+    /* one controlled walk alone (with qsvt: one walk), counted apart */
     if (o->count_walk) {
         uint32_t *q = xmalloc((1 + (size_t)e->q_sys + e->q_flags) * sizeof *q);
-        q[0] = e->solver.reg[SREG_CLOCK];
+        q[0] = e->solver.reg[SREG_CLOCK]; /* the control; with qsvt the walk has none: q + 1 */
         for (uint32_t k = 0; k < e->q_sys; k++)
             q[1 + k] = e->solver.reg[SREG_SYS] + k;
         for (uint32_t k = 0; k < e->q_flags; k++)
             q[1 + e->q_sys + k] = e->solver.reg[SREG_IDX] + k;
         Block solver_main = e->c.main; /* counted with the walk as the only step */
         memset(&e->c.main, 0, sizeof e->c.main);
-        circ_call(&e->c, &e->c.main, be->def_walk_c, 0, q);
+        circ_call(&e->c, &e->c.main, e->qsvt ? e->solver.def_walk : be->def_walk_c, 0, e->qsvt ? q + 1 : q);
         res_count(&e->c, &e->walk);
         free(e->c.main.ops);
         e->c.main = solver_main;
@@ -188,11 +235,16 @@ static bool estimate_circuit(const ModelProblem *m, const GdProblem *p, const Es
     res_count(&e->c, &e->run);
     e->count_s = monotonic_seconds() - t0;
 
-    /* walk steps and queries: 2^p − 1 controlled walks in each phase estimation */
+    /* walk steps and queries: 2^p − 1 controlled walks in each phase
+     * estimation; with qsvt the degree */
     mpz_set_ui(e->walk_steps, 0);
-    mpz_setbit(e->walk_steps, e->p);
-    mpz_sub_ui(e->walk_steps, e->walk_steps, 1);
-    mpz_mul_2exp(e->walk_steps, e->walk_steps, 1);
+    if (e->qsvt) {
+        mpz_set_ui(e->walk_steps, e->qsvt_degree);
+    } else {
+        mpz_setbit(e->walk_steps, e->p);
+        mpz_sub_ui(e->walk_steps, e->walk_steps, 1);
+        mpz_mul_2exp(e->walk_steps, e->walk_steps, 1);
+    }
     mpz_mul_2exp(e->queries, e->walk_steps, 1); /* U_M and U_M† per walk */
     return true;
 }
@@ -210,6 +262,8 @@ static bool estimate_costs(const ModelProblem *m, const EstimateOptions *o, Esti
     e->norm_yin2 = yin2;
     e->norm_b2 = yin2 + (double)m->T * f02;
     e->p_solve = yin2 / (m->kappa0 * m->kappa0 * e->norm_b2);
+    if (e->qsvt) /* the polynomial's scale */
+        e->p_solve *= e->qsvt_norm * e->qsvt_norm;
     e->p_read = (double)(m->P + 1) / (double)(m->T + m->P + 1) * u2 / yin2;
     /* ‖u‖ far from 1 makes the level weights ‖u‖^(2j) overflow or the
      * probabilities underflow: refuse rather than count with inf or 0 */
@@ -279,6 +333,8 @@ bool estimate_build(const ModelProblem *m, const GdProblem *p, const EstimateOpt
     for (int i = 0; i < EST_MAX_MODELS; i++)
         res_phys_init(&e->phys[i]);
     model_copy(&e->shape, m);
+    e->opt = *o;
+    e->opt.dump = NULL;
     return estimate_circuit(m, p, o, e, err) && estimate_costs(m, o, e, err);
 }
 

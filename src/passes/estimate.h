@@ -16,6 +16,10 @@
  * ‖M‖₂/κ0; clock bits p = the user's or p0 + extra with
  * p0 = ⌈log2(2π·α_M/λ_min)⌉, extra = max(0, ⌈log2(0.01/ε)/2⌉) (qsolve.h).
  *
+ * With qsvt: prep_b(sys, d); qsvt(sys, d, flags, anc, ill) (solver.h);
+ * post-select (flags, ill = 0, anc = 0, d = 1); walk steps = the degree
+ * (uncontrolled walks); P_solve times the polynomial's scale squared.
+ *
  * What one training step costs (Liu et al. Algorithm 1, readout II.D):
  *   runs per upload = ⌈1/P_solve⌉ · ⌈1/P_read⌉ · shots, with
  *   P_solve ≥ ‖ŷ_in‖²/(κ0²·‖B‖²)  (block 0 of the solution is ŷ_in, and
@@ -52,6 +56,7 @@
 #define EST_MAX_CLOCK 62
 #define EST_BUILD_INVERT_MAX 20 /* clock bits up to which the inversion is built */
 #define EST_MAX_MODELS 6
+#define EST_QSVT_BUILD_MAX 20001 /* QSVT degrees up to which the phases are computed and the circuit built */
 
 typedef struct EstimateOptions {
     unsigned bits;        /* oracle angle bits; 0: from ε (⌈log2(π/ε)⌉ + 1, at least 4) */
@@ -65,6 +70,8 @@ typedef struct EstimateOptions {
     SbeQromKind qrom;     /* the F_ℓ table look-ups: unary iteration (0) or select-swap (carleman_be.h) */
     unsigned qroam_k;     /* select-swap block size 2^k, or SBE_QROAM_AUTO */
     uint64_t qroam_max_extra; /* with SBE_QROAM_AUTO: extra qubits allowed (0: no limit) */
+    bool qsvt;            /* the QSVT solver (solver.h) instead of phase estimation: degree from qsp.h at
+                             cut λ_min/α_M and error ε·s/(2κ0); built up to EST_QSVT_BUILD_MAX, counted beyond */
 } EstimateOptions;
 
 typedef struct Estimate {
@@ -94,6 +101,10 @@ typedef struct Estimate {
     char *phys_err[EST_MAX_MODELS];
     double total_seconds[EST_MAX_MODELS]; /* physical runtime × runs × uploads */
     double build_s, count_s;
+    EstimateOptions opt;  /* the options it was built with */
+    bool qsvt, qsvt_built;  /* QSVT solver; its steps built (else declared, counted) */
+    unsigned long qsvt_degree;
+    double qsvt_eps, qsvt_a, qsvt_norm; /* polynomial error, cut λ_min/α_M, scale of the kept amplitude */
 } Estimate;
 
 /* m: the shape; p: the data when o->explicit_build (p->n == m's n). */

@@ -13,19 +13,23 @@
 static void cost_init(TechCost *c)
 {
     memset(c, 0, sizeof *c);
-    mpz_inits(c->ccz_call, c->ccz_aa_extra, c->calls, c->total_ccz, NULL);
+    mpz_inits(c->ccz_call, c->ccz_aa_extra, c->calls, c->total_ccz, c->walk_steps, NULL);
 }
 
-static void cost_clear(TechCost *c) { mpz_clears(c->ccz_call, c->ccz_aa_extra, c->calls, c->total_ccz, NULL); }
+static void cost_clear(TechCost *c)
+{
+    mpz_clears(c->ccz_call, c->ccz_aa_extra, c->calls, c->total_ccz, c->walk_steps, NULL);
+}
 
 static void cost_copy(TechCost *dst, const TechCost *src)
 {
-    mpz_t a, b, c, d;
+    mpz_t a, b, c, d, w;
     memcpy(a, dst->ccz_call, sizeof a), memcpy(b, dst->ccz_aa_extra, sizeof b);
-    memcpy(c, dst->calls, sizeof c), memcpy(d, dst->total_ccz, sizeof d);
+    memcpy(c, dst->calls, sizeof c), memcpy(d, dst->total_ccz, sizeof d), memcpy(w, dst->walk_steps, sizeof w);
     *dst = *src;
     memcpy(dst->ccz_call, a, sizeof a), memcpy(dst->ccz_aa_extra, b, sizeof b);
-    memcpy(dst->calls, c, sizeof c), memcpy(dst->total_ccz, d, sizeof d);
+    memcpy(dst->calls, c, sizeof c), memcpy(dst->total_ccz, d, sizeof d), memcpy(dst->walk_steps, w, sizeof w);
+    mpz_set(dst->walk_steps, src->walk_steps);
     mpz_set(dst->ccz_call, src->ccz_call);
     mpz_set(dst->ccz_aa_extra, src->ccz_aa_extra);
     mpz_set(dst->calls, src->calls);
@@ -52,6 +56,8 @@ static bool eval(const ModelProblem *m, const Estimate *e, AmplifyMode amp, Data
 {
     ReadoutMeasure meas = linf ? READOUT_LINF : READOUT_L2;
     c->amplify = amp, c->loading = load, c->readout = ro;
+    c->solver = e->qsvt ? SOLVER_QSVT : SOLVER_QPE;
+    mpz_set(c->walk_steps, e->walk_steps);
     mpz_set(c->ccz_call, e->run.ccz);
     c->qubits = e->run.qubits_peak;
     c->p_success = e->p_solve * e->p_read;
@@ -150,17 +156,25 @@ void tech_report_free(TechReport *t)
 
 /* The cheapest feasible combination allowed by the options (paper: the
  * unset ones at the paper's choice). */
-static bool search(const ModelProblem *m, const Estimate *eu, const Estimate *eq, const Options *o, bool free_all,
+static bool search(const ModelProblem *m, const Estimate *const est[2][2], const Options *o, bool free_all,
                    long long maxq, bool linf, TechCost *out, char **err)
 {
+    const Estimate *eu = est[0][0];
     bool paper = !free_all && o->algorithm == ALGORITHM_PAPER;
     static const AmplifyMode amps[] = {AMPLIFY_NONE, AMPLIFY_FIXED_POINT, AMPLIFY_EXACT};
     bool have = false;
     TechCost c;
     cost_init(&c);
+    for (int sk = 0; sk < SOLVER_KINDS; sk++)
     for (int a = 0; a < 3; a++)
         for (int l = 0; l < LOADING_MODES; l++)
             for (int r = 0; r < READOUT_MODES; r++) {
+                const Estimate *e = est[sk][l == LOADING_QROAM];
+                bool solver_ok = free_all                 ? true
+                                 : o->set[OPTION_solver]  ? sk == (int)o->solver
+                                                          : !paper || sk == SOLVER_QPE;
+                if (!solver_ok || !e)
+                    continue;
                 AmplifyMode am = amps[a];
                 bool amp_ok = free_all                   ? am != AMPLIFY_EXACT
                               : o->set[OPTION_amplify]   ? am == o->amplify
@@ -172,13 +186,13 @@ static bool search(const ModelProblem *m, const Estimate *eu, const Estimate *eq
                 bool ro_ok = free_all                   ? true
                              : o->set[OPTION_readout]   ? r == (int)o->readout
                                                         : !paper || r == READOUT_SHADOWS;
-                if (!amp_ok || !load_ok || !ro_ok || (l == LOADING_QROAM && !eq))
+                if (!amp_ok || !load_ok || !ro_ok)
                     continue;
                 /* amplitude estimation runs on the un-amplified solver: one
                  * combination, whatever amplify says */
                 if (r == READOUT_AMPLITUDE_ESTIMATION && am != AMPLIFY_NONE && !(!free_all && o->set[OPTION_amplify]))
                     continue;
-                if (!eval(m, l == LOADING_QROAM ? eq : eu, am, (DataLoading)l, (ReadoutMode)r, maxq, linf, &c, err)) {
+                if (!eval(m, e, am, (DataLoading)l, (ReadoutMode)r, maxq, linf, &c, err)) {
                     cost_clear(&c);
                     return false;
                 }
@@ -195,9 +209,10 @@ static bool search(const ModelProblem *m, const Estimate *eu, const Estimate *eq
     return true;
 }
 
-bool tech_report(const ModelProblem *m, const Estimate *eu, const Estimate *eq, bool linf, TechReport *out,
-                 char **err)
+bool tech_report(const ModelProblem *m, const Estimate *eu, const Estimate *eq, const Estimate *su,
+                 const Estimate *sq, bool linf, TechReport *out, char **err)
 {
+    const Estimate *const est[2][2] = {{eu, eq}, {su, sq}};
     memset(out, 0, sizeof *out);
     for (int i = 0; i < TECH_MAX_STEPS; i++)
         cost_init(&out->step[i]);
@@ -208,6 +223,8 @@ bool tech_report(const ModelProblem *m, const Estimate *eu, const Estimate *eq, 
     out->max_qubits = maxq;
     out->linf = linf;
     out->have_qroam = eq != NULL;
+    out->have_qsvt = su != NULL;
+    const Estimate *sql = eq ? sq : su;
     const Estimate *eql = eq ? eq : eu;
     DataLoading ql = eq ? LOADING_QROAM : LOADING_UNARY;
     struct {
@@ -222,23 +239,24 @@ bool tech_report(const ModelProblem *m, const Estimate *eu, const Estimate *eq, 
         {"+ QROAM table look-ups", AMPLIFY_FIXED_POINT, ql, READOUT_SHADOWS, eql},
         {"+ sampling read-out", AMPLIFY_FIXED_POINT, ql, READOUT_L2_SAMPLING, eql},
         {"+ amplitude-estimation read-out", AMPLIFY_NONE, ql, READOUT_AMPLITUDE_ESTIMATION, eql},
+        {"+ QSVT solver", AMPLIFY_NONE, ql, READOUT_AMPLITUDE_ESTIMATION, sql},
     };
     int k = 0;
     for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
-        if (i == 2 && !eq)
+        if ((i == 2 && !eq) || (i == 5 && !sql))
             continue;
         if (!eval(m, steps[i].e, steps[i].a, steps[i].l, steps[i].r, maxq, linf, &out->step[k], err))
             return false;
         out->step[k].label = steps[i].label;
         k++;
     }
-    if (!search(m, eu, eq, o, true, maxq, linf, &out->best, err))
+    if (!search(m, est, o, true, maxq, linf, &out->best, err))
         return false;
     out->best.label = "best";
     cost_copy(&out->step[k], &out->best);
     out->step[k++].label = "best";
     out->nsteps = k;
-    if (!search(m, eu, eq, o, false, maxq, linf, &out->chosen, err))
+    if (!search(m, est, o, false, maxq, linf, &out->chosen, err))
         return false;
     out->chosen.label = "chosen";
     return true;

@@ -48,6 +48,8 @@ typedef struct TechCost {
     AmplifyMode amplify;
     DataLoading loading;
     ReadoutMode readout;
+    SolverKind solver;       /* phase estimation or QSVT */
+    mpz_t walk_steps;        /* walks per call of A */
     bool feasible;           /* within max_logical_qubits */
     mpz_t ccz_call;          /* one call of the solver A */
     mpz_t ccz_aa_extra;      /* reflections per amplified run */
@@ -73,12 +75,15 @@ typedef struct TechReport {
     long long max_qubits;          /* 0: no limit */
     bool linf;                     /* read-out error: ℓ∞ (else ℓ2) of the normalised u(T) */
     bool have_qroam;
+    bool have_qsvt;
 } TechReport;
 
 /* Costs the combinations on e_unary (and e_qroam, NULL when select-swap is
- * not available) for the problem m (its options, r, ε, uploads). */
-bool tech_report(const ModelProblem *m, const Estimate *e_unary, const Estimate *e_qroam, bool linf,
-                 TechReport *out, char **err);
+ * not available) for the problem m (its options, r, ε, uploads); with the
+ * QSVT solver's estimates s_unary and s_qroam (NULL: not built) the solver
+ * is one more choice and one more step of the waterfall. */
+bool tech_report(const ModelProblem *m, const Estimate *e_unary, const Estimate *e_qroam, const Estimate *s_unary,
+                 const Estimate *s_qroam, bool linf, TechReport *out, char **err);
 void tech_report_free(TechReport *t);
 
 #endif

@@ -111,6 +111,7 @@ bool ntk_qrun(const NtkProblem *p, const NtkQOptions *o, NtkQRun *out, char **er
              * precision times the least kept amplitude, s/κ0 */
             qo.qsvt = true;
             qo.qsvt_eps = fmin(0.01, out->precision * QSP_SCALE / (8 * out->kappa0));
+            qo.qsvt_delta = QSP_DELTA; /* K̃'s spectrum is not at hand: the filter's edge */
         }
         if (!qsolve_build(&Kt, ks, &qo, &out->qs, err)) {
             ok = false;

@@ -193,7 +193,7 @@ bool qsolve_build(const SpMat *M, const double *rhs, const QSolveOptions *o, QSo
         .amplify = o->amplify, .user = &hc};
     if (o->qsvt) {
         double a = out->lambda_min / out->alpha;
-        double delta = o->qsvt_delta > 0 ? o->qsvt_delta : QSP_DELTA;
+        double delta = o->qsvt_delta;
         if (!qsp_inverse_cached(a, delta, QSP_SCALE, o->qsvt_eps, &out->poly, &out->phases, &out->qsp, err))
             return false;
         out->qsvt = true;

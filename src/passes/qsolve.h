@@ -67,7 +67,7 @@ typedef struct QSolveOptions {
     bool qsvt;            /* the QSVT solver (solver.h) instead of phase estimation: the filtered
                              inverse of qsp.h at cut λ_min/α, sup-norm error qsvt_eps */
     double qsvt_eps;
-    double qsvt_delta;    /* the edge below the cut (qsp.h); 0: QSP_DELTA */
+    double qsvt_delta;    /* the edge below the cut (qsp.h); 0: none, the optimal polynomial */
 } QSolveOptions;
 
 typedef struct QSolve {

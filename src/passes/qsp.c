@@ -24,11 +24,28 @@ static double edge2(const QspPoly *p, double x)
     return erf(k * (x - c)) + erf(k * (x + c));
 }
 
+/* 1 − q(x²) of the optimal polynomial, q = T_n(z)/T_n(z0) */
+static double one_minus_q(const QspPoly *p, double x)
+{
+    double a2 = p->a * p->a, z = (1 + a2 - 2 * x * x) / (1 - a2);
+    double nn = (double)p->n;
+    if (z <= 1)
+        return 1 - cos(nn * acos(fmax(z, -1))) / cosh(nn * p->acz0);
+    /* z in (1, z0]: T_n(z)/T_n(z0) = cosh(nθ)/cosh(nθ0), θ = acosh z;
+     * 1 − that = (cosh nθ0 − cosh nθ)/cosh nθ0 = 2 sinh(n(θ0+θ)/2) sinh(n(θ0−θ)/2)/cosh nθ0 */
+    double th = acosh(z), th0 = p->acz0;
+    return 2 * sinh(nn * (th0 + th) / 2) * sinh(nn * (th0 - th) / 2) / cosh(nn * th0);
+}
+
 double qsp_target(const QspPoly *p, double x)
 {
     double ax = fabs(x);
     if (ax == 0)
         return 0;
+    if (p->optimal) {
+        double v = p->norm * p->a * one_minus_q(p, ax) / ax;
+        return x < 0 ? -v : v;
+    }
     double e = edge2(p, ax) / (2 * erf(p->k * p->c));
     double v = p->norm * p->a * e / ax;
     return x < 0 ? -v : v;
@@ -121,15 +138,57 @@ static size_t initial_M(double a, double delta, double eps)
     return M;
 }
 
+unsigned long qsp_optimal_degree(double a, double scale, double eps)
+{
+    double z0 = (1 + a * a) / (1 - a * a);
+    /* s/T_n(z0) ≤ ε/2: the other half of ε for the scale's rounding and the tail */
+    double n = ceil(acosh(2 * scale / eps) / acosh(z0));
+    if (!(n < 1e17))
+        return 0;
+    return 2 * (unsigned long)n - 1;
+}
+
+/* the optimal polynomial's n, z0 and norm (the largest a(1 − q)/x scaled to s) */
+static void optimal_params(QspPoly *p)
+{
+    p->optimal = true;
+    p->z0 = (1 + p->a * p->a) / (1 - p->a * p->a);
+    p->acz0 = acosh(p->z0);
+    p->n = (qsp_optimal_degree(p->a, p->scale, p->eps) + 1) / 2;
+    p->norm = 1;
+    double mx = 1;
+    for (int i = 1; i <= 8000; i++) {
+        double x = fmin(1, 4 * p->a * i / 8000.0);
+        mx = fmax(mx, qsp_target(p, x));
+    }
+    p->norm = p->scale / mx;
+}
+
 bool qsp_inverse_poly(double a, double delta, double scale, double eps, unsigned max_degree, QspPoly *out,
                       char **err)
 {
     memset(out, 0, sizeof *out);
-    if (!(a > 0 && a < 1) || !(delta > 0 && delta < 1) || !(scale > 0 && scale <= 1) || !(eps > 0 && eps < 1))
+    if (!(a > 0 && a < 1) || !(delta >= 0 && delta < 1) || !(scale > 0 && scale <= 1) || !(eps > 0 && eps < 1))
         ICE("qsp: bad filtered inverse (a %g, delta %g, scale %g, eps %g)", a, delta, scale, eps);
     out->a = a, out->delta = delta, out->scale = scale, out->eps = eps;
-    edge_params(out);
-    size_t M = initial_M(a, delta, eps);
+    size_t M;
+    if (delta == 0) {
+        unsigned long d = qsp_optimal_degree(a, scale, eps);
+        if (d == 0 || d > max_degree) {
+            qsp_poly_free(out);
+            return diag_refuse(err,
+                               "the QSVT polynomial for a cut of %.3g (kappa %.3g) at error %.2g needs degree %lu, "
+                               "above the limit of %u",
+                               a, 1 / a, eps, d, max_degree);
+        }
+        optimal_params(out);
+        M = 256;
+        while (M < 2 * d + 64)
+            M *= 2;
+    } else {
+        edge_params(out);
+        M = initial_M(a, delta, eps);
+    }
     for (;;) {
         if (M / 2 > (size_t)max_degree * 4 + 1024) {
             qsp_poly_free(out);
@@ -170,34 +229,38 @@ void qsp_poly_free(QspPoly *p)
     p->cheb = NULL;
 }
 
-unsigned qsp_inverse_degree(double a, double delta, double scale, double eps)
+unsigned long qsp_inverse_degree(double a, double delta, double scale, double eps, double *norm)
 {
     /* built directly up to this degree; beyond it the degree of the same
      * edge at a larger cut a0, times a0/a: f(x) = s·g(x/a) with g fixed,
      * so the degree is proportional to 1/a (docs/qsvt.md measures it) */
-    const unsigned direct = 1u << 14;
-    double est = 2.5 * log(4 / eps) / (a * delta);
-    QspPoly p;
-    if (est <= direct) {
-        if (!qsp_inverse_poly(a, delta, scale, eps, QSP_MAX_DEGREE, &p, NULL))
-            return 0;
-        unsigned d = p.degree;
-        qsp_poly_free(&p);
+    if (delta == 0) {
+        unsigned long d = qsp_optimal_degree(a, scale, eps);
+        if (norm) { /* the norm depends on the shape: from an instance at a cut where it is cheap */
+            QspPoly p;
+            memset(&p, 0, sizeof p);
+            p.a = fmax(a, 1e-3), p.scale = scale, p.eps = eps;
+            optimal_params(&p);
+            *norm = p.norm;
+        }
         return d;
     }
-    double a0 = a * est / direct;
-    if (a0 >= 0.5)
-        a0 = 0.5;
+    const double direct = 1 << 14;
+    double est = 2.5 * log(4 / eps) / (a * delta);
+    double a0 = est <= direct ? a : fmin(0.5, a * est / direct);
+    QspPoly p;
     if (!qsp_inverse_poly(a0, delta, scale, eps, QSP_MAX_DEGREE, &p, NULL))
         return 0;
-    double d = ceil((double)p.degree * a0 / a);
+    if (norm)
+        *norm = p.norm;
+    double d = a0 == a ? p.degree : ceil((double)p.degree * a0 / a);
     qsp_poly_free(&p);
-    if (d > 4e18)
+    if (!(d < 1e18))
         return 0;
     unsigned long long di = (unsigned long long)d;
     if (di % 2 == 0)
         di++;
-    return di > UINT32_MAX ? 0 : (unsigned)di;
+    return (unsigned long)di;
 }
 
 double qsp_edge_for(const double *lam, size_t n, double lambda_min, size_t *inside)
@@ -206,6 +269,11 @@ double qsp_edge_for(const double *lam, size_t n, double lambda_min, size_t *insi
     for (size_t i = 0; i < n; i++)
         if (fabs(lam[i]) < lambda_min)
             below = fmax(below, fabs(lam[i]));
+    if (below == 0) { /* nothing to filter: the optimal polynomial */
+        if (inside)
+            *inside = 0;
+        return 0;
+    }
     double delta = fmin(QSP_DELTA, 1 - 1.02 * below / lambda_min);
     if (delta < QSP_DELTA_MIN)
         delta = QSP_DELTA_MIN;

@@ -23,6 +23,16 @@
  * edge's share of the error. The polynomial is the Chebyshev interpolant of
  * f truncated at the least odd degree whose tail is within ε/2.
  *
+ * Without an edge (δ = 0: nothing to filter below the cut, the paper's
+ * dissipative case) the polynomial is the optimal one for 1/x on [a, 1]
+ * in the sense of the conjugate-gradient residual: with
+ *     q(y) = T_n((1 + a² − 2y)/(1 − a²)) / T_n((1 + a²)/(1 − a²)),
+ *     f(x) = s·a·(1 − q(x²))/x   (odd, degree 2n − 1, exactly a polynomial),
+ * |f − s·a/x| ≤ s·|q(x²)| ≤ s/T_n(z0) on a ≤ |x| ≤ 1, so
+ * n = ⌈acosh(s/ε)/acosh(z0)⌉ ≈ ln(2s/ε)/(2a): degree ≈ ln(2s/ε)/a, the
+ * minimax rate; below the cut f rises linearly from 0 (eigenvalues there,
+ * if any, are kept in part, as the edge would not).
+ *
  * The phases: the fixed-point iteration of Dong, Lin, Ni and Wang
  * ("Infinite quantum signal processing", 2022) on the reduced phases
  * ψ_j = φ_j − (π/4)[j = 0 or d], whose linearisation at 0 maps ψ_j to
@@ -48,6 +58,9 @@
 typedef struct QspPoly {
     double a, delta, scale, eps; /* cut, edge, scale, the asked sup-norm error */
     double k, c, norm;           /* the edge's steepness and centre; f = norm·(a/x)·E */
+    bool optimal;                /* δ = 0: the Chebyshev residual polynomial (no edge) */
+    unsigned long n;             /* its q's degree in y = x² */
+    double z0, acz0;             /* (1 + a²)/(1 − a²) and acosh(z0) */
     unsigned degree;             /* odd */
     double *cheb;                /* c_j, the coefficient of T_{2j+1}, j = 0..(degree−1)/2 */
     double tail;                 /* Σ of the dropped coefficients' magnitudes (the truncation error bound) */
@@ -68,15 +81,19 @@ double qsp_poly_eval(const QspPoly *p, double x);
  * it would need). */
 bool qsp_inverse_poly(double a, double delta, double scale, double eps, unsigned max_degree, QspPoly *out,
                       char **err);
+/* δ = 0: the optimal polynomial's degree 2n − 1 in closed form. */
+unsigned long qsp_optimal_degree(double a, double scale, double eps);
 void qsp_poly_free(QspPoly *p);
 /* The least odd degree of the filtered inverse, without building it: the
  * same rule as qsp_inverse_poly, for counting problems whose polynomial is
  * too large to build (from the decay of the coefficients of a smaller
- * instance where needed). 0 when above QSP_MAX_DEGREE. */
-unsigned qsp_inverse_degree(double a, double delta, double scale, double eps);
+ * instance where needed); *norm (may be NULL) gets the polynomial's
+ * norm (the edge's shape alone fixes it). 0 when it cannot be built. */
+unsigned long qsp_inverse_degree(double a, double delta, double scale, double eps, double *norm);
 
 /* The edge δ for a known spectrum: the eigenvalue magnitudes lam[0..n−1]
- * that meet the right-hand side, the cut lambda_min. QSP_DELTA, narrowed
+ * that meet the right-hand side, the cut lambda_min. 0 (no edge: the
+ * optimal polynomial) when none lies below the cut; else QSP_DELTA, narrowed
  * so that the edge [λ_min(1 − δ), λ_min) holds none of them (a 2% margin
  * below the largest under the cut), but not below QSP_DELTA_MIN; *inside
  * gets how many still fall in the edge (0 normally). */

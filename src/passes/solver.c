@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codegen/resources.h"
 #include "passes/qpe.h"
 #include "support/consts.h"
 #include "support/diag.h"
@@ -211,7 +212,7 @@ const SolverStage *const *solver_qsvt_stages(int *nstages)
 
 int solver_core_stages(const SolverOptions *o, const SolverStage **list)
 {
-    if (o->qsvt_phases) {
+    if (o->qsvt_phases || o->qsvt_counted) {
         list[0] = &solver_stage_qsvt;
         return 1;
     }
@@ -250,22 +251,72 @@ static void qsvt_phase(Circuit *c, Block *b, uint32_t i0, unsigned ni, uint32_t 
     free(mq);
 }
 
+/* The d steps of walk and phase as one declared operation (qsvt_counted):
+ * one step built as `qsvt_step` and counted alone on the solver's
+ * registers, times d */
+static uint32_t qsvt_steps_declared(Solver *s)
+{
+    Circuit *c = s->c;
+    const SolverEncoding *e = s->enc;
+    uint32_t nw = e->nsys + e->nidx, n = nw + 2;
+    s->def_qsvt_step = circuit_def(c, "qsvt_step", n, "one step of the singular value transformation: the walk, "
+                                                        "then a projector phase");
+    Block *b = circuit_def_body(c, s->def_qsvt_step);
+    uint32_t *q = xmalloc(n * sizeof *q);
+    for (uint32_t i = 0; i < nw; i++)
+        q[i] = i;
+    circ_call(c, b, s->def_walk, 0, q);
+    qsvt_phase(c, b, e->nsys, e->nidx, nw, nw + 1, SOLVER_QSVT_COUNT_ANGLE);
+    for (unsigned i = 0; i < e->nsys; i++)
+        q[i] = s->reg[SREG_SYS] + i;
+    for (unsigned i = 0; i < e->nidx; i++)
+        q[e->nsys + i] = s->reg[SREG_IDX] + i;
+    q[nw] = s->reg[SREG_ANC], q[nw + 1] = s->reg[SREG_FLAG];
+    Block saved = c->main;
+    memset(&c->main, 0, sizeof c->main);
+    circ_call(c, &c->main, s->def_qsvt_step, 0, q);
+    ResCounts rc;
+    res_init(&rc);
+    res_count(c, &rc);
+    free(c->main.ops);
+    c->main = saved;
+    DeclaredCost k;
+    mpz_inits(k.ccz, k.t, k.rotations, NULL);
+    mpz_mul_ui(k.ccz, rc.ccz, s->opt->qsvt_degree);
+    mpz_mul_ui(k.t, rc.t_count, s->opt->qsvt_degree);
+    mpz_mul_ui(k.rotations, rc.rotations, s->opt->qsvt_degree);
+    k.ancillas = rc.ancillas;
+    res_clear(&rc);
+    uint32_t d = circuit_declare(c, "qsvt_steps", n, &k, "the d steps of walk and phase (counted, not built)");
+    mpz_clears(k.ccz, k.t, k.rotations, NULL);
+    free(q);
+    return d;
+}
+
 static uint32_t qsvt_def(Solver *s)
 {
     Circuit *c = s->c;
     const SolverEncoding *e = s->enc;
     const double *phi = s->opt->qsvt_phases;
-    unsigned d = s->opt->qsvt_degree;
+    unsigned long d = s->opt->qsvt_degree;
     uint32_t nw = e->nsys + e->nidx, h = nw, f = nw + 1;
+    uint32_t steps = phi ? 0 : qsvt_steps_declared(s);
     uint32_t def = circuit_def(c, "qsvt", nw + 2,
                                "singular value transformation: h(anc); phase(phi_j) and the walk, j = d..0; "
                                "h(anc); phase = exp(+-i phi (2 Pi - I)), the sign by anc");
     Block *b = circuit_def_body(c, def);
-    uint32_t *wq = xmalloc(nw * sizeof *wq);
-    for (uint32_t i = 0; i < nw; i++)
+    uint32_t *wq = xmalloc((nw + 2) * sizeof *wq);
+    for (uint32_t i = 0; i < nw + 2; i++)
         wq[i] = i;
     circ_gate(c, b, GATE_H, &h, NULL);
-    for (unsigned j = d;; j--) {
+    if (!phi) {
+        qsvt_phase(c, b, e->nsys, e->nidx, h, f, SOLVER_QSVT_COUNT_ANGLE);
+        circ_call(c, b, steps, 0, wq);
+        circ_gate(c, b, GATE_H, &h, NULL);
+        free(wq);
+        return def;
+    }
+    for (unsigned long j = d;; j--) {
         qsvt_phase(c, b, e->nsys, e->nidx, h, f, phi[j]);
         if (j == 0)
             break;
@@ -296,7 +347,7 @@ bool solver_build(Circuit *c, const SolverEncoding *enc, const SolverOptions *o,
     s->opt = o;
     if (!(o->lambda_min > 0) || o->lambda_min > enc->alpha)
         ICE("solver: lambda_min %g outside (0, alpha = %g]", o->lambda_min, enc->alpha);
-    s->qsvt = o->qsvt_phases != NULL;
+    s->qsvt = o->qsvt_phases != NULL || o->qsvt_counted;
     if (s->qsvt && (!enc->walk || o->qsvt_degree % 2 == 0))
         ICE("solver: qsvt needs the encoder's walk and an odd degree");
     if (!s->qsvt && !solver_clock_bits(enc->alpha, o, &s->p, &s->p_min, err))

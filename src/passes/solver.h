@@ -50,6 +50,8 @@
 #include "ir/circuit.h"
 #include "passes/invert.h"
 
+#define SOLVER_QSVT_COUNT_ANGLE 0.3
+
 /* The registers of a solver circuit, in qubit order. */
 typedef enum SolverReg { SREG_SYS, SREG_IDX, SREG_CLOCK, SREG_ANC, SREG_FLAG, SREG_COUNT } SolverReg;
 
@@ -92,7 +94,12 @@ typedef struct SolverOptions {
     /* QSVT instead of phase estimation: the symmetric phases φ_0..φ_d of
      * qsp.h (d odd); no clock, λ_min only names the cut */
     const double *qsvt_phases;
-    unsigned qsvt_degree;
+    unsigned long qsvt_degree;
+    /* QSVT counted, not built (a degree too large to write out): with
+     * qsvt_phases NULL, the d steps of walk and phase are one declared
+     * operation costing d times one step, counted with the angle
+     * SOLVER_QSVT_COUNT_ANGLE (any angle that is no Clifford counts the same) */
+    bool qsvt_counted;
     void *user;                /* for a caller's own stages */
 } SolverOptions;
 
@@ -128,7 +135,7 @@ struct Solver {
     uint32_t amp;
     bool qsvt;                   /* assembled with qsvt_phases: registers sys, idx, anc (the ±Φ qubit,
                                     kept at 0), flag (the projector qubit, back to 0); no clock */
-    uint32_t def_walk, def_qsvt;
+    uint32_t def_walk, def_qsvt, def_qsvt_step;
 };
 
 /* The stages of the phase-estimation solver, to compose lists from. */

@@ -493,10 +493,19 @@ void report_ntk(const NtkQRun *r, FILE *fp)
     fprintf(fp, "  solver            K~ %zu x %zu (symmetric: no dilation), kappa(K~) = %.4g, kappa0 = %.4g, "
                 "lambda_min = %.4g\n",
             q->dil.n, q->dil.n, r->kappa_Kt, q->kappa0, q->lambda_min);
-    fprintf(fp, "  block encoding    %zu Pauli terms on %u index qubits, alpha = %.6g; %u clock bits\n", q->be.nterms,
-            q->m, q->alpha, q->p);
-    fprintf(fp, "  qubits            %u: sys %u, idx %u, clock %u, anc 1, flag 1, Hadamard-test qubit 1\n",
-            q->c.nqubits, q->s, q->m, q->p);
+    if (q->qsvt)
+        fprintf(fp, "  block encoding    %zu Pauli terms on %u index qubits, alpha = %.6g; QSVT degree %u (edge %g)\n",
+                q->be.nterms, q->m, q->alpha, q->poly->degree, q->poly->delta);
+    else
+        fprintf(fp, "  block encoding    %zu Pauli terms on %u index qubits, alpha = %.6g; %u clock bits\n",
+                q->be.nterms, q->m, q->alpha, q->p);
+    if (q->qsvt)
+        fprintf(fp, "  qubits            %u: sys %u, idx %u, anc 1 (the +-phi branch), flag 1 (projector), "
+                    "Hadamard-test qubit 1\n",
+                q->c.nqubits, q->s, q->m);
+    else
+        fprintf(fp, "  qubits            %u: sys %u, idx %u, clock %u, anc 1, flag 1, Hadamard-test qubit 1\n",
+                q->c.nqubits, q->s, q->m, q->p);
     fprintf(fp, "\n    %-5s %-6s %-7s %-7s %-8s %-11s %-11s %-9s %-9s %-10s %s\n", "test", "label", "exact", "sparse",
             "quantum", "P0-P1", "predicted", "1/P(k*)", "1/Pkept", "sign shots", "shots 0/1");
     for (uint32_t k = 0; k < r->ntests; k++) {
