@@ -170,9 +170,11 @@ static bool search(const ModelProblem *m, const Estimate *const est[2][2], const
         for (int l = 0; l < LOADING_MODES; l++)
             for (int r = 0; r < READOUT_MODES; r++) {
                 const Estimate *e = est[sk][l == LOADING_QROAM];
+                /* the solver as asked for, else phase estimation (as compile and
+                 * run build it); --compare's best weighs both */
                 bool solver_ok = free_all                 ? true
                                  : o->set[OPTION_solver]  ? sk == (int)o->solver
-                                                          : !paper || sk == SOLVER_QPE;
+                                                          : sk == SOLVER_QPE;
                 if (!solver_ok || !e)
                     continue;
                 AmplifyMode am = amps[a];

@@ -49,7 +49,8 @@ static bool compile_structured(const GdProblem *p, const CompileOptions *o, Comp
         out->shape.kappa0 = o->kappa0;
     if (o->precision > 0)
         out->shape.eps = o->precision;
-    EstimateOptions eo = {.explicit_build = true, .clock_bits = o->clock_bits, .no_physical = true, .dump = o->dump};
+    EstimateOptions eo = {.explicit_build = true, .clock_bits = o->clock_bits, .no_physical = true, .dump = o->dump,
+                          .qsvt = p->opt.set[OPTION_solver] && p->opt.solver == SOLVER_QSVT};
     out->ran = true; /* estimate_build initialises est whatever happens */
     /* the table look-ups: select-swap when asked for (block size within
      * max_logical_qubits, else the least CCZ), or under algorithm = best
@@ -81,6 +82,11 @@ static bool compile_structured(const GdProblem *p, const CompileOptions *o, Comp
             out->est = eq;
         }
     }
+    if (out->est.qsvt && !out->est.qsvt_built)
+        return diag_refuse(err,
+                           "QSVT degree %lu: the structured circuit builds QSVT up to degree %d (qgdc estimate counts "
+                           "it beyond)",
+                           out->est.qsvt_degree, EST_QSVT_BUILD_MAX);
     if (out->est.p > EST_BUILD_INVERT_MAX)
         return diag_refuse(err,
                            "%u clock bits: the structured circuit builds its inversion up to %d clock bits (qgdc "

@@ -73,28 +73,43 @@ static void print_head(const Estimate *e, const TechCost *t, FILE *out)
         if (be->alpha_l[l] > 0)
             fprintf(out, "    F_%u: alpha = %.6g%s\n", l, be->alpha_l[l],
                     l == 0 ? " (|F_0|_2, dense loader)" : " (s'*max|F|, sparse access)");
-    fprintf(out, "  clock bits p = %u (at least %u: 2*pi*alpha_M*kappa0 = %.4g)\n", e->p, e->p0,
-            2 * QGD_PI * be->alpha_M * m->kappa0);
+    if (e->qsvt)
+        fprintf(out, "  QSVT degree %lu (%s): cut lambda_min/alpha_M = %.4g, polynomial error %.2g, scale %.3g "
+                     "(docs/qsvt.md)\n",
+                e->qsvt_degree, e->qsvt_built ? "phases computed, built" : "counted, not built", e->qsvt_a,
+                e->qsvt_eps, e->qsvt_norm);
+    else
+        fprintf(out, "  clock bits p = %u (at least %u: 2*pi*alpha_M*kappa0 = %.4g)\n", e->p, e->p0,
+                2 * QGD_PI * be->alpha_M * m->kappa0);
     fputs("\nlogical qubits\n", out);
     fprintf(out, "  %-34s %u  (time %u, level %u, factors %u x %u, dilation 1)\n", "system", e->q_sys, be->tb, be->N,
             be->N, be->qn);
     fprintf(out, "  %-34s %u  (LCU and control %u, oracle ancillas and work %u, helper 1)\n", "block-encoding flags",
             e->q_flags, be->nflags - be->npool, be->npool);
-    fprintf(out, "  %-34s %u\n", "clock", e->q_clock);
-    fprintf(out, "  %-34s %u\n", "rotation ancilla, ill flag", e->q_anc);
+    if (e->qsvt) {
+        fprintf(out, "  %-34s %u\n", "QSVT +-phi qubit, projector flag", e->q_anc);
+    } else {
+        fprintf(out, "  %-34s %u\n", "clock", e->q_clock);
+        fprintf(out, "  %-34s %u\n", "rotation ancilla, ill flag", e->q_anc);
+    }
     fprintf(out, "  %-34s %u\n", "lowering ancillas (peak)", e->run.ancillas);
     if (t && t->ae_clock)
         fprintf(out, "  %-34s %u\n", "amplitude-estimation clock", t->ae_clock);
     fprintf(out, "  %-34s %lu\n", "total", t ? t->qubits : (unsigned long)e->run.qubits_peak);
-    fputs("\none solver run (prepare B, phase estimation, inversion, uncompute)\n", out);
+    fputs(e->qsvt ? "\none solver run (prepare B, singular value transformation)\n"
+                  : "\none solver run (prepare B, phase estimation, inversion, uncompute)\n",
+          out);
     line(out, "CCZ (Toffoli)", e->run.ccz, NULL);
     line(out, "T", e->run.t_count, NULL);
     line(out, "rotations", e->run.rotations, NULL);
-    line(out, "controlled walk steps", e->walk_steps, "2 (2^p - 1)");
+    if (e->qsvt)
+        line(out, "walk steps", e->walk_steps, "the degree (uncontrolled walks)");
+    else
+        line(out, "controlled walk steps", e->walk_steps, "2 (2^p - 1)");
     line(out, "queries to each F_l oracle", e->queries, "U_M and U_M^dg per step");
     if (e->have_walk) {
-        line(out, "one controlled walk: CCZ", e->walk.ccz, NULL);
-        line(out, "one controlled walk: rotations", e->walk.rotations, NULL);
+        line(out, e->qsvt ? "one walk: CCZ" : "one controlled walk: CCZ", e->walk.ccz, NULL);
+        line(out, e->qsvt ? "one walk: rotations" : "one controlled walk: rotations", e->walk.rotations, NULL);
     }
     for (unsigned l = 1; l <= be->q; l++)
         if (be->alpha_l[l] > 0) {
@@ -149,8 +164,8 @@ void estimate_print(const Estimate *e, FILE *out)
 
 static const char *tech_words(const TechCost *t, char *buf, size_t len)
 {
-    snprintf(buf, len, "amplify %s, data_loading %s, readout %s", amplify_mode_names[t->amplify],
-             data_loading_names[t->loading], readout_mode_names[t->readout]);
+    snprintf(buf, len, "amplify %s, data_loading %s, readout %s, solver %s", amplify_mode_names[t->amplify],
+             data_loading_names[t->loading], readout_mode_names[t->readout], solver_kind_names[t->solver]);
     return buf;
 }
 
@@ -215,8 +230,8 @@ void estimate_compare_print(const Estimate *e, const TechReport *tr, FILE *out)
             m->name ? m->name : "?", tr->linf ? "l-infinity" : "l2", m->eps);
     if (tr->max_qubits > 0)
         fprintf(out, "logical-qubit budget %lld\n", tr->max_qubits);
-    fprintf(out, "\n  %-33s %11s %11s %11s %8s %9s %12s\n", "step", "CCZ/call", "calls/upl", "CCZ total", "factor",
-            "qubits", "runtime");
+    fprintf(out, "\n  %-33s %9s %11s %11s %11s %8s %9s %12s\n", "step", "walks", "CCZ/call", "calls/upl", "CCZ total",
+            "factor", "qubits", "runtime");
     const char *qm = e->nphys > 0 ? e->phys_name[0] : NULL;
     for (int i = 0; i < tr->nsteps; i++) {
         const TechCost *t = &tr->step[i];
@@ -228,19 +243,20 @@ void estimate_compare_print(const Estimate *e, const TechReport *tr, FILE *out)
         char rt[32] = "-";
         if (qm && t->phys_ok[0])
             seconds_text(t->seconds[0], rt, sizeof rt);
-        fprintf(out, "  %-33s %11.3e %11.3e %11.3e %7.3gx %9lu %12s%s\n", t->label, mpz_get_d(t->ccz_call),
-                mpz_get_d(t->calls), mpz_get_d(t->total_ccz), f, t->qubits, rt, t->feasible ? "" : "  (over budget)");
+        fprintf(out, "  %-33s %9.3g %11.3e %11.3e %11.3e %7.3gx %9lu %12s%s\n", t->label, mpz_get_d(t->walk_steps),
+                mpz_get_d(t->ccz_call), mpz_get_d(t->calls), mpz_get_d(t->total_ccz), f, t->qubits, rt,
+                t->feasible ? "" : "  (over budget)");
     }
     /* the factor of each column against the step above (best: the paper) */
-    fprintf(out, "\n  %-33s %11s %11s %11s %9s %12s\n", "factor (how many times cheaper)", "CCZ/call", "calls/upl",
-            "CCZ total", "qubits", "runtime");
+    fprintf(out, "\n  %-33s %9s %11s %11s %11s %9s %12s\n", "factor (how many times cheaper)", "walks", "CCZ/call",
+            "calls/upl", "CCZ total", "qubits", "runtime");
     for (int i = 1; i < tr->nsteps; i++) {
         const TechCost *t = &tr->step[i], *p = i + 1 == tr->nsteps ? &tr->step[0] : &tr->step[i - 1];
         char rt[32] = "-";
         if (qm && t->phys_ok[0] && p->phys_ok[0] && t->seconds[0] > 0)
             snprintf(rt, sizeof rt, "%.3g", p->seconds[0] / t->seconds[0]);
-        fprintf(out, "  %-33s %11.3g %11.3g %11.3g %9.3g %12s\n", t->label,
-                mpz_get_d(p->ccz_call) / mpz_get_d(t->ccz_call), mpz_get_d(p->calls) / mpz_get_d(t->calls),
+        fprintf(out, "  %-33s %9.3g %11.3g %11.3g %11.3g %9.3g %12s\n", t->label,
+                mpz_get_d(p->walk_steps) / mpz_get_d(t->walk_steps), mpz_get_d(p->ccz_call) / mpz_get_d(t->ccz_call), mpz_get_d(p->calls) / mpz_get_d(t->calls),
                 mpz_get_d(p->total_ccz) / mpz_get_d(t->total_ccz), (double)p->qubits / (double)t->qubits, rt);
     }
     const TechCost *b = &tr->best;
@@ -251,13 +267,17 @@ void estimate_compare_print(const Estimate *e, const TechReport *tr, FILE *out)
             mpz_get_d(b->total_ccz));
     if (qm)
         fprintf(out, "  runtime on %s: whole training, surface code (Microsoft Resource Estimator model)\n", qm);
-    fputs("  factor: against the step above (best: against the paper); calls/upl: solver calls per upload\n", out);
+    fputs("  factor: against the step above (best: against the paper); calls/upl: solver calls per upload;\n"
+          "  walks: walk steps per solver call (phase estimation: 2 (2^p - 1) controlled; QSVT: the degree)\n",
+          out);
 }
 
 static void tech_json(const TechCost *t, const Estimate *e, JsonWriter *w)
 {
     json_object(w);
     json_key(w, "label"), json_string(w, t->label ? t->label : "");
+    json_key(w, "solver"), json_string(w, solver_kind_names[t->solver]);
+    json_key(w, "walk_steps"), json_mpz(w, t->walk_steps);
     json_key(w, "amplify"), json_string(w, amplify_mode_names[t->amplify]);
     json_key(w, "data_loading"), json_string(w, data_loading_names[t->loading]);
     json_key(w, "readout"), json_string(w, readout_mode_names[t->readout]);
@@ -390,6 +410,17 @@ static void json_inner(const Estimate *e, const TechReport *tr, JsonWriter *w)
     json_key(w, "rotations"), json_mpz(w, e->run.rotations);
     json_key(w, "measurements"), json_mpz(w, e->run.measurements);
     json_key(w, "walk_steps"), json_mpz(w, e->walk_steps);
+    json_key(w, "solver"), json_string(w, e->qsvt ? "qsvt" : "qpe");
+    if (e->qsvt) {
+        json_key(w, "qsvt");
+        json_object(w);
+        json_key(w, "degree"), json_uint(w, e->qsvt_degree);
+        json_key(w, "built"), json_bool(w, e->qsvt_built);
+        json_key(w, "cut"), json_double(w, e->qsvt_a);
+        json_key(w, "poly_error"), json_double(w, e->qsvt_eps);
+        json_key(w, "scale"), json_double(w, e->qsvt_norm);
+        json_end(w);
+    }
     json_key(w, "oracle_queries"), json_mpz(w, e->queries);
     json_end(w);
     if (e->have_walk) {
