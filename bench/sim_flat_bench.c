@@ -12,7 +12,7 @@
  *   flat20: 20 qubits, 171,000 gates of the shape of QASMBench's hwb12
  *     (not in the tree): a random network of x, cx and Toffolis, each
  *     Toffoli as its 15 Clifford+T gates (qubits at random).
- * Each figure is the best of R runs (default 2). "per gate" is the time
+ * Each figure is the best of R runs (default 1). "per gate" is the time
  * divided by the number of gates and by the pass: the one-pass-per-gate
  * wall is 1, the target of fusion 0.25. flat20 unfused runs its first
  * 10% only (the whole takes minutes) and is scaled by 10.
@@ -220,7 +220,7 @@ static void row(const char *name, uint32_t n, Circuit *c, long ngates, int reps,
 
 int main(int argc, char **argv)
 {
-    int reps = argc > 1 ? atoi(argv[1]) : 2;
+    int reps = argc > 1 ? atoi(argv[1]) : 1;
     bool quick = argc > 2 && !strcmp(argv[2], "quick");
     bench_kmax = argc > 3 ? atoi(argv[3]) : 0;
     if (reps < 1) {

@@ -48,15 +48,22 @@
 #define FLAT_DIAG 1.0
 #define FLAT_PERM 1.2
 #define FLAT_PHASE 1.4
-#define FLAT_MUX 2.5
+#define FLAT_MUX 1.6 /* + FLAT_MUX_SEL per select */
+#define FLAT_MUX_SEL 0.4
 #define FLAT_CALL 0.05
 #define FLAT_TABLE 1.6
 #define FLAT_MONO 2.2
-#define FLAT_D2 3.5
+#define FLAT_D2 4.4
 #define FLAT_DENSE0 3.0
 #define FLAT_MAC 0.75
-#define FLAT_DENSE0_V 1.0 /* the AVX-512 path */
-#define FLAT_MAC_V 0.25
+#define FLAT_DENSE0_V 0.6 /* the AVX-512 path */
+#define FLAT_MAC_V 0.4
+/* Building an item: per table entry and leaf (monomial), per kernel call
+ * (dense: the leaves on a scratch state); a fused item must cost at most
+ * FLAT_MARGIN of its leaves. */
+#define FLAT_BUILD_ENTRY 5.0
+#define FLAT_BUILD_CALL 1500.0
+#define FLAT_MARGIN 0.75
 
 static int flat_setting = -1, flat_chunk = 0, flat_kmax = 0;
 
@@ -179,7 +186,7 @@ static double leaf_cost(const Leaf *L)
     case LEAF_X:
     case LEAF_SWAP: return FLAT_CALL + f * FLAT_PERM;
     case LEAF_PHASE: return FLAT_CALL + f * FLAT_PHASE;
-    default: return FLAT_CALL + FLAT_MUX;
+    default: return FLAT_CALL + FLAT_MUX + FLAT_MUX_SEL * L->nsel;
     }
 }
 
@@ -718,7 +725,9 @@ static void run_stage(Flat *F, StateVec *sv, const Item *it, int n)
             P[i].M = xmalloc(sizeof *P[i].M);
             mono_prepare(&it[i], low, P[i].M);
         }
-    const int nt = sim_threads_for(sv->dim);
+    int nt = sim_threads_for(sv->dim);
+    if ((uint64_t)nt > nch)
+        nt = (int)nch;
     double complex *amp = sv->amp;
 #pragma omp parallel for schedule(static) num_threads(nt) if (nt > 1)
     for (uint64_t ch = 0; ch < nch; ch++) {
@@ -852,7 +861,11 @@ void sim_flat_flush(Exec *X)
                                     : m == 2   ? FLAT_D2
                                     : dense_vec(bl->qs & low) ? FLAT_DENSE0_V + FLAT_MAC_V * ldexp(1, m)
                                                : FLAT_DENSE0 + FLAT_MAC * ldexp(1, m));
-        bool use = bl->n > 1 && fused < sum && m >= 1 && (bl->mono ? m <= SIM_FLAT_KDIAG : m <= kmax) &&
+        /* building it, spread over the state: a table entry per leaf, or the
+         * leaves run on a 2m-qubit scratch state (and a kernel call each) */
+        fused += (bl->mono ? FLAT_BUILD_ENTRY * ldexp(1, m) * bl->n
+                           : bl->n * (FLAT_BUILD_CALL + ldexp(FLAT_REAL, 2 * m))) / (double)sv->dim;
+        bool use = bl->n > 1 && fused < FLAT_MARGIN * sum && m >= 1 && (bl->mono ? m <= SIM_FLAT_KDIAG : m <= kmax) &&
                    !(bl->mix & ~low);
         if (!use) {
             for (int j = 0; j < bl->n; j++) {
