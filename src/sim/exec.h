@@ -131,6 +131,7 @@ void sim_set_fuse(SimFuse mode, bool raw);
 SimFuse sim_fuse_mode(void);
 
 /* Flat fusion and cache blocking (flat.c; see above). on: 1 on, 0 off,
+ * 2 on and fusing every block that fits whatever the estimate (tests),
  * −1 from QGDC_SIM_FLAT (the default). chunk_log: the chunk size (log2 of
  * amplitudes), 0 for SIM_FLAT_CHUNK_LOG; kmax: the most qubits of a fused
  * dense block, 0 for SIM_FLAT_KMAX (tests set small chunks to exercise

@@ -89,6 +89,7 @@ struct Flat {
     size_t n, cap;
     double table_bytes;
     int chunk_log, kmax;
+    bool always; /* fuse every block that fits, whatever the estimate (tests) */
     uint64_t leaves, dense, diag, mono, sweeps, full;
 };
 
@@ -98,6 +99,7 @@ Flat *sim_flat_new(const StateVec *sv)
     int c = flat_chunk > 0 ? flat_chunk : SIM_FLAT_CHUNK_LOG;
     F->chunk_log = c < sv->nqubits ? c : sv->nqubits;
     F->kmax = flat_kmax > 0 ? flat_kmax : SIM_FLAT_KMAX;
+    F->always = flat_setting == 2;
     if (F->kmax > 6)
         F->kmax = 6;
     return F;
@@ -865,7 +867,7 @@ void sim_flat_flush(Exec *X)
          * leaves run on a 2m-qubit scratch state (and a kernel call each) */
         fused += (bl->mono ? FLAT_BUILD_ENTRY * ldexp(1, m) * bl->n
                            : bl->n * (FLAT_BUILD_CALL + ldexp(FLAT_REAL, 2 * m))) / (double)sv->dim;
-        bool use = bl->n > 1 && fused < FLAT_MARGIN * sum && m >= 1 && (bl->mono ? m <= SIM_FLAT_KDIAG : m <= kmax) &&
+        bool use = bl->n > 1 && (F->always || fused < FLAT_MARGIN * sum) && m >= 1 && (bl->mono ? m <= SIM_FLAT_KDIAG : m <= kmax) &&
                    !(bl->mix & ~low);
         if (!use) {
             for (int j = 0; j < bl->n; j++) {

@@ -180,7 +180,7 @@ static void test_flat_random(void)
             int kmax = 2 + (trial + ci) % 5; /* 2..6 */
             omp_set_num_threads(1 + (trial + ci) % 2);
             sim_set_parallel_min(ci % 2 ? 1 : pmin);
-            Outcome o = run_with(&c, init, 1, chunks[ci], kmax);
+            Outcome o = run_with(&c, init, ci == 3 ? 1 : 2, chunks[ci], kmax); /* 2: every block fused */
             double w = compare(&ref, &o);
             if (w > TOL)
                 fprintf(stderr, "\n  trial %d: %u qubits, chunk %d, kmax %d: %.3g\n", trial, n, chunks[ci], kmax, w);
@@ -237,7 +237,7 @@ static void test_flat_diagonal(void)
         CU_ASSERT_FATAL(circuit_verify(&c));
         StateVec *init = random_state((int)n);
         Outcome ref = run_with(&c, init, 0, 0, 0);
-        Outcome o = run_with(&c, init, 1, 3 + trial % 3, 4);
+        Outcome o = run_with(&c, init, 2, 3 + trial % 3, 4);
         CU_ASSERT(compare(&ref, &o) <= TOL);
         CU_ASSERT(o.r.flat_diag > 0);
         outcome_free(&o);
