@@ -190,7 +190,8 @@ typedef struct Search {
     double eps;
     int k;
     mpf_t S, bound, sq2inv;
-    long long visited, limit;
+    long long visited, limit; /* lattice points reached, and the most allowed */
+    long long nodes, node_limit; /* enumeration nodes, and the most allowed */
     unsigned long budget;
     /* result */
     bool found;
@@ -393,7 +394,7 @@ static bool clip_line(Search *s, mpf_t lo, mpf_t hi)
 static bool enumerate(Search *s, int i)
 {
     Grid *g = s->g;
-    if (s->visited >= s->limit) return false;
+    if (s->visited >= s->limit || ++s->nodes > s->node_limit) return false;
     /* cen_i = tc_i − Σ_{j>i} μ_ji (x_j − tc_j) */
     mpf_set(g->cen[i], g->tc[i]);
     for (int j = i + 1; j < N; j++) {
@@ -425,7 +426,7 @@ static bool enumerate(Search *s, int i)
             stop = visit(s);
         else
             stop = enumerate(s, i - 1);
-        if (s->visited >= s->limit) break;
+        if (s->visited >= s->limit || s->nodes > s->node_limit) break;
     }
     mpf_clear(hi);
     return stop;
@@ -553,21 +554,13 @@ static void finish(SynthSeq *out, GateBuf *gb)
     for (const char *p = out->gates; *p; p++) out->t_count += *p == 'T' || *p == 't';
 }
 
-bool synth_rz(double theta, double eps, SynthSeq *out, char *err, size_t errlen)
+/* rz(θ) for θ given exactly on GMP floats (at least prec_for(eps) + 64
+ * bits); theta_d only names it in messages. split: whether a search that
+ * runs out of its limits may fall back to rz(θ + a)·rz(−a). */
+static bool synth_rz_at(const mpf_t TH, double theta_d, double eps, SynthSeq *out, char *err, size_t errlen,
+                        bool split)
 {
     memset(out, 0, sizeof *out);
-    if (!isfinite(theta)) {
-        snprintf(err, errlen, "rotation angle is not finite");
-        return false;
-    }
-    if (!(eps > 0 && eps <= 0.5)) {
-        snprintf(err, errlen, "synthesis precision %g is outside (0, 0.5]", eps);
-        return false;
-    }
-    if (eps < 1e-100) {
-        snprintf(err, errlen, "synthesis precision %g is below the supported 1e-100", eps);
-        return false;
-    }
     unsigned long prec = prec_for(eps);
     GateBuf gb = {0};
     bool ok = false;
@@ -583,12 +576,12 @@ bool synth_rz(double theta, double eps, SynthSeq *out, char *err, size_t errlen)
         mpf_init2(m, prec);
         mpf_init2(d, prec);
         mpf_div_2exp(pi, PI, 2);
-        mpf_set_d(d, theta);
+        mpf_set(d, TH);
         mpf_div(m, d, pi);
         mpf_set_d(d, 0.5);
         mpf_add(m, m, d);
         mpf_floor(m, m);
-        mpf_set_d(d, theta);
+        mpf_set(d, TH);
         mpf_mul(pi, pi, m);
         mpf_sub(d, d, pi);
         mpf_abs(d, d);
@@ -638,7 +631,7 @@ bool synth_rz(double theta, double eps, SynthSeq *out, char *err, size_t errlen)
         mpf_t arg, pi8;
         mpf_init2(arg, prec + 64);
         mpf_init2(pi8, prec + 64);
-        mpf_set_d(arg, theta);
+        mpf_set(arg, TH);
         mpf_div_2exp(arg, arg, 1);
         if (var) {
             mpf_div_2exp(pi8, PI, 3);
@@ -654,6 +647,7 @@ bool synth_rz(double theta, double eps, SynthSeq *out, char *err, size_t errlen)
     double l2 = log2(1.0 / eps);
     int kmax = (int)(1.5 * l2) + 60;
     s.limit = 2000000;
+    s.node_limit = split ? 100000 : 4000000;
     s.budget = 4000;
     for (int k = 0; k <= kmax && !s.found && s.visited < s.limit; k++) {
         s.k = k;
@@ -675,8 +669,65 @@ bool synth_rz(double theta, double eps, SynthSeq *out, char *err, size_t errlen)
         out->candidates = s.tried;
         ok = exact_synth_col(&s.u, &s.t, s.g->l, s.k, &gb, err, errlen);
         if (ok) finish(out, &gb);
+    } else if (split) {
+        /* The search ran out of its limits: θ within a few ε of a multiple
+         * of π/4, where the lattice nearly decouples along z and the
+         * enumeration meets long runs of points outside the region.
+         * rz(θ) = rz(θ + a)·rz(−a) exactly, for an a that takes both
+         * angles far from every multiple of π/4; each to ε/2 (the errors
+         * add). About 6·log2(1/ε) T gates instead of 4·log2(1/ε). */
+        static const double as[] = {1.0, 0.6, 1.4, 0.35};
+        mpf_t A, B, q;
+        mpf_init2(A, prec + 64);
+        mpf_init2(B, prec + 64);
+        mpf_init2(q, prec + 64);
+        double a = 0;
+        for (size_t i = 0; i < sizeof as / sizeof *as && a == 0; i++) {
+            mpf_set_d(A, as[i]);
+            mpf_add(A, A, TH);
+            bool far = true;
+            for (int w = 0; w < 2; w++) {
+                /* distance of A (then of a) from the nearest multiple of π/4 */
+                mpf_set_d(q, as[i]);
+                mpf_set(B, w ? q : A);
+                mpf_div_2exp(q, PI, 2);
+                mpf_div(q, B, q);
+                mpf_set_d(B, 0.5);
+                mpf_add(q, q, B);
+                mpf_floor(q, q);
+                mpf_div_2exp(B, PI, 2);
+                mpf_mul(q, q, B);
+                mpf_set_d(B, as[i]);
+                mpf_sub(q, w ? B : A, q);
+                far = far && fabs(mpf_get_d(q)) >= 0.1;
+            }
+            if (far) a = as[i];
+        }
+        SynthSeq p1, p2;
+        char e1[256];
+        if (a == 0) {
+            snprintf(err, errlen, "no Clifford+T approximation of rz(%.17g) to %g found", theta_d, eps);
+        } else {
+            mpf_set_d(B, -a);
+            if (synth_rz_at(A, theta_d + a, eps / 2, &p1, e1, sizeof e1, false)) {
+                if (synth_rz_at(B, -a, eps / 2, &p2, e1, sizeof e1, false)) {
+                    for (const char *p = p2.gates; *p; p++) gatebuf_push(&gb, *p);
+                    for (const char *p = p1.gates; *p; p++) gatebuf_push(&gb, *p);
+                    finish(out, &gb);
+                    out->k = p1.k > p2.k ? p1.k : p2.k;
+                    out->candidates = s.tried + p1.candidates + p2.candidates;
+                    ok = true;
+                    synth_seq_free(&p2);
+                }
+                synth_seq_free(&p1);
+            }
+            if (!ok) snprintf(err, errlen, "no Clifford+T approximation of rz(%.17g) to %g found: %s", theta_d, eps, e1);
+        }
+        mpf_clear(A);
+        mpf_clear(B);
+        mpf_clear(q);
     } else {
-        snprintf(err, errlen, "no Clifford+T approximation of rz(%.17g) to %g found (%lld grid points)", theta, eps,
+        snprintf(err, errlen, "no Clifford+T approximation of rz(%.17g) to %g found (%lld grid points)", theta_d, eps,
                  s.visited);
     }
     if (!ok) free(gb.s);
@@ -688,6 +739,29 @@ bool synth_rz(double theta, double eps, SynthSeq *out, char *err, size_t errlen)
     grid_clear(&gv[0]);
     grid_clear(&gv[1]);
     mpf_clear(PI);
+    return ok;
+}
+
+bool synth_rz(double theta, double eps, SynthSeq *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    if (!isfinite(theta)) {
+        snprintf(err, errlen, "rotation angle is not finite");
+        return false;
+    }
+    if (!(eps > 0 && eps <= 0.5)) {
+        snprintf(err, errlen, "synthesis precision %g is outside (0, 0.5]", eps);
+        return false;
+    }
+    if (eps < 1e-100) {
+        snprintf(err, errlen, "synthesis precision %g is below the supported 1e-100", eps);
+        return false;
+    }
+    mpf_t TH;
+    mpf_init2(TH, prec_for(eps / 2) + 64);
+    mpf_set_d(TH, theta);
+    bool ok = synth_rz_at(TH, theta, eps, out, err, errlen, true);
+    mpf_clear(TH);
     return ok;
 }
 

@@ -386,6 +386,17 @@ static void test_special_angles(void)
         CU_ASSERT(seq_distance(s.gates, near[i], 300) <= 1e-10);
         synth_seq_free(&s);
     }
+    /* a few ε from a multiple of π/4 at 1e-15 and 1e-20: the search runs
+     * out of its limits and falls back to rz(θ + a)·rz(−a), each to ε/2 */
+    static const double hard[][2] = {{1.5707963267948997, 1e-15}, {1e-19, 1e-20}};
+    for (size_t i = 0; i < 2; i++) {
+        bool ok = synth_rz(hard[i][0], hard[i][1], &s, err, sizeof err);
+        if (!ok) fprintf(stderr, "\n  rz(%.17g): %s\n", hard[i][0], err);
+        CU_ASSERT_FATAL(ok);
+        CU_ASSERT(seq_distance(s.gates, hard[i][0], 400) <= hard[i][1]);
+        CU_ASSERT(s.t_count <= 6.5 * log2(1 / hard[i][1]) + 20);
+        synth_seq_free(&s);
+    }
     /* bad arguments */
     CU_ASSERT(!synth_rz(1, 0, &s, err, sizeof err));
     CU_ASSERT(!synth_rz(1, 0.7, &s, err, sizeof err));
