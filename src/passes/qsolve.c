@@ -65,6 +65,7 @@ void qsolve_free(QSolve *q)
     dilation_free(&q->dil);
     block_encoding_free(&q->be);
     solver_free(&q->solver);
+    qsp_poly_free(&q->own_poly);
     memset(q, 0, sizeof *q);
 }
 
@@ -194,10 +195,16 @@ bool qsolve_build(const SpMat *M, const double *rhs, const QSolveOptions *o, QSo
     if (o->qsvt) {
         double a = out->lambda_min / out->alpha;
         double delta = o->qsvt_delta;
-        if (!qsp_inverse_cached(a, delta, QSP_SCALE, o->qsvt_eps, &out->poly, &out->phases, &out->qsp, err))
+        if (o->qsvt_counted) { /* the polynomial's degree only: no phases */
+            if (!qsp_inverse_poly(a, delta, QSP_SCALE, o->qsvt_eps, QSP_MAX_DEGREE, &out->own_poly, err))
+                return false;
+            out->poly = &out->own_poly;
+        } else if (!qsp_inverse_cached(a, delta, QSP_SCALE, o->qsvt_eps, &out->poly, &out->phases, &out->qsp, err)) {
             return false;
+        }
         out->qsvt = true;
-        out->sopt.qsvt_phases = out->phases;
+        out->sopt.qsvt_phases = o->qsvt_counted ? NULL : out->phases;
+        out->sopt.qsvt_counted = o->qsvt_counted;
         out->sopt.qsvt_degree = out->poly->degree;
     }
     /* prep_b, the solve's core (qpe, invert, uncompute; or qsvt), then

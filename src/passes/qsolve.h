@@ -68,6 +68,7 @@ typedef struct QSolveOptions {
                              inverse of qsp.h at cut λ_min/α, sup-norm error qsvt_eps */
     double qsvt_eps;
     double qsvt_delta;    /* the edge below the cut (qsp.h); 0: none, the optimal polynomial */
+    bool qsvt_counted;    /* the steps declared and counted (solver.h), not built: for checks of the count */
 } QSolveOptions;
 
 typedef struct QSolve {
@@ -83,8 +84,9 @@ typedef struct QSolve {
     unsigned s, m;
     uint32_t def_prep_b, def_walk_c, def_qpe, def_invert;
     bool qsvt;            /* built with the QSVT solver (no clock, anc kept at 0) */
-    const QspPoly *poly;  /* its polynomial and phases (qsp.h; cached, not owned) */
+    const QspPoly *poly;  /* its polynomial and phases (qsp.h; cached, not owned; counted: own_poly, no phases) */
     const double *phases;
+    QspPoly own_poly;
     QspStats qsp;
     bool hadamard;        /* built with the Hadamard test */
     bool amplified;       /* built with the amplify stage (plan copied below) */

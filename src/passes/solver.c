@@ -135,8 +135,10 @@ static bool st_postselect(Solver *s, Block *b, char **err)
         for (uint32_t i = 0; i < n; i++) {
             Op *op = circ_postselect(s->c, b, q0 + i, v);
             if (first)
-                op->comment = note(s, "readout: keep the rotated branch (anc = 1), the well-conditioned one "
-                                      "(flag = 0), idx = 0, clock = 0 and the dilation's solution half");
+                op->comment = note(s, s->qsvt ? "readout: keep the real part (anc = 0), the projector qubit back at 0 "
+                                                "(flag), idx = 0 and the dilation's solution half"
+                                              : "readout: keep the rotated branch (anc = 1), the well-conditioned one "
+                                                "(flag = 0), idx = 0, clock = 0 and the dilation's solution half");
             first = false;
         }
         s->npost += n;

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codegen/resources.h"
 #include "passes/qrun.h"
 #include "passes/qsolve.h"
 #include "passes/qsp.h"
@@ -156,6 +157,71 @@ static void test_block_equals_polynomial(void)
     sp_free(&M);
 }
 
+/* δ = 0: the Chebyshev residual polynomial, against its closed-form bound */
+static void test_optimal_polynomial(void)
+{
+    QspPoly p;
+    char *err = NULL;
+    double a = 0.01, eps = 1e-6;
+    CU_ASSERT_FATAL(qsp_inverse_poly(a, 0, QSP_SCALE, eps, QSP_MAX_DEGREE, &p, &err));
+    CU_ASSERT(p.optimal);
+    CU_ASSERT(p.degree <= qsp_optimal_degree(a, QSP_SCALE, eps));
+    /* degree ≈ ln(4s/ε)/a: the minimax rate */
+    double rate = p.degree * a / log(4 * QSP_SCALE / eps);
+    CU_ASSERT(rate > 0.9 && rate < 1.1);
+    double worst_band = 0, worst_poly = 0, fmaxv = 0;
+    for (int i = 0; i <= 20000; i++) {
+        double x = -1 + 2.0 * i / 20000;
+        double f = qsp_target(&p, x);
+        if (fabs(x) >= a)
+            worst_band = fmax(worst_band, fabs(f - p.norm * a / x));
+        worst_poly = fmax(worst_poly, fabs(qsp_poly_eval(&p, x) - f));
+        fmaxv = fmax(fmaxv, fabs(f));
+    }
+    CU_ASSERT(worst_band <= eps / 2);
+    CU_ASSERT(worst_poly <= eps / 2 + 1e-12);
+    CU_ASSERT(fmaxv <= QSP_SCALE + 1e-9);
+    /* the edge finder: nothing below the cut gives δ = 0, something gives an edge clear of it */
+    double lam[3] = {0.5, -0.3, 0.9};
+    size_t inside = 9;
+    CU_ASSERT_EQUAL(qsp_edge_for(lam, 3, 0.2, &inside), 0);
+    CU_ASSERT_EQUAL(inside, 0);
+    double lam2[3] = {0.5, -0.15, 0.9};
+    double d = qsp_edge_for(lam2, 3, 0.2, &inside);
+    CU_ASSERT(d > 0 && 0.2 * (1 - d) > 0.15 && inside == 0);
+    qsp_poly_free(&p);
+}
+
+/* The declared QSVT steps (counted, for degrees too large to build) cost
+ * what the built steps count */
+static void test_counted_equals_built(void)
+{
+    const double Md[4] = {1.0, 0.4, 0.4, -0.7};
+    SpBuilder bld;
+    sp_builder_init(&bld, 2, 2);
+    for (size_t k = 0; k < 4; k++)
+        sp_push(&bld, k / 2, k % 2, Md[k]);
+    SpMat M;
+    sp_builder_finish(&bld, &M);
+    double b[2] = {0.6, 0.8};
+    ResCounts rb, rc;
+    res_init(&rb), res_init(&rc);
+    for (int counted = 0; counted < 2; counted++) {
+        QSolve q;
+        QSolveOptions o = {.kappa0 = 4, .precision = 0.01, .qsvt = true, .qsvt_eps = 1e-5, .qsvt_counted = counted};
+        char *err = NULL;
+        CU_ASSERT_FATAL(qsolve_build(&M, b, &o, &q, &err));
+        res_count(&q.c, counted ? &rc : &rb);
+        qsolve_free(&q);
+    }
+    CU_ASSERT(mpz_cmp(rb.ccz, rc.ccz) == 0);
+    CU_ASSERT(mpz_cmp(rb.rotations, rc.rotations) == 0);
+    CU_ASSERT(mpz_cmp(rb.t_count, rc.t_count) == 0);
+    CU_ASSERT(mpz_sgn(rb.rotations) > 0);
+    res_clear(&rb), res_clear(&rc);
+    sp_free(&M);
+}
+
 static const char *P1 = "gd p1 {\n"
                         "    param u[1] = 0.6;\n"
                         "    eta = 0.3;\n"
@@ -191,5 +257,7 @@ void suite_qsp(void)
     CU_add_test(s, "phases reproduce the polynomial (degree > 1000, 1e-12)", test_phases_reproduce_polynomial);
     CU_add_test(s, "phases refused beyond |P| = 1", test_phases_refuse_beyond_one);
     CU_add_test(s, "QSVT block equals P(H/alpha): dense and sparse simulators", test_block_equals_polynomial);
+    CU_add_test(s, "optimal polynomial (no edge) and the edge finder", test_optimal_polynomial);
+    CU_add_test(s, "declared QSVT steps count as the built ones", test_counted_equals_built);
     CU_add_test(s, "qrun with solver = qsvt", test_qrun_qsvt);
 }
