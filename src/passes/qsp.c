@@ -352,6 +352,109 @@ static void node_coeffs(const double *g, size_t n, double *out)
     free(tab);
 }
 
+/* Anderson mixing (type II) for the fixed point ψ = G(ψ) = ψ + f(ψ): with
+ * the last k ≤ QSP_ANDERSON differences ΔF of f and ΔG of G, the step is
+ * G(ψ) − ΔG·γ, γ the least-squares solution of ΔF·γ ≈ f (normal
+ * equations, a ridge of 1e-12 of their trace). A step that made the
+ * residual grow clears the history (the plain iteration resumes). */
+#define QSP_ANDERSON 5
+typedef struct Anderson {
+    size_t n;
+    int k, head;
+    double *dF[QSP_ANDERSON], *dG[QSP_ANDERSON];
+    double *fprev, *gprev;
+    bool have_prev;
+} Anderson;
+
+static void anderson_init(Anderson *A, size_t n)
+{
+    memset(A, 0, sizeof *A);
+    A->n = n;
+    for (int i = 0; i < QSP_ANDERSON; i++)
+        A->dF[i] = xmalloc(n * sizeof(double)), A->dG[i] = xmalloc(n * sizeof(double));
+    A->fprev = xmalloc(n * sizeof(double));
+    A->gprev = xmalloc(n * sizeof(double));
+}
+
+static void anderson_free(Anderson *A)
+{
+    for (int i = 0; i < QSP_ANDERSON; i++)
+        free(A->dF[i]), free(A->dG[i]);
+    free(A->fprev), free(A->gprev);
+}
+
+/* x ← the mixed step from x and f = G(x) − x */
+static void anderson_step(Anderson *A, double *x, const double *f, size_t n, bool reset)
+{
+    if (reset)
+        A->k = 0, A->head = 0, A->have_prev = false;
+    /* g = G(x) = x + f */
+    if (A->have_prev) {
+        int s = A->head;
+        for (size_t i = 0; i < n; i++) {
+            A->dF[s][i] = f[i] - A->fprev[i];
+            A->dG[s][i] = (x[i] + f[i]) - A->gprev[i];
+        }
+        A->head = (A->head + 1) % QSP_ANDERSON;
+        if (A->k < QSP_ANDERSON)
+            A->k++;
+    }
+    for (size_t i = 0; i < n; i++)
+        A->fprev[i] = f[i], A->gprev[i] = x[i] + f[i];
+    A->have_prev = true;
+    int k = A->k;
+    double gamma[QSP_ANDERSON] = {0};
+    if (k > 0) {
+        double N[QSP_ANDERSON][QSP_ANDERSON], r[QSP_ANDERSON], tr = 0;
+        for (int p = 0; p < k; p++) {
+            for (int q = 0; q <= p; q++) {
+                double s = 0;
+                for (size_t i = 0; i < n; i++)
+                    s += A->dF[p][i] * A->dF[q][i];
+                N[p][q] = N[q][p] = s;
+            }
+            double s = 0;
+            for (size_t i = 0; i < n; i++)
+                s += A->dF[p][i] * f[i];
+            r[p] = s;
+            tr += N[p][p];
+        }
+        for (int p = 0; p < k; p++)
+            N[p][p] += 1e-12 * tr + 1e-300;
+        /* Gaussian elimination with partial pivoting on the k×k system */
+        for (int c = 0; c < k; c++) {
+            int piv = c;
+            for (int q = c + 1; q < k; q++)
+                if (fabs(N[q][c]) > fabs(N[piv][c]))
+                    piv = q;
+            for (int q = 0; q < k; q++) {
+                double t = N[c][q];
+                N[c][q] = N[piv][q], N[piv][q] = t;
+            }
+            double t = r[c];
+            r[c] = r[piv], r[piv] = t;
+            for (int q = c + 1; q < k; q++) {
+                double m = N[q][c] / N[c][c];
+                for (int w = c; w < k; w++)
+                    N[q][w] -= m * N[c][w];
+                r[q] -= m * r[c];
+            }
+        }
+        for (int c = k - 1; c >= 0; c--) {
+            double s = r[c];
+            for (int q = c + 1; q < k; q++)
+                s -= N[c][q] * gamma[q];
+            gamma[c] = s / N[c][c];
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        double v = x[i] + f[i];
+        for (int p = 0; p < k; p++)
+            v -= A->dG[p][i] * gamma[p];
+        x[i] = v;
+    }
+}
+
 bool qsp_phases(const double *cheb, unsigned degree, double tol, unsigned max_iter, double *phases, QspStats *st,
                 char **err)
 {
@@ -367,8 +470,11 @@ bool qsp_phases(const double *cheb, unsigned degree, double tol, unsigned max_it
         double th = QGD_PI * ((double)k + 0.5) / (double)(d + 1);
         xs[k] = cos(th), ss[k] = sin(th);
     }
-    double res = INFINITY, prev = INFINITY;
+    double res = INFINITY, prev = INFINITY, best = INFINITY;
     unsigned it = 0;
+    double *f = xmalloc(n * sizeof *f);
+    Anderson and;
+    anderson_init(&and, n);
     for (;; it++) {
         for (size_t j = 0; j < n; j++) {
             double ph = psi[j] + (j == 0 ? QGD_PI / 4 : 0);
@@ -385,8 +491,12 @@ bool qsp_phases(const double *cheb, unsigned degree, double tol, unsigned max_it
         prev = res;
         if (res <= tol || stalled || it >= max_iter || !isfinite(res))
             break;
+        /* the fixed-point step G(ψ) = ψ + f, f = ½(F(ψ) − c) permuted,
+         * accelerated by Anderson mixing over the last QSP_ANDERSON steps */
         for (size_t jp = 0; jp < n; jp++)
-            psi[m - jp] += 0.5 * (a[jp] - cheb[jp]);
+            f[m - jp] = 0.5 * (a[jp] - cheb[jp]);
+        anderson_step(&and, psi, f, n, res > 2 * best);
+        best = fmin(best, res);
     }
     bool ok = res <= fmax(tol, QSP_FLOOR);
     if (ok) {
@@ -398,7 +508,8 @@ bool qsp_phases(const double *cheb, unsigned degree, double tol, unsigned max_it
     }
     if (st)
         *st = (QspStats){.iterations = it, .residual = res, .seconds = monotonic_seconds() - t0};
-    free(psi), free(cp), free(sp), free(xs), free(ss), free(g), free(a);
+    free(psi), free(cp), free(sp), free(xs), free(ss), free(g), free(a), free(f);
+    anderson_free(&and);
     if (!ok)
         return diag_refuse(err,
                            "the QSP phase iteration did not converge at degree %u (residual %.3g after %u "
