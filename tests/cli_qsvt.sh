@@ -84,3 +84,9 @@ p = steps[0]
 assert q and p["solver"] == "qpe", [s["label"] for s in steps]
 assert int(q[0]["walk_steps"]) < int(p["walk_steps"]), (q[0]["walk_steps"], p["walk_steps"])
 ' "$tmp/cmp.json" 2> "$tmp/cli_err"; then ok "qsvt: resnet7m QSVT walks < phase estimation's"; else bad "qsvt: resnet7m QSVT walks < phase estimation's" "$tmp/cli_err"; fi
+
+# with the techniques of the cheapest circuit: exact amplification around the QSVT solve, amplitude estimation
+expect_rc "qsvt: run --amplify exact" 0 "$QGDC" run --solver qsvt --amplify exact examples/poly1.qgd
+if grep -q "success probability [0-9.]* before, 1.0000000000 after" "$tmp/cli_out" && grep -q "kept state *fidelity 1.0000000" "$tmp/cli_out"; then ok "qsvt: amplified to 1, same kept state"; else bad "qsvt: amplified to 1, same kept state" "$tmp/cli_out"; fi
+expect_rc "qsvt: run --readout amplitude_estimation" 0 "$QGDC" run --solver qsvt --readout amplitude_estimation examples/tiny1.qgd
+if grep -q "end to end .*within the budget" "$tmp/cli_out"; then ok "qsvt: amplitude estimation within the budget"; else bad "qsvt: amplitude estimation within the budget" "$tmp/cli_out"; fi
