@@ -721,10 +721,8 @@ static const ErrCase err_cases[] = {
      "test.qasm:5:5: error: pow(0.5) is not supported: only integer powers"},
     {HDR "qubit[1] q;\nint x = 3;\nwhile (true) { x q[0]; }\ndef f(qubit a) { h a; }\nx = 2;\n"
          "input float th;\ndelay[100ns] q[0];\nbox { x q[0]; }\nh q[0];\n",
-     "test.qasm:4:1: error: classical variables are not supported; only 'const' declarations\n"
-     "test.qasm:5:1: error: 'while' loops are not supported\n"
-     "test.qasm:6:1: error: subroutines ('def') are not supported\n"
-     "test.qasm:7:3: error: classical assignment is not supported"},
+     "test.qasm:5:1: error: this 'while' loop has run 1048576 times and its condition still holds\n"
+     "test.qasm:8:13: error: input 'th' has no value"},
     {HDR "qubit[2] q;\ngate g a {\n  h a;\n", "test.qasm:5:7: error: syntax error: unexpected end of file\n"
                                               "test.qasm:4:10: note: unclosed '{' opened here"},
     {HDR "qubit[2] q;\nfor i in [0:100000000] { x q[0]; }\n",
@@ -742,8 +740,8 @@ static const ErrCase err_cases[] = {
      "test.qasm:7:10: error: 'c' has 2 bits: it never equals 4\n"
      "test.qasm:8:18: error: measuring into bit c[0], which the enclosing 'if' tests, is not supported\n"
      "test.qasm:9:1: error: a measurement needs a bit to write"},
-    {HDR "qubit[1] q;\nx $0;\nrx(1 +) q[0];\nrx(unknown) q[0];\nrx(1/0) q[0];\n\"abc\n",
-     "test.qasm:4:3: error: physical qubits ('$0') are not supported\n"
+    {HDR "qubit[1] q;\nx $1048576;\nrx(1 +) q[0];\nrx(unknown) q[0];\nrx(1/0) q[0];\n\"abc\n",
+     "test.qasm:4:3: error: physical qubit '$1048576' is out of range\n"
      "test.qasm:5:7: error: syntax error: unexpected ')'\n"
      "test.qasm:8:1: error: unterminated string"},
     {HDR "qubit[1] q;\nrx(unknown) q[0];\nrx(1/0) q[0];\nrx(q) q[0];\n",
