@@ -368,7 +368,8 @@ async function main() {
   console.log(`QDK qsharp-lang ${qdkVersion ?? "?"}: ${ran} circuit files run, ${countOnly} counted only (too many qubits to run), ${parsed} only parsed (too big to run), ${skipped.length} skipped; ` +
     `${seconds.toFixed(0)} s (qgdc ${tSetup.toFixed(0)} s, QDK ${figures.qdkSeconds.toFixed(0)} s, ${K} worker${K === 1 ? "" : "s"})`);
   console.log(`statistics: ${tests.length} G-tests (${planned} planned), family-wise false-alarm rate ${opt.alpha} -> ${alphaEach.toExponential(2)} each (Bonferroni)`);
-  if (byP[0]) console.log(`  smallest p = ${byP[0].pValue.toExponential(2)} (${byP[0].job}, ${byP[0].what}, G = ${byP[0].statistic.toFixed(2)}, df = ${byP[0].df})`);
+  const fixed = (x, d) => (Number.isFinite(x) ? x.toFixed(d) : String(x)); // a test without a statistic prints as such
+  if (byP[0]) console.log(`  smallest p = ${byP[0].pValue.toExponential(2)} (${byP[0].job}, ${byP[0].what}, G = ${fixed(byP[0].statistic, 2)}, df = ${byP[0].df})`);
   if (byG[0]) console.log(`  largest G/df = ${(byG[0].statistic / byG[0].df).toFixed(2)} (${byG[0].job}, G = ${byG[0].statistic.toFixed(2)}, df = ${byG[0].df}, p = ${byG[0].pValue.toPrecision(3)})`);
   console.log(`logical counts (flat): ${figures.countsEqual} of ${figures.countComparisons} circuits equal in qubits, T, rotations, CCZ, measurements and, where exact, rotation depth`);
   if (phys.length) {
