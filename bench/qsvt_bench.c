@@ -104,7 +104,7 @@ static double simulate_fidelity(const QSolve *q, const double *A, const double *
     for (int r = 0; r < DIM; r++)
         x[r] = aug[r][DIM] / aug[r][r], xx += x[r] * x[r];
     SimRunOptions so = {.seed = 1};
-    SimRunResult rr;
+    SimRunResult rr = {0};
     char *err = NULL;
     StateVec *sv = sim_run_new(&q->c, &so, &rr, &err);
     if (!sv) {

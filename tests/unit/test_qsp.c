@@ -132,7 +132,7 @@ static void test_block_equals_polynomial(void)
             yy += y[r] * y[r];
         /* dense: renormalised kept state, and its probability */
         SimRunOptions so = {.seed = 1};
-        SimRunResult rr;
+        SimRunResult rr = {0};
         StateVec *sv = sim_run_new(&q.c, &so, &rr, &err);
         CU_ASSERT_FATAL(sv != NULL);
         CU_ASSERT(fabs(rr.post_product - yy) <= 1e-10);
