@@ -48,9 +48,28 @@ expect_rc "dump-after a pass the pipeline lacks" 1 "$QGDC" compile --dump-after=
 if grep -q "has no pass 'carleman': its pipeline, gd (structured encoding), is problem, encode, solver, lower" "$tmp/cli_err"; then ok "cli: dump-after names the pipeline's passes"; else bad "cli: dump-after names the pipeline's passes" "$tmp/cli_err"; fi
 if [ -e "$tmp/none.txt" ]; then bad "cli: a failed dump left its output"; else ok "cli: a failed dump leaves no output"; fi
 
-# gate_set is recorded but read by no pass yet: compile says so when a file sets it
+# gate_set = clifford_t in the file: compile writes the circuit over Clifford+T (rotations synthesized);
+# native keeps the rotations, silently
 printf 'gd g {\n    param u[1] = [0.5];\n    eta = 0.1;\n    T = 1;\n    loss = u[0]^2/2;\n    options { gate_set = native; }\n}\n' > "$tmp/gs.qgd"
-expect_rc "compile with gate_set" 0 "$QGDC" compile -o "$tmp/gs.qasm" "$tmp/gs.qgd"
-if grep -q "note: gate_set = native is recorded, but no pass reads it yet" "$tmp/cli_err"; then ok "cli: gate_set noted as not read"; else bad "cli: gate_set noted as not read" "$tmp/cli_err"; fi
+expect_rc "compile with gate_set = native" 0 "$QGDC" compile -o "$tmp/gs.qasm" "$tmp/gs.qgd"
+if grep -q "gate_set" "$tmp/cli_err"; then bad "cli: no note for gate_set = native" "$tmp/cli_err"; else ok "cli: no note for gate_set = native"; fi
+sed 's/gate_set = native/gate_set = clifford_t/' "$tmp/gs.qgd" > "$tmp/gsc.qgd"
+expect_rc "compile with gate_set = clifford_t" 0 "$QGDC" compile --json --report "$tmp/gsc.json" -o "$tmp/gsc.qasm" "$tmp/gsc.qgd"
+if grep -q "gsc.qgd:6:15: note: gate_set = clifford_t: [0-9]* rotations" "$tmp/cli_err" && ! grep -Eq "^ *(rx|ry|rz|p|u|U|cp|crz|cry|crx)[ (]" "$tmp/gsc.qasm" && grep -q "^t \|^tdg " "$tmp/gsc.qasm"; then ok "cli: gate_set = clifford_t writes Clifford+T"; else bad "cli: gate_set = clifford_t writes Clifford+T" "$tmp/cli_err"; fi
+expect_rc "count the Clifford+T file" 0 "$QGDC" count --json "$tmp/gsc.qasm"
+if python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["resources"]["logical"]
+k = json.load(open(sys.argv[2]))
+def find(d, key):
+    if isinstance(d, dict):
+        if key in d: return d[key]
+        for v in d.values():
+            r = find(v, key)
+            if r is not None: return r
+    return None
+kl = find(k, "logical") or k
+assert kl["rotationCount"] == 0 and c["rotationCount"] == 0 and kl["tCount"] == c["tCount"] > 0, (c, kl)
+' "$tmp/gsc.json" "$tmp/cli_out" 2> "$tmp/cli_err"; then ok "cli: Clifford+T counts: T exact, no rotations"; else bad "cli: Clifford+T counts: T exact, no rotations" "$tmp/cli_err"; fi
 expect_rc "compile without gate_set" 0 "$QGDC" compile -o "$tmp/t1.qasm" examples/tiny1.qgd
 if grep -q "gate_set" "$tmp/cli_err"; then bad "cli: no gate_set note when the file does not set it" "$tmp/cli_err"; else ok "cli: no gate_set note when the file does not set it"; fi

@@ -27,7 +27,7 @@ static const char *const option_domains[] = {
     [OPTION_precision] = "target precision epsilon, 0 < eps < 1 (default 0.01)",
     [OPTION_shots] = "read-out shots, >= 1 (default 10000)",
     [OPTION_seed] = "sampling seed, >= 0 (default 1)",
-    [OPTION_gate_set] = "clifford_t | native (default clifford_t; recorded, not yet read by a pass)",
+    [OPTION_gate_set] = "clifford_t | native (set to clifford_t: compile synthesizes every rotation; default: rotations kept)",
     [OPTION_block_encoding] = "pauli | structured (default pauli)",
     [OPTION_algorithm] = "best | paper (default best: the cheapest techniques that meet the precision)",
     [OPTION_amplify] = "none | exact | fixed_point (default: from algorithm)",

@@ -105,11 +105,10 @@ bool pipeline_compile(const GdProblem *gd, const NtkProblem *ntkp, const Compile
     out->kind = pipeline_of(gd, ntkp, o->for_run);
     out->test_point = o->test_point;
     const Options *opt = gd ? &gd->opt : &ntkp->opt;
-    if (opt->set[OPTION_gate_set])
+    if (opt->set[OPTION_gate_set] && o->for_run && opt->gate_set == GATES_CLIFFORD_T)
         diag_note(gd ? gd->loc : ntkp->loc,
-                  "gate_set = %s is recorded, but no pass reads it yet: the circuit keeps its arbitrary-angle "
-                  "rotations, which the counts charge as T states by the estimator's formula",
-                  opt->gate_set == GATES_NATIVE ? "native" : "clifford_t");
+                  "gate_set = clifford_t: run simulates the circuit with its rotations; compile writes it over "
+                  "Clifford+T (docs/synthesis.md)");
     if (dump_wants(o->dump, PASS_PROBLEM)) {
         if (gd)
             gd_dump(gd, o->dump->out);
