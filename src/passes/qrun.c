@@ -253,21 +253,26 @@ bool qrun_gd(const GdProblem *p_in, const QRunOptions *o, QRun *out, char **err)
     QSolveOptions qo = {.kappa0 = out->kappa0, .clock_bits = clock_bits, .precision = out->precision,
                         .measure = o->measure && !o->simulate, .dump = amplify || plan ? NULL : o->dump};
     if (qsvt) {
-        /* the polynomial's sup-norm error: an eighth of the precision times
-         * the kept amplitude s·λ_min·‖x_f‖/‖b‖ it is measured against */
+        /* the band from just under the least kept eigenvalue, the edge
+         * below it clear of the filtered ones (qsp_edge_for); the
+         * polynomial's sup-norm error an eighth of the precision times the
+         * kept amplitude s·cut·‖x_f‖/‖b‖ it is measured against */
+        double cut;
+        qo.qsvt = true;
+        qo.qsvt_delta = qsp_edge_for(f.spec_lambda, f.nspec, f.lambda_min, &cut, &out->qsvt_in_edge);
+        qo.qsvt_cut = cut;
         double bb = 0, xx = 0;
         for (size_t i = 0; i < s.dim_sz; i++)
             bb += s.rhs[i] * s.rhs[i], xx += f.x[i] * f.x[i];
-        double amp = bb > 0 ? QSP_SCALE * f.lambda_min * sqrt(xx / bb) : 1;
-        qo.qsvt = true;
+        double amp = bb > 0 ? QSP_SCALE * cut * sqrt(xx / bb) : 1;
         qo.qsvt_eps = fmin(0.01, out->precision * fmin(amp, 1) / 8);
-        /* the edge below the cut, clear of the eigenvalues there */
-        qo.qsvt_delta = qsp_edge_for(f.spec_lambda, f.nspec, f.lambda_min, &out->qsvt_in_edge);
     }
     if (!qsolve_build(&s.M, s.rhs, &qo, &out->qs, err))
         goto done;
-    if (qsvt && amplify) /* the polynomial's scale: its kept amplitude is norm·λ_min/λ */
-        out->amp_P_ref *= out->qs.poly->norm * out->qs.poly->norm;
+    if (qsvt && amplify) { /* the polynomial's scale and band: its kept amplitude is norm·cut/λ */
+        double r = out->qs.poly->norm * out->qs.poly->a * out->qs.alpha / f.lambda_min;
+        out->amp_P_ref *= r * r;
+    }
     if (plan) {
         /* the budget, planned from the classical stages and the spectrum:
          * the clock bits (unless given) and the shots (unless given) */

@@ -193,7 +193,7 @@ bool qsolve_build(const SpMat *M, const double *rhs, const QSolveOptions *o, QSo
         .comments = true, .wrap_solve = o->hadamard_y != NULL || o->amplify != NULL, .measure = o->measure,
         .amplify = o->amplify, .user = &hc};
     if (o->qsvt) {
-        double a = out->lambda_min / out->alpha;
+        double a = fmin((o->qsvt_cut > 0 ? o->qsvt_cut : out->lambda_min) / out->alpha, 0.999);
         double delta = o->qsvt_delta;
         if (o->qsvt_counted) { /* the polynomial's degree only: no phases */
             if (!qsp_inverse_poly(a, delta, QSP_SCALE, o->qsvt_eps, QSP_MAX_DEGREE, &out->own_poly, err))

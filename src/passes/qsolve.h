@@ -67,7 +67,8 @@ typedef struct QSolveOptions {
     bool qsvt;            /* the QSVT solver (solver.h) instead of phase estimation: the filtered
                              inverse of qsp.h at cut λ_min/α, sup-norm error qsvt_eps */
     double qsvt_eps;
-    double qsvt_delta;    /* the edge below the cut (qsp.h); 0: none, the optimal polynomial */
+    double qsvt_delta;    /* the edge below the band (qsp.h); 0: none, the optimal polynomial */
+    double qsvt_cut;      /* where the 1/x band starts (qsp_edge_for), ≥ λ_min; 0: λ_min */
     bool qsvt_counted;    /* the steps declared and counted (solver.h), not built: for checks of the count */
 } QSolveOptions;
 

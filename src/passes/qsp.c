@@ -263,23 +263,33 @@ unsigned long qsp_inverse_degree(double a, double delta, double scale, double ep
     return (unsigned long)di;
 }
 
-double qsp_edge_for(const double *lam, size_t n, double lambda_min, size_t *inside)
+double qsp_edge_for(const double *lam, size_t n, double lambda_min, double *cut, size_t *inside)
 {
-    double below = 0;
-    for (size_t i = 0; i < n; i++)
-        if (fabs(lam[i]) < lambda_min)
-            below = fmax(below, fabs(lam[i]));
+    /* the gap around the cut: the largest magnitude below it, the least at or above it */
+    double below = 0, above = INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        double m = fabs(lam[i]);
+        if (m < lambda_min)
+            below = fmax(below, m);
+        else
+            above = fmin(above, m);
+    }
+    /* 1/x from just under the least kept eigenvalue (2% margin), not below the cut */
+    double hi = isfinite(above) ? fmax(lambda_min, 0.98 * above) : lambda_min;
+    *cut = hi;
     if (below == 0) { /* nothing to filter: the optimal polynomial */
         if (inside)
             *inside = 0;
         return 0;
     }
-    double delta = fmin(QSP_DELTA, 1 - 1.02 * below / lambda_min);
+    double delta = 1 - 1.02 * below / hi;
+    if (delta > QSP_DELTA_MAX)
+        delta = QSP_DELTA_MAX;
     if (delta < QSP_DELTA_MIN)
         delta = QSP_DELTA_MIN;
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
-        if (fabs(lam[i]) < lambda_min && fabs(lam[i]) > lambda_min * (1 - delta))
+        if (fabs(lam[i]) < hi && fabs(lam[i]) > hi * (1 - delta))
             k++;
     if (inside)
         *inside = k;

@@ -52,6 +52,8 @@
 #define QSP_SCALE 0.95       /* max |f|: beyond the theorem's 0.861; with Anderson mixing 15-20 iterations */
 #define QSP_DELTA 0.5        /* the edge: 0 below a(1 − δ), 1/x above a */
 #define QSP_DELTA_MIN 0.02   /* the narrowest edge qsp_edge_for chooses */
+#define QSP_DELTA_MAX 0.9    /* the widest */
+#define QSP_DELTA_MAX 0.9    /* the widest */
 #define QSP_MAX_DEGREE 200001
 #define QSP_TOL 1e-14        /* the iteration stops at Σ|coefficient residuals| ≤ this, */
 #define QSP_FLOOR 1e-11      /* or below this where rounding stops its descent */
@@ -93,13 +95,17 @@ void qsp_poly_free(QspPoly *p);
  * norm (the edge's shape alone fixes it). 0 when it cannot be built. */
 unsigned long qsp_inverse_degree(double a, double delta, double scale, double eps, double *norm);
 
-/* The edge δ for a known spectrum: the eigenvalue magnitudes lam[0..n−1]
- * that meet the right-hand side, the cut lambda_min. 0 (no edge: the
- * optimal polynomial) when none lies below the cut; else QSP_DELTA, narrowed
- * so that the edge [λ_min(1 − δ), λ_min) holds none of them (a 2% margin
- * below the largest under the cut), but not below QSP_DELTA_MIN; *inside
- * gets how many still fall in the edge (0 normally). */
-double qsp_edge_for(const double *lam, size_t n, double lambda_min, size_t *inside);
+/* The band and the edge for a known spectrum: the eigenvalue magnitudes
+ * lam[0..n−1] that meet the right-hand side and the cut lambda_min. The
+ * polynomial is 1/x from *cut = 0.98 × the least magnitude at or above
+ * λ_min (not below λ_min): no eigenvalue lies between, so the answer is
+ * the filtered one, and the degree, proportional to 1/cut, is smaller.
+ * Returns 0 (no edge: the optimal polynomial) when none lies below λ_min;
+ * else the edge δ with [cut(1 − δ), cut) clear of them (1.02 × the largest
+ * below λ_min), within [QSP_DELTA_MIN, QSP_DELTA_MAX]; *inside gets how
+ * many still fall in the edge (0 unless the gap is narrower than the least
+ * edge). */
+double qsp_edge_for(const double *lam, size_t n, double lambda_min, double *cut, size_t *inside);
 
 /* Symmetric phases φ_0..φ_d (d odd, d + 1 of them) with
  * Re⟨0|U(x, Φ)|0⟩ = Σ_j cheb[j]·T_{2j+1}(x); needs ‖·‖∞ < 1 (converges

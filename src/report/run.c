@@ -18,10 +18,10 @@ void report_solver_header(const QRun *r, FILE *fp)
     fprintf(fp, "  block encoding    %s: %u system qubits, %zu Pauli terms on %u index qubits, alpha = %.6g\n",
             q->dil.dilated ? "Hermitian dilation" : "symmetric", q->s, q->be.nterms, q->m, q->alpha);
     if (q->qsvt)
-        fprintf(fp, "  QSVT              degree %u (%u walk calls), cut lambda_min/alpha = %.4g, polynomial error "
-                    "%.2g (scale %.3g), phases: %u iterations, residual %.2g, %.2f s\n",
-                q->poly->degree, q->poly->degree, q->poly->a, q->poly->eps, q->poly->norm, q->qsp.iterations,
-                q->qsp.residual, q->qsp.seconds);
+        fprintf(fp, "  QSVT              degree %u (%u walk calls), 1/x from %.4g (cut lambda_min/alpha = %.4g), "
+                    "polynomial error %.2g (scale %.3g), phases: %u iterations, residual %.2g, %.2f s\n",
+                q->poly->degree, q->poly->degree, q->poly->a, q->lambda_min / q->alpha, q->poly->eps, q->poly->norm,
+                q->qsp.iterations, q->qsp.residual, q->qsp.seconds);
     else
         fprintf(fp, "  phase estimation  %u clock bits (at least %u for this lambda_min), %llu of %llu clock values "
                     "well conditioned\n",
@@ -255,7 +255,7 @@ void report_run(const QRun *r, FILE *fp)
                     "solver (QSVT)", r->err_qpe, r->fid_qpe, r->qs.poly->degree);
             if (r->qsvt_predicted)
                 fprintf(fp, "    %-26s fidelity %.12f of the simulated kept state with sum_lambda Re P(lambda/alpha) "
-                            "w_lambda over the spectrum; edge %.3g below the cut holds %zu eigenvalue%s\n",
+                            "w_lambda over the spectrum; the edge %.3g below the band holds %zu eigenvalue%s\n",
                         "predicted kept state", r->fid_predicted, r->qs.poly->delta, r->qsvt_in_edge,
                         r->qsvt_in_edge == 1 ? "" : "s");
         }

@@ -184,11 +184,13 @@ static void test_optimal_polynomial(void)
     /* the edge finder: nothing below the cut gives δ = 0, something gives an edge clear of it */
     double lam[3] = {0.5, -0.3, 0.9};
     size_t inside = 9;
-    CU_ASSERT_EQUAL(qsp_edge_for(lam, 3, 0.2, &inside), 0);
+    double cut = 0;
+    CU_ASSERT_EQUAL(qsp_edge_for(lam, 3, 0.2, &cut, &inside), 0);
     CU_ASSERT_EQUAL(inside, 0);
+    CU_ASSERT(cut >= 0.2 && cut < 0.3); /* the band starts just under the least eigenvalue */
     double lam2[3] = {0.5, -0.15, 0.9};
-    double d = qsp_edge_for(lam2, 3, 0.2, &inside);
-    CU_ASSERT(d > 0 && 0.2 * (1 - d) > 0.15 && inside == 0);
+    double d = qsp_edge_for(lam2, 3, 0.2, &cut, &inside);
+    CU_ASSERT(cut >= 0.2 && cut < 0.5 && d > 0 && cut * (1 - d) > 0.15 && inside == 0);
     qsp_poly_free(&p);
 }
 
