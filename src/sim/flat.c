@@ -499,6 +499,7 @@ __attribute__((target("avx512f"))) static void dense_groups_avx512(double comple
 static void dense_chunk(StateVec *v, const int *lp, int k, const SimV2 *mr, const SimV2 *mi, const double *dre,
                         const double *dim)
 {
+    (void)dre, (void)dim; /* read by the AVX-512 path only */
     const uint64_t d = (uint64_t)1 << k;
     uint64_t off[1 << 6], fixed = 0;
     for (uint64_t j = 0; j < d; j++)
