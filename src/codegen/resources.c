@@ -352,6 +352,17 @@ void res_clear(ResCounts *r)
                r->rotation_depth, NULL);
 }
 
+void res_count_call(Circuit *c, uint32_t def, const uint32_t *q, ResCounts *r)
+{
+    Block saved = c->main;
+    memset(&c->main, 0, sizeof c->main);
+    circ_call(c, &c->main, def, 0, q);
+    res_init(r);
+    res_count(c, r);
+    free(c->main.ops);
+    c->main = saved;
+}
+
 void res_count(const Circuit *c, ResCounts *r)
 {
     Counter K = {c, xcalloc(c->ndefs * 4 + 1, sizeof(BlockCost)), false, false};

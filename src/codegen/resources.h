@@ -105,6 +105,9 @@ void res_init(ResCounts *r);
 void res_clear(ResCounts *r);
 /* Counts c (which must pass circuit_verify). */
 void res_count(const Circuit *c, ResCounts *r);
+/* Counts one call of definition def on the qubits q of c, alone: c's main
+ * block is set aside for the count and restored (r initialised here). */
+void res_count_call(Circuit *c, uint32_t def, const uint32_t *q, ResCounts *r);
 
 /* ---- physical estimate ---- */
 

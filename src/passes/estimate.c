@@ -219,12 +219,8 @@ static bool estimate_circuit(const ModelProblem *m, const GdProblem *p, const Es
             q[1 + k] = e->solver.reg[SREG_SYS] + k;
         for (uint32_t k = 0; k < e->q_flags; k++)
             q[1 + e->q_sys + k] = e->solver.reg[SREG_IDX] + k;
-        Block solver_main = e->c.main; /* counted with the walk as the only step */
-        memset(&e->c.main, 0, sizeof e->c.main);
-        circ_call(&e->c, &e->c.main, e->qsvt ? e->solver.def_walk : be->def_walk_c, 0, e->qsvt ? q + 1 : q);
-        res_count(&e->c, &e->walk);
-        free(e->c.main.ops);
-        e->c.main = solver_main;
+        res_clear(&e->walk); /* counted alone (res_count_call initialises it) */
+        res_count_call(&e->c, e->qsvt ? e->solver.def_walk : be->def_walk_c, e->qsvt ? q + 1 : q, &e->walk);
         e->have_walk = true;
         free(q);
     }

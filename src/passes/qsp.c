@@ -129,9 +129,13 @@ static bool degree_from(const double *cf, size_t M, double eps, unsigned *d, dou
     return 2 * (size_t)deg + 2 <= M; /* well inside the computed range */
 }
 
+/* The erf edge's degree, roughly (an overestimate by about 1.5: the
+ * starting size of the interpolant, and when qsp_inverse_degree scales) */
+static double edge_degree_estimate(double a, double delta, double eps) { return 2.5 * log(4 / eps) / (a * delta); }
+
 static size_t initial_M(double a, double delta, double eps)
 {
-    double est = 2.5 * log(4 / eps) / (a * delta) + 64;
+    double est = edge_degree_estimate(a, delta, eps) + 64;
     size_t M = 256;
     while ((double)M < 2 * est && M < ((size_t)1 << 24))
         M *= 2;
@@ -246,7 +250,7 @@ unsigned long qsp_inverse_degree(double a, double delta, double scale, double ep
         return d;
     }
     const double direct = 1 << 14;
-    double est = 2.5 * log(4 / eps) / (a * delta);
+    double est = edge_degree_estimate(a, delta, eps);
     double a0 = est <= direct ? a : fmin(0.5, a * est / direct);
     QspPoly p;
     if (!qsp_inverse_poly(a0, delta, scale, eps, QSP_MAX_DEGREE, &p, NULL))

@@ -180,9 +180,9 @@ const SolverStage solver_stage_postselect = {
 const SolverStage solver_stage_measure = {
     "measure", "the kept branch", "with measure: the solution qubits measured into x", false, st_measure};
 
-static bool st_qsvt(Solver *s, Block *b, char **err)
+/* The qsvt definition's operands: sys, idx, anc, flag (nsys + nidx + 2, malloc'd) */
+static uint32_t *qsvt_operands(const Solver *s)
 {
-    (void)err;
     const SolverEncoding *e = s->enc;
     uint32_t n = e->nsys + e->nidx + 2;
     uint32_t *q = xmalloc(n * sizeof *q);
@@ -192,6 +192,13 @@ static bool st_qsvt(Solver *s, Block *b, char **err)
         q[e->nsys + i] = s->reg[SREG_IDX] + i;
     q[n - 2] = s->reg[SREG_ANC];
     q[n - 1] = s->reg[SREG_FLAG];
+    return q;
+}
+
+static bool st_qsvt(Solver *s, Block *b, char **err)
+{
+    (void)err;
+    uint32_t *q = qsvt_operands(s);
     circ_call(s->c, b, s->def_qsvt, 0, q)->comment =
         note(s, "qsvt: the filtered inverse as a polynomial of the walk (singular value transformation)");
     free(q);
@@ -269,19 +276,10 @@ static uint32_t qsvt_steps_declared(Solver *s)
         q[i] = i;
     circ_call(c, b, s->def_walk, 0, q);
     qsvt_phase(c, b, e->nsys, e->nidx, nw, nw + 1, SOLVER_QSVT_COUNT_ANGLE);
-    for (unsigned i = 0; i < e->nsys; i++)
-        q[i] = s->reg[SREG_SYS] + i;
-    for (unsigned i = 0; i < e->nidx; i++)
-        q[e->nsys + i] = s->reg[SREG_IDX] + i;
-    q[nw] = s->reg[SREG_ANC], q[nw + 1] = s->reg[SREG_FLAG];
-    Block saved = c->main;
-    memset(&c->main, 0, sizeof c->main);
-    circ_call(c, &c->main, s->def_qsvt_step, 0, q);
+    free(q);
+    q = qsvt_operands(s);
     ResCounts rc;
-    res_init(&rc);
-    res_count(c, &rc);
-    free(c->main.ops);
-    c->main = saved;
+    res_count_call(c, s->def_qsvt_step, q, &rc);
     DeclaredCost k;
     mpz_inits(k.ccz, k.t, k.rotations, NULL);
     mpz_mul_ui(k.ccz, rc.ccz, s->opt->qsvt_degree);
@@ -340,6 +338,38 @@ const SolverStage *const *solver_qpe_stages(int *nstages)
 
 /* ---- the assembler ---- */
 
+/* The phase-estimation solver's definitions: walk_c, qpe, invert (declared
+ * beyond build_invert_max clock bits) and the qpe call's operands */
+static void qpe_defs(Solver *s)
+{
+    Circuit *c = s->c;
+    const SolverEncoding *enc = s->enc;
+    const SolverOptions *o = s->opt;
+    unsigned p = s->p;
+    s->def_walk_c = enc->walk_c(c, enc->ctx);
+    s->def_qpe = pass_qpe(c, s->def_walk_c, p, true);
+    if (p <= o->build_invert_max) {
+        s->def_invert = pass_invert(c, p, enc->alpha, o->lambda_min, &s->inv);
+    } else {
+        /* two multiplexors over the clock (invert.h), 2^p rotations each */
+        DeclaredCost k;
+        mpz_inits(k.ccz, k.t, k.rotations, NULL);
+        k.ancillas = 0;
+        mpz_setbit(k.rotations, p + 1);
+        s->def_invert = circuit_declare(c, "invert", p + 2, &k, "filtered inversion (counted, not built)");
+        mpz_clears(k.ccz, k.t, k.rotations, NULL);
+        s->invert_declared = true;
+    }
+    s->qpe_operands = xmalloc((p + enc->nsys + enc->nidx) * sizeof *s->qpe_operands);
+    uint32_t n = 0;
+    for (unsigned i = 0; i < p; i++)
+        s->qpe_operands[n++] = s->reg[SREG_CLOCK] + i;
+    for (unsigned i = 0; i < enc->nsys; i++)
+        s->qpe_operands[n++] = s->reg[SREG_SYS] + i;
+    for (unsigned i = 0; i < enc->nidx; i++)
+        s->qpe_operands[n++] = s->reg[SREG_IDX] + i;
+}
+
 bool solver_build(Circuit *c, const SolverEncoding *enc, const SolverOptions *o, const SolverStage *const *stages,
                   int nstages, Solver *s, char **err)
 {
@@ -368,35 +398,12 @@ bool solver_build(Circuit *c, const SolverEncoding *enc, const SolverOptions *o,
     if (s->qsvt) {
         s->def_walk = enc->walk(c, enc->ctx);
         s->def_qsvt = qsvt_def(s);
-        goto stages;
-    }
-    s->def_walk_c = enc->walk_c(c, enc->ctx);
-    s->def_qpe = pass_qpe(c, s->def_walk_c, p, true);
-    if (p <= o->build_invert_max) {
-        s->def_invert = pass_invert(c, p, enc->alpha, o->lambda_min, &s->inv);
     } else {
-        /* two multiplexors over the clock (invert.h), 2^p rotations each */
-        DeclaredCost k;
-        mpz_inits(k.ccz, k.t, k.rotations, NULL);
-        k.ancillas = 0;
-        mpz_setbit(k.rotations, p + 1);
-        s->def_invert = circuit_declare(c, "invert", p + 2, &k, "filtered inversion (counted, not built)");
-        mpz_clears(k.ccz, k.t, k.rotations, NULL);
-        s->invert_declared = true;
+        qpe_defs(s);
     }
-    s->qpe_operands = xmalloc((p + enc->nsys + enc->nidx) * sizeof *s->qpe_operands);
-    uint32_t n = 0;
-    for (unsigned i = 0; i < p; i++)
-        s->qpe_operands[n++] = s->reg[SREG_CLOCK] + i;
-    for (unsigned i = 0; i < enc->nsys; i++)
-        s->qpe_operands[n++] = s->reg[SREG_SYS] + i;
-    for (unsigned i = 0; i < enc->nidx; i++)
-        s->qpe_operands[n++] = s->reg[SREG_IDX] + i;
 
-stages:
     /* the stages: coherent ones into `solve` (on every register so far,
      * formal i = qubit i) when wrapped */
-    ;
     Block *coherent = &c->main;
     if (o->wrap_solve) {
         s->def_solve = circuit_def(c, "solve", c->nqubits, "the linear solver: |b>, qpe, invert, uncompute");
